@@ -1,0 +1,120 @@
+import type { Selectable } from "kysely";
+import type { OrderSnapshot } from "~/domain/order";
+import type { OrderRepository, StoredOrder } from "../services/ports";
+import type { Database } from "./db/database";
+import type { DB } from "./db/schema.generated";
+
+export function createOrderRepository({ db }: Database): OrderRepository {
+  return {
+    async saveIfNewer(shop, o) {
+      const values = {
+        shop,
+        orderId: o.orderId,
+        name: o.name,
+        email: o.email,
+        phone: o.phone,
+        customerId: o.customerId,
+        customerName: o.customerName,
+        customerTags: JSON.stringify(o.customerTags),
+        orderTags: JSON.stringify(o.orderTags),
+        totalPrice: o.totalPrice,
+        currency: o.currency,
+        shippingLines: JSON.stringify(o.shippingLines),
+        destination: o.destination ? JSON.stringify(o.destination) : null,
+        locale: o.locale,
+        createdAt: o.createdAt,
+        updatedAt: o.updatedAt,
+        cancelledAt: o.cancelledAt,
+      };
+      const { shop: _shop, orderId: _orderId, createdAt: _createdAt, ...changes } = values;
+      const result = await db
+        .insertInto("Order")
+        .values(values)
+        .onConflict((oc) =>
+          oc
+            .columns(["shop", "orderId"])
+            .doUpdateSet(changes)
+            // redacted orders stay redacted; older snapshots never overwrite newer ones
+            .where("Order.updatedAt", "<=", o.updatedAt)
+            .where("Order.redactedAt", "is", null),
+        )
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    async findByName(shop, name) {
+      const row = await db.selectFrom("Order").selectAll().where("shop", "=", shop).where("name", "=", name).executeTakeFirst();
+      return row ? toOrder(row) : null;
+    },
+    async findById(shop, orderId) {
+      const row = await db
+        .selectFrom("Order")
+        .selectAll()
+        .where("shop", "=", shop)
+        .where("orderId", "=", orderId)
+        .executeTakeFirst();
+      return row ? toOrder(row) : null;
+    },
+    async findForCustomer(shop, customer, orderIds) {
+      const rows = await db
+        .selectFrom("Order")
+        .selectAll()
+        .where("shop", "=", shop)
+        .where((eb) => {
+          const any = [];
+          if (customer.id) any.push(eb("customerId", "=", customer.id));
+          if (customer.email) any.push(eb(eb.fn("lower", ["email"]), "=", customer.email.trim().toLowerCase()));
+          if (orderIds.length) any.push(eb("orderId", "in", orderIds));
+          return any.length ? eb.or(any) : eb.val(false);
+        })
+        .execute();
+      return rows.map(toOrder);
+    },
+    async redact(shop, orderIds, at) {
+      if (!orderIds.length) return 0;
+      const result = await db
+        .updateTable("Order")
+        .set({ email: null, phone: null, customerName: null, destination: null, redactedAt: at })
+        .where("shop", "=", shop)
+        .where("orderId", "in", orderIds)
+        .executeTakeFirst();
+      await db
+        .updateTable("Fulfillment")
+        .set({ destination: null })
+        .where("shop", "=", shop)
+        .where("orderId", "in", orderIds)
+        .execute();
+      return Number(result.numUpdatedRows);
+    },
+  };
+}
+
+function parse<T>(text: string | null, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+function toOrder(row: Selectable<DB["Order"]>): StoredOrder {
+  return {
+    orderId: row.orderId,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    customerId: row.customerId,
+    customerName: row.customerName,
+    customerTags: parse<string[]>(row.customerTags, []),
+    orderTags: parse<string[]>(row.orderTags, []),
+    totalPrice: row.totalPrice,
+    currency: row.currency,
+    shippingLines: parse<OrderSnapshot["shippingLines"]>(row.shippingLines, []),
+    destination: parse<OrderSnapshot["destination"]>(row.destination, null),
+    locale: row.locale,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    cancelledAt: row.cancelledAt,
+    redactedAt: row.redactedAt,
+  };
+}

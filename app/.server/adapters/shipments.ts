@@ -1,0 +1,223 @@
+import type { Selectable } from "kysely";
+import type { ShipmentStatus, StatusReason } from "~/domain/status";
+import type { EventRecord, FulfillmentRecord, ShipmentRecord, ShipmentRepository } from "../services/ports";
+import type { Database } from "./db/database";
+import type { DB } from "./db/schema.generated";
+
+export function createShipmentRepository({ db }: Database): ShipmentRepository {
+  return {
+    async getFulfillment(shop, fulfillmentId) {
+      const row = await db
+        .selectFrom("Fulfillment")
+        .selectAll()
+        .where("shop", "=", shop)
+        .where("fulfillmentId", "=", fulfillmentId)
+        .executeTakeFirst();
+      return row ? toFulfillment(row) : null;
+    },
+    async saveFulfillmentIfNewer(shop, f) {
+      const values = {
+        shop,
+        fulfillmentId: f.fulfillmentId,
+        orderId: f.orderId,
+        name: f.name,
+        status: f.status,
+        shipmentStatus: f.shipmentStatus,
+        service: f.service,
+        trackingCompany: f.trackingCompany,
+        trackingNumbers: JSON.stringify(f.trackingNumbers),
+        trackingUrls: JSON.stringify(f.trackingUrls),
+        destination: f.destination == null ? null : JSON.stringify(f.destination),
+        createdAt: f.createdAt,
+        updatedAt: f.updatedAt,
+      };
+      const result = await db
+        .insertInto("Fulfillment")
+        .values(values)
+        .onConflict((oc) =>
+          oc
+            .columns(["shop", "fulfillmentId"])
+            .doUpdateSet((eb) => ({
+              orderId: eb.ref("excluded.orderId"),
+              name: eb.ref("excluded.name"),
+              status: eb.ref("excluded.status"),
+              shipmentStatus: eb.ref("excluded.shipmentStatus"),
+              service: eb.ref("excluded.service"),
+              trackingCompany: eb.ref("excluded.trackingCompany"),
+              trackingNumbers: eb.ref("excluded.trackingNumbers"),
+              trackingUrls: eb.ref("excluded.trackingUrls"),
+              destination: eb.ref("excluded.destination"),
+              updatedAt: eb.ref("excluded.updatedAt"),
+            }))
+            // an older snapshot that arrives late never overwrites a newer one
+            .where("Fulfillment.updatedAt", "<=", f.updatedAt),
+        )
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    async insertEvent(shop, e) {
+      const result = await db
+        .insertInto("ShipmentEvent")
+        .values({ shop, ...e })
+        .onConflict((oc) => oc.columns(["shop", "eventKey"]).doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    async tombstoneEvent(shop, event) {
+      // a deleted event has left the timeline, so it follows nothing
+      await db
+        .insertInto("ShipmentEvent")
+        .values({ ...event, shop, previousStatus: null })
+        .onConflict((oc) => oc.columns(["shop", "eventKey"]).doUpdateSet({ deletedAt: event.deletedAt, previousStatus: null }))
+        .execute();
+    },
+    async listEvents(shop, fulfillmentId) {
+      const rows = await db
+        .selectFrom("ShipmentEvent")
+        .selectAll()
+        .where("shop", "=", shop)
+        .where("fulfillmentId", "=", fulfillmentId)
+        .orderBy("happenedAt", "desc")
+        .orderBy("id", "desc")
+        .execute();
+      return rows.map(toEvent);
+    },
+    async setPreviousStatuses(shop, changes) {
+      for (const c of changes) {
+        await db
+          .updateTable("ShipmentEvent")
+          .set({ previousStatus: c.previousStatus })
+          .where("shop", "=", shop)
+          .where("eventKey", "=", c.eventKey)
+          .execute();
+      }
+    },
+    async listShipmentsOfFulfillment(shop, fulfillmentId) {
+      const rows = await db
+        .selectFrom("Shipment")
+        .selectAll()
+        .where("shop", "=", shop)
+        .where("fulfillmentId", "=", fulfillmentId)
+        .execute();
+      return rows.map(toShipment);
+    },
+    async getShipmentByKey(shop, shipmentKey) {
+      const row = await db
+        .selectFrom("Shipment")
+        .selectAll()
+        .where("shop", "=", shop)
+        .where("shipmentKey", "=", shipmentKey)
+        .executeTakeFirst();
+      return row ? toShipment(row) : null;
+    },
+    async upsertShipment(shop, shipmentKey, write, at) {
+      await db
+        .insertInto("Shipment")
+        .values({ ...write, shop, shipmentKey, createdAt: at, updatedAt: at })
+        .onConflict((oc) => oc.columns(["shop", "shipmentKey"]).doUpdateSet({ ...write, updatedAt: at }))
+        .execute();
+    },
+    async markSuperseded(shop, keys, at) {
+      if (!keys.length) return;
+      await db
+        .updateTable("Shipment")
+        .set({ supersededAt: at, updatedAt: at })
+        .where("shop", "=", shop)
+        .where("shipmentKey", "in", keys)
+        .execute();
+    },
+    async renameOrder(shop, orderId, orderName) {
+      await db
+        .updateTable("Shipment")
+        .set({ orderName })
+        .where("shop", "=", shop)
+        .where("orderId", "=", orderId)
+        .where("orderName", "!=", orderName)
+        .execute();
+    },
+    async cancelShipmentsOfOrder(shop, orderId, at) {
+      await db
+        .updateTable("Shipment")
+        .set({ cancelledAt: at, updatedAt: at })
+        .where("shop", "=", shop)
+        .where("orderId", "=", orderId)
+        .where("cancelledAt", "is", null)
+        .execute();
+    },
+    async listShipmentsOfOrder(shop, orderId) {
+      const rows = await db
+        .selectFrom("Shipment")
+        .selectAll()
+        .where("shop", "=", shop)
+        .where("orderId", "=", orderId)
+        .orderBy("id")
+        .execute();
+      return rows.map(toShipment);
+    },
+    async countUnmapped(shop, source, code, example, at) {
+      await db
+        .insertInto("UnmappedStatusCode")
+        .values({ shop, source, code, count: 1, exampleMessage: example, firstSeenAt: at, lastSeenAt: at })
+        .onConflict((oc) =>
+          oc.columns(["shop", "source", "code"]).doUpdateSet((eb) => ({
+            count: eb("UnmappedStatusCode.count", "+", 1),
+            lastSeenAt: at,
+            exampleMessage: eb.fn.coalesce("excluded.exampleMessage", "UnmappedStatusCode.exampleMessage"),
+          })),
+        )
+        .execute();
+    },
+  };
+}
+
+function parseJson<T>(text: string | null, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+function toFulfillment(row: Selectable<DB["Fulfillment"]>): FulfillmentRecord {
+  const destination = parseJson<{ countryCode?: string | null; provinceCode?: string | null } | null>(row.destination, null);
+  return {
+    fulfillmentId: row.fulfillmentId,
+    orderId: row.orderId,
+    name: row.name,
+    status: row.status,
+    shipmentStatus: row.shipmentStatus,
+    service: row.service,
+    trackingCompany: row.trackingCompany,
+    trackingNumbers: parseJson<string[]>(row.trackingNumbers, []),
+    trackingUrls: parseJson<string[]>(row.trackingUrls, []),
+    destination,
+    destinationCountry: destination?.countryCode ?? null,
+    destinationProvince: destination?.provinceCode ?? null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toEvent(row: Selectable<DB["ShipmentEvent"]>): EventRecord {
+  return {
+    eventKey: row.eventKey,
+    fulfillmentId: row.fulfillmentId,
+    orderId: row.orderId,
+    source: row.source,
+    rawStatus: row.rawStatus,
+    rawMessage: row.rawMessage,
+    status: row.status as ShipmentStatus,
+    reason: row.reason as StatusReason | null,
+    previousStatus: row.previousStatus as ShipmentStatus | null,
+    happenedAt: row.happenedAt,
+    estimatedDeliveryAt: row.estimatedDeliveryAt,
+    location: row.location,
+    receivedAt: row.receivedAt,
+    deletedAt: row.deletedAt,
+  };
+}
+
+export function toShipment(row: Selectable<DB["Shipment"]>): ShipmentRecord {
+  return { ...row, status: row.status as ShipmentStatus, reason: row.reason as StatusReason | null };
+}

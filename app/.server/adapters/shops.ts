@@ -1,0 +1,70 @@
+import type { ShopRepository } from "../services/ports";
+import type { Database } from "./db/database";
+import type { DB } from "./db/schema.generated";
+
+/** Every table that holds a shop's rows. A table missing here survives shop/redact: keep it complete. */
+const SHOP_TABLES = [
+  "WebhookDelivery",
+  "Job",
+  "Order",
+  "Fulfillment",
+  "Shipment",
+  "ShipmentEvent",
+  "UnmappedStatusCode",
+  "DataRequestExport",
+  "Session",
+  "Shop",
+] as const satisfies readonly (keyof DB)[];
+
+export function createShopRepository({ db }: Database): ShopRepository {
+  return {
+    async ensureInstalled(shop, at) {
+      await db
+        .insertInto("Shop")
+        .values({ shop, installedAt: at })
+        .onConflict((oc) => oc.column("shop").doUpdateSet({ uninstalledAt: null }).where("Shop.uninstalledAt", "is not", null))
+        .execute();
+    },
+    async isInstalled(shop) {
+      const row = await db.selectFrom("Shop").select("uninstalledAt").where("shop", "=", shop).executeTakeFirst();
+      return !!row && row.uninstalledAt === null;
+    },
+    async markUninstalled(shop, at) {
+      await db.updateTable("Shop").set({ uninstalledAt: at }).where("shop", "=", shop).execute();
+    },
+    async carriers(shop) {
+      const row = await db.selectFrom("Shop").select("carriers").where("shop", "=", shop).executeTakeFirst();
+      try {
+        const parsed: unknown = JSON.parse(row?.carriers ?? "[]");
+        return Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === "string") : [];
+      } catch {
+        return [];
+      }
+    },
+    async purge(shop) {
+      const removed: Record<string, number> = {};
+      for (const table of SHOP_TABLES) {
+        const result = await db.deleteFrom(table).where("shop", "=", shop).executeTakeFirst();
+        removed[table] = Number(result.numDeletedRows);
+      }
+      return removed;
+    },
+    async deleteSessions(shop) {
+      const result = await db.deleteFrom("Session").where("shop", "=", shop).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+    async recordDataRequest(shop, request, at) {
+      await db
+        .insertInto("DataRequestExport")
+        .values({
+          shop,
+          requestId: request.requestId,
+          customerId: request.customerId,
+          email: request.email,
+          export: JSON.stringify(request.export),
+          createdAt: at,
+        })
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { z } from "zod";
+
+/**
+ * The only module that reads process.env. Everything is validated once at boot; a bad
+ * configuration stops the process with one message that lists every problem.
+ */
+const booleanFlag = z
+  .enum(["1", "0", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).optional(),
+    SHOPIFY_API_KEY: z.string().min(1, "is required (the app's client id from the Partner Dashboard)"),
+    SHOPIFY_API_SECRET: z.string().min(1, "is required (the app's client secret)"),
+    /** Shopify keeps signing with the old secret for up to an hour after a rotation. */
+    SHOPIFY_API_SECRET_PREVIOUS: z.string().min(1).optional(),
+    SHOPIFY_APP_URL: z.string().url("must be the app's public https URL"),
+    SCOPES: z.string().min(1, "is required, e.g. read_orders,read_fulfillments,write_app_proxy"),
+    DATABASE_URL: z
+      .string()
+      .default("file:./prisma/dev.sqlite")
+      .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), {
+        message: "must be file:<path> (SQLite) or postgresql://… (PostgreSQL)",
+      }),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be redis://… or rediss://…").optional(),
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be smtp://… or smtps://…").optional(),
+    EMAIL_FROM: z.string().min(3).optional(),
+    LOOKUP_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** "off" leaves job processing to `npm run worker` processes (scale-out without Redis is not supported). */
+    SHIPWATCH_WORKER: z.enum(["in-process", "off"]).default("in-process"),
+    SHIPWATCH_LOCAL_PREVIEW: booleanFlag,
+    /** serve the admin through Vite's dev middleware (hot reload) instead of the production build */
+    SHIPWATCH_DEV_SERVER: booleanFlag,
+  })
+  .superRefine((env, ctx) => {
+    if (env.SHIPWATCH_LOCAL_PREVIEW && env.NODE_ENV === "production") {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["SHIPWATCH_LOCAL_PREVIEW"],
+        message: "is refused when NODE_ENV=production (it mints admin session tokens for anyone on this machine)",
+      });
+    }
+  });
+
+export type AppConfig = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.infer<typeof EnvSchema>) {
+  const database = env.DATABASE_URL.startsWith("file:")
+    ? ({ dialect: "sqlite", url: env.DATABASE_URL, path: env.DATABASE_URL.slice("file:".length) } as const)
+    : ({ dialect: "postgres", url: env.DATABASE_URL } as const);
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    // The local preview serves unauthenticated token minting: never listen beyond loopback then.
+    host: env.SHIPWATCH_LOCAL_PREVIEW ? "127.0.0.1" : (env.HOST ?? "0.0.0.0"),
+    shopify: {
+      apiKey: env.SHOPIFY_API_KEY,
+      apiSecret: env.SHOPIFY_API_SECRET,
+      previousApiSecret: env.SHOPIFY_API_SECRET_PREVIOUS,
+      appUrl: env.SHOPIFY_APP_URL.replace(/\/$/, ""),
+      scopes: env.SCOPES.split(",").map((s) => s.trim()).filter(Boolean),
+    },
+    database,
+    redisUrl: env.REDIS_URL,
+    email: { smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM },
+    lookupRateLimitPerMinute: env.LOOKUP_RATE_LIMIT,
+    logLevel: env.LOG_LEVEL,
+    worker: {
+      inProcess: env.SHIPWATCH_WORKER === "in-process" && !env.REDIS_URL,
+    },
+    localPreview: env.SHIPWATCH_LOCAL_PREVIEW,
+    devServer: env.SHIPWATCH_DEV_SERVER,
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Shipwatch cannot start; fix the environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join(".");
+        return issue.code === "invalid_type" && issue.received === "undefined"
+          ? `${name} is required`
+          : `${name} ${issue.message}`;
+      }),
+    );
+  }
+  return toConfig(parsed.data);
+}

@@ -1,0 +1,110 @@
+import { Session } from "@shopify/shopify-api";
+import { systemClock, type Clock } from "~/domain/clock";
+import { createDeliveryStore, PROCESS_DELIVERY_JOB } from "./adapters/delivery-store";
+import { createAdminReadModel } from "./adapters/admin-read-model";
+import { createDeliveryRepository } from "./adapters/deliveries";
+import { openDatabase, type Database } from "./adapters/db/database";
+import { migrate } from "./adapters/db/migrate";
+import { createOrderRepository } from "./adapters/orders";
+import { createShipmentRepository } from "./adapters/shipments";
+import { createSessionStorage } from "./adapters/session-storage";
+import { createShopRepository } from "./adapters/shops";
+import type { AppConfig } from "./config";
+import { processDeliveryJob } from "./jobs/definitions";
+import { createEmbeddedQueue } from "./jobs/embedded-queue";
+import type { JobDefinition, JobQueue } from "./jobs/queue";
+import { createLogger, type Logger } from "./logger";
+import { createCompliance } from "./services/compliance";
+import { createDeliveryProcessor } from "./services/delivery-processor";
+import { createOrderSync } from "./services/order-sync";
+import { createShipmentTracking } from "./services/shipment-tracking";
+import { createStorefrontLookup } from "./services/storefront-lookup";
+import { createWebhookIngest } from "./services/webhook-ingest";
+import { createShopifyApp, type ShopifyApp } from "./shopify/app";
+import { appProxyVerifier, webhookVerifier } from "./shopify/signatures";
+
+export interface ContainerOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** apply pending migrations at start (the demo and tests do; production runs `npm run setup`) */
+  migrate?: boolean;
+  queue?: { pollIntervalMs?: number; leaseMs?: number; batchSize?: number };
+  /** how a stored delivery wakes the worker when it runs elsewhere (the web process's worker thread) */
+  wake?: () => void;
+}
+
+/** The composition root: the one place that builds the app's parts from validated config. */
+export async function createContainer(config: AppConfig, options: ContainerOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database: Database = openDatabase(
+    config.database.dialect === "sqlite" ? { dialect: "sqlite", path: config.database.path } : { dialect: "postgres", url: config.database.url },
+  );
+  if (options.migrate) await migrate(database);
+
+  const secrets = [config.shopify.apiSecret, config.shopify.previousApiSecret].filter((s): s is string => !!s);
+  const deliveries = createDeliveryRepository(database);
+  const shipments = createShipmentRepository(database);
+  const orders = createOrderRepository(database);
+  const shops = createShopRepository(database);
+  const queue: JobQueue & { wake?: () => void } = createEmbeddedQueue(database, clock, logger, options.queue);
+
+  const tracking = createShipmentTracking({ shipments, orders, shops, clock });
+  const orderSync = createOrderSync({ orders, shipments, clock });
+  const compliance = createCompliance({ shops, orders, shipments, deliveries, clock, purgeJobs: (shop) => queue.purgeShop(shop) });
+  const processor = createDeliveryProcessor({ deliveries, shops, tracking, orderSync, compliance, clock });
+  const ingest = createWebhookIngest({
+    store: createDeliveryStore(database),
+    verify: webhookVerifier(secrets),
+    clock,
+    onStored: options.wake ?? (() => queue.wake?.()),
+  });
+  const lookup = createStorefrontLookup({ orders, shipments });
+  const admin = createAdminReadModel({ database, shipments });
+  const shopify: ShopifyApp = createShopifyApp(config, createSessionStorage(database), {
+    afterAuth: async (shop) => shops.ensureInstalled(shop, clock.now()),
+  });
+
+  const jobs: JobDefinition[] = [processDeliveryJob({ processor, deliveries })];
+
+  return {
+    config,
+    clock,
+    logger,
+    database,
+    queue,
+    jobs,
+    shopify,
+    verifyAppProxy: appProxyVerifier(secrets),
+    services: { ingest, processor, tracking, orderSync, compliance, lookup, admin, shops, deliveries },
+    /**
+     * Installs a shop without Shopify: an offline session with the configured scopes and a Shop row.
+     * For the demo and the local preview only; a real install comes through OAuth / token exchange.
+     */
+    async installLocally(shop: string) {
+      await shopify.sessionStorage!.storeSession(
+        new Session({
+          id: `offline_${shop}`,
+          shop,
+          state: "local",
+          isOnline: false,
+          scope: config.shopify.scopes.join(","),
+          accessToken: "shpat_local_preview_not_a_real_token",
+        }),
+      );
+      await shops.ensureInstalled(shop, clock.now());
+    },
+    /** re-processes a shop's parked deliveries */
+    async replayFailedDeliveries(shop: string, ids?: number[]) {
+      const reopened = await deliveries.reopenFailed(shop, ids);
+      for (const deliveryId of reopened) await queue.enqueue({ name: PROCESS_DELIVERY_JOB, shop, payload: { deliveryId } });
+      return reopened.length;
+    },
+    async close() {
+      await queue.stop();
+      await database.close();
+    },
+  };
+}
+
+export type Container = Awaited<ReturnType<typeof createContainer>>;

@@ -1,0 +1,274 @@
+import { randomUUID } from "node:crypto";
+import type { Clock } from "~/domain/clock";
+import type { Database } from "../adapters/db/database";
+import type { Logger } from "../logger";
+import {
+  retryDelayMs,
+  UnrecoverableJobError,
+  type JobContext,
+  type JobDefinition,
+  type JobQueue,
+  type JobRequest,
+  type ParkedJob,
+  type QueueCounts,
+} from "./queue";
+
+export interface EmbeddedQueueOptions {
+  /** how long a claimed job is held before another worker may take it (a crashed worker's jobs run again) */
+  leaseMs?: number;
+  pollIntervalMs?: number;
+  batchSize?: number;
+  random?: () => number;
+}
+
+/**
+ * Jobs in the app database, worked in this process. Claims take a batch at a time and hold a lease;
+ * a job whose lease ran out (its worker died) is claimed again. No transaction spans an await: on SQLite
+ * one connection is shared by the whole process, and handlers are idempotent instead.
+ */
+export function createEmbeddedQueue(
+  database: Database,
+  clock: Clock,
+  logger: Logger,
+  options: EmbeddedQueueOptions = {},
+): JobQueue & { wake(): void } {
+  const { db } = database;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const batchSize = options.batchSize ?? 100;
+  const random = options.random ?? Math.random;
+  const workerId = randomUUID();
+
+  let definitions = new Map<string, JobDefinition>();
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let wakeUp: (() => void) | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  function wake() {
+    wakeUp?.();
+  }
+
+  async function claim(limit: number) {
+    const now = clock.now();
+    const due = db
+      .selectFrom("Job")
+      .select("id")
+      .where((eb) =>
+        eb.or([
+          eb.and([eb("status", "=", "queued"), eb("runAt", "<=", now)]),
+          eb.and([eb("status", "=", "running"), eb("lockedUntil", "<", now)]),
+        ]),
+      )
+      .orderBy("runAt")
+      .orderBy("id")
+      .limit(limit);
+    const claimable = database.dialect === "postgres" ? due.forUpdate().skipLocked() : due;
+    return db
+      .updateTable("Job")
+      .set((eb) => ({
+        status: "running",
+        lockedBy: workerId,
+        lockedUntil: now + leaseMs,
+        attempts: eb("attempts", "+", 1),
+      }))
+      .where("id", "in", claimable)
+      .returningAll()
+      .execute();
+  }
+
+  async function runOne(job: Awaited<ReturnType<typeof claim>>[number]): Promise<boolean> {
+    const definition = definitions.get(job.name);
+    const ctx: JobContext = {
+      id: String(job.id),
+      name: job.name,
+      shop: job.shop,
+      attempt: job.attempts,
+      maxAttempts: job.maxAttempts,
+    };
+    let payload: unknown;
+    try {
+      payload = JSON.parse(job.payload);
+      if (!definition) throw new UnrecoverableJobError(`no handler for job "${job.name}"`);
+      await definition.handle(payload, ctx);
+      return true;
+    } catch (caught) {
+      const error = caught instanceof Error ? caught : new Error(String(caught));
+      const park = error instanceof UnrecoverableJobError || job.attempts >= job.maxAttempts;
+      const now = clock.now();
+      await db
+        .updateTable("Job")
+        .set(
+          park
+            ? { status: "failed", finishedAt: now, lockedBy: null, lockedUntil: null, lastError: describe(error) }
+            : {
+                status: "queued",
+                runAt: now + retryDelayMs(job.attempts, random),
+                lockedBy: null,
+                lockedUntil: null,
+                lastError: describe(error),
+              },
+        )
+        .where("id", "=", job.id)
+        .execute();
+      if (park) {
+        logger.warn({ job: ctx, err: error.message }, "job parked as failed");
+        try {
+          await definition?.onParked?.(payload, ctx, error);
+        } catch (hookError) {
+          logger.error({ job: ctx, err: String(hookError) }, "onParked hook failed");
+        }
+      } else {
+        logger.info({ job: ctx, err: error.message }, "job failed; will retry");
+      }
+      return false;
+    }
+  }
+
+  /**
+   * A batch's finished jobs are marked done in one statement: one commit instead of one per job. If the
+   * process dies first they run again, which idempotent handlers allow.
+   */
+  async function markDone(ids: number[]) {
+    if (!ids.length) return;
+    await db
+      .updateTable("Job")
+      .set({ status: "done", finishedAt: clock.now(), lockedBy: null, lockedUntil: null, lastError: null })
+      .where("id", "in", ids)
+      .where("lockedBy", "=", workerId)
+      .execute();
+  }
+
+  async function work() {
+    while (running) {
+      let claimed: Awaited<ReturnType<typeof claim>> = [];
+      try {
+        claimed = await claim(batchSize);
+      } catch (error) {
+        logger.error({ err: String(error) }, "claiming jobs failed");
+      }
+      const done: number[] = [];
+      for (const job of claimed) {
+        // a job claimed but not started when stopping goes back to the queue
+        if (!running) {
+          await db.updateTable("Job").set((eb) => ({ status: "queued", lockedBy: null, lockedUntil: null, attempts: eb("attempts", "-", 1) })).where("id", "=", job.id).execute();
+          continue;
+        }
+        if (await runOne(job)) done.push(job.id);
+        // better-sqlite3 answers synchronously, so awaits alone never let I/O in: yield to the event loop
+        // between jobs, or a batch would hold back the web requests that share this thread
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (done.length >= 25) await markDone(done.splice(0));
+      }
+      await markDone(done);
+      if (claimed.length < batchSize && running) {
+        await new Promise<void>((resolve) => {
+          wakeUp = resolve;
+          timer = setTimeout(resolve, pollIntervalMs);
+        });
+        wakeUp = null;
+        if (timer) clearTimeout(timer);
+      }
+    }
+  }
+
+  async function dueCount(): Promise<number> {
+    const now = clock.now();
+    const row = await db
+      .selectFrom("Job")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where((eb) =>
+        eb.or([
+          eb.and([eb("status", "=", "queued"), eb("runAt", "<=", now)]),
+          eb("status", "=", "running"),
+        ]),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  return {
+    wake,
+    async enqueue(job: JobRequest) {
+      const now = clock.now();
+      await db
+        .insertInto("Job")
+        .values({
+          shop: job.shop,
+          name: job.name,
+          payload: JSON.stringify(job.payload ?? null),
+          status: "queued",
+          runAt: job.runAt ?? now,
+          maxAttempts: job.maxAttempts ?? 8,
+          createdAt: now,
+        })
+        .execute();
+      wake();
+    },
+    start(defs) {
+      definitions = new Map(defs.map((d) => [d.name, d]));
+      if (running) return;
+      running = true;
+      loop = work();
+    },
+    async stop() {
+      running = false;
+      wake();
+      await loop;
+      loop = null;
+    },
+    async idle(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      // two quiet reads in a row: a job in hand can enqueue another
+      let quiet = 0;
+      while (quiet < 2) {
+        if (Date.now() > deadline) throw new Error(`jobs still pending after ${timeoutMs} ms`);
+        if ((await dueCount()) === 0) quiet += 1;
+        else {
+          quiet = 0;
+          wake();
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async counts(shop?: string): Promise<QueueCounts> {
+      let query = db.selectFrom("Job").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status");
+      if (shop) query = query.where("shop", "=", shop);
+      const rows = await query.execute();
+      const counts: QueueCounts = { queued: 0, running: 0, failed: 0, done: 0 };
+      for (const r of rows) if (r.status in counts) counts[r.status as keyof QueueCounts] = Number(r.n);
+      return counts;
+    },
+    async listParked({ shop, limit = 100 } = {}): Promise<ParkedJob[]> {
+      let query = db.selectFrom("Job").selectAll().where("status", "=", "failed").orderBy("id", "desc").limit(limit);
+      if (shop) query = query.where("shop", "=", shop);
+      return (await query.execute()).map((j) => ({
+        id: String(j.id),
+        shop: j.shop,
+        name: j.name,
+        payload: JSON.parse(j.payload) as unknown,
+        attempts: j.attempts,
+        lastError: j.lastError,
+        finishedAt: j.finishedAt,
+      }));
+    },
+    async replay({ shop, ids }) {
+      let query = db
+        .updateTable("Job")
+        .set({ status: "queued", attempts: 0, runAt: clock.now(), finishedAt: null })
+        .where("status", "=", "failed");
+      if (shop) query = query.where("shop", "=", shop);
+      if (ids) query = query.where("id", "in", ids.map(Number).filter(Number.isInteger));
+      const result = await query.executeTakeFirst();
+      wake();
+      return Number(result.numUpdatedRows);
+    },
+    async purgeShop(shop) {
+      await db.deleteFrom("Job").where("shop", "=", shop).execute();
+    },
+  };
+}
+
+function describe(error: Error): string {
+  return (error.message || error.name).slice(0, 2_000);
+}

@@ -1,0 +1,76 @@
+/**
+ * The JobQueue port. Two adapters implement it: the embedded one (a durable table in the app database,
+ * worked by an in-process worker) and, with REDIS_URL, BullMQ. Handlers must be idempotent: a job may
+ * run again after a crash, a lease expiry or a replay.
+ */
+export interface JobRequest {
+  name: string;
+  shop: string;
+  payload: unknown;
+  /** epoch ms; now when omitted */
+  runAt?: number;
+  maxAttempts?: number;
+}
+
+export interface JobContext {
+  id: string;
+  name: string;
+  shop: string;
+  /** 1 on the first run */
+  attempt: number;
+  maxAttempts: number;
+}
+
+export interface JobDefinition {
+  name: string;
+  handle(payload: unknown, ctx: JobContext): Promise<void>;
+  /** called once when the job is parked as failed, after its last attempt */
+  onParked?(payload: unknown, ctx: JobContext, error: Error): Promise<void>;
+}
+
+/** Thrown by a handler when retrying cannot help (a malformed payload): the job is parked at once. */
+export class UnrecoverableJobError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "UnrecoverableJobError";
+  }
+}
+
+export interface ParkedJob {
+  id: string;
+  shop: string;
+  name: string;
+  payload: unknown;
+  attempts: number;
+  lastError: string | null;
+  finishedAt: number | null;
+}
+
+export interface QueueCounts {
+  queued: number;
+  running: number;
+  failed: number;
+  done: number;
+}
+
+export interface JobQueue {
+  enqueue(job: JobRequest): Promise<void>;
+  /** begin working jobs in this process */
+  start(definitions: readonly JobDefinition[]): void;
+  /** stop taking jobs; resolves when the jobs in hand are finished */
+  stop(): Promise<void>;
+  /** resolves when nothing is queued or running that is due now (for the demo and tests) */
+  idle(timeoutMs?: number): Promise<void>;
+  counts(shop?: string): Promise<QueueCounts>;
+  listParked(options?: { shop?: string; limit?: number }): Promise<ParkedJob[]>;
+  /** puts parked jobs back in the queue with a fresh attempt budget; returns how many */
+  replay(options: { shop?: string; ids?: string[] }): Promise<number>;
+  /** removes every job of a shop (uninstall, shop/redact) */
+  purgeShop(shop: string): Promise<void>;
+}
+
+/** Exponential backoff with full jitter: spreads retries of a failing dependency instead of synchronizing them. */
+export function retryDelayMs(attempt: number, random: () => number = Math.random, baseMs = 1_000, capMs = 3_600_000): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}

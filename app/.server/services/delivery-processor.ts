@@ -1,0 +1,130 @@
+import type { Clock } from "~/domain/clock";
+import type { Compliance } from "./compliance";
+import type { OrderSync } from "./order-sync";
+import type { DeliveryRepository, ShopRepository } from "./ports";
+import type { ShipmentTracking } from "./shipment-tracking";
+import {
+  CustomersDataRequestPayload,
+  CustomersRedactPayload,
+  FulfillmentEventPayload,
+  FulfillmentPayload,
+  OrderPayload,
+  ShopRedactPayload,
+} from "./shopify-payloads";
+
+export type ProcessOutcome =
+  | { outcome: "processed"; orderId: string | null }
+  | { outcome: "ignored"; why: string }
+  | { outcome: "malformed"; why: string }
+  | { outcome: "missing" };
+
+/** Processes one stored webhook delivery by its topic. Safe to run any number of times. */
+export function createDeliveryProcessor(deps: {
+  deliveries: DeliveryRepository;
+  shops: ShopRepository;
+  tracking: ShipmentTracking;
+  orderSync: OrderSync;
+  compliance: Compliance;
+  clock: Clock;
+}) {
+  const { deliveries, shops, tracking, orderSync, compliance, clock } = deps;
+
+  async function dispatch(shop: string, topic: string, body: unknown): Promise<ProcessOutcome> {
+    switch (topic) {
+      case "orders/create":
+      case "orders/updated":
+      case "orders/cancelled": {
+        const order = OrderPayload.safeParse(body);
+        if (!order.success) return malformed(order.error);
+        await orderSync.apply(shop, order.data);
+        return { outcome: "processed", orderId: order.data.orderId };
+      }
+      case "fulfillments/create":
+      case "fulfillments/update": {
+        const f = FulfillmentPayload.safeParse(body);
+        if (!f.success) return malformed(f.error);
+        await tracking.applyFulfillment(shop, f.data);
+        return { outcome: "processed", orderId: f.data.orderId };
+      }
+      case "fulfillment_events/create":
+      case "fulfillment_events/delete": {
+        const e = FulfillmentEventPayload.safeParse(body);
+        if (!e.success) return malformed(e.error);
+        if (topic === "fulfillment_events/create") await tracking.applyEvent(shop, e.data);
+        else await tracking.deleteEvent(shop, e.data);
+        return { outcome: "processed", orderId: e.data.orderId };
+      }
+      case "app/uninstalled":
+        await compliance.uninstall(shop);
+        return { outcome: "processed", orderId: null };
+      case "shop/redact": {
+        const p = ShopRedactPayload.safeParse(body);
+        if (!p.success) return malformed(p.error);
+        await compliance.redactShop(shop);
+        return { outcome: "processed", orderId: null };
+      }
+      case "customers/redact": {
+        const p = CustomersRedactPayload.safeParse(body);
+        if (!p.success) return malformed(p.error);
+        await compliance.redactCustomer(shop, p.data.customer, p.data.orders_to_redact);
+        return { outcome: "processed", orderId: null };
+      }
+      case "customers/data_request": {
+        const p = CustomersDataRequestPayload.safeParse(body);
+        if (!p.success) return malformed(p.error);
+        await compliance.recordDataRequest(shop, {
+          requestId: p.data.data_request?.id ?? null,
+          customer: p.data.customer,
+          orderIds: p.data.orders_requested,
+        });
+        return { outcome: "processed", orderId: null };
+      }
+      default:
+        return { outcome: "ignored", why: `no handler for topic ${topic}` };
+    }
+  }
+
+  return {
+    async process(deliveryId: number): Promise<ProcessOutcome> {
+      const delivery = await deliveries.get(deliveryId);
+      if (!delivery) return { outcome: "missing" };
+      if (delivery.status === "processed" || delivery.status === "ignored") {
+        return { outcome: "processed", orderId: null };
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(delivery.body);
+      } catch (error) {
+        const why = `body is not JSON: ${(error as Error).message}`;
+        await deliveries.markFailed(delivery.id, why);
+        return { outcome: "malformed", why };
+      }
+      const isCompliance = ["shop/redact", "customers/redact", "customers/data_request", "app/uninstalled"].includes(delivery.topic);
+      // Shop data arrives for installed shops; a shop that uninstalled has nothing more to track.
+      if (!isCompliance && !(await shops.isInstalled(delivery.shop))) {
+        await deliveries.markProcessed(delivery.id, { status: "ignored", note: "shop is not installed" }, clock.now());
+        return { outcome: "ignored", why: "shop is not installed" };
+      }
+      const outcome = await dispatch(delivery.shop, delivery.topic, body);
+      if (outcome.outcome === "malformed") {
+        await deliveries.markFailed(delivery.id, outcome.why);
+      } else if (outcome.outcome === "processed") {
+        // shop/redact deleted the delivery row itself along with the rest of the shop; a customer request
+        // names the customer it is about, so once carried out it keeps no copy of that data
+        const scrubBody = delivery.topic === "customers/redact" || delivery.topic === "customers/data_request";
+        await deliveries.markProcessed(delivery.id, { status: "processed", orderId: outcome.orderId, scrubBody }, clock.now());
+      } else if (outcome.outcome === "ignored") {
+        await deliveries.markProcessed(delivery.id, { status: "ignored", note: outcome.why }, clock.now());
+      }
+      return outcome;
+    },
+  };
+}
+
+function malformed(error: { issues: { path: (string | number)[]; message: string }[] }): ProcessOutcome {
+  const why = error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
+    .join("; ");
+  return { outcome: "malformed", why: `payload does not match the topic's schema: ${why}` };
+}

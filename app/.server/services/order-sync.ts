@@ -1,0 +1,23 @@
+import type { Clock } from "~/domain/clock";
+import type { OrderSnapshot } from "~/domain/order";
+import type { OrderRepository, ShipmentRepository } from "./ports";
+
+export type OrderSync = ReturnType<typeof createOrderSync>;
+
+/** orders/create, orders/updated and orders/cancelled keep the newest snapshot of each order. */
+export function createOrderSync(deps: { orders: OrderRepository; shipments: ShipmentRepository; clock: Clock }) {
+  const { orders, shipments } = deps;
+  return {
+    async apply(shop: string, order: OrderSnapshot): Promise<{ changed: boolean }> {
+      const changed = await orders.saveIfNewer(shop, order);
+      if (!changed) return { changed };
+      // shipments may have been created from the fulfillment's name before the order arrived
+      await shipments.renameOrder(shop, order.orderId, order.name);
+      if (order.cancelledAt !== null) {
+        // a cancelled order's parcels are no longer watched or messaged about
+        await shipments.cancelShipmentsOfOrder(shop, order.orderId, order.cancelledAt);
+      }
+      return { changed };
+    },
+  };
+}

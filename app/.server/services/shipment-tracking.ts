@@ -1,0 +1,202 @@
+import { resolveCarrier, trackingUrlFor, type CarrierCode } from "~/domain/carriers";
+import type { Clock } from "~/domain/clock";
+import { normalizeShopifyStatus, type NormalizedStatus } from "~/domain/normalize";
+import {
+  deriveShipmentState,
+  orderNameFromFulfillmentName,
+  shipmentKeyFor,
+  type FulfillmentSnapshot,
+} from "~/domain/shipment-state";
+import type { FulfillmentEventUpdate, FulfillmentUpdate } from "./shopify-payloads";
+import type { EventRecord, FulfillmentRecord, OrderRepository, ShipmentRecord, ShipmentRepository, ShipmentWrite, ShopRepository } from "./ports";
+
+export type ShipmentTracking = ReturnType<typeof createShipmentTracking>;
+
+/**
+ * Turns fulfillments and their carrier events into shipments. Events and fulfillments are stored as they
+ * come, in any order and any number of times; a shipment is always recomputed from everything known, so
+ * the result does not depend on arrival order.
+ */
+export function createShipmentTracking(deps: {
+  shipments: ShipmentRepository;
+  orders: OrderRepository;
+  shops: ShopRepository;
+  clock: Clock;
+}) {
+  const { shipments, orders, shops, clock } = deps;
+
+  async function applyFulfillment(shop: string, f: FulfillmentUpdate): Promise<{ changed: boolean }> {
+    const record: FulfillmentRecord = {
+      fulfillmentId: f.fulfillmentId,
+      orderId: f.orderId,
+      name: f.name,
+      status: f.status,
+      shipmentStatus: f.shipmentStatus,
+      service: f.service,
+      trackingCompany: f.trackingCompany,
+      trackingNumbers: f.trackingNumbers,
+      trackingUrls: f.trackingUrls,
+      destination: f.destination,
+      destinationCountry: f.destination?.countryCode ?? null,
+      destinationProvince: f.destination?.provinceCode ?? null,
+      createdAt: f.createdAt,
+      updatedAt: f.updatedAt,
+    };
+    const stored = await shipments.saveFulfillmentIfNewer(shop, record);
+    if (!stored) return { changed: false };
+    if (f.shipmentStatus) {
+      const normalized = normalizeShopifyStatus({ source: "shopify_shipment_status", code: f.shipmentStatus });
+      if (!normalized.mapped && normalized.code) {
+        await shipments.countUnmapped(shop, "shopify_shipment_status", normalized.code, null, clock.now());
+      }
+    }
+    await recompute(shop, f.fulfillmentId);
+    return { changed: true };
+  }
+
+  function toEventRecord(e: FulfillmentEventUpdate, receivedAt: number): { record: EventRecord; normalized: NormalizedStatus } {
+    const normalized = normalizeShopifyStatus({ source: "shopify_fulfillment_event", code: e.rawStatus, message: e.message });
+    return {
+      normalized,
+      record: {
+        eventKey: `fe:${e.eventId}`,
+        fulfillmentId: e.fulfillmentId,
+        orderId: e.orderId,
+        source: "shopify_fulfillment_event",
+        rawStatus: e.rawStatus,
+        rawMessage: e.message,
+        status: normalized.status,
+        reason: normalized.reason,
+        previousStatus: null,
+        happenedAt: e.happenedAt ?? receivedAt,
+        estimatedDeliveryAt: e.estimatedDeliveryAt,
+        location: e.location,
+        receivedAt,
+        deletedAt: null,
+      },
+    };
+  }
+
+  async function applyEvent(shop: string, e: FulfillmentEventUpdate): Promise<{ changed: boolean }> {
+    const now = clock.now();
+    const { record, normalized } = toEventRecord(e, now);
+    const inserted = await shipments.insertEvent(shop, record);
+    if (!inserted) return { changed: false };
+    if (!normalized.mapped && normalized.code) {
+      await shipments.countUnmapped(shop, "shopify_fulfillment_event", normalized.code, e.message, now);
+    }
+    await recompute(shop, e.fulfillmentId);
+    return { changed: true };
+  }
+
+  /** fulfillment_events/delete carries the whole event: a delete that overtakes its create keeps the same data. */
+  async function deleteEvent(shop: string, e: FulfillmentEventUpdate): Promise<void> {
+    const now = clock.now();
+    await shipments.tombstoneEvent(shop, { ...toEventRecord(e, now).record, deletedAt: now });
+    await recompute(shop, e.fulfillmentId);
+  }
+
+  /** Recomputes every shipment of a fulfillment from its snapshot and all of its events. */
+  async function recompute(shop: string, fulfillmentId: string): Promise<void> {
+    const fulfillment = await shipments.getFulfillment(shop, fulfillmentId);
+    // Events that arrive before their fulfillment wait; the fulfillment's arrival recomputes.
+    if (!fulfillment) return;
+    const now = clock.now();
+    const events = await shipments.listEvents(shop, fulfillmentId);
+    const snapshot: FulfillmentSnapshot = {
+      status: fulfillment.status,
+      shipmentStatus: fulfillment.shipmentStatus
+        ? normalizeShopifyStatus({ source: "shopify_shipment_status", code: fulfillment.shipmentStatus })
+        : null,
+      createdAt: fulfillment.createdAt,
+      updatedAt: fulfillment.updatedAt,
+    };
+    const state = deriveShipmentState(
+      snapshot,
+      events.map((e) => ({
+        eventKey: e.eventKey,
+        status: e.status,
+        reason: e.reason,
+        happenedAt: e.happenedAt,
+        estimatedDeliveryAt: e.estimatedDeliveryAt,
+        deleted: e.deletedAt !== null,
+      })),
+    );
+
+    const previousChanges = events
+      .filter((e) => e.deletedAt === null && state.previousStatusByEvent.has(e.eventKey))
+      .filter((e) => (state.previousStatusByEvent.get(e.eventKey) ?? null) !== e.previousStatus)
+      .map((e) => ({ eventKey: e.eventKey, previousStatus: state.previousStatusByEvent.get(e.eventKey) ?? null }));
+    await shipments.setPreviousStatuses(shop, previousChanges);
+
+    const order = await orders.findById(shop, fulfillment.orderId);
+    const orderName = order?.name ?? orderNameFromFulfillmentName(fulfillment.name) ?? `#${fulfillment.orderId}`;
+    const shopCarriers = (await shops.carriers(shop)) as CarrierCode[];
+    const numbers: (string | null)[] = fulfillment.trackingNumbers.length ? fulfillment.trackingNumbers : [null];
+    const existing = await shipments.listShipmentsOfFulfillment(shop, fulfillmentId);
+    const keys: string[] = [];
+
+    for (const [index, number] of numbers.entries()) {
+      const shipmentKey = shipmentKeyFor(number, fulfillmentId);
+      keys.push(shipmentKey);
+      const owner = await shipments.getShipmentByKey(shop, shipmentKey);
+      // The same tracking number on a newer fulfillment (a re-created label) belongs to the live one.
+      if (owner && owner.fulfillmentId !== fulfillmentId && state.cancelled && owner.cancelledAt === null) continue;
+      const resolved = carrierFor(fulfillment.trackingCompany, number, shopCarriers);
+      const trackingNumber = number?.replace(/\s+/g, "").toUpperCase() ?? null;
+      const merchantUrl = fulfillment.trackingUrls[index] ?? (numbers.length === 1 ? fulfillment.trackingUrls[0] : undefined);
+      const write: ShipmentWrite = {
+          shipmentKey,
+          fulfillmentId,
+          orderId: fulfillment.orderId,
+          orderName,
+          trackingNumber,
+          carrierCode: resolved.carrier.code,
+          carrierName: resolved.carrier.name,
+          carrierSource: resolved.source,
+          trackingUrl: merchantUrl ?? (trackingNumber ? trackingUrlFor(resolved.carrier.code, trackingNumber) : null),
+          service: fulfillment.service,
+          status: state.status,
+          reason: state.reason,
+          statusChangedAt: state.statusChangedAt,
+          lastEventAt: state.lastEventAt,
+          lastCarrierScanAt: state.lastCarrierScanAt,
+          firstCarrierScanAt: state.firstCarrierScanAt,
+          estimatedDeliveryAt: state.estimatedDeliveryAt,
+          deliveredAt: state.deliveredAt,
+          deliveryAttempts: state.deliveryAttempts,
+          eventCount: state.eventCount,
+          destinationCountry: fulfillment.destinationCountry,
+          destinationProvince: fulfillment.destinationProvince,
+          cancelledAt: state.cancelled ? fulfillment.updatedAt : order?.cancelledAt ?? null,
+          supersededAt: null,
+          updatedAt: now,
+      };
+      // Most deliveries change nothing (each event is followed by a fulfillments/update that repeats it):
+      // an unchanged shipment is not written, which keeps updatedAt meaningful and the worker fast.
+      if (owner && sameShipment(owner, write)) continue;
+      await shipments.upsertShipment(shop, shipmentKey, write, now);
+    }
+    const dropped = existing.filter((s) => !keys.includes(s.shipmentKey) && s.supersededAt === null).map((s) => s.shipmentKey);
+    await shipments.markSuperseded(shop, dropped, now);
+  }
+
+  // resolving a carrier runs every format of ts-tracking-number; the answer depends only on these inputs
+  const carrierCache = new Map<string, ReturnType<typeof resolveCarrier>>();
+  function carrierFor(trackingCompany: string | null, trackingNumber: string | null, shopCarriers: CarrierCode[]) {
+    const key = `${trackingCompany ?? ""}|${trackingNumber ?? ""}|${shopCarriers.join(",")}`;
+    let resolved = carrierCache.get(key);
+    if (!resolved) {
+      resolved = resolveCarrier({ trackingCompany, trackingNumber, shopCarriers });
+      if (carrierCache.size >= 10_000) carrierCache.delete(carrierCache.keys().next().value!);
+      carrierCache.set(key, resolved);
+    }
+    return resolved;
+  }
+
+  return { applyFulfillment, applyEvent, deleteEvent, recompute };
+}
+
+function sameShipment(current: ShipmentRecord, next: ShipmentWrite): boolean {
+  return (Object.keys(next) as (keyof ShipmentWrite)[]).every((k) => k === "updatedAt" || current[k] === next[k]);
+}

@@ -1,0 +1,28 @@
+import { useLocation } from "@remix-run/react";
+
+/**
+ * The parameters the Shopify admin adds when it opens the embedded app. A document request needs them
+ * (authenticate.admin reads the shop, host and session token from them), so in-app links carry them along:
+ * a reload or an "open in new tab" then lands on the same page instead of the login screen.
+ */
+const SHOPIFY_PARAMS = ["embedded", "shop", "host", "id_token", "locale"] as const;
+
+export function shopifyParamsOf(search: URLSearchParams): URLSearchParams {
+  const kept = new URLSearchParams();
+  for (const name of SHOPIFY_PARAMS) {
+    const value = search.get(name);
+    if (value !== null) kept.set(name, value);
+  }
+  return kept;
+}
+
+export function hrefWith(pathname: string, search: URLSearchParams): string {
+  const query = search.toString();
+  return query ? `${pathname}?${query}` : pathname;
+}
+
+/** A link to another admin page that keeps Shopify's parameters and drops this page's own (filters, page). */
+export function useAdminHref(): (pathname: string) => string {
+  const { search } = useLocation();
+  return (pathname) => hrefWith(pathname, shopifyParamsOf(new URLSearchParams(search)));
+}

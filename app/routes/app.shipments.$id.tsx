@@ -1,0 +1,307 @@
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { isRouteErrorResponse, useLoaderData, useRouteError, useSearchParams } from "@remix-run/react";
+import {
+  BlockStack,
+  Box,
+  Card,
+  Icon,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Text,
+} from "@shopify/polaris";
+import { ExternalSmallIcon } from "@shopify/polaris-icons";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import type { ReactNode } from "react";
+import { z } from "zod";
+import { hrefWith, useAdminHref } from "~/components/embedded-url";
+import { formatDay, formatDestination } from "~/components/format";
+import { reasonLabel, StatusBadge } from "~/components/StatusBadge";
+import { ExactTime, RelativeTime, useViewerTimeZone } from "~/components/Timestamp";
+
+const ShipmentId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
+  const { session } = await context.shipwatch.shopify.authenticate.admin(request);
+  const id = ShipmentId.safeParse(params.id);
+  // The read model only sees the signed-in shop: another shop's shipment is "not found", exactly like a missing one.
+  const detail = id.success ? await context.shipwatch.services.admin.shipmentDetail(session.shop, id.data) : null;
+  if (!detail) throw new Response("Shipment not found", { status: 404, statusText: "Not Found" });
+  const { shipment: s, events, siblings } = detail;
+  return {
+    now: context.shipwatch.clock.now(),
+    shipment: {
+      id: s.id,
+      orderName: s.orderName,
+      trackingNumber: s.trackingNumber,
+      trackingUrl: s.trackingUrl,
+      carrierName: s.carrierName,
+      status: s.status,
+      reason: s.reason,
+      lastCarrierScanAt: s.lastCarrierScanAt,
+      estimatedDeliveryAt: s.estimatedDeliveryAt,
+      deliveredAt: s.deliveredAt,
+      deliveryAttempts: s.deliveryAttempts,
+      destination: formatDestination(s.destinationCountry, s.destinationProvince),
+      cancelledAt: s.cancelledAt,
+    },
+    // newest first, as the read model returns them: support reads the latest word before the history
+    events: events.map((e) => ({
+      key: e.eventKey,
+      status: e.status,
+      reason: e.reason,
+      rawStatus: e.rawStatus,
+      rawMessage: e.rawMessage,
+      source: e.source,
+      happenedAt: e.happenedAt,
+      location: e.location,
+    })),
+    siblings: siblings.map((o) => ({ id: o.id, trackingNumber: o.trackingNumber, carrierName: o.carrierName, status: o.status })),
+  };
+};
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
+
+/** Where a raw status came from, in words. */
+const SOURCE_LABELS: Record<string, string> = {
+  shopify_fulfillment_event: "Carrier event via Shopify",
+  shopify_shipment_status: "Shopify shipment status",
+};
+
+export default function ShipmentDetail() {
+  const { now, shipment, events, siblings } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const timeZone = useViewerTimeZone();
+  // the list's filters ride along in the URL, so "Shipments" returns to the same filtered page
+  const backHref = hrefWith("/app", searchParams);
+  const reason = reasonLabel(shipment.reason);
+
+  return (
+    <Page
+      backAction={{ content: "Shipments", url: backHref }}
+      title={shipment.orderName}
+      titleMetadata={<StatusBadge status={shipment.status} />}
+      subtitle={[shipment.carrierName, shipment.trackingNumber].filter(Boolean).join(" · ")}
+    >
+      <Layout>
+        <Layout.Section>
+          <Card>
+            <InlineGrid columns={{ xs: 2, md: 3, lg: 6 }} gap="400">
+              <Fact label="Tracking number">
+                {shipment.trackingNumber && shipment.trackingUrl ? (
+                  <InlineStack gap="050" blockAlign="center" wrap={false}>
+                    <Link url={shipment.trackingUrl} target="_blank" accessibilityLabel={`Track ${shipment.trackingNumber} on the carrier's site (opens in a new tab)`}>
+                      {shipment.trackingNumber}
+                    </Link>
+                    <span aria-hidden="true">
+                      <Icon source={ExternalSmallIcon} tone="subdued" />
+                    </span>
+                  </InlineStack>
+                ) : (
+                  <Text as="span">{shipment.trackingNumber ?? "No tracking number"}</Text>
+                )}
+              </Fact>
+              <Fact label="Carrier">
+                <Text as="span">{shipment.carrierName}</Text>
+              </Fact>
+              <Fact label="Status">
+                <BlockStack gap="100" inlineAlign="start">
+                  <StatusBadge status={shipment.status} />
+                  {reason ? (
+                    <Text as="span" tone="subdued">
+                      {reason}
+                    </Text>
+                  ) : null}
+                </BlockStack>
+              </Fact>
+              <Fact label={shipment.deliveredAt ? "Delivered" : "Estimated delivery"}>
+                <Text as="span">
+                  {shipment.deliveredAt
+                    ? formatDay(shipment.deliveredAt, timeZone)
+                    : shipment.estimatedDeliveryAt
+                      ? formatDay(shipment.estimatedDeliveryAt, timeZone)
+                      : "Not given by the carrier"}
+                </Text>
+              </Fact>
+              <Fact label="Last carrier scan">
+                {shipment.lastCarrierScanAt ? (
+                  <Text as="span">
+                    <RelativeTime at={shipment.lastCarrierScanAt} now={now} />
+                  </Text>
+                ) : (
+                  <Text as="span" tone="subdued">
+                    No scan yet
+                  </Text>
+                )}
+              </Fact>
+              <Fact label="Delivery attempts">
+                <Text as="span" numeric>
+                  {shipment.deliveryAttempts}
+                </Text>
+              </Fact>
+            </InlineGrid>
+          </Card>
+        </Layout.Section>
+
+        <Layout.Section>
+          <Card padding="0">
+            <Box padding="400" paddingBlockEnd="300">
+              <BlockStack gap="100">
+                <Text as="h2" variant="headingMd">
+                  Timeline
+                </Text>
+                <Text as="p" tone="subdued">
+                  Newest first. Shipwatch&apos;s reading of each update, beside the carrier&apos;s own words.
+                </Text>
+              </BlockStack>
+            </Box>
+            {events.length === 0 ? (
+              <Box padding="400" borderBlockStartWidth="025" borderColor="border-secondary">
+                <Text as="p" tone="subdued">
+                  The carrier has not reported anything yet. A label that is never scanned is flagged once it has waited too long.
+                </Text>
+              </Box>
+            ) : (
+              <>
+                <Box paddingInline="400" paddingBlock="200" background="bg-surface-secondary" borderBlockStartWidth="025" borderColor="border-secondary">
+                  <TimelineColumns>
+                    <ColumnHeading>Shipwatch status</ColumnHeading>
+                    <ColumnHeading>Carrier said</ColumnHeading>
+                    <ColumnHeading>When and where</ColumnHeading>
+                  </TimelineColumns>
+                </Box>
+                <Box as="ul" aria-label="Timeline, newest first">
+                  {events.map((e) => (
+                    <Box as="li" key={e.key} padding="400" borderBlockStartWidth="025" borderColor="border-secondary">
+                      <TimelineColumns>
+                        <BlockStack gap="100" inlineAlign="start">
+                          <StatusBadge status={e.status} />
+                          {e.reason ? (
+                            <Text as="span" tone="subdued">
+                              {reasonLabel(e.reason)}
+                            </Text>
+                          ) : null}
+                        </BlockStack>
+                        <BlockStack gap="100">
+                          <Text as="p">{e.rawMessage ?? "No message"}</Text>
+                          <Text as="p" variant="bodySm" tone="subdued">
+                            <code>{e.rawStatus ?? "no status code"}</code> · {SOURCE_LABELS[e.source] ?? e.source}
+                          </Text>
+                        </BlockStack>
+                        <BlockStack gap="100">
+                          <Text as="p">
+                            <ExactTime at={e.happenedAt} now={now} />
+                          </Text>
+                          <Text as="p" variant="bodySm" tone="subdued">
+                            {e.location ?? "Place not given"}
+                          </Text>
+                        </BlockStack>
+                      </TimelineColumns>
+                    </Box>
+                  ))}
+                </Box>
+              </>
+            )}
+          </Card>
+        </Layout.Section>
+
+        <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Other shipments in this order
+                </Text>
+                {siblings.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    This is the only shipment in {shipment.orderName}.
+                  </Text>
+                ) : (
+                  <BlockStack as="ul" gap="300">
+                    {siblings.map((o) => (
+                      <Box as="li" key={o.id}>
+                        <InlineStack gap="200" align="space-between" blockAlign="center">
+                          <BlockStack gap="050">
+                            <Link url={hrefWith(`/app/shipments/${o.id}`, searchParams)}>{o.trackingNumber ?? "No tracking number"}</Link>
+                            <Text as="span" variant="bodySm" tone="subdued">
+                              {o.carrierName}
+                            </Text>
+                          </BlockStack>
+                          <StatusBadge status={o.status} />
+                        </InlineStack>
+                      </Box>
+                    ))}
+                  </BlockStack>
+                )}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  Destination
+                </Text>
+                <Text as="p">{shipment.destination ?? "Not given"}</Text>
+                {shipment.cancelledAt ? (
+                  <Text as="p" tone="critical">
+                    The order or fulfillment was cancelled <RelativeTime at={shipment.cancelledAt} now={now} />.
+                  </Text>
+                ) : null}
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <BlockStack gap="100">
+      <Text as="h3" variant="bodySm" tone="subdued">
+        {label}
+      </Text>
+      {children}
+    </BlockStack>
+  );
+}
+
+function TimelineColumns({ children }: { children: ReactNode }) {
+  return (
+    <InlineGrid columns={{ xs: 1, md: "minmax(0, 2fr) minmax(0, 3fr) minmax(0, 2fr)" }} gap="400" alignItems="start">
+      {children}
+    </InlineGrid>
+  );
+}
+
+function ColumnHeading({ children }: { children: ReactNode }) {
+  return (
+    <Text as="span" variant="bodySm" fontWeight="medium" tone="subdued">
+      {children}
+    </Text>
+  );
+}
+
+/** An unknown id and another shop's id read the same: nothing here says which. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const adminHref = useAdminHref();
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return (
+      <Page backAction={{ content: "Shipments", url: adminHref("/app") }} title="Shipment not found">
+        <Card>
+          <BlockStack gap="200">
+            <Text as="p">There is no shipment with this link in your store. It may have been replaced by a newer label.</Text>
+            <Text as="p" tone="subdued">
+              Search the shipments list by order number or tracking number to find the parcel.
+            </Text>
+          </BlockStack>
+        </Card>
+      </Page>
+    );
+  }
+  // Shopify's own responses (re-authentication) still go through the library's boundary
+  return boundary.error(error);
+}

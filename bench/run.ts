@@ -1,0 +1,19 @@
+import { emit } from "./support";
+import { ingestBenchmark } from "./ingest";
+import { pipelineBenchmark } from "./pipeline";
+
+/**
+ * `npm run bench`: every benchmark, app and baseline side by side in the same run, one JSON line each,
+ * then a summary line. `npm run bench -- ingest` runs one.
+ */
+const benchmarks: Record<string, () => Promise<{ bench: string; ratio: number; pass: boolean }>> = {
+  ingest: ingestBenchmark,
+  pipeline: pipelineBenchmark,
+};
+const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const results = [];
+for (const [name, run] of Object.entries(benchmarks)) {
+  if (only.length && !only.includes(name)) continue;
+  results.push(await run());
+}
+emit({ summary: true, benchmarks: results.map((r) => ({ bench: r.bench, ratio: r.ratio, pass: r.pass })), pass: results.every((r) => r.pass) });

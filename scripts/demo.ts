@@ -1,0 +1,223 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { openDatabase } from "~/.server/adapters/db/database";
+import { createContainer } from "~/.server/container";
+import { createLogger } from "~/.server/logger";
+import { signWebhook } from "~/.server/shopify/signatures";
+import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
+import { simulateStore, type SimulatedDelivery } from "./demo/simulated-store";
+import { LOCAL_SHOPIFY_ENV, loadConfigForTools } from "./tool-config";
+
+/**
+ * `npm run demo`: the whole product on the embedded default, with no Shopify account and no network.
+ * A fresh SQLite database, the real server (in-process worker included) as a child process, and a simulated
+ * store's month of orders and fulfillments delivered to it as signed webhooks — with Shopify's duplicates
+ * and out-of-order arrival. Then it checks every shipment ended where the store's history says it should.
+ */
+const { values: args } = parseArgs({
+  options: {
+    seed: { type: "string", default: "42" },
+    shipments: { type: "string", default: "2000" },
+    port: { type: "string", default: process.env.PORT ?? "3000" },
+    concurrency: { type: "string", default: "16" },
+    once: { type: "boolean", default: false },
+  },
+});
+const seed = Number(args.seed);
+const shipmentCount = Number(args.shipments);
+const port = Number(args.port);
+const concurrency = Math.max(1, Number(args.concurrency));
+if (!Number.isInteger(seed) || !Number.isInteger(shipmentCount) || shipmentCount < 1 || !Number.isInteger(port)) {
+  process.stderr.write("usage: npm run demo -- [--seed N] [--shipments N] [--port N] [--once]\n");
+  process.exit(2);
+}
+
+const dbPath = path.resolve("prisma/demo.sqlite");
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  ...LOCAL_SHOPIFY_ENV,
+  SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
+  DATABASE_URL: `file:${dbPath}`,
+  PORT: String(port),
+  SHIPWATCH_LOCAL_PREVIEW: "1",
+  NODE_ENV: "development",
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  LOOKUP_RATE_LIMIT: process.env.LOOKUP_RATE_LIMIT ?? "30",
+};
+const base = `http://127.0.0.1:${port}`;
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main() {
+  say(`Shipwatch demo — seed ${seed}, ${shipmentCount} shipments`);
+  if (!fs.existsSync("build/server/index.js")) {
+    say("• building the admin (first run only)…");
+    const built = spawnSync("npx", ["remix", "vite:build"], { stdio: "ignore" });
+    if (built.status !== 0) throw new Error("npm run build failed; run it to see why");
+  }
+
+  // a fresh database, migrated, with the demo shop installed (offline session + Shop row)
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${dbPath}${suffix}`, { force: true });
+  const config = loadConfigForTools({ DATABASE_URL: `file:${dbPath}`, SHOPIFY_APP_URL: env.SHOPIFY_APP_URL });
+  const seeder = await createContainer(config, { migrate: true, logger: createLogger("silent") });
+  await seeder.installLocally(PREVIEW_SHOP);
+  await seeder.close();
+  say(`• fresh database ${path.relative(process.cwd(), dbPath)} migrated; demo shop ${PREVIEW_SHOP} installed`);
+
+  const server = startServer();
+  await waitForHealth();
+  say(`• server up at ${base} (in-process worker)`);
+
+  const store = simulateStore({ seed, shipments: shipmentCount, shop: PREVIEW_SHOP, end: new Date() });
+  const unique = new Set(store.deliveries.map((d) => d.webhookId)).size;
+  say(`• simulated store: ${store.orders} orders, ${store.intended.length} shipments, ${store.deliveries.length} webhook deliveries (${store.deliveries.length - unique} duplicates)`);
+
+  const started = performance.now();
+  const codes = await send(store.deliveries);
+  const sendSeconds = (performance.now() - started) / 1000;
+  say(`• delivered in ${sendSeconds.toFixed(1)} s (${Math.round(store.deliveries.length / sendSeconds)}/s): ${Object.entries(codes).map(([c, n]) => `${n}× ${c}`).join(", ")}`);
+
+  const database = openDatabase({ dialect: "sqlite", path: dbPath });
+  const db = database.db;
+  await waitForProcessing(db, unique);
+  const processSeconds = (performance.now() - started) / 1000;
+
+  // did every shipment end where the store's history says it should?
+  const rows = await db.selectFrom("Shipment").select(["shipmentKey", "status", "reason", "orderName", "carrierCode"]).where("shop", "=", PREVIEW_SHOP).where("supersededAt", "is", null).execute();
+  const byKey = new Map(rows.map((r) => [r.shipmentKey, r]));
+  const wrong: string[] = [];
+  for (const intended of store.intended) {
+    const actual = byKey.get(intended.trackingNumber.toUpperCase());
+    if (!actual) wrong.push(`${intended.trackingNumber} (${intended.scenario}): missing`);
+    else if (actual.status !== intended.status || actual.reason !== intended.reason || actual.carrierCode !== intended.carrierCode)
+      wrong.push(`${intended.trackingNumber} (${intended.scenario}): expected ${intended.status}/${intended.reason ?? "-"} via ${intended.carrierCode}, got ${actual.status}/${actual.reason ?? "-"} via ${actual.carrierCode}`);
+  }
+  const byStatus = new Map<string, number>();
+  for (const r of rows) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
+  const lags = (
+    await db.selectFrom("WebhookDelivery").select(["receivedAt", "processedAt"]).where("shop", "=", PREVIEW_SHOP).where("processedAt", "is not", null).execute()
+  )
+    .map((d) => d.processedAt! - d.receivedAt)
+    .sort((a, b) => a - b);
+  const failed = await db.selectFrom("WebhookDelivery").select(["topic", "error"]).where("status", "=", "failed").execute();
+  const unmapped = await db.selectFrom("UnmappedStatusCode").select(["code", "count"]).execute();
+  await database.close();
+
+  const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? 0;
+  say("");
+  say("Summary");
+  say(`  deliveries     ${store.deliveries.length} sent, ${unique} unique, ${lags.length} processed, ${failed.length} parked`);
+  say(`  throughput     ${Math.round(unique / processSeconds)} deliveries/s end to end (${processSeconds.toFixed(1)} s)`);
+  say(`  lag            receipt → shipment updated: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${lags.at(-1) ?? 0} ms`);
+  say(`  shipments      ${rows.length}: ${[...byStatus].sort((a, b) => b[1] - a[1]).map(([s, n]) => `${s} ${n}`).join(", ")}`);
+  say(`  unmapped codes ${unmapped.length ? unmapped.map((u) => `${u.code}×${u.count}`).join(", ") : "none"}`);
+  say(`  intended state ${store.intended.length - wrong.length}/${store.intended.length} shipments ended where the store's history says`);
+  for (const w of wrong.slice(0, 10)) say(`    ✗ ${w}`);
+  for (const f of failed.slice(0, 5)) say(`    parked ${f.topic}: ${f.error}`);
+
+  if (args.once) {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+    process.exit(wrong.length === 0 && failed.length === 0 ? 0 : 1);
+  }
+  say("");
+  say(`Open the admin:        ${base}/local-preview`);
+  say(`Look up as a shopper:  ${base}/proxy/lookup needs Shopify's signature; try the admin's shipment pages`);
+  say("The server keeps running; Ctrl-C stops it.");
+  const stop = () => server.kill("SIGTERM");
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  await new Promise((r) => server.once("exit", r));
+}
+
+function startServer(): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  child.once("exit", (code, signal) => {
+    if (code && code !== 0) {
+      process.stderr.write(`server exited with ${code}${signal ? ` (${signal})` : ""}\n`);
+      process.exit(1);
+    }
+  });
+  process.once("exit", () => child.kill("SIGTERM"));
+  return child;
+}
+
+async function waitForHealth() {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the server did not answer on ${base} within 30 s (is port ${port} taken? try --port)`);
+}
+
+async function send(deliveries: SimulatedDelivery[]): Promise<Record<number, number>> {
+  const codes: Record<number, number> = {};
+  let next = 0;
+  let lastReport = Date.now();
+  const secret = LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET;
+  async function worker() {
+    while (next < deliveries.length) {
+      const d = deliveries[next++]!;
+      const body = JSON.stringify(d.payload);
+      for (let attempt = 1; ; attempt++) {
+        // like Shopify, a delivery that gets no 2xx is sent again
+        const res = await fetch(`${base}/webhooks`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-shopify-topic": d.topic,
+            "x-shopify-shop-domain": PREVIEW_SHOP,
+            "x-shopify-webhook-id": d.webhookId,
+            "x-shopify-event-id": d.eventId,
+            "x-shopify-triggered-at": d.triggeredAt,
+            "x-shopify-api-version": "2026-07",
+            "x-shopify-hmac-sha256": signWebhook(body, secret),
+          },
+          body,
+        }).catch(() => null);
+        if (res) {
+          await res.arrayBuffer();
+          codes[res.status] = (codes[res.status] ?? 0) + 1;
+        }
+        if ((res && res.status < 500) || attempt >= 8) break;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+      if (Date.now() - lastReport > 1000) {
+        lastReport = Date.now();
+        process.stdout.write(`  sending… ${next}/${deliveries.length}\r`);
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return codes;
+}
+
+async function waitForProcessing(db: ReturnType<typeof openDatabase>["db"], unique: number) {
+  const deadline = Date.now() + 10 * 60_000;
+  let lastReport = 0;
+  while (Date.now() < deadline) {
+    const pending = await db.selectFrom("WebhookDelivery").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "received").executeTakeFirstOrThrow();
+    const jobs = await db.selectFrom("Job").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "in", ["queued", "running"]).executeTakeFirstOrThrow();
+    if (Number(pending.n) === 0 && Number(jobs.n) === 0) {
+      process.stdout.write(`  processed ${unique}/${unique}            \n`);
+      return;
+    }
+    if (Date.now() - lastReport > 1000) {
+      lastReport = Date.now();
+      process.stdout.write(`  processing… ${unique - Number(pending.n)}/${unique}\r`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("processing did not finish within 10 minutes");
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Container } from "~/.server/container";
+import { mintSessionToken } from "~/.server/shopify/session-token";
+import { sendJson } from "./respond";
+
+export const PREVIEW_SHOP = "shipwatch-demo.myshopify.com";
+
+const STAND_IN_URL = "/local-preview/app-bridge.js";
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+/**
+ * SHIPWATCH_LOCAL_PREVIEW=1 only (refused in production by config, bound to loopback by config):
+ * the embedded admin outside Shopify. A stand-in for App Bridge gets session tokens from here, minted
+ * with the app secret for the demo shop, so every admin request goes through authenticate.admin's real path.
+ */
+export function localPreviewEndpoints(container: Container) {
+  const { config, clock } = container;
+  const shim = fs.readFileSync(path.resolve("server/local-preview/app-bridge.js"), "utf8");
+  const bouncePageReady = pointBouncePageAtStandIn().catch((error: unknown) =>
+    container.logger.warn({ err: String(error) }, "local preview: the bounce page keeps Shopify's App Bridge"),
+  );
+  const mint = () =>
+    mintSessionToken({ shop: PREVIEW_SHOP, apiKey: config.shopify.apiKey, apiSecret: config.shopify.apiSecret, nowMs: clock.now() });
+
+  return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) return sendJson(res, 403, { error: "loopback_only" });
+    switch (url.pathname) {
+      case "/local-preview/token":
+        return sendJson(res, 200, mint(), { "cache-control": "no-store" });
+      case STAND_IN_URL:
+        res.writeHead(200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-store" });
+        res.end(shim);
+        return;
+      case "/local-preview":
+      case "/local-preview/": {
+        await bouncePageReady;
+        // what the Shopify admin does when it opens an embedded app: embedded=1, shop, host and a fresh id_token
+        const target = new URL(url.searchParams.get("path") ?? "/app", "http://localhost");
+        target.searchParams.set("embedded", "1");
+        target.searchParams.set("shop", PREVIEW_SHOP);
+        target.searchParams.set("host", Buffer.from(`admin.shopify.com/store/${PREVIEW_SHOP.replace(".myshopify.com", "")}`).toString("base64url"));
+        target.searchParams.set("id_token", mint().token);
+        res.writeHead(302, { location: `${target.pathname}${target.search}` });
+        res.end();
+        return;
+      }
+      default:
+        return sendJson(res, 404, { error: "not_found" });
+    }
+  };
+}
+
+/**
+ * authenticate.admin answers a document request whose id_token is missing or expired (a reload a minute after
+ * opening the page, a link opened in a new tab) with its bounce page, /auth/session-token, which loads App Bridge
+ * to fetch a fresh token and reload. That page loads App Bridge from Shopify's CDN, which the local preview has no
+ * use for (and often cannot reach). The library's Node adapter reads one override, APP_BRIDGE_URL, once when it
+ * loads: setting it here, and only here, points the bounce page at the stand-in in the local preview alone.
+ */
+let bouncePageOverride: Promise<void> | null = null;
+function pointBouncePageAtStandIn(): Promise<void> {
+  bouncePageOverride ??= (async () => {
+    // eslint-disable-next-line no-restricted-properties -- a library setting, not app configuration: see above
+    const env = process.env;
+    env.APP_BRIDGE_URL = STAND_IN_URL;
+    try {
+      await import("@shopify/shopify-app-remix/adapters/node");
+    } finally {
+      // the library has read it; nothing else should
+      delete env.APP_BRIDGE_URL;
+    }
+  })();
+  return bouncePageOverride;
+}

@@ -1,0 +1,48 @@
+import fs from "node:fs";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import path from "node:path";
+import type { Container } from "~/.server/container";
+import { localPreviewEndpoints } from "./endpoints/local-preview";
+import { proxyLookupEndpoint } from "./endpoints/proxy-lookup";
+import { createRateLimiter } from "./endpoints/rate-limit";
+import { sendJson } from "./endpoints/respond";
+import { webhooksEndpoint } from "./endpoints/webhooks";
+
+const favicon = fs.readFileSync(path.resolve("public/favicon.svg"));
+
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The app's HTTP server. The two endpoints Shopify calls at volume (webhooks, storefront lookups) are
+ * plain Node handlers; everything a person uses goes to Remix.
+ */
+export function createHttpServer(container: Container, remix: NodeHandler | null): http.Server {
+  const { services, config, logger, clock } = container;
+  const webhooks = webhooksEndpoint(services.ingest);
+  const lookup = proxyLookupEndpoint({
+    verify: container.verifyAppProxy,
+    lookup: services.lookup.lookup,
+    limiter: createRateLimiter(config.lookupRateLimitPerMinute),
+    now: () => clock.now(),
+  });
+  const preview = config.localPreview ? localPreviewEndpoints(container) : null;
+
+  const server = http.createServer((req, res) => {
+    res.on("shipwatch:error", (error: unknown) => logger.error({ err: String(error), url: req.url }, "request failed"));
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/webhooks") return webhooks(req, res);
+    if (url.pathname === "/proxy/lookup") return lookup(req, res, url);
+    if (url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
+    // pages Shopify renders for the app (the auth bounce page) link no icon; browsers then ask for this one
+    if (url.pathname === "/favicon.ico") {
+      res.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" });
+      res.end(favicon);
+      return;
+    }
+    if (preview && url.pathname.startsWith("/local-preview")) return preview(req, res, url);
+    if (remix) return remix(req, res);
+    sendJson(res, 404, { error: "not_found" });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}

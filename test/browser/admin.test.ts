@@ -1,0 +1,373 @@
+import fs from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { mintSessionToken } from "~/.server/shopify/session-token";
+import { REASON_LABELS, STATUS_LABELS } from "~/domain/status";
+import { PREVIEW_SHOP } from "../../server/endpoints/local-preview";
+import { SHOP_B, startTestApp, TEST_API_KEY, TEST_SECRET, type TestApp } from "../support/test-app";
+import {
+  CARRIER_LABELS,
+  deliverShipment,
+  eventually,
+  launchChromium,
+  newAdminContext,
+  planShipments,
+  runningClock,
+  SCENARIO_EVENTS,
+  SCENARIO_STATUS,
+  screenshot,
+  tableRows,
+  waitForHydration,
+  waitForIdle,
+  watchBrowserErrors,
+  type Scenario,
+  type SeedShipment,
+} from "./support";
+
+/**
+ * The admin as a merchant uses it: Chromium opens the local preview, which goes through authenticate.admin's real
+ * path with session tokens signed by the app secret, over a real server and SQLite file holding shipments that
+ * arrived as signed webhooks.
+ */
+
+// 30 shipments: 8 delivered, 7 in transit, 3 out for delivery, 3 labels, 2 each of delay, failed attempt,
+// address problem and ready for pickup, 1 returned. Order #1001 holds the first two.
+const SCENARIOS: Scenario[] = [
+  "delivered", "in_transit", "out_for_delivery", "label_created", "weather_delay", "failed_attempt",
+  "address_issue", "ready_for_pickup", "returned", "delivered", "in_transit", "delivered",
+  "in_transit", "out_for_delivery", "label_created", "delivered", "in_transit", "failed_attempt",
+  "address_issue", "ready_for_pickup", "delivered", "in_transit", "delivered", "out_for_delivery",
+  "label_created", "weather_delay", "delivered", "in_transit", "delivered", "in_transit",
+];
+const CARRIERS = ["UPS", "USPS", "FedEx", "DHL Express"] as const;
+const HOST = Buffer.from("admin.shopify.com/store/shipwatch-demo").toString("base64url");
+// authenticate.admin turns self-declared bots (Node's fetch among them) away with 410 before looking at tokens
+const BROWSER = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36" };
+
+let app: TestApp;
+let clock: ReturnType<typeof runningClock>;
+let seeded: SeedShipment[];
+let otherShops: SeedShipment;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let browserErrors: ReturnType<typeof watchBrowserErrors>;
+
+const count = (scenario: Scenario) => SCENARIOS.filter((s) => s === scenario).length;
+const seedOf = (trackingNumber: string) => {
+  const seed = seeded.find((s) => s.trackingNumber === trackingNumber);
+  if (!seed) throw new Error(`no seeded shipment has tracking number "${trackingNumber}"`);
+  return seed;
+};
+
+async function openPreview(path = "/app") {
+  await page.goto(`${app.url}/local-preview?path=${encodeURIComponent(path)}`);
+  await waitForHydration(page);
+}
+
+/** Polaris renders popovers (a filter's choices) in a portal at the end of the body. */
+const popover = () => page.locator("#PolarisPortalsContainer");
+
+/** A click outside closes a filter's popover (Escape would leave filtering mode, which clears the filters). */
+async function closePopover() {
+  await page.getByRole("heading", { name: "Shipments", level: 1 }).click();
+  await eventually(async () => expect(await popover().locator(".Polaris-Popover").count()).toBe(0));
+}
+
+async function rowsAfterNavigation(expectedCount: number) {
+  return eventually(async () => {
+    await waitForIdle(page);
+    const rows = await tableRows(page);
+    expect(rows).toHaveLength(expectedCount);
+    return rows;
+  });
+}
+
+describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
+  beforeAll(async () => {
+    if (!fs.existsSync("build/server/index.js")) throw new Error("The Remix build is missing: run `npx remix vite:build` first.");
+    clock = runningClock();
+    app = await startTestApp({ remix: true, localPreview: true, shops: [PREVIEW_SHOP, SHOP_B], clock });
+    const now = Date.now();
+    seeded = planShipments(SCENARIOS, { now, carriers: CARRIERS });
+    for (const [i, shipment] of seeded.entries()) await deliverShipment(app, clock, PREVIEW_SHOP, shipment, 9_000_000 + i * 10);
+    // another store with an order of the same name, #1001: its parcel must never show up in this admin
+    otherShops = planShipments(["out_for_delivery"], { now, carriers: ["UPS"], idBase: 7_000_000 })[0]!;
+    await deliverShipment(app, clock, SHOP_B, otherShops, 8_000_000);
+    clock.resume();
+
+    // the fixtures say what they mean before any page is judged by them
+    const stored = await app.container.services.admin.listShipments(PREVIEW_SHOP, { pageSize: 100 });
+    expect(stored.total).toBe(SCENARIOS.length);
+    for (const seed of seeded) {
+      const shipment = stored.shipments.find((s) => s.trackingNumber === seed.trackingNumber);
+      expect({ order: shipment?.orderName, status: shipment?.status, carrier: shipment?.carrierName }).toEqual({
+        order: seed.orderName,
+        status: SCENARIO_STATUS[seed.scenario],
+        carrier: CARRIER_LABELS[seed.carrier],
+      });
+    }
+
+    browser = await launchChromium();
+    context = await newAdminContext(browser);
+    page = await context.newPage();
+    browserErrors = watchBrowserErrors(page);
+  }, 180_000);
+
+  afterEach(() => {
+    expect(browserErrors?.take() ?? []).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await app?.close();
+  });
+
+  it("renders no shop data to a request without a valid session token", async () => {
+    const secret = seeded[0]!.trackingNumber;
+    const valid = mintSessionToken({ shop: PREVIEW_SHOP, apiKey: TEST_API_KEY, apiSecret: TEST_SECRET, nowMs: Date.now() }).token;
+    const forged = mintSessionToken({ shop: PREVIEW_SHOP, apiKey: TEST_API_KEY, apiSecret: "not-the-app-secret", nowMs: Date.now() }).token;
+
+    // GIVEN no Shopify parameters at all THEN the login path, not the list
+    const bare = await fetch(`${app.url}/app`, { redirect: "manual", headers: BROWSER });
+    expect(bare.status).toBe(302);
+    expect(bare.headers.get("location")).toMatch(/^\/auth\/login/);
+    expect(await bare.text()).not.toContain(secret);
+
+    // GIVEN an embedded document request without id_token, or with a forged one THEN the session-token bounce page
+    for (const idToken of [null, forged]) {
+      const params = new URLSearchParams({ embedded: "1", shop: PREVIEW_SHOP, host: HOST });
+      if (idToken) params.set("id_token", idToken);
+      const response = await fetch(`${app.url}/app?${params}`, { redirect: "manual", headers: BROWSER });
+      expect(response.status).toBe(302);
+      expect(response.headers.get("location")).toMatch(/^\/auth\/session-token\?/);
+      expect(await response.text()).not.toContain(secret);
+    }
+
+    // GIVEN a client navigation (Remix data request) THEN only a token signed with the app secret reads data
+    const forgedData = await fetch(`${app.url}/app.data`, { headers: { ...BROWSER, authorization: `Bearer ${forged}` } });
+    expect(forgedData.status).toBe(401);
+    expect(await forgedData.text()).not.toContain(secret);
+    const validData = await fetch(`${app.url}/app.data`, { headers: { ...BROWSER, authorization: `Bearer ${valid}` } });
+    expect(validData.status).toBe(200);
+    expect(await validData.text()).toContain(seeded.at(-1)!.trackingNumber.slice(0, 8));
+  });
+
+  it("lists the store's shipments, most recent activity first, 25 to a page", async () => {
+    await openPreview();
+    const url = new URL(page.url());
+    expect(url.pathname).toBe("/app");
+    expect(Object.fromEntries([...url.searchParams].filter(([k]) => k !== "id_token"))).toEqual({ embedded: "1", shop: PREVIEW_SHOP, host: HOST });
+    expect(url.searchParams.get("id_token")).toBeTruthy();
+
+    const rows = await tableRows(page);
+    expect(rows).toHaveLength(25);
+    const expected = await app.container.services.admin.listShipments(PREVIEW_SHOP, { pageSize: 25 });
+    expect(rows.map((r) => r.trackingNumber)).toEqual(expected.shipments.map((s) => s.trackingNumber));
+    for (const row of rows) {
+      const seed = seedOf(row.trackingNumber);
+      expect(row.order).toBe(seed.orderName);
+      expect(row.carrier).toBe(CARRIER_LABELS[seed.carrier]);
+      expect(row.status).toContain(STATUS_LABELS[SCENARIO_STATUS[seed.scenario]]);
+      expect(row.age).toMatch(/^\d+ (min|h|d)$/);
+      expect(row.lastEvent).toMatch(seed.eventTimes.length ? /ago|yesterday|just now/ : /No carrier scan yet/);
+    }
+    // the reason sits beside the badge
+    const delayed = rows.find((r) => seedOf(r.trackingNumber).scenario === "weather_delay");
+    expect(delayed?.status).toContain(REASON_LABELS.weather);
+
+    await expect(page.getByText("1–25 of 30").isVisible()).resolves.toBe(true);
+    expect(await page.content()).not.toContain(otherShops.trackingNumber);
+    await screenshot(page, "shipments");
+  });
+
+  it("filters by status and carrier from the filter bar, and the URL keeps the filters and Shopify's parameters", async () => {
+    await openPreview();
+    await page.getByRole("button", { name: "Search and filter results" }).click();
+    await page.getByRole("button", { name: "Status" }).click();
+    await popover().getByText(`Delivered (${count("delivered")})`, { exact: true }).click();
+    let rows = await rowsAfterNavigation(count("delivered"));
+    await closePopover();
+    expect(rows.every((r) => r.status.includes(STATUS_LABELS.delivered))).toBe(true);
+    const url = new URL(page.url());
+    expect(url.searchParams.get("status")).toBe("delivered");
+    expect([url.searchParams.get("embedded"), url.searchParams.get("shop"), url.searchParams.get("host")]).toEqual(["1", PREVIEW_SHOP, HOST]);
+    expect(url.searchParams.get("id_token")).toBeTruthy();
+    await expect(page.getByText("Status: Delivered").first().isVisible()).resolves.toBe(true);
+    await screenshot(page, "shipments-filtered");
+
+    // a reload is a new document request: it authenticates from the URL and shows the same filtered list
+    await page.reload();
+    await waitForHydration(page);
+    rows = await rowsAfterNavigation(count("delivered"));
+
+    await page.getByRole("button", { name: /^Carrier/ }).click();
+    await popover().getByText("UPS", { exact: true }).click();
+    const deliveredByUps = seeded.filter((s) => s.scenario === "delivered" && s.carrier === "UPS");
+    rows = await rowsAfterNavigation(deliveredByUps.length);
+    await closePopover();
+    expect(rows.map((r) => r.trackingNumber).sort()).toEqual(deliveredByUps.map((s) => s.trackingNumber).sort());
+    expect(new URL(page.url()).searchParams.get("carrier")).toBe("ups");
+
+    await page.getByRole("button", { name: "Clear all" }).click();
+    await rowsAfterNavigation(25);
+    expect(new URL(page.url()).searchParams.has("status")).toBe(false);
+  });
+
+  it("finds a shipment by order name or tracking number", async () => {
+    await openPreview();
+    await page.getByRole("button", { name: "Search and filter results" }).click();
+    const search = page.getByPlaceholder("Search by order or tracking number");
+
+    await search.fill("#1007");
+    let rows = await rowsAfterNavigation(1);
+    expect(rows[0]!.order).toBe("#1007");
+    expect(new URL(page.url()).searchParams.get("q")).toBe("#1007");
+
+    // without the "#", as people type it: both shipments of order #1001
+    await search.fill("1001");
+    rows = await rowsAfterNavigation(2);
+    expect(rows.map((r) => r.order)).toEqual(["#1001", "#1001"]);
+
+    const wanted = seeded[12]!;
+    await search.fill(wanted.trackingNumber.toLowerCase());
+    rows = await rowsAfterNavigation(1);
+    expect(rows[0]!.trackingNumber).toBe(wanted.trackingNumber);
+
+    // the other store's parcel is not found, even by its exact number
+    await search.fill(otherShops.trackingNumber);
+    await rowsAfterNavigation(0);
+    await expect(page.getByText("No shipments found").isVisible()).resolves.toBe(true);
+    expect(await page.locator("table").count()).toBe(0);
+  });
+
+  it("pages through the list", async () => {
+    await openPreview();
+    await page.getByRole("button", { name: "Next" }).click();
+    const rows = await rowsAfterNavigation(SCENARIOS.length - 25);
+    expect(new URL(page.url()).searchParams.get("page")).toBe("2");
+    await expect(page.getByText(`26–${SCENARIOS.length} of ${SCENARIOS.length}`).isVisible()).resolves.toBe(true);
+    const all = await app.container.services.admin.listShipments(PREVIEW_SHOP, { pageSize: 100 });
+    expect(rows.map((r) => r.trackingNumber)).toEqual(all.shipments.slice(25).map((s) => s.trackingNumber));
+
+    await page.getByRole("button", { name: "Previous" }).click();
+    await rowsAfterNavigation(25);
+    expect(new URL(page.url()).searchParams.has("page")).toBe(false);
+  });
+
+  it("opens a shipment from its row: the timeline is newest first, Shipwatch's reading beside the carrier's words", async () => {
+    const delivered = seeded[0]!;
+    await openPreview("/app?status=delivered");
+    await page.locator("table tbody tr", { hasText: delivered.trackingNumber }).locator("td").nth(2).click();
+    await page.waitForURL(/\/app\/shipments\/\d+/);
+    await waitForIdle(page);
+    await page.getByRole("heading", { name: delivered.orderName, level: 1 }).waitFor();
+    expect(new URL(page.url()).searchParams.get("status")).toBe("delivered");
+
+    const stored = (await app.container.services.admin.listShipments(PREVIEW_SHOP, { search: delivered.trackingNumber })).shipments[0]!;
+    const trackingLink = page.getByRole("link", { name: new RegExp(`Track ${delivered.trackingNumber}`) });
+    expect(await trackingLink.getAttribute("href")).toBe(stored.trackingUrl);
+    expect(await trackingLink.getAttribute("target")).toBe("_blank");
+    await expect(page.getByText("Delivery attempts").isVisible()).resolves.toBe(true);
+
+    const timeline = page.getByRole("list", { name: "Timeline, newest first" });
+    const items = await timeline.locator(":scope > li").evaluateAll((lis) =>
+      lis.map((li) => ({ text: li.textContent ?? "", at: li.querySelector("time")?.getAttribute("datetime") ?? "" })),
+    );
+    const events = SCENARIO_EVENTS.delivered;
+    expect(items).toHaveLength(events.length);
+    expect(items.map((i) => Date.parse(i.at))).toEqual([...delivered.eventTimes].sort((a, b) => b - a));
+    // newest first: the delivery scan on top, the pickup at the bottom; each row has the raw code and message
+    [...events].reverse().forEach((event, k) => {
+      expect(items[k]!.text).toContain(event.status);
+      expect(items[k]!.text).toContain(event.message);
+      expect(items[k]!.text).toContain(event.city);
+    });
+    expect(items[0]!.text).toContain(STATUS_LABELS.delivered);
+    expect(items.at(-1)!.text).toContain(STATUS_LABELS.picked_up);
+
+    // the order's other shipment is one click away
+    const sibling = seeded[1]!;
+    await expect(page.getByRole("link", { name: sibling.trackingNumber }).isVisible()).resolves.toBe(true);
+    await screenshot(page, "shipment-detail");
+
+    // back keeps the list's filters
+    await page.getByRole("link", { name: "Shipments" }).and(page.locator(".Polaris-Page a")).click();
+    const rows = await rowsAfterNavigation(count("delivered"));
+    expect(rows.every((r) => r.status.includes(STATUS_LABELS.delivered))).toBe(true);
+  });
+
+  it("shows the normalized reason beside the raw carrier status of a problem", async () => {
+    const problem = seeded.find((s) => s.scenario === "address_issue")!;
+    const stored = (await app.container.services.admin.listShipments(PREVIEW_SHOP, { search: problem.trackingNumber })).shipments[0]!;
+    await openPreview(`/app/shipments/${stored.id}`);
+    const latest = page.getByRole("list", { name: "Timeline, newest first" }).locator(":scope > li").first();
+    const text = await latest.textContent();
+    expect(text).toContain(STATUS_LABELS.exception);
+    expect(text).toContain(REASON_LABELS.address_issue);
+    expect(text).toContain("failure");
+    expect(text).toContain("Incorrect address - unable to deliver");
+  });
+
+  it("answers another store's shipment id, and an unknown one, with Shipment not found", async () => {
+    const theirs = (await app.container.services.admin.listShipments(SHOP_B, {})).shipments[0]!;
+    for (const id of [String(theirs.id), "999999", "not-a-number"]) {
+      const response = await page.goto(`${app.url}/local-preview?path=${encodeURIComponent(`/app/shipments/${id}`)}`);
+      expect(response?.status()).toBe(404);
+      await waitForHydration(page);
+      await page.getByRole("heading", { name: "Shipment not found" }).waitFor();
+      expect(await page.content()).not.toContain(otherShops.trackingNumber);
+      // the 404 was the point of this request
+      browserErrors.expect(/status of 404/);
+    }
+    await screenshot(page, "shipment-not-found");
+  });
+
+  it("re-authenticates a page whose session token expired through Shopify's bounce page", async () => {
+    const expired = mintSessionToken({ shop: PREVIEW_SHOP, apiKey: TEST_API_KEY, apiSecret: TEST_SECRET, nowMs: Date.now() - 10 * 60_000 }).token;
+    const params = new URLSearchParams({ embedded: "1", shop: PREVIEW_SHOP, host: HOST, id_token: expired, status: "delivered" });
+
+    // the bounce page loads the local stand-in, not App Bridge from Shopify's CDN (unreachable here)
+    const redirect = await fetch(`${app.url}/app?${params}`, { redirect: "manual", headers: BROWSER });
+    const bounce = await (await fetch(new URL(redirect.headers.get("location")!, app.url), { headers: BROWSER })).text();
+    expect(bounce).toContain('src="/local-preview/app-bridge.js"');
+    expect(bounce).not.toContain("cdn.shopify.com");
+
+    await page.goto(`${app.url}/app?${params}`);
+    await page.waitForURL((url) => url.pathname === "/app" && url.searchParams.get("id_token") !== expired);
+    await waitForHydration(page);
+    await rowsAfterNavigation(count("delivered"));
+    expect(new URL(page.url()).searchParams.get("status")).toBe("delivered");
+  });
+});
+
+describe("Shipwatch admin for a store with no shipments yet", { timeout: 60_000 }, () => {
+  let emptyApp: TestApp;
+  let emptyBrowser: Browser;
+  let emptyContext: BrowserContext;
+
+  beforeAll(async () => {
+    emptyApp = await startTestApp({ remix: true, localPreview: true, shops: [PREVIEW_SHOP], clock: runningClock() });
+    emptyBrowser = await launchChromium();
+    emptyContext = await newAdminContext(emptyBrowser);
+  });
+
+  afterAll(async () => {
+    await emptyContext?.close();
+    await emptyBrowser?.close();
+    await emptyApp?.close();
+  });
+
+  it("says what will appear here instead of showing an empty table", async () => {
+    const emptyPage = await emptyContext.newPage();
+    const errors = watchBrowserErrors(emptyPage);
+    await emptyPage.goto(`${emptyApp.url}/local-preview`);
+    await waitForHydration(emptyPage);
+    await emptyPage.getByRole("heading", { name: "No shipments yet" }).waitFor();
+    expect(await emptyPage.locator("table").count()).toBe(0);
+    expect(await emptyPage.locator("img").count()).toBe(0);
+    await screenshot(emptyPage, "shipments-empty");
+    expect(errors.take()).toEqual([]);
+  });
+});

@@ -1,0 +1,160 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fixedClock } from "~/domain/clock";
+import { openDatabase, type Database } from "~/.server/adapters/db/database";
+import { migrate } from "~/.server/adapters/db/migrate";
+import { createEmbeddedQueue } from "~/.server/jobs/embedded-queue";
+import { retryDelayMs, UnrecoverableJobError, type JobDefinition } from "~/.server/jobs/queue";
+import { createLogger } from "~/.server/logger";
+
+describe("embedded job queue", () => {
+  let dir: string;
+  let database: Database;
+  const clock = fixedClock("2026-11-22T12:00:00Z");
+  const logger = createLogger("silent");
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "shipwatch-queue-"));
+    database = openDatabase({ dialect: "sqlite", path: path.join(dir, "q.sqlite") });
+    await migrate(database);
+  });
+  afterEach(async () => {
+    await database.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const job = (id: number) => database.db.selectFrom("Job").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+
+  it("GIVEN a handler that fails twice THEN it is retried with growing delays and then succeeds once", async () => {
+    const queue = createEmbeddedQueue(database, clock, logger, { pollIntervalMs: 5, random: () => 0.5 });
+    const runs: number[] = [];
+    const flaky: JobDefinition = {
+      name: "flaky",
+      async handle(_payload, ctx) {
+        runs.push(ctx.attempt);
+        if (ctx.attempt < 3) throw new Error(`timeout #${ctx.attempt}`);
+      },
+    };
+    await queue.enqueue({ name: "flaky", shop: "a.myshopify.com", payload: { n: 1 } });
+    queue.start([flaky]);
+    await queue.idle();
+    const afterFirst = await job(1);
+    expect(afterFirst).toMatchObject({ status: "queued", attempts: 1, lastError: "timeout #1" });
+    expect(afterFirst.runAt - clock.now()).toBe(retryDelayMs(1, () => 0.5));
+    clock.advance(afterFirst.runAt - clock.now());
+    queue.wake();
+    await queue.idle();
+    const afterSecond = await job(1);
+    expect(afterSecond.runAt - clock.now()).toBe(retryDelayMs(2, () => 0.5));
+    expect(retryDelayMs(2, () => 0.5)).toBeGreaterThan(retryDelayMs(1, () => 0.5));
+    clock.advance(afterSecond.runAt - clock.now());
+    queue.wake();
+    await queue.idle();
+    await queue.stop();
+    expect(runs).toEqual([1, 2, 3]);
+    expect(await job(1)).toMatchObject({ status: "done", attempts: 3, lastError: null });
+  });
+
+  it("GIVEN a job that keeps failing THEN after maxAttempts it is parked with its error, onParked runs once, and replay runs it again", async () => {
+    const queue = createEmbeddedQueue(database, clock, logger, { pollIntervalMs: 5 });
+    let parkedWith: string | null = null;
+    let healthy = false;
+    const def: JobDefinition = {
+      name: "send",
+      async handle() {
+        if (!healthy) throw new Error("503 from provider");
+      },
+      async onParked(_p, _c, error) {
+        parkedWith = error.message;
+      },
+    };
+    await queue.enqueue({ name: "send", shop: "a.myshopify.com", payload: {}, maxAttempts: 3 });
+    queue.start([def]);
+    for (let i = 0; i < 3; i++) {
+      await queue.idle();
+      clock.advance(3_600_000);
+      queue.wake();
+    }
+    await queue.idle();
+    expect(await job(1)).toMatchObject({ status: "failed", attempts: 3, lastError: "503 from provider" });
+    expect(parkedWith).toBe("503 from provider");
+    expect((await queue.listParked({ shop: "a.myshopify.com" })).map((j) => j.id)).toEqual(["1"]);
+    expect(await queue.counts("a.myshopify.com")).toMatchObject({ failed: 1, queued: 0 });
+
+    healthy = true;
+    expect(await queue.replay({ shop: "b.myshopify.com" })).toBe(0);
+    expect(await queue.replay({ shop: "a.myshopify.com", ids: ["1"] })).toBe(1);
+    await queue.idle();
+    await queue.stop();
+    expect(await job(1)).toMatchObject({ status: "done", attempts: 1 });
+  });
+
+  it("GIVEN an unrecoverable error THEN the job is parked at once, without retries", async () => {
+    const queue = createEmbeddedQueue(database, clock, logger, { pollIntervalMs: 5 });
+    let runs = 0;
+    await queue.enqueue({ name: "parse", shop: "a.myshopify.com", payload: {} });
+    queue.start([
+      {
+        name: "parse",
+        async handle() {
+          runs += 1;
+          throw new UnrecoverableJobError("payload is not JSON");
+        },
+      },
+    ]);
+    await queue.idle();
+    await queue.stop();
+    expect(runs).toBe(1);
+    expect(await job(1)).toMatchObject({ status: "failed", attempts: 1, lastError: "payload is not JSON" });
+  });
+
+  it("GIVEN a worker that died holding a job THEN another worker runs it once its lease has run out, not before", async () => {
+    // the dead worker's claim, exactly as claim() leaves it
+    await database.db
+      .insertInto("Job")
+      .values({ shop: "a.myshopify.com", name: "work", payload: "{}", status: "running", attempts: 1, runAt: clock.now(), createdAt: clock.now(), lockedBy: "dead-worker", lockedUntil: clock.now() + 60_000 })
+      .execute();
+    const ran: number[] = [];
+    const queue = createEmbeddedQueue(database, clock, logger, { pollIntervalMs: 5, leaseMs: 60_000 });
+    queue.start([{ name: "work", handle: async (_p, ctx) => void ran.push(ctx.attempt) }]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ran).toEqual([]);
+    clock.advance(60_001);
+    queue.wake();
+    await new Promise((r) => setTimeout(r, 50));
+    await queue.stop();
+    expect(ran).toEqual([2]);
+    expect(await job(1)).toMatchObject({ status: "done" });
+  });
+
+  it("stop() lets the job in hand finish", async () => {
+    const queue = createEmbeddedQueue(database, clock, logger, { pollIntervalMs: 5 });
+    let finished = false;
+    let started!: () => void;
+    const startedPromise = new Promise<void>((r) => (started = r));
+    await queue.enqueue({ name: "slow", shop: "a.myshopify.com", payload: {} });
+    queue.start([
+      {
+        name: "slow",
+        async handle() {
+          started();
+          await new Promise((r) => setTimeout(r, 100));
+          finished = true;
+        },
+      },
+    ]);
+    await startedPromise;
+    await queue.stop();
+    expect(finished).toBe(true);
+    expect(await job(1)).toMatchObject({ status: "done" });
+  });
+
+  it("retryDelayMs: exponential with full jitter, capped", () => {
+    expect(retryDelayMs(1, () => 0)).toBe(500);
+    expect(retryDelayMs(1, () => 1)).toBe(1_000);
+    expect(retryDelayMs(4, () => 1)).toBe(8_000);
+    expect(retryDelayMs(40, () => 1)).toBe(3_600_000);
+  });
+});
