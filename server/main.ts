@@ -1,21 +1,12 @@
 import { Worker } from "node:worker_threads";
 import { createContainer } from "~/.server/container";
-import { ConfigError, loadConfig } from "~/.server/config";
+import { loadConfigOrExit } from "./boot";
 import { createHttpServer } from "./http";
 import { createRemixHandler } from "./remix";
 
 /** `npm start`: the web process. Without REDIS_URL it also works the job queue in-process. */
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   // migrations first, so the worker thread opens an up-to-date database
   let worker: Worker | null = null;
   const container = await createContainer(config, {

@@ -1,21 +1,12 @@
 import { createContainer } from "~/.server/container";
-import { ConfigError, loadConfig } from "~/.server/config";
+import { loadConfigOrExit } from "./boot";
 
 /**
  * `npm run worker`: a process that only works jobs. Run web processes with SHIPWATCH_WORKER=off and as many
  * of these as the load needs. SIGTERM stops taking jobs and exits once the jobs in hand are finished.
  */
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const container = await createContainer(config, { migrate: config.database.dialect === "sqlite" });
   container.queue.start(container.jobs);
   container.logger.info({ database: config.database.dialect }, "worker started");

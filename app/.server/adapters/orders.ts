@@ -2,6 +2,7 @@ import type { Selectable } from "kysely";
 import type { OrderSnapshot } from "~/domain/order";
 import type { OrderRepository, StoredOrder } from "../services/ports";
 import type { Database } from "./db/database";
+import { readJson } from "./db/json-column";
 import type { DB } from "./db/schema.generated";
 
 export function createOrderRepository({ db }: Database): OrderRepository {
@@ -88,15 +89,6 @@ export function createOrderRepository({ db }: Database): OrderRepository {
   };
 }
 
-function parse<T>(text: string | null, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
 function toOrder(row: Selectable<DB["Order"]>): StoredOrder {
   return {
     orderId: row.orderId,
@@ -105,12 +97,12 @@ function toOrder(row: Selectable<DB["Order"]>): StoredOrder {
     phone: row.phone,
     customerId: row.customerId,
     customerName: row.customerName,
-    customerTags: parse<string[]>(row.customerTags, []),
-    orderTags: parse<string[]>(row.orderTags, []),
+    customerTags: readJson<string[]>(row.customerTags, []),
+    orderTags: readJson<string[]>(row.orderTags, []),
     totalPrice: row.totalPrice,
     currency: row.currency,
-    shippingLines: parse<OrderSnapshot["shippingLines"]>(row.shippingLines, []),
-    destination: parse<OrderSnapshot["destination"]>(row.destination, null),
+    shippingLines: readJson<OrderSnapshot["shippingLines"]>(row.shippingLines, []),
+    destination: readJson<OrderSnapshot["destination"]>(row.destination, null),
     locale: row.locale,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -2,6 +2,7 @@ import type { Selectable } from "kysely";
 import type { ShipmentStatus, StatusReason } from "~/domain/status";
 import type { EventRecord, FulfillmentRecord, ShipmentRecord, ShipmentRepository } from "../services/ports";
 import type { Database } from "./db/database";
+import { readJson } from "./db/json-column";
 import type { DB } from "./db/schema.generated";
 
 export function createShipmentRepository({ db }: Database): ShipmentRepository {
@@ -170,17 +171,8 @@ export function createShipmentRepository({ db }: Database): ShipmentRepository {
   };
 }
 
-function parseJson<T>(text: string | null, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
 function toFulfillment(row: Selectable<DB["Fulfillment"]>): FulfillmentRecord {
-  const destination = parseJson<{ countryCode?: string | null; provinceCode?: string | null } | null>(row.destination, null);
+  const destination = readJson<{ countryCode?: string | null; provinceCode?: string | null } | null>(row.destination, null);
   return {
     fulfillmentId: row.fulfillmentId,
     orderId: row.orderId,
@@ -189,8 +181,8 @@ function toFulfillment(row: Selectable<DB["Fulfillment"]>): FulfillmentRecord {
     shipmentStatus: row.shipmentStatus,
     service: row.service,
     trackingCompany: row.trackingCompany,
-    trackingNumbers: parseJson<string[]>(row.trackingNumbers, []),
-    trackingUrls: parseJson<string[]>(row.trackingUrls, []),
+    trackingNumbers: readJson<string[]>(row.trackingNumbers, []),
+    trackingUrls: readJson<string[]>(row.trackingUrls, []),
     destination,
     destinationCountry: destination?.countryCode ?? null,
     destinationProvince: destination?.provinceCode ?? null,

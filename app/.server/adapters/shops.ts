@@ -1,5 +1,6 @@
 import type { ShopRepository } from "../services/ports";
 import type { Database } from "./db/database";
+import { readJson } from "./db/json-column";
 import type { DB } from "./db/schema.generated";
 
 /** Every table that holds a shop's rows. A table missing here survives shop/redact: keep it complete. */
@@ -34,12 +35,8 @@ export function createShopRepository({ db }: Database): ShopRepository {
     },
     async carriers(shop) {
       const row = await db.selectFrom("Shop").select("carriers").where("shop", "=", shop).executeTakeFirst();
-      try {
-        const parsed: unknown = JSON.parse(row?.carriers ?? "[]");
-        return Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === "string") : [];
-      } catch {
-        return [];
-      }
+      const parsed = readJson<unknown>(row?.carriers, []);
+      return Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === "string") : [];
     },
     async purge(shop) {
       const removed: Record<string, number> = {};
