@@ -109,7 +109,12 @@ async function main() {
   say("Summary");
   say(`  deliveries     ${store.deliveries.length} sent, ${unique} unique, ${lags.length} processed, ${failed.length} parked`);
   say(`  throughput     ${Math.round(unique / processSeconds)} deliveries/s end to end (${processSeconds.toFixed(1)} s)`);
+  const arrivalRate = Math.round(store.deliveries.length / sendSeconds);
+  const workerRate = Math.round(unique / processSeconds);
   say(`  lag            receipt → shipment updated: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${lags.at(-1) ?? 0} ms`);
+  if (arrivalRate > workerRate) {
+    say(`                 (queueing: the month arrived at ${arrivalRate}/s, faster than the worker's ${workerRate}/s; \`npm run bench -- pipeline\` measures lag at a steady rate)`);
+  }
   say(`  shipments      ${rows.length}: ${[...byStatus].sort((a, b) => b[1] - a[1]).map(([s, n]) => `${s} ${n}`).join(", ")}`);
   say(`  unmapped codes ${unmapped.length ? unmapped.map((u) => `${u.code}×${u.count}`).join(", ") : "none"}`);
   say(`  intended state ${store.intended.length - wrong.length}/${store.intended.length} shipments ended where the store's history says`);

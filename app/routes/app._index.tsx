@@ -66,7 +66,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
       status: s.status,
       reason: s.reason,
       lastEventAt: s.lastEventAt,
-      createdAt: s.createdAt,
+      shippedAt: s.shippedAt,
     })),
   };
 };
@@ -277,7 +277,7 @@ export default function Shipments() {
               </IndexTable.Cell>
               <IndexTable.Cell>
                 <Text as="span" alignment="end" numeric>
-                  {formatAge(s.createdAt, now)}
+                  {formatAge(s.shippedAt, now)}
                 </Text>
               </IndexTable.Cell>
             </IndexTable.Row>

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { SHIPMENT_STATUSES } from "~/domain/status";
 import type { AdminReadModel, ShipmentListPage } from "../services/ports";
 import type { ShipmentRepository } from "../services/ports";
@@ -23,7 +24,8 @@ export function createAdminReadModel(deps: { database: Database; shipments: Ship
       const [rows, total, statusRows, carrierRows] = await Promise.all([
         base
           .selectAll()
-          .orderBy("updatedAt", "desc")
+          // most recent carrier activity first; a label nobody has scanned counts from when it was made
+          .orderBy(sql`coalesce("lastEventAt", "shippedAt")`, "desc")
           .orderBy("id", "desc")
           .limit(pageSize)
           .offset((page - 1) * pageSize)

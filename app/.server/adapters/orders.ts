@@ -1,5 +1,5 @@
 import type { Selectable } from "kysely";
-import type { OrderSnapshot } from "~/domain/order";
+import { PERSONAL_DATA_FIELDS, type OrderSnapshot } from "~/domain/order";
 import type { OrderRepository, StoredOrder } from "../services/ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
@@ -72,15 +72,17 @@ export function createOrderRepository({ db }: Database): OrderRepository {
     },
     async redact(shop, orderIds, at) {
       if (!orderIds.length) return 0;
+      // the personal fields are the domain's list, so a field added there is redacted here too
+      const cleared = (fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, null]));
       const result = await db
         .updateTable("Order")
-        .set({ email: null, phone: null, customerName: null, destination: null, redactedAt: at })
+        .set({ ...cleared(PERSONAL_DATA_FIELDS.Order), redactedAt: at })
         .where("shop", "=", shop)
         .where("orderId", "in", orderIds)
         .executeTakeFirst();
       await db
         .updateTable("Fulfillment")
-        .set({ destination: null })
+        .set(cleared(PERSONAL_DATA_FIELDS.Fulfillment))
         .where("shop", "=", shop)
         .where("orderId", "in", orderIds)
         .execute();

@@ -105,6 +105,7 @@ export interface ShipmentRecord {
   eventCount: number;
   destinationCountry: string | null;
   destinationProvince: string | null;
+  shippedAt: number;
   cancelledAt: number | null;
   supersededAt: number | null;
   createdAt: number;

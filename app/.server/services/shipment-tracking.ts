@@ -168,6 +168,7 @@ export function createShipmentTracking(deps: {
           eventCount: state.eventCount,
           destinationCountry: fulfillment.destinationCountry,
           destinationProvince: fulfillment.destinationProvince,
+          shippedAt: fulfillment.createdAt,
           cancelledAt: state.cancelled ? fulfillment.updatedAt : order?.cancelledAt ?? null,
           supersededAt: null,
           updatedAt: now,

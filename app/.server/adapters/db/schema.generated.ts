@@ -115,6 +115,10 @@ export type Shipment = {
     eventCount: Generated<number>;
     destinationCountry: string | null;
     destinationProvince: string | null;
+    /**
+     * when the fulfillment (the label) was created: the shipment's age counts from here
+     */
+    shippedAt: number;
     cancelledAt: number | null;
     /**
      * set when a fulfillment update no longer lists this tracking number

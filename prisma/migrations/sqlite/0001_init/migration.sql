@@ -131,6 +131,7 @@ CREATE TABLE "Shipment" (
     "eventCount" INTEGER NOT NULL DEFAULT 0,
     "destinationCountry" TEXT,
     "destinationProvince" TEXT,
+    "shippedAt" BIGINT NOT NULL,
     "cancelledAt" BIGINT,
     "supersededAt" BIGINT,
     "createdAt" BIGINT NOT NULL,
@@ -226,7 +227,7 @@ CREATE INDEX "Shipment_shop_orderId_idx" ON "Shipment"("shop", "orderId");
 CREATE INDEX "Shipment_shop_status_idx" ON "Shipment"("shop", "status");
 
 -- CreateIndex
-CREATE INDEX "Shipment_shop_updatedAt_idx" ON "Shipment"("shop", "updatedAt");
+CREATE INDEX "Shipment_shop_lastEventAt_idx" ON "Shipment"("shop", "lastEventAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Shipment_shop_shipmentKey_key" ON "Shipment"("shop", "shipmentKey");
