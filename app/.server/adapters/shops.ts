@@ -13,6 +13,13 @@ const SHOP_TABLES = [
   "ShipmentEvent",
   "UnmappedStatusCode",
   "DataRequestExport",
+  "ShopSettings",
+  "StatusMappingOverride",
+  "EscalationRule",
+  "ExceptionCase",
+  "CaseActivity",
+  "RuleIntent",
+  "ApiKey",
   "Session",
   "Shop",
 ] as const satisfies readonly (keyof DB)[];

@@ -4,6 +4,28 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   : ColumnType<T, T | undefined, T>;
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export type ApiKey = {
+    id: Generated<number>;
+    shop: string;
+    name: string;
+    hash: string;
+    lastFour: string;
+    createdAt: number;
+    lastUsedAt: number | null;
+    revokedAt: number | null;
+};
+export type CaseActivity = {
+    id: Generated<number>;
+    shop: string;
+    caseId: number;
+    at: number;
+    actor: string;
+    /**
+     * opened | note | assigned | priority | snoozed | reopened | resolved | auto_resolved
+     */
+    kind: string;
+    detail: string;
+};
 export type DataRequestExport = {
     id: Generated<number>;
     shop: string;
@@ -12,6 +34,70 @@ export type DataRequestExport = {
     email: string | null;
     export: string;
     createdAt: number;
+};
+export type EscalationRule = {
+    id: Generated<number>;
+    shop: string;
+    name: string;
+    position: number;
+    enabled: Generated<number>;
+    stopAfter: Generated<number>;
+    /**
+     * JSON: the rule's conditions (app/domain/rules.ts)
+     */
+    conditions: string;
+    /**
+     * JSON: the rule's actions
+     */
+    actions: string;
+    /**
+     * a default rule shipped with the app (the merchant may edit or disable it)
+     */
+    builtIn: string | null;
+    createdAt: number;
+    updatedAt: number;
+};
+export type ExceptionCase = {
+    id: Generated<number>;
+    shop: string;
+    shipmentId: number;
+    shipmentKey: string;
+    orderId: string;
+    orderName: string;
+    trackingNumber: string | null;
+    type: string;
+    owner: string;
+    assignee: string | null;
+    priority: string;
+    /**
+     * open | snoozed | resolved
+     */
+    status: string;
+    /**
+     * "open" while the case is open or snoozed, "closed:<id>" after: the unique index then allows one open case
+     */
+    openSlot: Generated<string>;
+    snoozedUntil: number | null;
+    openedAt: number;
+    dueAt: number | null;
+    resolvedAt: number | null;
+    resolution: string | null;
+    resolvedBy: string | null;
+    ruleId: number | null;
+    ruleName: string;
+    /**
+     * why, in words
+     */
+    reason: string;
+    /**
+     * JSON: each condition with the value it saw
+     */
+    explanation: string;
+    /**
+     * hold customer messages while a person reviews
+     */
+    holdMessages: Generated<number>;
+    updatedAt: number;
 };
 export type Fulfillment = {
     id: Generated<number>;
@@ -68,6 +154,17 @@ export type Order = {
     cancelledAt: number | null;
     redactedAt: number | null;
 };
+export type RuleIntent = {
+    id: Generated<number>;
+    shop: string;
+    shipmentId: number;
+    caseId: number | null;
+    ruleId: number;
+    kind: string;
+    payload: string;
+    status: Generated<string>;
+    createdAt: number;
+};
 export type Session = {
     id: string;
     shop: string;
@@ -119,6 +216,19 @@ export type Shipment = {
      * when the fulfillment (the label) was created: the shipment's age counts from here
      */
     shippedAt: number;
+    /**
+     * the promise to the customer (deliver by), from the shop's promise policy for the shipping method
+     */
+    promisedBy: number | null;
+    /**
+     * when the silence sweep should look at this shipment again; null once it needs no watching
+     */
+    nextCheckAt: number | null;
+    /**
+     * storefront lookups of this shipment (no personal data: a count), and the last one
+     */
+    lookupCount: Generated<number>;
+    lastLookedUpAt: number | null;
     cancelledAt: number | null;
     /**
      * set when a fulfillment update no longer lists this tracking number
@@ -159,6 +269,43 @@ export type Shop = {
      */
     carriers: Generated<string>;
 };
+export type ShopSettings = {
+    shop: string;
+    /**
+     * IANA zone for business hours and promise cut-offs
+     */
+    timezone: Generated<string>;
+    /**
+     * ["2026-12-25", …] days no carrier scan is expected (shop holidays)
+     */
+    holidays: Generated<string>;
+    /**
+     * per-carrier working days override: { "ups": [1,2,3,4,5], … } (0 = Sunday)
+     */
+    carrierWorkdays: Generated<string>;
+    /**
+     * [{ match, businessDays, cutoffHour }] in order; first match wins
+     */
+    promisePolicies: Generated<string>;
+    /**
+     * resolve a case by itself when the shipment recovers
+     */
+    autoResolve: Generated<number>;
+    /**
+     * { status: "informational" | "customer_facing" | "exception" } overrides
+     */
+    statusClasses: Generated<string>;
+    updatedAt: number;
+};
+export type StatusMappingOverride = {
+    id: Generated<number>;
+    shop: string;
+    source: string;
+    code: string;
+    status: string;
+    reason: string | null;
+    updatedAt: number;
+};
 export type UnmappedStatusCode = {
     id: Generated<number>;
     shop: string;
@@ -195,14 +342,21 @@ export type WebhookDelivery = {
     orderId: string | null;
 };
 export type DB = {
+    ApiKey: ApiKey;
+    CaseActivity: CaseActivity;
     DataRequestExport: DataRequestExport;
+    EscalationRule: EscalationRule;
+    ExceptionCase: ExceptionCase;
     Fulfillment: Fulfillment;
     Job: Job;
     Order: Order;
+    RuleIntent: RuleIntent;
     Session: Session;
     Shipment: Shipment;
     ShipmentEvent: ShipmentEvent;
     Shop: Shop;
+    ShopSettings: ShopSettings;
+    StatusMappingOverride: StatusMappingOverride;
     UnmappedStatusCode: UnmappedStatusCode;
     WebhookDelivery: WebhookDelivery;
 };
