@@ -6,6 +6,7 @@ import { localPreviewEndpoints } from "./endpoints/local-preview";
 import { proxyLookupEndpoint } from "./endpoints/proxy-lookup";
 import { createRateLimiter } from "./endpoints/rate-limit";
 import { sendJson } from "./endpoints/respond";
+import { supportApiEndpoint } from "./endpoints/support-api";
 import { webhooksEndpoint } from "./endpoints/webhooks";
 
 const favicon = fs.readFileSync(path.resolve("public/favicon.svg"));
@@ -25,6 +26,7 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
     limiter: createRateLimiter(config.lookupRateLimitPerMinute),
     now: () => clock.now(),
   });
+  const supportApi = supportApiEndpoint(services.supportApi);
   const preview = config.localPreview ? localPreviewEndpoints(container) : null;
 
   const server = http.createServer((req, res) => {
@@ -32,6 +34,7 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/webhooks") return webhooks(req, res);
     if (url.pathname === "/proxy/lookup") return lookup(req, res, url);
+    if (url.pathname.startsWith("/api/v1/")) return supportApi(req, res, url);
     if (url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
     // pages Shopify renders for the app (the auth bounce page) link no icon; browsers then ask for this one
     if (url.pathname === "/favicon.ico") {

@@ -10,7 +10,7 @@ import { loadConfig } from "~/.server/config";
  */
 const config = loadConfig();
 const container = await createContainer(config, { migrate: false });
-container.queue.start(container.jobs);
+container.queue.start(container.jobs, { recurring: container.recurring });
 parentPort!.on("message", (message: unknown) => {
   if (message === "wake") container.queue.wake?.();
   if (message === "stop") {

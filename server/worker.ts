@@ -8,7 +8,7 @@ import { loadConfigOrExit } from "./boot";
 async function main() {
   const config = loadConfigOrExit();
   const container = await createContainer(config, { migrate: config.database.dialect === "sqlite" });
-  container.queue.start(container.jobs);
+  container.queue.start(container.jobs, { recurring: container.recurring });
   container.logger.info({ database: config.database.dialect }, "worker started");
   let stopping = false;
   const stop = async (signal: string) => {

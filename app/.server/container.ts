@@ -7,20 +7,28 @@ import { openDatabase, type Database } from "./adapters/db/database";
 import { migrate } from "./adapters/db/migrate";
 import { createOrderRepository } from "./adapters/orders";
 import { createShipmentRepository } from "./adapters/shipments";
+import { createApiKeyRepository } from "./adapters/api-keys";
+import { createCaseRepository } from "./adapters/cases";
+import { createIntentRepository } from "./adapters/intents";
+import { createRuleRepository } from "./adapters/rules";
 import { createSessionStorage } from "./adapters/session-storage";
+import { createSettingsRepository } from "./adapters/settings";
 import { createShopRepository } from "./adapters/shops";
 import type { AppConfig } from "./config";
-import { processDeliveryJob } from "./jobs/definitions";
+import { processDeliveryJob, SILENCE_SWEEP_JOB, silenceSweepJob } from "./jobs/definitions";
 import { createEmbeddedQueue } from "./jobs/embedded-queue";
-import type { JobDefinition, JobQueue } from "./jobs/queue";
+import type { JobDefinition, JobQueue, RecurringJob } from "./jobs/queue";
 import { createLogger, type Logger } from "./logger";
 import { createCompliance } from "./services/compliance";
 import { createDeliveryProcessor } from "./services/delivery-processor";
+import { createExceptionDesk } from "./services/exception-desk";
 import { createOrderSync } from "./services/order-sync";
 import { createShipmentTracking } from "./services/shipment-tracking";
 import { createStorefrontLookup } from "./services/storefront-lookup";
+import { createSupportApi } from "./services/support-api";
 import { createWebhookIngest } from "./services/webhook-ingest";
 import { createShopifyApp, type ShopifyApp } from "./shopify/app";
+import { verifySessionToken } from "./shopify/session-token";
 import { appProxyVerifier, webhookVerifier } from "./shopify/signatures";
 
 export interface ContainerOptions {
@@ -47,12 +55,26 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const shipments = createShipmentRepository(database);
   const orders = createOrderRepository(database);
   const shops = createShopRepository(database);
+  const cases = createCaseRepository(database);
+  const rules = createRuleRepository(database);
+  const settings = createSettingsRepository(database);
+  const intents = createIntentRepository(database);
+  const apiKeys = createApiKeyRepository(database);
   const queue: JobQueue & { wake?: () => void } = createEmbeddedQueue(database, clock, logger, options.queue);
 
   const tracking = createShipmentTracking({ shipments, orders, shops, clock });
   const orderSync = createOrderSync({ orders, shipments, clock });
   const compliance = createCompliance({ shops, orders, shipments, deliveries, clock, purgeJobs: (shop) => queue.purgeShop(shop) });
-  const processor = createDeliveryProcessor({ deliveries, shops, tracking, orderSync, compliance, clock });
+  const desk = createExceptionDesk({ shipments, orders, cases, rules, settings, intents, clock });
+  const processor = createDeliveryProcessor({
+    deliveries,
+    shops,
+    tracking,
+    orderSync,
+    compliance,
+    clock,
+    evaluate: (shop, ids) => desk.evaluateShipments(shop, ids),
+  });
   const ingest = createWebhookIngest({
     store: createDeliveryStore(database),
     verify: webhookVerifier(secrets),
@@ -60,12 +82,28 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     onStored: options.wake ?? (() => queue.wake?.()),
   });
   const lookup = createStorefrontLookup({ orders, shipments });
+  const supportApi = createSupportApi({
+    shipments,
+    orders,
+    cases,
+    apiKeys,
+    sessions: apiKeys,
+    verifySessionToken: (token) => verifySessionToken(token, { apiKey: config.shopify.apiKey, secrets, nowMs: clock.now() }),
+    clock,
+  });
   const admin = createAdminReadModel({ database, shipments });
   const shopify: ShopifyApp = createShopifyApp(config, createSessionStorage(database), {
     afterAuth: async (shop) => shops.ensureInstalled(shop, clock.now()),
   });
 
-  const jobs: JobDefinition[] = [processDeliveryJob({ processor, deliveries })];
+  const jobs: JobDefinition[] = [
+    processDeliveryJob({ processor, deliveries }),
+    silenceSweepJob({
+      sweep: (limit) => desk.sweep(limit),
+      enqueueAgain: () => queue.enqueue({ name: SILENCE_SWEEP_JOB, shop: "*", payload: {} }),
+    }),
+  ];
+  const recurring: RecurringJob[] = [{ name: SILENCE_SWEEP_JOB, everyMs: 60_000 }];
 
   return {
     config,
@@ -74,9 +112,10 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     database,
     queue,
     jobs,
+    recurring,
     shopify,
     verifyAppProxy: appProxyVerifier(secrets),
-    services: { ingest, processor, tracking, orderSync, compliance, lookup, admin, shops, deliveries },
+    services: { ingest, processor, tracking, orderSync, compliance, lookup, admin, shops, deliveries, desk, cases, rules, settings, supportApi },
     /**
      * Installs a shop without Shopify: an offline session with the configured scopes and a Shop row.
      * For the demo and the local preview only; a real install comes through OAuth / token exchange.

@@ -53,7 +53,7 @@ export async function startTestApp(options: TestAppOptions = {}) {
     queue: { pollIntervalMs: 10 },
   });
   for (const shop of options.shops ?? [SHOP_A, SHOP_B]) await container.installLocally(shop);
-  if (options.worker !== false) container.queue.start(container.jobs);
+  if (options.worker !== false) container.queue.start(container.jobs, { recurring: container.recurring });
   const remix = options.remix ? await createRemixHandler(container) : null;
   const server = createHttpServer(container, remix?.handler ?? null);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

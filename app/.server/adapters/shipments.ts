@@ -112,11 +112,13 @@ export function createShipmentRepository({ db }: Database): ShipmentRepository {
       return row ? toShipment(row) : null;
     },
     async upsertShipment(shop, shipmentKey, write, at) {
-      await db
+      const row = await db
         .insertInto("Shipment")
         .values({ ...write, shop, shipmentKey, createdAt: at, updatedAt: at })
         .onConflict((oc) => oc.columns(["shop", "shipmentKey"]).doUpdateSet({ ...write, updatedAt: at }))
-        .execute();
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return row.id;
     },
     async markSuperseded(shop, keys, at) {
       if (!keys.length) return;
@@ -154,6 +156,32 @@ export function createShipmentRepository({ db }: Database): ShipmentRepository {
         .orderBy("id")
         .execute();
       return rows.map(toShipment);
+    },
+    async getShipment(shop, id) {
+      const row = await db.selectFrom("Shipment").selectAll().where("shop", "=", shop).where("id", "=", id).executeTakeFirst();
+      return row ? toShipment(row) : null;
+    },
+    async setEvaluation(shop, id, evaluation) {
+      await db.updateTable("Shipment").set(evaluation).where("shop", "=", shop).where("id", "=", id).execute();
+    },
+    async dueForCheck(now, limit) {
+      // served by the index on nextCheckAt: the cost follows the due shipments, not all of them
+      return db
+        .selectFrom("Shipment")
+        .select(["shop", "id"])
+        .where("nextCheckAt", "<=", now)
+        .orderBy("nextCheckAt")
+        .limit(limit)
+        .execute();
+    },
+    async recordLookups(shop, ids, at) {
+      if (!ids.length) return;
+      await db
+        .updateTable("Shipment")
+        .set((eb) => ({ lookupCount: eb("lookupCount", "+", 1), lastLookedUpAt: at }))
+        .where("shop", "=", shop)
+        .where("id", "in", ids)
+        .execute();
     },
     async countUnmapped(shop, source, code, example, at) {
       await db

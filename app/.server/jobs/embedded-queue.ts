@@ -10,6 +10,7 @@ import {
   type JobQueue,
   type JobRequest,
   type ParkedJob,
+  type RecurringJob,
   type QueueCounts,
 } from "./queue";
 
@@ -40,6 +41,20 @@ export function createEmbeddedQueue(
   const workerId = randomUUID();
 
   let definitions = new Map<string, JobDefinition>();
+  let recurring: { job: RecurringJob; nextAt: number }[] = [];
+
+  /** Queues each recurring job when its time comes, unless one is already queued or running. */
+  async function scheduleRecurring() {
+    const now = clock.now();
+    for (const entry of recurring) {
+      if (now < entry.nextAt) continue;
+      entry.nextAt = now + entry.job.everyMs;
+      const pending = await db.selectFrom("Job").select("id").where("name", "=", entry.job.name).where("status", "in", ["queued", "running"]).executeTakeFirst();
+      if (!pending) {
+        await db.insertInto("Job").values({ shop: "*", name: entry.job.name, payload: "{}", status: "queued", runAt: now, maxAttempts: 3, createdAt: now }).execute();
+      }
+    }
+  }
   let running = false;
   let loop: Promise<void> | null = null;
   let wakeUp: (() => void) | null = null;
@@ -143,6 +158,7 @@ export function createEmbeddedQueue(
     while (running) {
       let claimed: Awaited<ReturnType<typeof claim>> = [];
       try {
+        if (recurring.length) await scheduleRecurring();
         claimed = await claim(batchSize);
       } catch (error) {
         logger.error({ err: String(error) }, "claiming jobs failed");
@@ -205,8 +221,9 @@ export function createEmbeddedQueue(
         .execute();
       wake();
     },
-    start(defs) {
+    start(defs, startOptions) {
       definitions = new Map(defs.map((d) => [d.name, d]));
+      recurring = (startOptions?.recurring ?? []).map((job) => ({ job, nextAt: 0 }));
       if (running) return;
       running = true;
       loop = work();

@@ -53,10 +53,16 @@ export interface QueueCounts {
   done: number;
 }
 
+/** A job that runs every `everyMs` (the silence sweep): at most one of it is queued at a time. */
+export interface RecurringJob {
+  name: string;
+  everyMs: number;
+}
+
 export interface JobQueue {
   enqueue(job: JobRequest): Promise<void>;
   /** begin working jobs in this process */
-  start(definitions: readonly JobDefinition[]): void;
+  start(definitions: readonly JobDefinition[], options?: { recurring?: readonly RecurringJob[] }): void;
   /** stop taking jobs; resolves when the jobs in hand are finished */
   stop(): Promise<void>;
   /** resolves when nothing is queued or running that is due now (for the demo and tests) */

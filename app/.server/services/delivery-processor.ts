@@ -13,7 +13,7 @@ import {
 } from "./shopify-payloads";
 
 export type ProcessOutcome =
-  | { outcome: "processed"; orderId: string | null }
+  | { outcome: "processed"; orderId: string | null; shipmentIds?: number[] }
   | { outcome: "ignored"; why: string }
   | { outcome: "malformed"; why: string }
   | { outcome: "missing" };
@@ -25,6 +25,8 @@ export function createDeliveryProcessor(deps: {
   tracking: ShipmentTracking;
   orderSync: OrderSync;
   compliance: Compliance;
+  /** evaluates the escalation rules for shipments whose state just changed */
+  evaluate: (shop: string, shipmentIds: number[]) => Promise<void>;
   clock: Clock;
 }) {
   const { deliveries, shops, tracking, orderSync, compliance, clock } = deps;
@@ -36,23 +38,22 @@ export function createDeliveryProcessor(deps: {
       case "orders/cancelled": {
         const order = OrderPayload.safeParse(body);
         if (!order.success) return malformed(order.error);
-        await orderSync.apply(shop, order.data);
-        return { outcome: "processed", orderId: order.data.orderId };
+        const shipmentIds = await orderSync.apply(shop, order.data);
+        return { outcome: "processed", orderId: order.data.orderId, shipmentIds };
       }
       case "fulfillments/create":
       case "fulfillments/update": {
         const f = FulfillmentPayload.safeParse(body);
         if (!f.success) return malformed(f.error);
-        await tracking.applyFulfillment(shop, f.data);
-        return { outcome: "processed", orderId: f.data.orderId };
+        const shipmentIds = await tracking.applyFulfillment(shop, f.data);
+        return { outcome: "processed", orderId: f.data.orderId, shipmentIds };
       }
       case "fulfillment_events/create":
       case "fulfillment_events/delete": {
         const e = FulfillmentEventPayload.safeParse(body);
         if (!e.success) return malformed(e.error);
-        if (topic === "fulfillment_events/create") await tracking.applyEvent(shop, e.data);
-        else await tracking.deleteEvent(shop, e.data);
-        return { outcome: "processed", orderId: e.data.orderId };
+        const shipmentIds = topic === "fulfillment_events/create" ? await tracking.applyEvent(shop, e.data) : await tracking.deleteEvent(shop, e.data);
+        return { outcome: "processed", orderId: e.data.orderId, shipmentIds };
       }
       case "app/uninstalled":
         await compliance.uninstall(shop);
@@ -106,6 +107,7 @@ export function createDeliveryProcessor(deps: {
         return { outcome: "ignored", why: "shop is not installed" };
       }
       const outcome = await dispatch(delivery.shop, delivery.topic, body);
+      if (outcome.outcome === "processed" && outcome.shipmentIds?.length) await deps.evaluate(delivery.shop, outcome.shipmentIds);
       if (outcome.outcome === "malformed") {
         await deliveries.markFailed(delivery.id, outcome.why);
       } else if (outcome.outcome === "processed") {

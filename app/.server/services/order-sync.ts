@@ -8,16 +8,17 @@ export type OrderSync = ReturnType<typeof createOrderSync>;
 export function createOrderSync(deps: { orders: OrderRepository; shipments: ShipmentRepository; clock: Clock }) {
   const { orders, shipments } = deps;
   return {
-    async apply(shop: string, order: OrderSnapshot): Promise<{ changed: boolean }> {
+    /** returns the ids of the order's shipments, whose evaluation may change with the order (value, tags) */
+    async apply(shop: string, order: OrderSnapshot): Promise<number[]> {
       const changed = await orders.saveIfNewer(shop, order);
-      if (!changed) return { changed };
+      if (!changed) return [];
       // shipments may have been created from the fulfillment's name before the order arrived
       await shipments.renameOrder(shop, order.orderId, order.name);
       if (order.cancelledAt !== null) {
         // a cancelled order's parcels are no longer watched or messaged about
         await shipments.cancelShipmentsOfOrder(shop, order.orderId, order.cancelledAt);
       }
-      return { changed };
+      return (await shipments.listShipmentsOfOrder(shop, order.orderId)).map((s) => s.id);
     },
   };
 }

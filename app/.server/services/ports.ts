@@ -1,4 +1,6 @@
+import type { PromisePolicy } from "~/domain/business-time";
 import type { OrderSnapshot } from "~/domain/order";
+import type { ConditionCheck, ExceptionType, Owner, PlannedIntent, Priority, Rule, RuleInput } from "~/domain/rules";
 import type { ShipmentStatus, StatusReason } from "~/domain/status";
 
 /** Ports: what the services need from storage. Adapters in ../adapters implement them; every call takes the shop. */
@@ -106,13 +108,18 @@ export interface ShipmentRecord {
   destinationCountry: string | null;
   destinationProvince: string | null;
   shippedAt: number;
+  promisedBy: number | null;
+  nextCheckAt: number | null;
+  lookupCount: number;
+  lastLookedUpAt: number | null;
   cancelledAt: number | null;
   supersededAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
 
-export type ShipmentWrite = Omit<ShipmentRecord, "id" | "shop" | "createdAt">;
+/** What recomputing from Shopify's data writes; evaluation and lookups own the other columns. */
+export type ShipmentWrite = Omit<ShipmentRecord, "id" | "shop" | "createdAt" | "promisedBy" | "nextCheckAt" | "lookupCount" | "lastLookedUpAt">;
 
 export interface ShipmentRepository {
   getFulfillment(shop: string, fulfillmentId: string): Promise<FulfillmentRecord | null>;
@@ -126,12 +133,19 @@ export interface ShipmentRepository {
   setPreviousStatuses(shop: string, changes: { eventKey: string; previousStatus: ShipmentStatus | null }[]): Promise<void>;
   listShipmentsOfFulfillment(shop: string, fulfillmentId: string): Promise<ShipmentRecord[]>;
   getShipmentByKey(shop: string, shipmentKey: string): Promise<ShipmentRecord | null>;
-  upsertShipment(shop: string, shipmentKey: string, write: ShipmentWrite, at: number): Promise<void>;
+  /** returns the shipment's id */
+  upsertShipment(shop: string, shipmentKey: string, write: ShipmentWrite, at: number): Promise<number>;
   markSuperseded(shop: string, shipmentKeys: string[], at: number): Promise<void>;
   renameOrder(shop: string, orderId: string, orderName: string): Promise<void>;
   cancelShipmentsOfOrder(shop: string, orderId: string, at: number): Promise<void>;
   listShipmentsOfOrder(shop: string, orderId: string): Promise<ShipmentRecord[]>;
   countUnmapped(shop: string, source: string, code: string, example: string | null, at: number): Promise<void>;
+  getShipment(shop: string, id: number): Promise<ShipmentRecord | null>;
+  setEvaluation(shop: string, id: number, evaluation: { nextCheckAt: number | null; promisedBy: number | null }): Promise<void>;
+  /** shipments whose next check is due, across shops, oldest first (the silence sweep) */
+  dueForCheck(now: number, limit: number): Promise<{ shop: string; id: number }[]>;
+  /** counts a storefront lookup of these shipments (a number and a time, nothing about who asked) */
+  recordLookups(shop: string, ids: number[], at: number): Promise<void>;
 }
 
 export interface StoredOrder extends OrderSnapshot {
@@ -179,4 +193,134 @@ export interface ShipmentListPage {
 export interface AdminReadModel {
   listShipments(shop: string, query: ShipmentListQuery): Promise<ShipmentListPage>;
   shipmentDetail(shop: string, id: number): Promise<{ shipment: ShipmentRecord; events: EventRecord[]; siblings: ShipmentRecord[] } | null>;
+}
+
+export type CaseStatus = "open" | "snoozed" | "resolved";
+export const RESOLUTIONS = ["reshipped", "refunded", "carrier_claim", "contacted_customer", "waited", "false_alarm"] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+export interface CaseRecord {
+  id: number;
+  shop: string;
+  shipmentId: number;
+  shipmentKey: string;
+  orderId: string;
+  orderName: string;
+  trackingNumber: string | null;
+  type: ExceptionType;
+  owner: Owner;
+  assignee: string | null;
+  priority: Priority;
+  status: CaseStatus;
+  snoozedUntil: number | null;
+  openedAt: number;
+  dueAt: number | null;
+  resolvedAt: number | null;
+  resolution: Resolution | null;
+  resolvedBy: string | null;
+  ruleId: number | null;
+  ruleName: string;
+  reason: string;
+  explanation: ConditionCheck[];
+  holdMessages: boolean;
+  openedOnState: string;
+  updatedAt: number;
+}
+
+export interface NewCase {
+  shipmentId: number;
+  shipmentKey: string;
+  orderId: string;
+  orderName: string;
+  trackingNumber: string | null;
+  type: ExceptionType;
+  owner: Owner;
+  priority: Priority;
+  openedAt: number;
+  dueAt: number;
+  ruleId: number | null;
+  ruleName: string;
+  reason: string;
+  explanation: ConditionCheck[];
+  holdMessages: boolean;
+  openedOnState: string;
+}
+
+export interface CaseActivityRecord {
+  id: number;
+  caseId: number;
+  at: number;
+  actor: string;
+  kind: string;
+  detail: string;
+}
+
+export interface CaseQuery {
+  status?: "open" | "resolved" | "snoozed" | "all";
+  type?: ExceptionType;
+  owner?: Owner;
+  priority?: Priority;
+  assignee?: string;
+  overdueAt?: number;
+  /** opened before this instant (age filter) */
+  openedBefore?: number;
+  shipmentId?: number;
+  limit?: number;
+  offset?: number;
+}
+
+export interface CaseRepository {
+  /** inserts the case unless one of that type is already open for the shipment (the database decides) */
+  openIfAbsent(shop: string, c: NewCase): Promise<{ opened: boolean; record: CaseRecord }>;
+  get(shop: string, id: number): Promise<CaseRecord | null>;
+  list(shop: string, query: CaseQuery): Promise<{ cases: CaseRecord[]; total: number }>;
+  openForShipment(shop: string, shipmentId: number): Promise<CaseRecord[]>;
+  update(shop: string, id: number, changes: Partial<Pick<CaseRecord, "assignee" | "priority" | "owner" | "status" | "snoozedUntil" | "holdMessages" | "dueAt">>, at: number): Promise<boolean>;
+  resolve(shop: string, id: number, resolution: Resolution, actor: string, at: number): Promise<boolean>;
+  reopen(shop: string, id: number, at: number): Promise<boolean>;
+  addActivity(shop: string, caseId: number, activity: { at: number; actor: string; kind: string; detail: string }): Promise<void>;
+  activities(shop: string, caseId: number): Promise<CaseActivityRecord[]>;
+}
+
+export interface RuleRepository {
+  list(shop: string): Promise<Rule[]>;
+  get(shop: string, id: number): Promise<Rule | null>;
+  create(shop: string, rule: RuleInput & { builtIn?: string | null }, at: number): Promise<Rule>;
+  update(shop: string, id: number, rule: RuleInput, at: number): Promise<boolean>;
+  setEnabled(shop: string, id: number, enabled: boolean, at: number): Promise<boolean>;
+  remove(shop: string, id: number): Promise<boolean>;
+  /** positions follow the order of ids given */
+  reorder(shop: string, ids: number[], at: number): Promise<void>;
+}
+
+export interface ShopSettingsRecord {
+  timezone: string;
+  holidays: string[];
+  carrierWorkdays: Record<string, number[]>;
+  promisePolicies: PromisePolicy[];
+  autoResolve: boolean;
+  statusClasses: Record<string, "informational" | "customer_facing" | "exception">;
+}
+
+export interface SettingsRepository {
+  /** null until the shop's settings were first created (when the default rules are installed too) */
+  get(shop: string): Promise<ShopSettingsRecord | null>;
+  save(shop: string, settings: ShopSettingsRecord, at: number): Promise<void>;
+}
+
+export interface IntentRepository {
+  record(shop: string, shipmentId: number, caseId: number | null, intent: PlannedIntent, at: number): Promise<boolean>;
+  pendingForShipment(shop: string, shipmentId: number): Promise<{ id: number; kind: string; ruleId: number; payload: Record<string, string> }[]>;
+}
+
+export interface ApiKeyRepository {
+  create(shop: string, key: { name: string; hash: string; lastFour: string }, at: number): Promise<number>;
+  list(shop: string): Promise<{ id: number; name: string; lastFour: string; createdAt: number; lastUsedAt: number | null }[]>;
+  revoke(shop: string, id: number, at: number): Promise<boolean>;
+  /** the shop a live key's hash belongs to; records the use */
+  shopForHash(hash: string, at: number): Promise<string | null>;
+}
+
+export interface OfflineSessionLookup {
+  hasOfflineSession(shop: string): Promise<boolean>;
 }

@@ -25,7 +25,8 @@ export function createShipmentTracking(deps: {
 }) {
   const { shipments, orders, shops, clock } = deps;
 
-  async function applyFulfillment(shop: string, f: FulfillmentUpdate): Promise<{ changed: boolean }> {
+  /** Each apply returns the ids of the shipments whose state it changed, for evaluation. */
+  async function applyFulfillment(shop: string, f: FulfillmentUpdate): Promise<number[]> {
     const record: FulfillmentRecord = {
       fulfillmentId: f.fulfillmentId,
       orderId: f.orderId,
@@ -43,15 +44,14 @@ export function createShipmentTracking(deps: {
       updatedAt: f.updatedAt,
     };
     const stored = await shipments.saveFulfillmentIfNewer(shop, record);
-    if (!stored) return { changed: false };
+    if (!stored) return [];
     if (f.shipmentStatus) {
       const normalized = normalizeShopifyStatus({ source: "shopify_shipment_status", code: f.shipmentStatus });
       if (!normalized.mapped && normalized.code) {
         await shipments.countUnmapped(shop, "shopify_shipment_status", normalized.code, null, clock.now());
       }
     }
-    await recompute(shop, f.fulfillmentId);
-    return { changed: true };
+    return recompute(shop, f.fulfillmentId);
   }
 
   function toEventRecord(e: FulfillmentEventUpdate, receivedAt: number): { record: EventRecord; normalized: NormalizedStatus } {
@@ -77,30 +77,29 @@ export function createShipmentTracking(deps: {
     };
   }
 
-  async function applyEvent(shop: string, e: FulfillmentEventUpdate): Promise<{ changed: boolean }> {
+  async function applyEvent(shop: string, e: FulfillmentEventUpdate): Promise<number[]> {
     const now = clock.now();
     const { record, normalized } = toEventRecord(e, now);
     const inserted = await shipments.insertEvent(shop, record);
-    if (!inserted) return { changed: false };
+    if (!inserted) return [];
     if (!normalized.mapped && normalized.code) {
       await shipments.countUnmapped(shop, "shopify_fulfillment_event", normalized.code, e.message, now);
     }
-    await recompute(shop, e.fulfillmentId);
-    return { changed: true };
+    return recompute(shop, e.fulfillmentId);
   }
 
   /** fulfillment_events/delete carries the whole event: a delete that overtakes its create keeps the same data. */
-  async function deleteEvent(shop: string, e: FulfillmentEventUpdate): Promise<void> {
+  async function deleteEvent(shop: string, e: FulfillmentEventUpdate): Promise<number[]> {
     const now = clock.now();
     await shipments.tombstoneEvent(shop, { ...toEventRecord(e, now).record, deletedAt: now });
-    await recompute(shop, e.fulfillmentId);
+    return recompute(shop, e.fulfillmentId);
   }
 
   /** Recomputes every shipment of a fulfillment from its snapshot and all of its events. */
-  async function recompute(shop: string, fulfillmentId: string): Promise<void> {
+  async function recompute(shop: string, fulfillmentId: string): Promise<number[]> {
     const fulfillment = await shipments.getFulfillment(shop, fulfillmentId);
     // Events that arrive before their fulfillment wait; the fulfillment's arrival recomputes.
-    if (!fulfillment) return;
+    if (!fulfillment) return [];
     const now = clock.now();
     const events = await shipments.listEvents(shop, fulfillmentId);
     const snapshot: FulfillmentSnapshot = {
@@ -135,6 +134,7 @@ export function createShipmentTracking(deps: {
     const numbers: (string | null)[] = fulfillment.trackingNumbers.length ? fulfillment.trackingNumbers : [null];
     const existing = await shipments.listShipmentsOfFulfillment(shop, fulfillmentId);
     const keys: string[] = [];
+    const changed: number[] = [];
 
     for (const [index, number] of numbers.entries()) {
       const shipmentKey = shipmentKeyFor(number, fulfillmentId);
@@ -176,10 +176,12 @@ export function createShipmentTracking(deps: {
       // Most deliveries change nothing (each event is followed by a fulfillments/update that repeats it):
       // an unchanged shipment is not written, which keeps updatedAt meaningful and the worker fast.
       if (owner && sameShipment(owner, write)) continue;
-      await shipments.upsertShipment(shop, shipmentKey, write, now);
+      changed.push(await shipments.upsertShipment(shop, shipmentKey, write, now));
     }
-    const dropped = existing.filter((s) => !keys.includes(s.shipmentKey) && s.supersededAt === null).map((s) => s.shipmentKey);
-    await shipments.markSuperseded(shop, dropped, now);
+    const dropped = existing.filter((s) => !keys.includes(s.shipmentKey) && s.supersededAt === null);
+    await shipments.markSuperseded(shop, dropped.map((s) => s.shipmentKey), now);
+    // a superseded shipment is evaluated once more, so its open cases can close
+    return [...changed, ...dropped.map((s) => s.id)];
   }
 
   // resolving a carrier runs every format of ts-tracking-number; the answer depends only on these inputs

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 
 /**
  * Mints a Shopify session token (HS256 JWT signed with the app secret), exactly the shape App Bridge
@@ -29,4 +29,43 @@ export function mintSessionToken(options: {
   const unsigned = `${encode({ alg: "HS256", typ: "JWT" })}.${encode(payload)}`;
   const signature = createHmac("sha256", options.apiSecret).update(unsigned).digest("base64url");
   return { token: `${unsigned}.${signature}`, expiresAt: exp * 1000 };
+}
+
+/**
+ * Verifies a Shopify session token: HS256 with the app secret (or the previous one during a rotation),
+ * audience the app, within its validity window (5 s of clock skew allowed). Returns the shop it was issued for.
+ */
+export function verifySessionToken(
+  token: string,
+  options: { apiKey: string; secrets: readonly string[]; nowMs: number },
+): { shop: string; userId: string | null } | null {
+  const parts = token.split(".");
+  if (parts.length !== 3) return null;
+  const [header, payload, signature] = parts as [string, string, string];
+  const given = Buffer.from(signature, "base64url");
+  const valid = options.secrets.some((secret) => {
+    const expected = createHmac("sha256", secret).update(`${header}.${payload}`).digest();
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+  if (!valid) return null;
+  let claims: { alg?: string; aud?: unknown; dest?: unknown; exp?: unknown; nbf?: unknown; sub?: unknown };
+  try {
+    const head = JSON.parse(Buffer.from(header, "base64url").toString("utf8")) as { alg?: string };
+    if (head.alg !== "HS256") return null;
+    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as typeof claims;
+  } catch {
+    return null;
+  }
+  const now = options.nowMs / 1000;
+  if (typeof claims.exp !== "number" || now > claims.exp + 5) return null;
+  if (typeof claims.nbf === "number" && now < claims.nbf - 5) return null;
+  if (claims.aud !== options.apiKey || typeof claims.dest !== "string") return null;
+  let shop: string;
+  try {
+    shop = new URL(claims.dest).hostname;
+  } catch {
+    return null;
+  }
+  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop)) return null;
+  return { shop, userId: typeof claims.sub === "string" ? claims.sub : null };
 }

@@ -97,6 +97,10 @@ export type ExceptionCase = {
      * hold customer messages while a person reviews
      */
     holdMessages: Generated<number>;
+    /**
+     * the shipment's state when the case opened ("status|lastEventAt"): a case resolves itself only after it changed
+     */
+    openedOnState: Generated<string>;
     updatedAt: number;
 };
 export type Fulfillment = {

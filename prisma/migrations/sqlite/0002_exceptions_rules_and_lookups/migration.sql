@@ -62,6 +62,7 @@ CREATE TABLE "ExceptionCase" (
     "reason" TEXT NOT NULL,
     "explanation" TEXT NOT NULL,
     "holdMessages" INTEGER NOT NULL DEFAULT 0,
+    "openedOnState" TEXT NOT NULL DEFAULT '',
     "updatedAt" BIGINT NOT NULL
 );
 

@@ -1,0 +1,170 @@
+import type { Selectable } from "kysely";
+import type { ConditionCheck, ExceptionType, Owner, Priority } from "~/domain/rules";
+import type { CaseRecord, CaseRepository, CaseStatus, Resolution } from "../services/ports";
+import type { Database } from "./db/database";
+import { readJson } from "./db/json-column";
+import type { DB } from "./db/schema.generated";
+
+const OPEN = "open";
+
+export function createCaseRepository({ db }: Database): CaseRepository {
+  const byId = (shop: string, id: number) => db.selectFrom("ExceptionCase").selectAll().where("shop", "=", shop).where("id", "=", id);
+  return {
+    async openIfAbsent(shop, c) {
+      // The unique (shop, shipmentId, type, openSlot) index is the guard: concurrent evaluations race to
+      // insert, one wins, the others read the winner.
+      const inserted = await db
+        .insertInto("ExceptionCase")
+        .values({
+          shop,
+          shipmentId: c.shipmentId,
+          shipmentKey: c.shipmentKey,
+          orderId: c.orderId,
+          orderName: c.orderName,
+          trackingNumber: c.trackingNumber,
+          type: c.type,
+          owner: c.owner,
+          priority: c.priority,
+          status: "open",
+          openSlot: OPEN,
+          openedAt: c.openedAt,
+          dueAt: c.dueAt,
+          ruleId: c.ruleId,
+          ruleName: c.ruleName,
+          reason: c.reason,
+          explanation: JSON.stringify(c.explanation),
+          holdMessages: c.holdMessages ? 1 : 0,
+          openedOnState: c.openedOnState,
+          updatedAt: c.openedAt,
+        })
+        .onConflict((oc) => oc.columns(["shop", "shipmentId", "type", "openSlot"]).doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted) return { opened: true, record: toCase(inserted) };
+      const existing = await db
+        .selectFrom("ExceptionCase")
+        .selectAll()
+        .where("shop", "=", shop)
+        .where("shipmentId", "=", c.shipmentId)
+        .where("type", "=", c.type)
+        .where("openSlot", "=", OPEN)
+        .executeTakeFirstOrThrow();
+      return { opened: false, record: toCase(existing) };
+    },
+    async get(shop, id) {
+      const row = await byId(shop, id).executeTakeFirst();
+      return row ? toCase(row) : null;
+    },
+    async list(shop, q) {
+      let query = db.selectFrom("ExceptionCase").where("shop", "=", shop);
+      if (q.status === "open") query = query.where("status", "in", ["open", "snoozed"]);
+      else if (q.status && q.status !== "all") query = query.where("status", "=", q.status);
+      if (q.type) query = query.where("type", "=", q.type);
+      if (q.owner) query = query.where("owner", "=", q.owner);
+      if (q.priority) query = query.where("priority", "=", q.priority);
+      if (q.assignee) query = query.where("assignee", "=", q.assignee);
+      if (q.overdueAt !== undefined) query = query.where("dueAt", "<", q.overdueAt).where("status", "!=", "resolved");
+      if (q.openedBefore !== undefined) query = query.where("openedAt", "<", q.openedBefore);
+      if (q.shipmentId !== undefined) query = query.where("shipmentId", "=", q.shipmentId);
+      const [rows, total] = await Promise.all([
+        query
+          .selectAll()
+          .orderBy("openedAt", "desc")
+          .orderBy("id", "desc")
+          .limit(Math.min(q.limit ?? 50, 500))
+          .offset(q.offset ?? 0)
+          .execute(),
+        query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+      ]);
+      return { cases: rows.map(toCase), total: Number(total.n) };
+    },
+    async openForShipment(shop, shipmentId) {
+      const rows = await db
+        .selectFrom("ExceptionCase")
+        .selectAll()
+        .where("shop", "=", shop)
+        .where("shipmentId", "=", shipmentId)
+        .where("openSlot", "=", OPEN)
+        .execute();
+      return rows.map(toCase);
+    },
+    async update(shop, id, changes, at) {
+      const { holdMessages, ...rest } = changes;
+      const result = await db
+        .updateTable("ExceptionCase")
+        .set({ ...rest, ...(holdMessages === undefined ? {} : { holdMessages: holdMessages ? 1 : 0 }), updatedAt: at })
+        .where("shop", "=", shop)
+        .where("id", "=", id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async resolve(shop, id, resolution, actor, at) {
+      const result = await db
+        .updateTable("ExceptionCase")
+        .set({ status: "resolved", openSlot: `closed:${id}`, resolution, resolvedBy: actor, resolvedAt: at, snoozedUntil: null, updatedAt: at })
+        .where("shop", "=", shop)
+        .where("id", "=", id)
+        .where("status", "!=", "resolved")
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async reopen(shop, id, at) {
+      // reopening is refused by the unique index if another case of the type opened meanwhile
+      try {
+        const result = await db
+          .updateTable("ExceptionCase")
+          .set({ status: "open", openSlot: OPEN, resolution: null, resolvedAt: null, resolvedBy: null, updatedAt: at })
+          .where("shop", "=", shop)
+          .where("id", "=", id)
+          .where("status", "=", "resolved")
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) > 0;
+      } catch {
+        return false;
+      }
+    },
+    async addActivity(shop, caseId, a) {
+      await db.insertInto("CaseActivity").values({ shop, caseId, at: a.at, actor: a.actor, kind: a.kind, detail: a.detail }).execute();
+    },
+    async activities(shop, caseId) {
+      return db
+        .selectFrom("CaseActivity")
+        .select(["id", "caseId", "at", "actor", "kind", "detail"])
+        .where("shop", "=", shop)
+        .where("caseId", "=", caseId)
+        .orderBy("at")
+        .orderBy("id")
+        .execute();
+    },
+  };
+}
+
+function toCase(row: Selectable<DB["ExceptionCase"]>): CaseRecord {
+  return {
+    id: row.id,
+    shop: row.shop,
+    shipmentId: row.shipmentId,
+    shipmentKey: row.shipmentKey,
+    orderId: row.orderId,
+    orderName: row.orderName,
+    trackingNumber: row.trackingNumber,
+    type: row.type as ExceptionType,
+    owner: row.owner as Owner,
+    assignee: row.assignee,
+    priority: row.priority as Priority,
+    status: row.status as CaseStatus,
+    snoozedUntil: row.snoozedUntil,
+    openedAt: row.openedAt,
+    dueAt: row.dueAt,
+    resolvedAt: row.resolvedAt,
+    resolution: row.resolution as Resolution | null,
+    resolvedBy: row.resolvedBy,
+    ruleId: row.ruleId,
+    ruleName: row.ruleName,
+    reason: row.reason,
+    explanation: readJson<ConditionCheck[]>(row.explanation, []),
+    holdMessages: row.holdMessages === 1,
+    openedOnState: row.openedOnState,
+    updatedAt: row.updatedAt,
+  };
+}

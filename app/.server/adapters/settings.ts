@@ -1,0 +1,40 @@
+import { z } from "zod";
+import type { SettingsRepository, ShopSettingsRecord } from "../services/ports";
+import type { Database } from "./db/database";
+import { readJson } from "./db/json-column";
+
+const PolicySchema = z.object({ match: z.string(), businessDays: z.number(), cutoffHour: z.number() });
+
+export function createSettingsRepository({ db }: Database): SettingsRepository {
+  return {
+    async get(shop) {
+      const row = await db.selectFrom("ShopSettings").selectAll().where("shop", "=", shop).executeTakeFirst();
+      if (!row) return null;
+      const policies = PolicySchema.array().safeParse(readJson<unknown>(row.promisePolicies, []));
+      return {
+        timezone: row.timezone,
+        holidays: readJson<string[]>(row.holidays, []),
+        carrierWorkdays: readJson<Record<string, number[]>>(row.carrierWorkdays, {}),
+        promisePolicies: policies.success ? policies.data : [],
+        autoResolve: row.autoResolve === 1,
+        statusClasses: readJson<ShopSettingsRecord["statusClasses"]>(row.statusClasses, {}),
+      };
+    },
+    async save(shop, s, at) {
+      const values = {
+        timezone: s.timezone,
+        holidays: JSON.stringify(s.holidays),
+        carrierWorkdays: JSON.stringify(s.carrierWorkdays),
+        promisePolicies: JSON.stringify(s.promisePolicies),
+        autoResolve: s.autoResolve ? 1 : 0,
+        statusClasses: JSON.stringify(s.statusClasses),
+        updatedAt: at,
+      };
+      await db
+        .insertInto("ShopSettings")
+        .values({ shop, ...values })
+        .onConflict((oc) => oc.column("shop").doUpdateSet(values))
+        .execute();
+    },
+  };
+}

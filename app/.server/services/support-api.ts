@@ -1,0 +1,115 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { Clock } from "~/domain/clock";
+import { normalizeOrderName } from "~/domain/shipment-state";
+import type { ApiKeyRepository, CaseRecord, CaseRepository, OfflineSessionLookup, OrderRepository, ShipmentRepository } from "./ports";
+import { toShipmentView, type ShipmentView } from "./storefront-lookup";
+
+/** The exception object of the Support API contract (ARCHITECTURE.md). */
+export interface ExceptionView {
+  id: number;
+  type: string;
+  owner: string;
+  priority: string;
+  status: string;
+  openedAt: string;
+  resolvedAt: string | null;
+  dueAt: string | null;
+  trackingNumber: string | null;
+  orderName: string;
+  rule: string;
+  reason: string;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function toExceptionView(c: CaseRecord): ExceptionView {
+  return {
+    id: c.id,
+    type: c.type,
+    owner: c.owner,
+    priority: c.priority,
+    status: c.status,
+    openedAt: new Date(c.openedAt).toISOString(),
+    resolvedAt: iso(c.resolvedAt),
+    dueAt: iso(c.dueAt),
+    trackingNumber: c.trackingNumber,
+    orderName: c.orderName,
+    rule: c.ruleName,
+    reason: c.reason,
+  };
+}
+
+const KEY_PREFIX = "swk_";
+export const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
+
+/**
+ * Support context for helpdesks and agents: the same shipment truth the shopper sees, and the cases.
+ * Authenticated by a Shopify session token (for a shop with an offline session) or a per-shop API key.
+ */
+export function createSupportApi(deps: {
+  shipments: ShipmentRepository;
+  orders: OrderRepository;
+  cases: CaseRepository;
+  apiKeys: ApiKeyRepository;
+  sessions: OfflineSessionLookup;
+  verifySessionToken: (token: string) => { shop: string } | null;
+  clock: Clock;
+}) {
+  const { shipments, orders, cases, apiKeys, clock } = deps;
+
+  async function views(shop: string, list: Awaited<ReturnType<ShipmentRepository["listShipmentsOfOrder"]>>) {
+    const result: (ShipmentView & { orderName: string })[] = [];
+    for (const s of list.filter((x) => x.supersededAt === null)) {
+      result.push({ ...toShipmentView(s, await shipments.listEvents(shop, s.fulfillmentId)), orderName: s.orderName });
+    }
+    return result;
+  }
+
+  return {
+    /** the shop a bearer credential speaks for, or null */
+    async authenticate(authorization: string | null | undefined): Promise<{ shop: string; via: "session_token" | "api_key" } | null> {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? "");
+      if (!match) return null;
+      const token = match[1]!;
+      if (token.startsWith(KEY_PREFIX)) {
+        const shop = await apiKeys.shopForHash(hashApiKey(token), clock.now());
+        return shop ? { shop, via: "api_key" } : null;
+      }
+      const verified = deps.verifySessionToken(token);
+      if (!verified || !(await deps.sessions.hasOfflineSession(verified.shop))) return null;
+      return { shop: verified.shop, via: "session_token" };
+    },
+
+    async shipments(shop: string, query: { order?: string; tracking?: string }) {
+      if (query.tracking) {
+        const s = await shipments.getShipmentByKey(shop, query.tracking.replace(/\s+/g, "").toUpperCase());
+        return s ? views(shop, [s]) : [];
+      }
+      if (query.order) {
+        const order = await orders.findByName(shop, normalizeOrderName(query.order));
+        const orderId = order?.orderId ?? null;
+        if (orderId) return views(shop, await shipments.listShipmentsOfOrder(shop, orderId));
+        // shipments can be known before their order: fall back to the name read from the fulfillment
+        return [];
+      }
+      return [];
+    },
+
+    async exceptions(shop: string, query: { status?: "open" | "resolved"; order?: string; limit?: number }) {
+      const { cases: list } = await cases.list(shop, { status: query.status ?? "open", limit: query.limit ?? 200 });
+      const orderName = query.order ? normalizeOrderName(query.order) : null;
+      return list.filter((c) => !orderName || c.orderName === orderName).map(toExceptionView);
+    },
+
+    // ---- API keys (Settings): created once and shown once, stored hashed, listed by their last four characters
+    async createKey(shop: string, name: string) {
+      const key = `${KEY_PREFIX}${randomBytes(24).toString("base64url")}`;
+      const id = await apiKeys.create(shop, { name: name.trim() || "API key", hash: hashApiKey(key), lastFour: key.slice(-4) }, clock.now());
+      return { id, key };
+    },
+    listKeys: (shop: string) => apiKeys.list(shop),
+    revokeKey: (shop: string, id: number) => apiKeys.revoke(shop, id, clock.now()),
+  };
+}
+
+export type SupportApi = ReturnType<typeof createSupportApi>;

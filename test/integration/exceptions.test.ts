@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixedClock } from "~/domain/clock";
+import { fulfillmentEventPayload, fulfillmentPayload, newId, orderPayload } from "../fixtures/shopify";
+import { SHOP_A, SHOP_B, startTestApp, type TestApp } from "../support/test-app";
+
+/**
+ * Owned, explained cases from real webhooks, with the clock held still: silence found by the sweep (and
+ * not over a weekend), cases closing themselves when the parcel moves again, and never two open cases of
+ * one type for one shipment however often or concurrently the shipment is evaluated.
+ */
+describe("exception cases (integration, real SQLite)", () => {
+  // Monday 16 November 2026, 10:00 New York
+  const clock = fixedClock("2026-11-16T15:00:00Z");
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ clock });
+  });
+  afterAll(async () => app?.close());
+
+  const casesOf = (shop = SHOP_A) =>
+    app.db.selectFrom("ExceptionCase").select(["id", "type", "owner", "priority", "status", "shipmentKey", "ruleName", "reason", "resolution", "resolvedBy"]).where("shop", "=", shop).orderBy("id").execute();
+
+  async function ship(name: string, tracking: string, events: { status: string; message: string; happened_at: string }[], shop = SHOP_A) {
+    const order = orderPayload({ id: newId(), name, created_at: "2026-11-12T09:00:00-05:00", updated_at: "2026-11-12T09:00:00-05:00" });
+    const f = fulfillmentPayload(order.id, { name: `${name}.1`, tracking_company: "Canada Post", tracking_number: tracking, tracking_numbers: [tracking], tracking_urls: [], created_at: "2026-11-12T14:00:00-05:00", updated_at: "2026-11-12T14:00:00-05:00" });
+    // the history is replayed after the fact: its events go first (they wait for their fulfillment), so
+    // the first evaluation sees the whole story rather than "label created, never scanned"
+    await app.sendWebhook("orders/create", order, { shop });
+    for (const e of events) await app.sendWebhook("fulfillment_events/create", fulfillmentEventPayload(f.id, order.id, e), { shop });
+    await app.settle();
+    await app.sendWebhook("fulfillments/create", f, { shop });
+    await app.settle();
+    return { order, fulfillment: f };
+  }
+
+  it("a carrier problem opens an owned, explained case as soon as it arrives", async () => {
+    await ship("#7001", "7316213581064537", [
+      { status: "in_transit", message: "Item processed", happened_at: "2026-11-13T10:00:00-05:00" },
+      { status: "failure", message: "Incorrect address - unable to deliver", happened_at: "2026-11-16T09:30:00-05:00" },
+    ]);
+    const cases = await casesOf();
+    expect(cases.map((x) => x.type)).toEqual(["address_issue"]);
+    const [c] = cases;
+    expect(c).toMatchObject({ type: "address_issue", owner: "support", priority: "urgent", status: "open", shipmentKey: "7316213581064537", ruleName: "Address problem" });
+    expect(c!.reason).toBe("Address problem: reason address_issue (Address problem)");
+    const activity = await app.db.selectFrom("CaseActivity").select(["kind", "actor"]).where("caseId", "=", c!.id).execute();
+    expect(activity).toEqual([{ kind: "opened", actor: "shipwatch" }]);
+  });
+
+  it("silence over a weekend is not 'stalled'; the sweep finds it once 48 business hours have passed; a new scan resolves it", async () => {
+    // last scan Friday 20 November 18:00 New York
+    clock.set("2026-11-21T01:00:00Z");
+    const { order, fulfillment } = await ship("#7002", "7316213581064545", [
+      { status: "in_transit", message: "Item in transit", happened_at: "2026-11-20T18:00:00-05:00" },
+    ]);
+    const stalledCases = async () => (await casesOf()).filter((c) => c.shipmentKey === "7316213581064545" && c.type === "stalled");
+    // Monday 23 November 10:00: 16 business hours (Canada Post does not scan on weekends)
+    clock.set("2026-11-23T15:00:00Z");
+    await app.container.services.desk.sweep();
+    expect(await stalledCases()).toEqual([]);
+    // Wednesday 25 November 19:00: 48 business hours have passed since Friday 18:00
+    clock.set("2026-11-26T00:00:00Z");
+    await app.container.services.desk.sweep();
+    expect((await stalledCases()).map((c) => [c.type, c.status])).toEqual([["stalled", "open"]]);
+    // the parcel moves again: the case closes itself, and says why
+    clock.set("2026-11-26T13:00:00Z");
+    await app.sendWebhook("fulfillment_events/create", fulfillmentEventPayload(fulfillment.id, order.id, { status: "in_transit", message: "Item processed", happened_at: "2026-11-26T07:40:00-05:00" }));
+    await app.settle();
+    const [resolved] = await stalledCases();
+    expect(resolved).toMatchObject({ type: "stalled", status: "resolved", resolution: "waited", resolvedBy: "shipwatch" });
+    const last = await app.db.selectFrom("CaseActivity").select(["kind", "detail"]).where("caseId", "=", resolved!.id).orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(last).toEqual({ kind: "auto_resolved", detail: "Resolved by itself: the carrier scanned the parcel again." });
+  });
+
+  it("the sweep evaluates only what is due: a shipment's next check is stored and moves forward", async () => {
+    const row = await app.db.selectFrom("Shipment").select(["id", "nextCheckAt"]).where("shipmentKey", "=", "7316213581064545").executeTakeFirstOrThrow();
+    expect(row.nextCheckAt).toBeGreaterThan(clock.now());
+    const delivered = await ship("#7003", "7316213581064552", [{ status: "delivered", message: "Delivered", happened_at: "2026-11-25T12:00:00-05:00" }]);
+    const deliveredRow = await app.db.selectFrom("Shipment").select("nextCheckAt").where("orderId", "=", String(delivered.order.id)).executeTakeFirstOrThrow();
+    expect(deliveredRow.nextCheckAt).toBeNull();
+    expect(await app.container.services.desk.sweep()).toEqual({ evaluated: 0 });
+  });
+
+  it("repeated and concurrent evaluation never opens a second case of a type for a shipment", async () => {
+    await ship("#7004", "7316213581064560", [{ status: "failure", message: "Package damaged in transit", happened_at: "2026-11-26T06:00:00-05:00" }]);
+    const shipment = await app.db.selectFrom("Shipment").select("id").where("shipmentKey", "=", "7316213581064560").executeTakeFirstOrThrow();
+    const desk = app.container.services.desk;
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(Array.from({ length: 8 }, () => desk.evaluateShipment(SHOP_A, shipment.id)));
+    }
+    // damaged now, and late against the default 5-business-day promise: one open case of each, never two
+    const open = (await casesOf()).filter((c) => c.shipmentKey === "7316213581064560" && c.status === "open");
+    expect(open.map((c) => c.type).sort()).toEqual(["damaged", "late"]);
+  });
+
+  it("a person resolves a case with a code; the audit trail keeps who did what; the same problem later opens a new case", async () => {
+    const [damaged] = (await casesOf()).filter((c) => c.type === "damaged");
+    const desk = app.container.services.desk;
+    expect(await desk.assign(SHOP_A, damaged!.id, "ana@alpha-goods.test", "ana@alpha-goods.test")).toBe(true);
+    expect(await desk.addNote(SHOP_A, damaged!.id, "Customer sent photos; reshipping.", "ana@alpha-goods.test")).toBe(true);
+    expect(await desk.resolve(SHOP_A, damaged!.id, "reshipped", "ana@alpha-goods.test")).toBe(true);
+    expect(await desk.resolve(SHOP_A, damaged!.id, "refunded", "someone.else")).toBe(false);
+    const trail = await app.db.selectFrom("CaseActivity").select(["kind", "actor", "detail"]).where("caseId", "=", damaged!.id).orderBy("id").execute();
+    expect(trail.map((a) => [a.kind, a.actor])).toEqual([
+      ["opened", "shipwatch"],
+      ["assigned", "ana@alpha-goods.test"],
+      ["note", "ana@alpha-goods.test"],
+      ["resolved", "ana@alpha-goods.test"],
+    ]);
+    // still damaged per the carrier: a fresh evaluation opens a new case, the resolved one stays resolved
+    const shipment = await app.db.selectFrom("Shipment").select("id").where("shipmentKey", "=", "7316213581064560").executeTakeFirstOrThrow();
+    await desk.evaluateShipment(SHOP_A, shipment.id);
+    const all = (await casesOf()).filter((c) => c.type === "damaged");
+    expect(all.map((c) => c.status)).toEqual(["resolved", "open"]);
+  });
+
+  it("one shop's cases and actions never touch another shop's", async () => {
+    await ship("#7001", "7316213581064578", [{ status: "failure", message: "Incorrect address - unable to deliver", happened_at: "2026-11-26T08:00:00-05:00" }], SHOP_B);
+    const caseB = (await casesOf(SHOP_B)).find((c) => c.type === "address_issue");
+    expect(caseB).toMatchObject({ type: "address_issue" });
+    const desk = app.container.services.desk;
+    // shop A's staff cannot act on shop B's case by guessing its id
+    expect(await desk.resolve(SHOP_A, caseB!.id, "false_alarm", "intruder")).toBe(false);
+    expect(await desk.addNote(SHOP_A, caseB!.id, "hi", "intruder")).toBe(false);
+    expect(await desk.assign(SHOP_A, caseB!.id, "intruder", "intruder")).toBe(false);
+    expect((await casesOf(SHOP_B))[0]).toMatchObject({ status: "open" });
+    expect((await casesOf(SHOP_A)).some((c) => c.id === caseB!.id)).toBe(false);
+  });
+});
