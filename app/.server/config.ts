@@ -30,9 +30,15 @@ const EnvSchema = z
     SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be smtp://… or smtps://…").optional(),
     EMAIL_FROM: z.string().min(3).optional(),
     LOOKUP_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
+    /** storefront lookups per minute per shop, all shoppers together (server/endpoints/rate-limit.ts) */
+    LOOKUP_SHOP_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** "off" leaves job processing to `npm run worker` processes (scale-out without Redis is not supported). */
     SHIPWATCH_WORKER: z.enum(["in-process", "off"]).default("in-process"),
+    /** minutes after a shipment is first seen before silence (not picked up, stalled, lost, late) is judged */
+    SILENCE_GRACE_MINUTES: z.coerce.number().min(0).max(24 * 60).default(10),
+    /** how often the silence sweep looks for due shipments */
+    SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     SHIPWATCH_LOCAL_PREVIEW: booleanFlag,
     /** serve the admin through Vite's dev middleware (hot reload) instead of the production build */
     SHIPWATCH_DEV_SERVER: booleanFlag,
@@ -69,9 +75,14 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     redisUrl: env.REDIS_URL,
     email: { smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM },
     lookupRateLimitPerMinute: env.LOOKUP_RATE_LIMIT,
+    lookupShopRateLimitPerMinute: env.LOOKUP_SHOP_RATE_LIMIT,
     logLevel: env.LOG_LEVEL,
     worker: {
       inProcess: env.SHIPWATCH_WORKER === "in-process" && !env.REDIS_URL,
+      sweepIntervalMs: env.SWEEP_INTERVAL_SECONDS * 1000,
+    },
+    exceptions: {
+      silenceGraceMs: env.SILENCE_GRACE_MINUTES * 60_000,
     },
     localPreview: env.SHIPWATCH_LOCAL_PREVIEW,
     devServer: env.SHIPWATCH_DEV_SERVER,

@@ -65,7 +65,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const tracking = createShipmentTracking({ shipments, orders, shops, clock });
   const orderSync = createOrderSync({ orders, shipments, clock });
   const compliance = createCompliance({ shops, orders, shipments, deliveries, clock, purgeJobs: (shop) => queue.purgeShop(shop) });
-  const desk = createExceptionDesk({ shipments, orders, cases, rules, settings, intents, clock });
+  const desk = createExceptionDesk({ shipments, orders, cases, rules, settings, intents, clock, silenceGraceMs: config.exceptions.silenceGraceMs });
   const processor = createDeliveryProcessor({
     deliveries,
     shops,
@@ -103,7 +103,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
       enqueueAgain: () => queue.enqueue({ name: SILENCE_SWEEP_JOB, shop: "*", payload: {} }),
     }),
   ];
-  const recurring: RecurringJob[] = [{ name: SILENCE_SWEEP_JOB, everyMs: 60_000 }];
+  const recurring: RecurringJob[] = [{ name: SILENCE_SWEEP_JOB, everyMs: config.worker.sweepIntervalMs }];
 
   return {
     config,

@@ -34,6 +34,7 @@ const facts = (over: Partial<ShipmentFacts> = {}): ShipmentFacts => ({
   estimatedDeliveryAt: null,
   deliveredAt: null,
   cancelled: false,
+  silenceJudgedFrom: t("2026-11-16T14:00:00Z"),
   order: { totalPrice: 80, currency: "CAD", customerTags: [], orderTags: [], shippingLines: [{ title: "Standard Shipping", code: "STANDARD" }] },
   ...over,
 });
@@ -142,6 +143,14 @@ describe("next check and recovery", () => {
     expect(nextCheckAt(rules, f, calendar, now)).toBe(now + 86_400_000);
     expect(nextCheckAt(rules, f, calendar, t("2026-11-24T12:00:00Z"))).toBe(t("2026-11-24T23:00:00Z"));
   });
+  it("silence is not judged during the grace period after a shipment is first seen, and is checked right after it", () => {
+    const f = facts({ status: "label_created", firstCarrierScanAt: null, lastCarrierScanAt: null, silenceJudgedFrom: t("2026-11-17T15:10:00Z") });
+    expect(fired(f, "2026-11-17T15:00:00Z")).toEqual([]);
+    expect(evaluate(rules, f, calendar, t("2026-11-17T15:00:00Z"))[0]!.checks[1]!.saw).toMatch(/waiting for late carrier events/);
+    expect(nextCheckAt(rules, f, calendar, t("2026-11-17T15:00:00Z"))).toBe(t("2026-11-17T15:10:00Z"));
+    expect(fired(f, "2026-11-17T15:10:00Z")).toEqual(["not_picked_up/fulfillment/normal"]);
+  });
+
   it("delivered, returned and cancelled parcels need no more watching", () => {
     expect(nextCheckAt(rules, facts({ status: "delivered" }), calendar, t("2026-11-17T18:00:00Z"))).toBeNull();
     expect(nextCheckAt(rules, facts({ status: "returned_to_sender" }), calendar, t("2026-11-17T18:00:00Z"))).toBeNull();

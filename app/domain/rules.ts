@@ -121,6 +121,12 @@ export interface ShipmentFacts {
   estimatedDeliveryAt: number | null;
   deliveredAt: number | null;
   cancelled: boolean;
+  /**
+   * Silence is not judged before this instant: Shopify delivers a fulfillment's events in no order and
+   * sometimes after it, and a store's history may be replayed at install. (When the shipment was first
+   * seen plus a grace period.)
+   */
+  silenceJudgedFrom: number;
   order: {
     totalPrice: number;
     currency: string;
@@ -147,8 +153,18 @@ export interface RuleDecision {
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const money = (n: number, currency: string) => `${n.toFixed(2)} ${currency}`;
 
+const SILENCE_KINDS = new Set<Condition["kind"]>([
+  "business_hours_since_last_scan_at_least",
+  "no_scan_since_label_at_least",
+  "days_since_last_scan_at_least",
+  "business_days_past_promise_at_least",
+]);
+
 function check(condition: Condition, facts: ShipmentFacts, calendar: BusinessCalendar, now: number): ConditionCheck {
   const result = (passed: boolean, saw: string): ConditionCheck => ({ condition, passed, saw });
+  if (SILENCE_KINDS.has(condition.kind) && now < facts.silenceJudgedFrom) {
+    return result(false, "just received: waiting for late carrier events before judging silence");
+  }
   switch (condition.kind) {
     case "status_in":
       return result(condition.statuses.includes(facts.status), `status ${facts.status} (${STATUS_LABELS[facts.status]})`);
@@ -264,6 +280,7 @@ export function nextCheckAt(rules: readonly Rule[], facts: ShipmentFacts, calend
       }
     }
   }
+  if (facts.silenceJudgedFrom > now) moments.push(facts.silenceJudgedFrom);
   const future = moments.filter((m) => m > now);
   // a safety net: a shipment in flight is looked at at least once a day, so a new rule reaches it
   const daily = now + 86_400_000;

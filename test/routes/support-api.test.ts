@@ -39,11 +39,11 @@ describe("Support API (/api/v1, contract)", () => {
   it("exceptions: open by default, the contract's fields, rule and reason in words", async () => {
     const res = await get("/api/v1/exceptions?status=open", keyA);
     expect(res.status).toBe(200);
-    const all = (await res.json()).exceptions as { type: string }[];
+    const all = (await res.json()).exceptions as Record<string, unknown>[];
     // the fixture's parcel was last scanned weeks ago: late and likely lost by today's clock, too
     expect(all.map((e) => e.type)).toContain("address_issue");
     const exceptions = all.filter((e) => e.type === "address_issue");
-    expect(Object.keys(exceptions[0]).sort()).toEqual(["dueAt", "id", "openedAt", "orderName", "owner", "priority", "reason", "resolvedAt", "rule", "status", "trackingNumber", "type"].sort());
+    expect(Object.keys(exceptions[0]!).sort()).toEqual(["dueAt", "id", "openedAt", "orderName", "owner", "priority", "reason", "resolvedAt", "rule", "status", "trackingNumber", "type"].sort());
     expect(exceptions[0]).toMatchObject({ type: "address_issue", owner: "support", priority: "urgent", status: "open", trackingNumber: "1Z999AA10123456784", orderName: "#1001", rule: "Address problem", resolvedAt: null });
     // "not picked up" opened when the label arrived alone, and closed itself when the first scan did
     const resolved = (await (await get("/api/v1/exceptions?status=resolved", keyA)).json()).exceptions;

@@ -42,6 +42,7 @@ export async function startTestApp(options: TestAppOptions = {}) {
     DATABASE_URL: `file:${path.join(dir, "test.sqlite")}`,
     LOG_LEVEL: "silent",
     LOOKUP_RATE_LIMIT: "0",
+    SILENCE_GRACE_MINUTES: "0",
     SHIPWATCH_LOCAL_PREVIEW: options.localPreview ? "1" : "0",
     ...options.env,
   });

@@ -57,6 +57,8 @@ export function createExceptionDesk(deps: {
   clock: Clock;
   /** how long a worker may reuse a shop's rules and settings before reading them again */
   cacheMs?: number;
+  /** silence is judged only this long after a shipment was first seen */
+  silenceGraceMs?: number;
 }) {
   const { shipments, orders, cases, rules, settings, intents, clock } = deps;
   const cacheMs = deps.cacheMs ?? 5_000;
@@ -109,6 +111,7 @@ export function createExceptionDesk(deps: {
       estimatedDeliveryAt: shipment.estimatedDeliveryAt,
       deliveredAt: shipment.deliveredAt,
       cancelled: shipment.cancelledAt !== null || shipment.supersededAt !== null,
+      silenceJudgedFrom: shipment.createdAt + (deps.silenceGraceMs ?? 0),
       order: order
         ? { totalPrice: order.totalPrice, currency: order.currency, customerTags: order.customerTags, orderTags: order.orderTags, shippingLines: order.shippingLines }
         : null,
