@@ -1,6 +1,9 @@
 import { emit } from "./support";
 import { ingestBenchmark } from "./ingest";
+import { lookupBenchmark } from "./lookup";
 import { pipelineBenchmark } from "./pipeline";
+import { storefrontWeightBenchmark } from "./storefront-weight";
+import { sweepBenchmark } from "./sweep";
 
 /**
  * `npm run bench`: every benchmark, app and baseline side by side in the same run, one JSON line each,
@@ -9,6 +12,9 @@ import { pipelineBenchmark } from "./pipeline";
 const benchmarks: Record<string, () => Promise<{ bench: string; ratio: number; pass: boolean }>> = {
   ingest: ingestBenchmark,
   pipeline: pipelineBenchmark,
+  lookup: lookupBenchmark,
+  "storefront-weight": storefrontWeightBenchmark,
+  sweep: sweepBenchmark,
 };
 const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const results = [];

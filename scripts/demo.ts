@@ -2,6 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { businessHoursBetween, calendarFor } from "~/domain/business-time";
+import type { CarrierCode } from "~/domain/carriers";
 import { openDatabase } from "~/.server/adapters/db/database";
 import { createContainer } from "~/.server/container";
 import { createLogger } from "~/.server/logger";
@@ -45,7 +47,12 @@ const env: NodeJS.ProcessEnv = {
   NODE_ENV: "development",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   LOOKUP_RATE_LIMIT: process.env.LOOKUP_RATE_LIMIT ?? "30",
+  // the month is replayed in under a minute: each shipment's events arrive within seconds of it, so a short
+  // grace before judging silence is enough, and the sweep runs often so the cases are there at the end
+  SILENCE_GRACE_MINUTES: process.env.SILENCE_GRACE_MINUTES ?? "0.25",
+  SWEEP_INTERVAL_SECONDS: process.env.SWEEP_INTERVAL_SECONDS ?? "3",
 };
+const graceMs = Number(env.SILENCE_GRACE_MINUTES) * 60_000;
 const base = `http://127.0.0.1:${port}`;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -82,6 +89,7 @@ async function main() {
   const db = database.db;
   await waitForProcessing(db, unique);
   const processSeconds = (performance.now() - started) / 1000;
+  await waitForEvaluation(db);
 
   // did every shipment end where the store's history says it should?
   const rows = await db.selectFrom("Shipment").select(["shipmentKey", "status", "reason", "orderName", "carrierCode"]).where("shop", "=", PREVIEW_SHOP).where("supersededAt", "is", null).execute();
@@ -101,6 +109,7 @@ async function main() {
     .map((d) => d.processedAt! - d.receivedAt)
     .sort((a, b) => a - b);
   const failed = await db.selectFrom("WebhookDelivery").select(["topic", "error"]).where("status", "=", "failed").execute();
+  const cases = await caseSummary(db, store.intended);
   const unmapped = await db.selectFrom("UnmappedStatusCode").select(["code", "count"]).execute();
   await database.close();
 
@@ -120,11 +129,17 @@ async function main() {
   say(`  intended state ${store.intended.length - wrong.length}/${store.intended.length} shipments ended where the store's history says`);
   for (const w of wrong.slice(0, 10)) say(`    ✗ ${w}`);
   for (const f of failed.slice(0, 5)) say(`    parked ${f.topic}: ${f.error}`);
+  say(`  cases          ${cases.open} open (${cases.byType}), ${cases.autoResolved} resolved by themselves`);
+  say(`  owners         ${cases.byOwner}`);
+  say(`  problems       ${cases.covered}/${cases.expected} problem shipments have their owned, explained case`);
+  if (cases.notYet) say(`                 ${cases.notYet} silent only since the weekend (under 24/48 business hours): rightly no case yet`);
+  say(`  false stalled  ${cases.falseStalled} (stalled cases on parcels that were moving)`);
+  for (const m of cases.missing.slice(0, 10)) say(`    ✗ ${m}`);
 
   if (args.once) {
     server.kill("SIGTERM");
     await new Promise((r) => server.once("exit", r));
-    process.exit(wrong.length === 0 && failed.length === 0 ? 0 : 1);
+    process.exit(wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 ? 0 : 1);
   }
   say("");
   say(`Open the admin:        ${base}/local-preview`);
@@ -220,6 +235,75 @@ async function waitForProcessing(db: ReturnType<typeof openDatabase>["db"], uniq
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error("processing did not finish within 10 minutes");
+}
+
+/** Waits until silence can be judged for every shipment and the sweep has looked at everything due. */
+async function waitForEvaluation(db: ReturnType<typeof openDatabase>["db"]) {
+  const newest = await db.selectFrom("Shipment").select((eb) => eb.fn.max("createdAt").as("at")).executeTakeFirstOrThrow();
+  const judgeFrom = Number(newest.at ?? 0) + graceMs;
+  const deadline = Date.now() + 5 * 60_000;
+  while (Date.now() < deadline) {
+    const now = Date.now();
+    const due = await db.selectFrom("Shipment").select((eb) => eb.fn.countAll<number>().as("n")).where("nextCheckAt", "<=", now).executeTakeFirstOrThrow();
+    if (now > judgeFrom && Number(due.n) === 0) return;
+    process.stdout.write(`  evaluating… ${Number(due.n)} shipments due${now < judgeFrom ? `, judging silence in ${Math.ceil((judgeFrom - now) / 1000)} s` : ""}   \r`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the sweep did not evaluate every due shipment within 5 minutes");
+}
+
+/** Which case each problem scenario should have; silence only once enough business hours have passed. */
+const EXPECTED_CASE: Partial<Record<string, string>> = {
+  never_picked_up: "not_picked_up",
+  stalled: "stalled",
+  failed_attempt: "failed_attempt",
+  address_issue: "address_issue",
+  damaged: "damaged",
+  returned_to_sender: "returned_to_sender",
+  lost: "lost",
+};
+
+async function caseSummary(db: ReturnType<typeof openDatabase>["db"], intended: ReturnType<typeof simulateStore>["intended"]) {
+  const rows = await db.selectFrom("ExceptionCase").select(["shipmentKey", "type", "owner", "status", "resolvedBy"]).where("shop", "=", PREVIEW_SHOP).execute();
+  const shipments = await db.selectFrom("Shipment").select(["shipmentKey", "carrierCode", "shippedAt", "lastCarrierScanAt"]).where("shop", "=", PREVIEW_SHOP).execute();
+  const byKey = new Map(shipments.map((s) => [s.shipmentKey, s]));
+  const openCases = rows.filter((r) => r.status !== "resolved");
+  const count = (list: string[]) => [...list.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>())].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
+  const now = Date.now();
+  let expected = 0;
+  let covered = 0;
+  let notYet = 0;
+  const missing: string[] = [];
+  const intendedByKey = new Map(intended.map((i) => [i.trackingNumber.toUpperCase(), i]));
+  for (const i of intended) {
+    const type = EXPECTED_CASE[i.scenario];
+    if (!type) continue;
+    const key = i.trackingNumber.toUpperCase();
+    const s = byKey.get(key);
+    if (s && (type === "stalled" || type === "not_picked_up")) {
+      const calendar = calendarFor({ timezone: "America/New_York", carrier: s.carrierCode as CarrierCode });
+      const since = type === "stalled" ? s.lastCarrierScanAt ?? s.shippedAt : s.shippedAt;
+      if (businessHoursBetween(since, now, calendar) < (type === "stalled" ? 48 : 24)) {
+        notYet += 1;
+        continue;
+      }
+    }
+    expected += 1;
+    if (openCases.some((c) => c.shipmentKey === key && c.type === type)) covered += 1;
+    else missing.push(`${i.trackingNumber} (${i.scenario}): no open ${type} case`);
+  }
+  const falseStalled = openCases.filter((c) => c.type === "stalled" && !["stalled", "lost", "never_picked_up"].includes(intendedByKey.get(c.shipmentKey)?.scenario ?? "")).length;
+  return {
+    open: openCases.length,
+    byType: count(openCases.map((c) => c.type)),
+    byOwner: count(openCases.map((c) => c.owner)),
+    autoResolved: rows.filter((r) => r.status === "resolved" && r.resolvedBy === "shipwatch").length,
+    expected,
+    covered,
+    notYet,
+    missing,
+    falseStalled,
+  };
 }
 
 main().catch((error: unknown) => {

@@ -9,11 +9,12 @@ import { createOrderRepository } from "./adapters/orders";
 import { createShipmentRepository } from "./adapters/shipments";
 import { createApiKeyRepository } from "./adapters/api-keys";
 import { createCaseRepository } from "./adapters/cases";
-import { createIntentRepository } from "./adapters/intents";
+import { createEvaluationStore } from "./adapters/evaluations";
 import { createRuleRepository } from "./adapters/rules";
 import { createSessionStorage } from "./adapters/session-storage";
 import { createSettingsRepository } from "./adapters/settings";
 import { createShopRepository } from "./adapters/shops";
+import { createStatusMappingRepository } from "./adapters/status-mapping";
 import type { AppConfig } from "./config";
 import { processDeliveryJob, SILENCE_SWEEP_JOB, silenceSweepJob } from "./jobs/definitions";
 import { createEmbeddedQueue } from "./jobs/embedded-queue";
@@ -23,7 +24,9 @@ import { createCompliance } from "./services/compliance";
 import { createDeliveryProcessor } from "./services/delivery-processor";
 import { createExceptionDesk } from "./services/exception-desk";
 import { createOrderSync } from "./services/order-sync";
+import { createRuleBook } from "./services/rule-book";
 import { createShipmentTracking } from "./services/shipment-tracking";
+import { createStatusMapping, createStatusOverrides } from "./services/status-mapping";
 import { createStorefrontLookup } from "./services/storefront-lookup";
 import { createSupportApi } from "./services/support-api";
 import { createWebhookIngest } from "./services/webhook-ingest";
@@ -39,6 +42,8 @@ export interface ContainerOptions {
   queue?: { pollIntervalMs?: number; leaseMs?: number; batchSize?: number };
   /** how a stored delivery wakes the worker when it runs elsewhere (the web process's worker thread) */
   wake?: () => void;
+  /** how long a requested sweep waits to gather a burst of changed shipments (tests on a held clock use 0) */
+  evaluationDelayMs?: number;
 }
 
 /** The composition root: the one place that builds the app's parts from validated config. */
@@ -58,14 +63,32 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const cases = createCaseRepository(database);
   const rules = createRuleRepository(database);
   const settings = createSettingsRepository(database);
-  const intents = createIntentRepository(database);
   const apiKeys = createApiKeyRepository(database);
   const queue: JobQueue & { wake?: () => void } = createEmbeddedQueue(database, clock, logger, options.queue);
 
-  const tracking = createShipmentTracking({ shipments, orders, shops, clock });
+  const statusMappings = createStatusMappingRepository(database);
+  const statusOverrides = createStatusOverrides(statusMappings, clock);
+  const tracking = createShipmentTracking({ shipments, orders, shops, clock, statusOverrides: (shop) => statusOverrides.forShop(shop) });
   const orderSync = createOrderSync({ orders, shipments, clock });
   const compliance = createCompliance({ shops, orders, shipments, deliveries, clock, purgeJobs: (shop) => queue.purgeShop(shop) });
-  const desk = createExceptionDesk({ shipments, orders, cases, rules, settings, intents, clock, silenceGraceMs: config.exceptions.silenceGraceMs });
+  // Changed shipments are evaluated by the sweep in batches: one sweep is requested a moment ahead (so a
+  // burst of deliveries is evaluated together), and this process remembers it has one pending.
+  let sweepPending = false;
+  const requestSweep = async () => {
+    if (sweepPending) return;
+    sweepPending = true;
+    await queue.enqueueOnce({ name: SILENCE_SWEEP_JOB, shop: "*", payload: {}, runAt: clock.now() + (options.evaluationDelayMs ?? 250) });
+  };
+  const desk = createExceptionDesk({
+    shipments,
+    orders,
+    cases,
+    rules,
+    settings,
+    evaluations: createEvaluationStore(database),
+    clock,
+    silenceGraceMs: config.exceptions.silenceGraceMs,
+  });
   const processor = createDeliveryProcessor({
     deliveries,
     shops,
@@ -73,7 +96,8 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     orderSync,
     compliance,
     clock,
-    evaluate: (shop, ids) => desk.evaluateShipments(shop, ids),
+    markDue: (shop, ids) => shipments.markDue(shop, ids, clock.now()),
+    requestSweep,
   });
   const ingest = createWebhookIngest({
     store: createDeliveryStore(database),
@@ -92,6 +116,8 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     clock,
   });
   const admin = createAdminReadModel({ database, shipments });
+  const ruleBook = createRuleBook({ rules, desk, admin, clock });
+  const statusMapping = createStatusMapping({ mappings: statusMappings, overrides: statusOverrides, settings, shopSetup: (shop) => desk.shopSetup(shop, true), recompute: tracking.recompute, evaluate: desk.evaluateShipments, forgetShop: desk.forgetShop, clock });
   const shopify: ShopifyApp = createShopifyApp(config, createSessionStorage(database), {
     afterAuth: async (shop) => shops.ensureInstalled(shop, clock.now()),
   });
@@ -99,8 +125,11 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const jobs: JobDefinition[] = [
     processDeliveryJob({ processor, deliveries }),
     silenceSweepJob({
-      sweep: (limit) => desk.sweep(limit),
-      enqueueAgain: () => queue.enqueue({ name: SILENCE_SWEEP_JOB, shop: "*", payload: {} }),
+      sweep: (limit) => {
+        sweepPending = false;
+        return desk.sweep(limit);
+      },
+      enqueueAgain: () => queue.enqueueOnce({ name: SILENCE_SWEEP_JOB, shop: "*", payload: {} }),
     }),
   ];
   const recurring: RecurringJob[] = [{ name: SILENCE_SWEEP_JOB, everyMs: config.worker.sweepIntervalMs }];
@@ -115,7 +144,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     recurring,
     shopify,
     verifyAppProxy: appProxyVerifier(secrets),
-    services: { ingest, processor, tracking, orderSync, compliance, lookup, admin, shops, deliveries, desk, cases, rules, settings, supportApi },
+    services: { ingest, processor, tracking, orderSync, compliance, lookup, admin, shops, deliveries, desk, cases, rules, settings, supportApi, ruleBook, statusMapping },
     /**
      * Installs a shop without Shopify: an offline session with the configured scopes and a Shop row.
      * For the demo and the local preview only; a real install comes through OAuth / token exchange.

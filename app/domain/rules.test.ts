@@ -5,6 +5,7 @@ import {
   evaluate,
   nextCheckAt,
   planActions,
+  reconcileCases,
   recoveredSince,
   stateStamp,
   validateRule,
@@ -173,5 +174,38 @@ describe("next check and recovery", () => {
     expect(plan.cases.map((c) => [c.type, c.owner, c.rule.name])).toEqual([["late", "support", "one"]]);
     expect(plan.intents).toEqual([{ kind: "message_customer", ruleId: 1, payload: { template: "delay" } }]);
     expect(plan.holdMessages).toBe(true);
+  });
+});
+
+describe("reconcileCases", () => {
+  const now = t("2026-11-19T16:00:00Z");
+  const stalledPlan = () => planActions(evaluate(rules, facts({ lastCarrierScanAt: t("2026-11-17T15:00:00Z") }), calendar, now));
+  const base = { rules, calendar, autoResolve: true, now };
+
+  it("opens what is missing, remembering the state it was opened on", () => {
+    const f = facts({ lastCarrierScanAt: t("2026-11-17T15:00:00Z") });
+    const changes = reconcileCases({ ...base, plan: stalledPlan(), open: [], facts: f });
+    expect(changes.open.map((c) => [c.type, c.openedOnState, c.dueAt])).toEqual([["stalled", stateStamp(f), now + 24 * 3_600_000]]);
+    expect(changes.resolve).toEqual([]);
+  });
+
+  it("leaves an open case of the same type alone, and raises it when a rule now ranks it higher", () => {
+    const f = facts({ lastCarrierScanAt: t("2026-11-17T15:00:00Z") });
+    const open = [{ id: 7, type: "stalled" as const, priority: "normal" as const, holdMessages: false, openedOnState: stateStamp(f) }];
+    expect(reconcileCases({ ...base, plan: stalledPlan(), open, facts: f })).toMatchObject({ open: [], raise: [], resolve: [] });
+    const vip = facts({ lastCarrierScanAt: t("2026-11-17T15:00:00Z"), status: "delayed", order: { ...facts().order!, totalPrice: 500 } });
+    const plan = planActions(evaluate(rules, vip, calendar, now));
+    expect(reconcileCases({ ...base, plan, open, facts: vip }).raise).toMatchObject([{ caseId: 7, priority: "high" }]);
+  });
+
+  it("resolves a case no rule holds open once the shipment's state changed, and only if the shop allows it", () => {
+    const before = facts({ lastCarrierScanAt: t("2026-11-17T15:00:00Z") });
+    const open = [{ id: 9, type: "stalled" as const, priority: "normal" as const, holdMessages: false, openedOnState: stateStamp(before) }];
+    const moved = facts({ lastCarrierScanAt: t("2026-11-19T14:00:00Z"), lastEventAt: t("2026-11-19T14:00:00Z") });
+    const plan = planActions(evaluate(rules, moved, calendar, now));
+    expect(reconcileCases({ ...base, plan, open, facts: moved }).resolve).toEqual([{ caseId: 9, why: "Resolved by itself: the carrier scanned the parcel again." }]);
+    expect(reconcileCases({ ...base, autoResolve: false, plan, open, facts: moved }).resolve).toEqual([]);
+    // nothing changed (say, the merchant turned the rule off): the case stays open
+    expect(reconcileCases({ ...base, plan: planActions([]), open, facts: before }).resolve).toEqual([]);
   });
 });

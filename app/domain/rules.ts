@@ -462,3 +462,71 @@ export function planActions(decisions: readonly RuleDecision[]): EvaluationPlan 
   const planned = [...cases.values()].map((c) => (raisedTo ? { ...c, priority: higherPriority(c.priority, raisedTo) } : c));
   return { cases: planned, intents, holdMessages, raisedTo };
 }
+
+/** A case as reconciliation sees it. */
+export interface OpenCaseView {
+  id: number;
+  type: ExceptionType;
+  priority: Priority;
+  holdMessages: boolean;
+  openedOnState: string;
+}
+
+/** What one evaluation changes for a shipment: applied together, in one transaction. */
+export interface CaseChanges {
+  open: (PlannedCase & { dueAt: number; holdMessages: boolean; openedOnState: string })[];
+  raise: { caseId: number; priority: Priority; holdMessages: boolean; why: string }[];
+  resolve: { caseId: number; why: string }[];
+  intents: PlannedIntent[];
+  nextCheckAt: number | null;
+  promisedBy: number | null;
+}
+
+/**
+ * Reconciles a plan with the shipment's open cases: opens what is missing (the database still guards
+ * against a concurrent twin), raises what a rule now ranks higher, and resolves what no rule holds open
+ * once the shipment's state has changed since the case opened (if the shop lets cases resolve themselves).
+ */
+export function reconcileCases(input: {
+  plan: EvaluationPlan;
+  open: readonly OpenCaseView[];
+  facts: ShipmentFacts;
+  rules: readonly Rule[];
+  calendar: BusinessCalendar;
+  autoResolve: boolean;
+  now: number;
+}): CaseChanges {
+  const { plan, open, facts, now } = input;
+  const stamp = stateStamp(facts);
+  const openByType = new Map(open.map((c) => [c.type, c]));
+  const changes: CaseChanges = {
+    open: [],
+    raise: [],
+    resolve: [],
+    intents: plan.intents,
+    nextCheckAt: nextCheckAt(input.rules, facts, input.calendar, now),
+    promisedBy: facts.promisedBy,
+  };
+  const kept = new Set<ExceptionType>();
+  for (const planned of plan.cases) {
+    kept.add(planned.type);
+    const existing = openByType.get(planned.type);
+    if (!existing) {
+      changes.open.push({ ...planned, dueAt: now + planned.slaHours * 3_600_000, holdMessages: plan.holdMessages, openedOnState: stamp });
+      continue;
+    }
+    const priority = higherPriority(existing.priority, planned.priority);
+    const hold = existing.holdMessages || plan.holdMessages;
+    if (priority !== existing.priority || hold !== existing.holdMessages) {
+      changes.raise.push({ caseId: existing.id, priority, holdMessages: hold, why: `priority ${priority}: ${planned.reason}` });
+    }
+  }
+  if (input.autoResolve) {
+    for (const c of open) {
+      if (kept.has(c.type) || !recoveredSince(facts, c.openedOnState)) continue;
+      const how = facts.status === "delivered" ? "the parcel was delivered" : "the carrier scanned the parcel again";
+      changes.resolve.push({ caseId: c.id, why: `Resolved by itself: ${how}.` });
+    }
+  }
+  return changes;
+}

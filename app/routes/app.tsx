@@ -27,6 +27,10 @@ export default function AdminLayout() {
         <Link to={adminHref("/app")} rel="home">
           Shipments
         </Link>
+        <Link to={adminHref("/app/exceptions")}>Exceptions</Link>
+        <Link to={adminHref("/app/rules")}>Rules</Link>
+        <Link to={adminHref("/app/status-mapping")}>Status mapping</Link>
+        <Link to={adminHref("/app/settings")}>Settings</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -349,3 +349,56 @@ export async function deliverShipment(app: TestApp, clock: ReturnType<typeof run
   const refused = sent.filter((r) => r.status !== 200);
   if (refused.length) throw new Error(`seeding ${s.orderName}: webhooks refused with ${refused.map((r) => r.status).join(", ")}`);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Helpers for the exception queue, rules, status mapping and settings pages
+// ---------------------------------------------------------------------------------------------
+
+/** One more carrier event for a seeded shipment, as fulfillment_events/create delivers it. */
+export async function sendCarrierEvent(
+  app: TestApp,
+  clock: ReturnType<typeof runningClock>,
+  shop: string,
+  s: SeedShipment,
+  event: { id: number; status: string; message: string; at: number; city?: string; province?: string },
+) {
+  clock.set(event.at);
+  const response = await app.sendWebhook(
+    "fulfillment_events/create",
+    {
+      id: event.id,
+      fulfillment_id: s.fulfillmentId,
+      order_id: s.orderId,
+      status: event.status,
+      message: event.message,
+      happened_at: new Date(event.at).toISOString(),
+      created_at: new Date(event.at).toISOString(),
+      city: event.city ?? "Brooklyn",
+      province: event.province ?? "NY",
+      country: "United States",
+    },
+    { shop },
+  );
+  await app.settle();
+  if (response.status !== 200) throw new Error(`event ${event.status} for ${s.orderName} refused with ${response.status}`);
+}
+
+/** The cells of each body row of the page's index table, as a sighted person reads them (no screen-reader-only text). */
+export async function tableCells(page: Page): Promise<string[][]> {
+  return page.$$eval("table tbody tr", (rows) =>
+    rows.map((row) =>
+      Array.from(row.querySelectorAll("td")).map((td) => {
+        const copy = td.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll(".Polaris-Text--visuallyHidden").forEach((hidden) => hidden.remove());
+        return (copy.textContent ?? "").replace(/\s+/g, " ").trim();
+      }),
+    ),
+  );
+}
+
+/** Opens an admin page through the local preview (a fresh session token, Shopify's parameters) and waits for React. */
+export async function openAdminPage(page: Page, appUrl: string, path: string) {
+  const response = await page.goto(`${appUrl}/local-preview?path=${encodeURIComponent(path)}`);
+  await waitForHydration(page);
+  return response;
+}

@@ -127,3 +127,31 @@ describe("exception cases (integration, real SQLite)", () => {
     expect((await casesOf(SHOP_A)).some((c) => c.id === caseB!.id)).toBe(false);
   });
 });
+
+describe("snoozed cases", () => {
+  const clock = fixedClock("2026-11-26T15:00:00Z");
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ clock });
+  });
+  afterAll(async () => app?.close());
+
+  it("a snoozed case goes back to the queue when its time comes", async () => {
+    const order = orderPayload({ id: newId(), name: "#7101" });
+    const f = fulfillmentPayload(order.id, { name: "#7101.1" });
+    await app.sendWebhook("fulfillment_events/create", fulfillmentEventPayload(f.id, order.id, { status: "failure", message: "Package damaged in transit", happened_at: "2026-11-26T08:00:00-05:00" }));
+    await app.sendWebhook("fulfillments/create", f);
+    await app.settle();
+    const c = await app.db.selectFrom("ExceptionCase").select(["id"]).where("shop", "=", SHOP_A).where("type", "=", "damaged").executeTakeFirstOrThrow();
+    const desk = app.container.services.desk;
+    expect(await desk.snooze(SHOP_A, c.id, clock.now() + 3_600_000, "ana")).toBe(true);
+    await desk.sweep();
+    const status = () => app.db.selectFrom("ExceptionCase").select(["status", "snoozedUntil"]).where("id", "=", c.id).executeTakeFirstOrThrow();
+    expect(await status()).toMatchObject({ status: "snoozed" });
+    clock.advance(3_600_000);
+    await desk.sweep();
+    expect(await status()).toEqual({ status: "open", snoozedUntil: null });
+    const last = await app.db.selectFrom("CaseActivity").select(["kind", "actor"]).where("caseId", "=", c.id).orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(last).toEqual({ kind: "woken", actor: "shipwatch" });
+  });
+});

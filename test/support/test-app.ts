@@ -52,6 +52,7 @@ export async function startTestApp(options: TestAppOptions = {}) {
     logger: createLogger("silent"),
     migrate: true,
     queue: { pollIntervalMs: 10 },
+    evaluationDelayMs: 0,
   });
   for (const shop of options.shops ?? [SHOP_A, SHOP_B]) await container.installLocally(shop);
   if (options.worker !== false) container.queue.start(container.jobs, { recurring: container.recurring });

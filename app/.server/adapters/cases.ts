@@ -10,47 +10,6 @@ const OPEN = "open";
 export function createCaseRepository({ db }: Database): CaseRepository {
   const byId = (shop: string, id: number) => db.selectFrom("ExceptionCase").selectAll().where("shop", "=", shop).where("id", "=", id);
   return {
-    async openIfAbsent(shop, c) {
-      // The unique (shop, shipmentId, type, openSlot) index is the guard: concurrent evaluations race to
-      // insert, one wins, the others read the winner.
-      const inserted = await db
-        .insertInto("ExceptionCase")
-        .values({
-          shop,
-          shipmentId: c.shipmentId,
-          shipmentKey: c.shipmentKey,
-          orderId: c.orderId,
-          orderName: c.orderName,
-          trackingNumber: c.trackingNumber,
-          type: c.type,
-          owner: c.owner,
-          priority: c.priority,
-          status: "open",
-          openSlot: OPEN,
-          openedAt: c.openedAt,
-          dueAt: c.dueAt,
-          ruleId: c.ruleId,
-          ruleName: c.ruleName,
-          reason: c.reason,
-          explanation: JSON.stringify(c.explanation),
-          holdMessages: c.holdMessages ? 1 : 0,
-          openedOnState: c.openedOnState,
-          updatedAt: c.openedAt,
-        })
-        .onConflict((oc) => oc.columns(["shop", "shipmentId", "type", "openSlot"]).doNothing())
-        .returningAll()
-        .executeTakeFirst();
-      if (inserted) return { opened: true, record: toCase(inserted) };
-      const existing = await db
-        .selectFrom("ExceptionCase")
-        .selectAll()
-        .where("shop", "=", shop)
-        .where("shipmentId", "=", c.shipmentId)
-        .where("type", "=", c.type)
-        .where("openSlot", "=", OPEN)
-        .executeTakeFirstOrThrow();
-      return { opened: false, record: toCase(existing) };
-    },
     async get(shop, id) {
       const row = await byId(shop, id).executeTakeFirst();
       return row ? toCase(row) : null;
@@ -78,12 +37,13 @@ export function createCaseRepository({ db }: Database): CaseRepository {
       ]);
       return { cases: rows.map(toCase), total: Number(total.n) };
     },
-    async openForShipment(shop, shipmentId) {
+    async openForShipments(shop, shipmentIds) {
+      if (!shipmentIds.length) return [];
       const rows = await db
         .selectFrom("ExceptionCase")
         .selectAll()
         .where("shop", "=", shop)
-        .where("shipmentId", "=", shipmentId)
+        .where("shipmentId", "in", [...shipmentIds])
         .where("openSlot", "=", OPEN)
         .execute();
       return rows.map(toCase);
@@ -123,6 +83,19 @@ export function createCaseRepository({ db }: Database): CaseRepository {
         return false;
       }
     },
+    async wakeSnoozed(at) {
+      const woken = await db
+        .updateTable("ExceptionCase")
+        .set({ status: "open", snoozedUntil: null, updatedAt: at })
+        .where("status", "=", "snoozed")
+        .where("snoozedUntil", "<=", at)
+        .returning(["id", "shop"])
+        .execute();
+      for (const c of woken) {
+        await db.insertInto("CaseActivity").values({ shop: c.shop, caseId: c.id, at, actor: "shipwatch", kind: "woken", detail: "Snooze ended: back in the queue." }).execute();
+      }
+      return woken.length;
+    },
     async addActivity(shop, caseId, a) {
       await db.insertInto("CaseActivity").values({ shop, caseId, at: a.at, actor: a.actor, kind: a.kind, detail: a.detail }).execute();
     },
@@ -139,7 +112,7 @@ export function createCaseRepository({ db }: Database): CaseRepository {
   };
 }
 
-function toCase(row: Selectable<DB["ExceptionCase"]>): CaseRecord {
+export function toCase(row: Selectable<DB["ExceptionCase"]>): CaseRecord {
   return {
     id: row.id,
     shop: row.shop,

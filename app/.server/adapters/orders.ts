@@ -55,6 +55,11 @@ export function createOrderRepository({ db }: Database): OrderRepository {
         .executeTakeFirst();
       return row ? toOrder(row) : null;
     },
+    async findByIds(shop, orderIds) {
+      if (!orderIds.length) return [];
+      const rows = await db.selectFrom("Order").selectAll().where("shop", "=", shop).where("orderId", "in", [...orderIds]).execute();
+      return rows.map(toOrder);
+    },
     async findForCustomer(shop, customer, orderIds) {
       const rows = await db
         .selectFrom("Order")

@@ -114,17 +114,22 @@ export function createShipmentRepository({ db }: Database): ShipmentRepository {
     async upsertShipment(shop, shipmentKey, write, at) {
       const row = await db
         .insertInto("Shipment")
-        .values({ ...write, shop, shipmentKey, createdAt: at, updatedAt: at })
-        .onConflict((oc) => oc.columns(["shop", "shipmentKey"]).doUpdateSet({ ...write, updatedAt: at }))
+        // a shipment whose state changed is due for evaluation now (the sweep evaluates due shipments in batches)
+        .values({ ...write, shop, shipmentKey, createdAt: at, updatedAt: at, nextCheckAt: at })
+        .onConflict((oc) => oc.columns(["shop", "shipmentKey"]).doUpdateSet({ ...write, updatedAt: at, nextCheckAt: at }))
         .returning("id")
         .executeTakeFirstOrThrow();
       return row.id;
+    },
+    async markDue(shop, ids, at) {
+      if (!ids.length) return;
+      await db.updateTable("Shipment").set({ nextCheckAt: at }).where("shop", "=", shop).where("id", "in", [...ids]).execute();
     },
     async markSuperseded(shop, keys, at) {
       if (!keys.length) return;
       await db
         .updateTable("Shipment")
-        .set({ supersededAt: at, updatedAt: at })
+        .set({ supersededAt: at, updatedAt: at, nextCheckAt: at })
         .where("shop", "=", shop)
         .where("shipmentKey", "in", keys)
         .execute();
@@ -161,6 +166,11 @@ export function createShipmentRepository({ db }: Database): ShipmentRepository {
       const row = await db.selectFrom("Shipment").selectAll().where("shop", "=", shop).where("id", "=", id).executeTakeFirst();
       return row ? toShipment(row) : null;
     },
+    async getShipments(shop, ids) {
+      if (!ids.length) return [];
+      const rows = await db.selectFrom("Shipment").selectAll().where("shop", "=", shop).where("id", "in", [...ids]).execute();
+      return rows.map(toShipment);
+    },
     async setEvaluation(shop, id, evaluation) {
       await db.updateTable("Shipment").set(evaluation).where("shop", "=", shop).where("id", "=", id).execute();
     },
@@ -174,14 +184,31 @@ export function createShipmentRepository({ db }: Database): ShipmentRepository {
         .limit(limit)
         .execute();
     },
-    async recordLookups(shop, ids, at) {
-      if (!ids.length) return;
-      await db
-        .updateTable("Shipment")
-        .set((eb) => ({ lookupCount: eb("lookupCount", "+", 1), lastLookedUpAt: at }))
+    async recordLookups(shop, lookups) {
+      if (!lookups.length) return;
+      // one commit for the whole batch
+      await db.transaction().execute(async (trx) => {
+        for (const { id, count, lastAt } of lookups) {
+          await trx
+            .updateTable("Shipment")
+            .set((eb) => ({ lookupCount: eb("lookupCount", "+", count), lastLookedUpAt: lastAt }))
+            .where("shop", "=", shop)
+            .where("id", "=", id)
+            .execute();
+        }
+      });
+    },
+    async listEventsOfFulfillments(shop, fulfillmentIds) {
+      if (!fulfillmentIds.length) return [];
+      const rows = await db
+        .selectFrom("ShipmentEvent")
+        .selectAll()
         .where("shop", "=", shop)
-        .where("id", "in", ids)
+        .where("fulfillmentId", "in", fulfillmentIds)
+        .orderBy("happenedAt", "desc")
+        .orderBy("id", "desc")
         .execute();
+      return rows.map(toEvent);
     },
     async countUnmapped(shop, source, code, example, at) {
       await db

@@ -205,6 +205,16 @@ export function createEmbeddedQueue(
 
   return {
     wake,
+    async enqueueOnce(job: JobRequest) {
+      const now = clock.now();
+      const waiting = await db.selectFrom("Job").select("id").where("name", "=", job.name).where("status", "=", "queued").limit(1).executeTakeFirst();
+      if (waiting) return;
+      await db
+        .insertInto("Job")
+        .values({ shop: job.shop, name: job.name, payload: JSON.stringify(job.payload ?? null), status: "queued", runAt: job.runAt ?? now, maxAttempts: job.maxAttempts ?? 8, createdAt: now })
+        .execute();
+      wake();
+    },
     async enqueue(job: JobRequest) {
       const now = clock.now();
       await db

@@ -61,6 +61,8 @@ export interface RecurringJob {
 
 export interface JobQueue {
   enqueue(job: JobRequest): Promise<void>;
+  /** enqueues unless a job of that name is already waiting (one pending sweep is enough) */
+  enqueueOnce(job: JobRequest): Promise<void>;
   /** begin working jobs in this process */
   start(definitions: readonly JobDefinition[], options?: { recurring?: readonly RecurringJob[] }): void;
   /** stop taking jobs; resolves when the jobs in hand are finished */

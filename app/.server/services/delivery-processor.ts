@@ -25,8 +25,12 @@ export function createDeliveryProcessor(deps: {
   tracking: ShipmentTracking;
   orderSync: OrderSync;
   compliance: Compliance;
-  /** evaluates the escalation rules for shipments whose state just changed */
-  evaluate: (shop: string, shipmentIds: number[]) => Promise<void>;
+  /**
+   * Shipments whose state changed are already due for evaluation (recomputing marks them); a changed
+   * order marks its shipments here. Then the sweep is asked to run: it evaluates due shipments in batches.
+   */
+  markDue: (shop: string, shipmentIds: number[]) => Promise<void>;
+  requestSweep: () => Promise<void>;
   clock: Clock;
 }) {
   const { deliveries, shops, tracking, orderSync, compliance, clock } = deps;
@@ -107,7 +111,10 @@ export function createDeliveryProcessor(deps: {
         return { outcome: "ignored", why: "shop is not installed" };
       }
       const outcome = await dispatch(delivery.shop, delivery.topic, body);
-      if (outcome.outcome === "processed" && outcome.shipmentIds?.length) await deps.evaluate(delivery.shop, outcome.shipmentIds);
+      if (outcome.outcome === "processed" && outcome.shipmentIds?.length) {
+        if (delivery.topic.startsWith("orders/")) await deps.markDue(delivery.shop, outcome.shipmentIds);
+        await deps.requestSweep();
+      }
       if (outcome.outcome === "malformed") {
         await deliveries.markFailed(delivery.id, outcome.why);
       } else if (outcome.outcome === "processed") {

@@ -1,22 +1,11 @@
 import { calendarFor, findPromisePolicy, promisedBy as promiseFor, type BusinessCalendar } from "~/domain/business-time";
 import type { CarrierCode } from "~/domain/carriers";
 import type { Clock } from "~/domain/clock";
-import {
-  DEFAULT_RULES,
-  evaluate,
-  higherPriority,
-  nextCheckAt,
-  planActions,
-  recoveredSince,
-  stateStamp,
-  type Priority,
-  type Rule,
-  type ShipmentFacts,
-} from "~/domain/rules";
+import { DEFAULT_RULES, evaluate, planActions, reconcileCases, type Priority, type Rule, type ShipmentFacts } from "~/domain/rules";
 import type {
   CaseRecord,
   CaseRepository,
-  IntentRepository,
+  EvaluationStore,
   OrderRepository,
   Resolution,
   RuleRepository,
@@ -24,6 +13,7 @@ import type {
   ShipmentRecord,
   ShipmentRepository,
   ShopSettingsRecord,
+  StoredOrder,
 } from "./ports";
 
 export type ExceptionDesk = ReturnType<typeof createExceptionDesk>;
@@ -40,7 +30,6 @@ export const DEFAULT_SETTINGS: ShopSettingsRecord = {
   statusClasses: {},
 };
 
-const SYSTEM = "shipwatch";
 
 /**
  * Where the workflow decides: a shipment's facts go through the shop's rules; cases open (at most one
@@ -53,14 +42,14 @@ export function createExceptionDesk(deps: {
   cases: CaseRepository;
   rules: RuleRepository;
   settings: SettingsRepository;
-  intents: IntentRepository;
+  evaluations: EvaluationStore;
   clock: Clock;
   /** how long a worker may reuse a shop's rules and settings before reading them again */
   cacheMs?: number;
   /** silence is judged only this long after a shipment was first seen */
   silenceGraceMs?: number;
 }) {
-  const { shipments, orders, cases, rules, settings, intents, clock } = deps;
+  const { shipments, orders, cases, rules, settings, evaluations, clock } = deps;
   const cacheMs = deps.cacheMs ?? 5_000;
   const shopCache = new Map<string, { at: number; rules: Rule[]; settings: ShopSettingsRecord }>();
 
@@ -79,7 +68,17 @@ export function createExceptionDesk(deps: {
     return entry;
   }
 
+  // one calendar object per shop settings and carrier, so the domain's compiled form of it is reused
+  const calendars = new WeakMap<ShopSettingsRecord, Map<string, BusinessCalendar>>();
   function calendarOf(setup: ShopSettingsRecord, carrier: string): BusinessCalendar {
+    let byCarrier = calendars.get(setup);
+    if (!byCarrier) calendars.set(setup, (byCarrier = new Map()));
+    let calendar = byCarrier.get(carrier);
+    if (!calendar) byCarrier.set(carrier, (calendar = buildCalendar(setup, carrier)));
+    return calendar;
+  }
+
+  function buildCalendar(setup: ShopSettingsRecord, carrier: string): BusinessCalendar {
     return calendarFor({
       timezone: setup.timezone,
       carrier: carrier as CarrierCode,
@@ -88,14 +87,13 @@ export function createExceptionDesk(deps: {
     });
   }
 
-  async function factsFor(shop: string, shipment: ShipmentRecord, setup: ShopSettingsRecord) {
-    const order = await orders.findById(shop, shipment.orderId);
+  function factsFrom(shipment: ShipmentRecord, order: StoredOrder | null, setup: ShopSettingsRecord): ShipmentFacts {
     let promisedBy = shipment.promisedBy;
     if (promisedBy === null && order) {
       const policy = findPromisePolicy(setup.promisePolicies, order.shippingLines);
       if (policy) promisedBy = promiseFor(order.createdAt, policy, { timezone: setup.timezone, holidays: setup.holidays });
     }
-    const facts: ShipmentFacts = {
+    return {
       status: shipment.status,
       reason: shipment.reason,
       carrierCode: shipment.carrierCode,
@@ -116,80 +114,51 @@ export function createExceptionDesk(deps: {
         ? { totalPrice: order.totalPrice, currency: order.currency, customerTags: order.customerTags, orderTags: order.orderTags, shippingLines: order.shippingLines }
         : null,
     };
-    return facts;
   }
 
-  async function evaluateShipment(shop: string, shipmentId: number) {
-    const shipment = await shipments.getShipment(shop, shipmentId);
-    if (!shipment) return { opened: [] as CaseRecord[], resolved: [] as number[] };
+  /**
+   * Evaluates shipments of one shop together: three reads for the batch, a pure decision per shipment,
+   * one transaction for all the writes. A single evaluation is a batch of one.
+   */
+  async function evaluateBatch(shop: string, ids: readonly number[]) {
+    const list = await shipments.getShipments(shop, ids);
+    if (!list.length) return { opened: [] as CaseRecord[], resolved: [] as number[] };
     const setup = await shopSetup(shop);
     const now = clock.now();
-    const facts = await factsFor(shop, shipment, setup.settings);
-    const calendar = calendarOf(setup.settings, shipment.carrierCode);
-    const decisions = evaluate(setup.rules, facts, calendar, now);
-    const plan = planActions(decisions);
-
-    const opened: CaseRecord[] = [];
-    const keep = new Set<string>();
-    for (const planned of plan.cases) {
-      keep.add(planned.type);
-      const result = await cases.openIfAbsent(shop, {
-        shipmentId: shipment.id,
-        shipmentKey: shipment.shipmentKey,
-        orderId: shipment.orderId,
-        orderName: shipment.orderName,
-        trackingNumber: shipment.trackingNumber,
-        type: planned.type,
-        owner: planned.owner,
-        priority: planned.priority,
-        openedAt: now,
-        dueAt: now + planned.slaHours * 3_600_000,
-        ruleId: planned.rule.id,
-        ruleName: planned.rule.name,
-        reason: planned.reason,
-        explanation: planned.checks,
-        holdMessages: plan.holdMessages,
-        openedOnState: stateStamp(facts),
-      });
-      if (result.opened) {
-        opened.push(result.record);
-        await cases.addActivity(shop, result.record.id, { at: now, actor: SYSTEM, kind: "opened", detail: planned.reason });
-      } else if (raises(result.record.priority, planned.priority) || (plan.holdMessages && !result.record.holdMessages)) {
-        await cases.update(shop, result.record.id, { priority: higherPriority(result.record.priority, planned.priority), holdMessages: result.record.holdMessages || plan.holdMessages }, now);
-        await cases.addActivity(shop, result.record.id, { at: now, actor: SYSTEM, kind: "priority", detail: `priority ${planned.priority}: ${planned.reason}` });
-      }
-    }
-    for (const intent of plan.intents) {
-      await intents.record(shop, shipment.id, opened[0]?.id ?? null, intent, now);
-    }
-
-    // Cases resolve themselves when the parcel recovers and no rule holds them open any more.
-    const resolved: number[] = [];
-    if (setup.settings.autoResolve) {
-      for (const open of await cases.openForShipment(shop, shipment.id)) {
-        if (keep.has(open.type) || !recoveredSince(facts, open.openedOnState)) continue;
-        if (await cases.resolve(shop, open.id, "waited", SYSTEM, now)) {
-          resolved.push(open.id);
-          const how = facts.status === "delivered" ? "the parcel was delivered" : "the carrier scanned the parcel again";
-          await cases.addActivity(shop, open.id, { at: now, actor: SYSTEM, kind: "auto_resolved", detail: `Resolved by itself: ${how}.` });
-        }
-      }
-    }
-    await shipments.setEvaluation(shop, shipment.id, { nextCheckAt: nextCheckAt(setup.rules, facts, calendar, now), promisedBy: facts.promisedBy });
-    return { opened, resolved };
+    const orderList = await orders.findByIds(shop, [...new Set(list.map((s) => s.orderId))]);
+    const orderById = new Map(orderList.map((o) => [o.orderId, o]));
+    const openByShipment = new Map<number, CaseRecord[]>();
+    for (const c of await cases.openForShipments(shop, ids)) openByShipment.set(c.shipmentId, [...(openByShipment.get(c.shipmentId) ?? []), c]);
+    const items = list.map((shipment) => {
+      const facts = factsFrom(shipment, orderById.get(shipment.orderId) ?? null, setup.settings);
+      const calendar = calendarOf(setup.settings, shipment.carrierCode);
+      const plan = planActions(evaluate(setup.rules, facts, calendar, now));
+      const changes = reconcileCases({ plan, open: openByShipment.get(shipment.id) ?? [], facts, rules: setup.rules, calendar, autoResolve: setup.settings.autoResolve, now });
+      return { shipment, changes };
+    });
+    const opened = await evaluations.apply(shop, items, now);
+    return { opened, resolved: items.flatMap((i) => i.changes.resolve.map((r) => r.caseId)) };
   }
+
+  const evaluateShipment = (shop: string, shipmentId: number) => evaluateBatch(shop, [shipmentId]);
 
   return {
     evaluateShipment,
     shopSetup,
     /** shipments whose state or order just changed */
     async evaluateShipments(shop: string, ids: readonly number[]) {
-      for (const id of new Set(ids)) await evaluateShipment(shop, id);
+      if (ids.length) await evaluateBatch(shop, [...new Set(ids)]);
     },
-    /** the silence sweep: only the shipments whose next check is due */
-    async sweep(limit = 500) {
+    /** the silence sweep: only the shipments whose next check is due, a bounded batch per transaction */
+    async sweep(limit = 500, batch = 250) {
+      // snoozed cases whose time has come go back to the queue
+      await cases.wakeSnoozed(clock.now());
       const due = await shipments.dueForCheck(clock.now(), limit);
-      for (const { shop, id } of due) await evaluateShipment(shop, id);
+      const byShop = new Map<string, number[]>();
+      for (const { shop, id } of due) byShop.set(shop, [...(byShop.get(shop) ?? []), id]);
+      for (const [shop, ids] of byShop) {
+        for (let i = 0; i < ids.length; i += batch) await evaluateBatch(shop, ids.slice(i, i + batch));
+      }
       return { evaluated: due.length };
     },
     /** what rules would do for a shipment now, without doing it (the rule editor's preview) */
@@ -197,7 +166,7 @@ export function createExceptionDesk(deps: {
       const shipment = await shipments.getShipment(shop, shipmentId);
       if (!shipment) return null;
       const setup = await shopSetup(shop, true);
-      const facts = await factsFor(shop, shipment, setup.settings);
+      const facts = factsFrom(shipment, await orders.findById(shop, shipment.orderId), setup.settings);
       const list = candidate ? [candidate] : setup.rules;
       const decisions = evaluate(list, facts, calendarOf(setup.settings, shipment.carrierCode), clock.now());
       return { shipment, decisions, plan: planActions(decisions) };
@@ -239,4 +208,3 @@ export function createExceptionDesk(deps: {
   };
 }
 
-const raises = (current: Priority, next: Priority) => next !== current && higherPriority(current, next) === next;

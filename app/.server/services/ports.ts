@@ -1,6 +1,6 @@
 import type { PromisePolicy } from "~/domain/business-time";
 import type { OrderSnapshot } from "~/domain/order";
-import type { ConditionCheck, ExceptionType, Owner, PlannedIntent, Priority, Rule, RuleInput } from "~/domain/rules";
+import type { CaseChanges, ConditionCheck, ExceptionType, Owner, Priority, Rule, RuleInput } from "~/domain/rules";
 import type { ShipmentStatus, StatusReason } from "~/domain/status";
 
 /** Ports: what the services need from storage. Adapters in ../adapters implement them; every call takes the shop. */
@@ -133,19 +133,24 @@ export interface ShipmentRepository {
   setPreviousStatuses(shop: string, changes: { eventKey: string; previousStatus: ShipmentStatus | null }[]): Promise<void>;
   listShipmentsOfFulfillment(shop: string, fulfillmentId: string): Promise<ShipmentRecord[]>;
   getShipmentByKey(shop: string, shipmentKey: string): Promise<ShipmentRecord | null>;
-  /** returns the shipment's id */
+  /** returns the shipment's id; a written shipment is due for evaluation at once */
   upsertShipment(shop: string, shipmentKey: string, write: ShipmentWrite, at: number): Promise<number>;
+  /** due for evaluation now (its order changed) */
+  markDue(shop: string, ids: readonly number[], at: number): Promise<void>;
   markSuperseded(shop: string, shipmentKeys: string[], at: number): Promise<void>;
   renameOrder(shop: string, orderId: string, orderName: string): Promise<void>;
   cancelShipmentsOfOrder(shop: string, orderId: string, at: number): Promise<void>;
   listShipmentsOfOrder(shop: string, orderId: string): Promise<ShipmentRecord[]>;
   countUnmapped(shop: string, source: string, code: string, example: string | null, at: number): Promise<void>;
   getShipment(shop: string, id: number): Promise<ShipmentRecord | null>;
+  getShipments(shop: string, ids: readonly number[]): Promise<ShipmentRecord[]>;
   setEvaluation(shop: string, id: number, evaluation: { nextCheckAt: number | null; promisedBy: number | null }): Promise<void>;
   /** shipments whose next check is due, across shops, oldest first (the silence sweep) */
   dueForCheck(now: number, limit: number): Promise<{ shop: string; id: number }[]>;
-  /** counts a storefront lookup of these shipments (a number and a time, nothing about who asked) */
-  recordLookups(shop: string, ids: number[], at: number): Promise<void>;
+  /** adds storefront lookups to shipments' counts (a number and the latest time, nothing about who asked) */
+  recordLookups(shop: string, lookups: { id: number; count: number; lastAt: number }[]): Promise<void>;
+  /** the events of several fulfillments in one read, newest first (as listEvents) */
+  listEventsOfFulfillments(shop: string, fulfillmentIds: string[]): Promise<EventRecord[]>;
 }
 
 export interface StoredOrder extends OrderSnapshot {
@@ -157,6 +162,7 @@ export interface OrderRepository {
   saveIfNewer(shop: string, order: OrderSnapshot): Promise<boolean>;
   findByName(shop: string, name: string): Promise<StoredOrder | null>;
   findById(shop: string, orderId: string): Promise<StoredOrder | null>;
+  findByIds(shop: string, orderIds: readonly string[]): Promise<StoredOrder[]>;
   findForCustomer(shop: string, customer: { id: string | null; email: string | null }, orderIds: string[]): Promise<StoredOrder[]>;
   redact(shop: string, orderIds: string[], at: number): Promise<number>;
 }
@@ -227,24 +233,6 @@ export interface CaseRecord {
   updatedAt: number;
 }
 
-export interface NewCase {
-  shipmentId: number;
-  shipmentKey: string;
-  orderId: string;
-  orderName: string;
-  trackingNumber: string | null;
-  type: ExceptionType;
-  owner: Owner;
-  priority: Priority;
-  openedAt: number;
-  dueAt: number;
-  ruleId: number | null;
-  ruleName: string;
-  reason: string;
-  explanation: ConditionCheck[];
-  holdMessages: boolean;
-  openedOnState: string;
-}
 
 export interface CaseActivityRecord {
   id: number;
@@ -270,14 +258,14 @@ export interface CaseQuery {
 }
 
 export interface CaseRepository {
-  /** inserts the case unless one of that type is already open for the shipment (the database decides) */
-  openIfAbsent(shop: string, c: NewCase): Promise<{ opened: boolean; record: CaseRecord }>;
   get(shop: string, id: number): Promise<CaseRecord | null>;
   list(shop: string, query: CaseQuery): Promise<{ cases: CaseRecord[]; total: number }>;
-  openForShipment(shop: string, shipmentId: number): Promise<CaseRecord[]>;
+  openForShipments(shop: string, shipmentIds: readonly number[]): Promise<CaseRecord[]>;
   update(shop: string, id: number, changes: Partial<Pick<CaseRecord, "assignee" | "priority" | "owner" | "status" | "snoozedUntil" | "holdMessages" | "dueAt">>, at: number): Promise<boolean>;
   resolve(shop: string, id: number, resolution: Resolution, actor: string, at: number): Promise<boolean>;
   reopen(shop: string, id: number, at: number): Promise<boolean>;
+  /** snoozed cases whose time has come are open again (every shop: the sweep's housekeeping) */
+  wakeSnoozed(at: number): Promise<number>;
   addActivity(shop: string, caseId: number, activity: { at: number; actor: string; kind: string; detail: string }): Promise<void>;
   activities(shop: string, caseId: number): Promise<CaseActivityRecord[]>;
 }
@@ -308,10 +296,6 @@ export interface SettingsRepository {
   save(shop: string, settings: ShopSettingsRecord, at: number): Promise<void>;
 }
 
-export interface IntentRepository {
-  record(shop: string, shipmentId: number, caseId: number | null, intent: PlannedIntent, at: number): Promise<boolean>;
-  pendingForShipment(shop: string, shipmentId: number): Promise<{ id: number; kind: string; ruleId: number; payload: Record<string, string> }[]>;
-}
 
 export interface ApiKeyRepository {
   create(shop: string, key: { name: string; hash: string; lastFour: string }, at: number): Promise<number>;
@@ -323,4 +307,54 @@ export interface ApiKeyRepository {
 
 export interface OfflineSessionLookup {
   hasOfflineSession(shop: string): Promise<boolean>;
+}
+
+/** Applies evaluations' outcomes: cases opened, raised and resolved with their activity, intents, next checks. */
+export interface EvaluationStore {
+  /** all items in one transaction; returns the cases it opened */
+  apply(shop: string, items: readonly { shipment: ShipmentRecord; changes: CaseChanges }[], at: number): Promise<CaseRecord[]>;
+}
+
+/** A merchant's own reading of a raw carrier code, which wins over the default table. */
+export interface StatusOverrideRecord {
+  source: string;
+  /** the raw code as the normalizer keys it (trimmed, lower-case) */
+  code: string;
+  status: ShipmentStatus;
+  /** null: read the reason from the carrier's message, as for a default code */
+  reason: StatusReason | null;
+  updatedAt: number;
+}
+
+export interface UnmappedCodeRecord {
+  source: string;
+  code: string;
+  count: number;
+  exampleMessage: string | null;
+  firstSeenAt: number;
+  lastSeenAt: number;
+}
+
+/** A stored event as re-normalization reads it. */
+export interface StoredEventReading {
+  eventKey: string;
+  fulfillmentId: string;
+  rawStatus: string | null;
+  rawMessage: string | null;
+  status: ShipmentStatus;
+  reason: StatusReason | null;
+}
+
+export interface StatusMappingRepository {
+  listOverrides(shop: string): Promise<StatusOverrideRecord[]>;
+  saveOverride(shop: string, override: Omit<StatusOverrideRecord, "updatedAt">, at: number): Promise<void>;
+  removeOverride(shop: string, source: string, code: string): Promise<boolean>;
+  listUnmapped(shop: string): Promise<UnmappedCodeRecord[]>;
+  /** up to `limit` distinct carrier messages stored with the code, newest first */
+  examplesOf(shop: string, source: string, code: string, limit: number): Promise<string[]>;
+  /** the shop's events of a source whose raw code (trimmed, lower-case) is one of `codes` */
+  eventsWithCodes(shop: string, source: string, codes: string[]): Promise<StoredEventReading[]>;
+  setEventReadings(shop: string, changes: { eventKey: string; status: ShipmentStatus; reason: StatusReason | null }[]): Promise<void>;
+  /** fulfillments whose shipment_status (trimmed, lower-case) is one of `codes` */
+  fulfillmentsWithShipmentStatus(shop: string, codes: string[]): Promise<string[]>;
 }

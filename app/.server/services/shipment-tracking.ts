@@ -1,6 +1,6 @@
 import { resolveCarrier, trackingUrlFor, type CarrierCode } from "~/domain/carriers";
 import type { Clock } from "~/domain/clock";
-import { normalizeShopifyStatus, type NormalizedStatus } from "~/domain/normalize";
+import type { NormalizedStatus } from "~/domain/normalize";
 import {
   deriveShipmentState,
   orderNameFromFulfillmentName,
@@ -8,6 +8,7 @@ import {
   type FulfillmentSnapshot,
 } from "~/domain/shipment-state";
 import type { FulfillmentEventUpdate, FulfillmentUpdate } from "./shopify-payloads";
+import { normalizeWithOverrides, type StatusOverrides } from "./status-mapping";
 import type { EventRecord, FulfillmentRecord, OrderRepository, ShipmentRecord, ShipmentRepository, ShipmentWrite, ShopRepository } from "./ports";
 
 export type ShipmentTracking = ReturnType<typeof createShipmentTracking>;
@@ -22,8 +23,11 @@ export function createShipmentTracking(deps: {
   orders: OrderRepository;
   shops: ShopRepository;
   clock: Clock;
+  /** the merchant's status mapping (the Status mapping page); without it, the default table alone */
+  statusOverrides?: (shop: string) => Promise<StatusOverrides>;
 }) {
   const { shipments, orders, shops, clock } = deps;
+  const overridesOf = async (shop: string) => (deps.statusOverrides ? deps.statusOverrides(shop) : undefined);
 
   /** Each apply returns the ids of the shipments whose state it changed, for evaluation. */
   async function applyFulfillment(shop: string, f: FulfillmentUpdate): Promise<number[]> {
@@ -46,7 +50,7 @@ export function createShipmentTracking(deps: {
     const stored = await shipments.saveFulfillmentIfNewer(shop, record);
     if (!stored) return [];
     if (f.shipmentStatus) {
-      const normalized = normalizeShopifyStatus({ source: "shopify_shipment_status", code: f.shipmentStatus });
+      const normalized = normalizeWithOverrides({ source: "shopify_shipment_status", code: f.shipmentStatus }, await overridesOf(shop));
       if (!normalized.mapped && normalized.code) {
         await shipments.countUnmapped(shop, "shopify_shipment_status", normalized.code, null, clock.now());
       }
@@ -54,8 +58,8 @@ export function createShipmentTracking(deps: {
     return recompute(shop, f.fulfillmentId);
   }
 
-  function toEventRecord(e: FulfillmentEventUpdate, receivedAt: number): { record: EventRecord; normalized: NormalizedStatus } {
-    const normalized = normalizeShopifyStatus({ source: "shopify_fulfillment_event", code: e.rawStatus, message: e.message });
+  function toEventRecord(e: FulfillmentEventUpdate, receivedAt: number, overrides?: StatusOverrides): { record: EventRecord; normalized: NormalizedStatus } {
+    const normalized = normalizeWithOverrides({ source: "shopify_fulfillment_event", code: e.rawStatus, message: e.message }, overrides);
     return {
       normalized,
       record: {
@@ -79,7 +83,7 @@ export function createShipmentTracking(deps: {
 
   async function applyEvent(shop: string, e: FulfillmentEventUpdate): Promise<number[]> {
     const now = clock.now();
-    const { record, normalized } = toEventRecord(e, now);
+    const { record, normalized } = toEventRecord(e, now, await overridesOf(shop));
     const inserted = await shipments.insertEvent(shop, record);
     if (!inserted) return [];
     if (!normalized.mapped && normalized.code) {
@@ -91,7 +95,7 @@ export function createShipmentTracking(deps: {
   /** fulfillment_events/delete carries the whole event: a delete that overtakes its create keeps the same data. */
   async function deleteEvent(shop: string, e: FulfillmentEventUpdate): Promise<number[]> {
     const now = clock.now();
-    await shipments.tombstoneEvent(shop, { ...toEventRecord(e, now).record, deletedAt: now });
+    await shipments.tombstoneEvent(shop, { ...toEventRecord(e, now, await overridesOf(shop)).record, deletedAt: now });
     return recompute(shop, e.fulfillmentId);
   }
 
@@ -105,7 +109,7 @@ export function createShipmentTracking(deps: {
     const snapshot: FulfillmentSnapshot = {
       status: fulfillment.status,
       shipmentStatus: fulfillment.shipmentStatus
-        ? normalizeShopifyStatus({ source: "shopify_shipment_status", code: fulfillment.shipmentStatus })
+        ? normalizeWithOverrides({ source: "shopify_shipment_status", code: fulfillment.shipmentStatus }, await overridesOf(shop))
         : null,
       createdAt: fulfillment.createdAt,
       updatedAt: fulfillment.updatedAt,

@@ -1,0 +1,553 @@
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { isRouteErrorResponse, useFetcher, useLoaderData, useRouteError, useSearchParams } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Icon,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { CheckCircleIcon, XCircleIcon } from "@shopify/polaris-icons";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { useEffect, useState, type ReactNode } from "react";
+import { z } from "zod";
+import {
+  actorLabel,
+  CASE_STATUS_LABELS,
+  EXCEPTION_TYPE_LABELS,
+  OWNER_LABELS,
+  PRIORITY_LABELS,
+  PriorityBadge,
+  RESOLUTION_CODES,
+  RESOLUTION_LABELS,
+  SlaBadge,
+  type ResolutionCode,
+} from "~/components/case-words";
+import { hrefWith, shopifyParamsOf, useAdminHref } from "~/components/embedded-url";
+import { formatDateTime } from "~/components/format";
+import { describeCondition } from "~/components/rule-words";
+import { ShipmentTimeline } from "~/components/ShipmentTimeline";
+import { staffMemberOf } from "~/components/staff";
+import { StatusBadge } from "~/components/StatusBadge";
+import { ExactTime, RelativeTime, useViewerTimeZone } from "~/components/Timestamp";
+import { CARRIERS } from "~/domain/carriers";
+import { PRIORITIES, type Priority } from "~/domain/rules";
+
+const CaseId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const carrierNames = Object.fromEntries(Object.values(CARRIERS).map((c) => [c.code, c.name]));
+
+export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
+  const auth = await context.shipwatch.shopify.authenticate.admin(request);
+  const shop = auth.session.shop;
+  const { cases, admin } = context.shipwatch.services;
+  const id = CaseId.safeParse(params.id);
+  // every read is scoped to the signed-in shop: another shop's case is "not found", exactly like a missing one
+  const c = id.success ? await cases.get(shop, id.data) : null;
+  if (!c) throw new Response("Case not found", { status: 404, statusText: "Not Found" });
+  const [activities, detail] = await Promise.all([cases.activities(shop, c.id), admin.shipmentDetail(shop, c.shipmentId)]);
+  return {
+    now: context.shipwatch.clock.now(),
+    me: staffMemberOf(auth),
+    case: {
+      id: c.id,
+      type: c.type,
+      owner: c.owner,
+      assignee: c.assignee,
+      priority: c.priority,
+      status: c.status,
+      snoozedUntil: c.snoozedUntil,
+      openedAt: c.openedAt,
+      dueAt: c.dueAt,
+      resolvedAt: c.resolvedAt,
+      resolution: c.resolution,
+      resolvedBy: c.resolvedBy,
+      ruleId: c.ruleId,
+      ruleName: c.ruleName,
+      holdMessages: c.holdMessages,
+      orderName: c.orderName,
+      trackingNumber: c.trackingNumber,
+    },
+    // why: each condition of the rule that opened it, and what it saw at that moment
+    why: c.explanation.map((check) => ({ condition: describeCondition(check.condition, carrierNames), passed: check.passed, saw: check.saw })),
+    shipment: detail
+      ? {
+          id: detail.shipment.id,
+          status: detail.shipment.status,
+          carrierName: detail.shipment.carrierName,
+          trackingNumber: detail.shipment.trackingNumber,
+        }
+      : null,
+    events: (detail?.events ?? []).map((e) => ({
+      key: e.eventKey,
+      status: e.status,
+      reason: e.reason,
+      rawStatus: e.rawStatus,
+      rawMessage: e.rawMessage,
+      happenedAt: e.happenedAt,
+      location: e.location,
+    })),
+    // newest first, like the timeline
+    activities: [...activities].reverse().map((a) => ({ id: a.id, at: a.at, actor: a.actor, kind: a.kind, detail: a.detail })),
+  };
+};
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
+
+const NINETY_DAYS = 90 * 86_400_000;
+const CaseAction = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("assign_to_me") }),
+  z.object({ intent: z.literal("unassign") }),
+  z.object({ intent: z.literal("priority"), priority: z.enum(PRIORITIES) }),
+  z.object({ intent: z.literal("snooze"), until: z.coerce.number().int() }),
+  z.object({ intent: z.literal("note"), note: z.string().trim().min(1, "Write a note first").max(2000, "At most 2,000 characters") }),
+  z.object({
+    intent: z.literal("resolve"),
+    resolution: z.enum(RESOLUTION_CODES as [ResolutionCode, ...ResolutionCode[]], { errorMap: () => ({ message: "Choose how it was resolved" }) }),
+    note: z.string().trim().max(2000, "At most 2,000 characters").optional(),
+  }),
+  z.object({ intent: z.literal("reopen") }),
+]);
+
+export const action = async ({ request, params, context }: ActionFunctionArgs) => {
+  const auth = await context.shipwatch.shopify.authenticate.admin(request);
+  const shop = auth.session.shop;
+  const me = staffMemberOf(auth);
+  const id = CaseId.safeParse(params.id);
+  if (!id.success) throw new Response("Case not found", { status: 404, statusText: "Not Found" });
+  const parsed = CaseAction.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false as const, field: String(issue?.path[0] ?? "intent"), error: issue?.message ?? "That did not work" };
+  }
+  const { desk } = context.shipwatch.services;
+  const now = context.shipwatch.clock.now();
+  const a = parsed.data;
+  let ok: boolean;
+  switch (a.intent) {
+    case "assign_to_me":
+      ok = await desk.assign(shop, id.data, me, me);
+      break;
+    case "unassign":
+      ok = await desk.assign(shop, id.data, null, me);
+      break;
+    case "priority":
+      ok = await desk.setPriority(shop, id.data, a.priority, me);
+      break;
+    case "snooze":
+      if (a.until <= now || a.until > now + NINETY_DAYS) return { ok: false as const, field: "until", error: "Choose a time in the next 90 days" };
+      ok = await desk.snooze(shop, id.data, a.until, me);
+      break;
+    case "note":
+      ok = await desk.addNote(shop, id.data, a.note, me);
+      break;
+    case "resolve":
+      ok = await desk.resolve(shop, id.data, a.resolution, me, a.note || undefined);
+      break;
+    case "reopen":
+      ok = await desk.reopen(shop, id.data, me);
+      break;
+  }
+  if (!ok) {
+    // a case of another shop is not found; one that is already resolved (or reopened) says so
+    return { ok: false as const, field: "intent", error: a.intent === "reopen" ? "This case cannot be reopened: another case of this type is open for the shipment." : "Nothing changed: the case may have changed meanwhile." };
+  }
+  return { ok: true as const, intent: a.intent };
+};
+
+const DONE: Record<z.infer<typeof CaseAction>["intent"], string> = {
+  assign_to_me: "Assigned to you",
+  unassign: "Unassigned",
+  priority: "Priority changed",
+  snooze: "Snoozed",
+  note: "Note added",
+  resolve: "Case resolved",
+  reopen: "Case reopened",
+};
+
+/** What an audit entry says, in words: stored details name codes and people the way the services keep them. */
+function activityText(kind: string, detail: string, me: string, timeZone: string, now: number): string {
+  switch (kind) {
+    case "opened":
+      return `Opened by the rule ${detail}`;
+    case "assigned": {
+      const to = /^Assigned to (.+)$/.exec(detail);
+      return to ? `Assigned to ${actorLabel(to[1]!, me) === "You" ? "you" : actorLabel(to[1]!, me)}` : detail;
+    }
+    case "snoozed": {
+      const until = Date.parse(detail.replace(/^Snoozed until /, ""));
+      return Number.isNaN(until) ? detail : `Snoozed until ${formatDateTime(until, timeZone, now)}`;
+    }
+    case "resolved": {
+      const [code, ...rest] = detail.split(": ");
+      const label = RESOLUTION_LABELS[code as ResolutionCode];
+      return label ? `Resolved: ${label}${rest.length ? ` — ${rest.join(": ")}` : ""}` : `Resolved: ${detail}`;
+    }
+    case "priority": {
+      const level = /^priority (\w+)(?::\s*(.*))?$/i.exec(detail);
+      const label = level ? PRIORITY_LABELS[level[1]!.toLowerCase() as Priority] : undefined;
+      return label ? `Priority set to ${label.toLowerCase()}${level?.[2] ? ` (${level[2]})` : ""}` : detail;
+    }
+    default:
+      return detail;
+  }
+}
+
+export default function CaseDetail() {
+  const { now, me, case: c, why, shipment, events, activities } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const timeZone = useViewerTimeZone();
+  const shopify = useAppBridge();
+  const fetcher = useFetcher<typeof action>();
+  const [note, setNote] = useState("");
+  const [resolution, setResolution] = useState<ResolutionCode | "">("");
+  const [resolveNote, setResolveNote] = useState("");
+  const [snoozeUntil, setSnoozeUntil] = useState("");
+
+  const busy = fetcher.state !== "idle";
+  const failed = fetcher.data && !fetcher.data.ok ? fetcher.data : null;
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !fetcher.data) return;
+    if (fetcher.data.ok) {
+      shopify.toast.show(DONE[fetcher.data.intent]);
+      if (fetcher.data.intent === "note") setNote("");
+      if (fetcher.data.intent === "resolve") setResolveNote("");
+    }
+    // only a new answer from the action matters
+  }, [fetcher.state, fetcher.data]);
+
+  const submit = (data: Record<string, string>) => fetcher.submit(data, { method: "post" });
+  const backHref = hrefWith("/app/exceptions", searchParams);
+  const resolved = c.status === "resolved";
+  const passedAll = why.length > 0 && why.every((w) => w.passed);
+
+  return (
+    <Page
+      backAction={{ content: "Exceptions", url: backHref }}
+      title={`${EXCEPTION_TYPE_LABELS[c.type]} · ${c.orderName}`}
+      titleMetadata={
+        <InlineStack gap="200">
+          <Badge tone={resolved ? "success" : c.status === "snoozed" ? undefined : "attention"}>{CASE_STATUS_LABELS[c.status]}</Badge>
+          <PriorityBadge priority={c.priority} />
+          <SlaBadge status={c.status} dueAt={c.dueAt} now={now} />
+        </InlineStack>
+      }
+      subtitle={[OWNER_LABELS[c.owner], shipment?.carrierName, c.trackingNumber].filter(Boolean).join(" · ")}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="300">
+                <BlockStack gap="100">
+                  <Text as="h2" variant="headingMd">
+                    Why it was opened
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    The rule{" "}
+                    {c.ruleId ? (
+                      <Link url={hrefWith(`/app/rules/${c.ruleId}`, shopifyParamsOf(searchParams))}>{c.ruleName}</Link>
+                    ) : (
+                      <Text as="span" fontWeight="semibold">
+                        {c.ruleName}
+                      </Text>
+                    )}{" "}
+                    {passedAll ? "fired" : "opened this case"} <RelativeTime at={c.openedAt} now={now} />. What each of its conditions saw:
+                  </Text>
+                </BlockStack>
+                <BlockStack as="ul" gap="200" aria-label="Conditions the rule checked">
+                  {why.map((w, i) => (
+                    <Box as="li" key={i}>
+                      <InlineStack gap="200" blockAlign="start" wrap={false}>
+                        <span aria-hidden="true">
+                          <Icon source={w.passed ? CheckCircleIcon : XCircleIcon} tone={w.passed ? "success" : "subdued"} />
+                        </span>
+                        <BlockStack gap="050">
+                          <Text as="p" fontWeight="medium">
+                            {w.condition}
+                            <Text as="span" visuallyHidden>
+                              {w.passed ? " (held)" : " (did not hold)"}
+                            </Text>
+                          </Text>
+                          <Text as="p" tone="subdued">
+                            Saw: {w.saw}
+                          </Text>
+                        </BlockStack>
+                      </InlineStack>
+                    </Box>
+                  ))}
+                </BlockStack>
+                {c.holdMessages ? (
+                  <Text as="p" tone="caution">
+                    Customer messages for this shipment are held while a person reviews it.
+                  </Text>
+                ) : null}
+              </BlockStack>
+            </Card>
+
+            <Card>
+              <BlockStack gap="300">
+                <InlineStack align="space-between" blockAlign="center">
+                  <Text as="h2" variant="headingMd">
+                    Shipment timeline
+                  </Text>
+                  {shipment ? <Link url={hrefWith(`/app/shipments/${shipment.id}`, shopifyParamsOf(searchParams))}>View shipment</Link> : null}
+                </InlineStack>
+                <ShipmentTimeline events={events} now={now} />
+              </BlockStack>
+            </Card>
+
+            <Card>
+              <BlockStack gap="400">
+                <Text as="h2" variant="headingMd">
+                  Notes and audit trail
+                </Text>
+                <fetcher.Form
+                  method="post"
+                  onSubmit={(event) => {
+                    event.preventDefault();
+                    submit({ intent: "note", note });
+                  }}
+                >
+                  <BlockStack gap="200">
+                    <TextField
+                      label="Add a note"
+                      name="note"
+                      value={note}
+                      onChange={setNote}
+                      multiline={3}
+                      autoComplete="off"
+                      placeholder="What you found out, or what you did"
+                      error={failed?.field === "note" ? failed.error : undefined}
+                    />
+                    <InlineStack align="end">
+                      <Button submit disabled={busy || note.trim() === ""}>
+                        Add note
+                      </Button>
+                    </InlineStack>
+                  </BlockStack>
+                </fetcher.Form>
+                <BlockStack as="ul" gap="300" aria-label="Audit trail, newest first">
+                  {activities.map((a) => (
+                    <Box as="li" key={a.id} paddingBlockStart="300" borderBlockStartWidth="025" borderColor="border-secondary">
+                      <BlockStack gap="100">
+                        <InlineStack gap="200" blockAlign="center">
+                          <Text as="span" fontWeight="semibold">
+                            {actorLabel(a.actor, me)}
+                          </Text>
+                          {a.kind === "note" ? <Badge>Note</Badge> : null}
+                          <Text as="span" tone="subdued" variant="bodySm">
+                            <ExactTime at={a.at} now={now} />
+                          </Text>
+                        </InlineStack>
+                        <Text as="p">{activityText(a.kind, a.detail, me, timeZone, now)}</Text>
+                      </BlockStack>
+                    </Box>
+                  ))}
+                </BlockStack>
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+
+        <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Case
+                </Text>
+                <Fact label="Owner">{OWNER_LABELS[c.owner]}</Fact>
+                <Fact label="Assignee">
+                  <InlineStack gap="200" blockAlign="center">
+                    <Text as="span" tone={c.assignee ? undefined : "subdued"}>
+                      {c.assignee ? actorLabel(c.assignee, me) : "Unassigned"}
+                    </Text>
+                    {c.assignee === me ? (
+                      <Button variant="plain" onClick={() => submit({ intent: "unassign" })} disabled={busy}>
+                        Unassign
+                      </Button>
+                    ) : (
+                      <Button variant="plain" onClick={() => submit({ intent: "assign_to_me" })} disabled={busy}>
+                        Assign to me
+                      </Button>
+                    )}
+                  </InlineStack>
+                </Fact>
+                <Select
+                  label="Priority"
+                  options={PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABELS[p] }))}
+                  value={c.priority}
+                  disabled={busy}
+                  onChange={(value) => submit({ intent: "priority", priority: value })}
+                />
+                <Fact label="Due">
+                  {c.dueAt ? <ExactTime at={c.dueAt} now={now} /> : "No deadline"}
+                </Fact>
+                <Fact label="Opened">
+                  <ExactTime at={c.openedAt} now={now} />
+                </Fact>
+                {c.status === "snoozed" && c.snoozedUntil ? (
+                  <Fact label="Snoozed until">
+                    <ExactTime at={c.snoozedUntil} now={now} />
+                  </Fact>
+                ) : null}
+              </BlockStack>
+            </Card>
+
+            {resolved ? (
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    Resolved
+                  </Text>
+                  <Text as="p">
+                    {c.resolution ? RESOLUTION_LABELS[c.resolution] : "Resolved"}
+                    {c.resolvedBy ? `, by ${actorLabel(c.resolvedBy, me) === "You" ? "you" : actorLabel(c.resolvedBy, me)}` : ""}
+                    {c.resolvedAt ? (
+                      <>
+                        {" "}
+                        <RelativeTime at={c.resolvedAt} now={now} />
+                      </>
+                    ) : null}
+                    .
+                  </Text>
+                  {failed?.field === "intent" ? (
+                    <Text as="p" tone="critical">
+                      {failed.error}
+                    </Text>
+                  ) : null}
+                  <InlineStack>
+                    <Button onClick={() => submit({ intent: "reopen" })} disabled={busy}>
+                      Reopen case
+                    </Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+            ) : (
+              <>
+                <Card>
+                  <fetcher.Form
+                    method="post"
+                    onSubmit={(event) => {
+                      event.preventDefault();
+                      submit({ intent: "resolve", resolution, note: resolveNote });
+                    }}
+                  >
+                    <BlockStack gap="300">
+                      <Text as="h2" variant="headingMd">
+                        Resolve
+                      </Text>
+                      <Select
+                        label="Resolution"
+                        name="resolution"
+                        placeholder="Choose how it was resolved"
+                        options={RESOLUTION_CODES.map((code) => ({ value: code, label: RESOLUTION_LABELS[code] }))}
+                        value={resolution}
+                        onChange={(value) => setResolution(value as ResolutionCode)}
+                        error={failed?.field === "resolution" ? failed.error : undefined}
+                      />
+                      <TextField label="Note (optional)" name="resolveNote" value={resolveNote} onChange={setResolveNote} multiline={2} autoComplete="off" />
+                      <InlineStack align="end">
+                        <Button submit variant="primary" disabled={busy}>
+                          Resolve case
+                        </Button>
+                      </InlineStack>
+                    </BlockStack>
+                  </fetcher.Form>
+                </Card>
+                <Card>
+                  <fetcher.Form
+                    method="post"
+                    onSubmit={(event) => {
+                      event.preventDefault();
+                      const until = snoozeUntil ? new Date(snoozeUntil).getTime() : NaN;
+                      submit({ intent: "snooze", until: Number.isNaN(until) ? "" : String(until) });
+                    }}
+                  >
+                    <BlockStack gap="300">
+                      <Text as="h2" variant="headingMd">
+                        Snooze
+                      </Text>
+                      <TextField
+                        label="Snooze until"
+                        type="datetime-local"
+                        name="until"
+                        value={snoozeUntil}
+                        onChange={setSnoozeUntil}
+                        autoComplete="off"
+                        helpText="In your time zone. The case stays in the queue, marked snoozed."
+                        error={failed?.field === "until" ? failed.error : undefined}
+                      />
+                      <InlineStack align="end">
+                        <Button submit disabled={busy || snoozeUntil === ""}>
+                          Snooze
+                        </Button>
+                      </InlineStack>
+                    </BlockStack>
+                  </fetcher.Form>
+                </Card>
+              </>
+            )}
+
+            {shipment ? (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    Shipment now
+                  </Text>
+                  <InlineStack>
+                    <StatusBadge status={shipment.status} />
+                  </InlineStack>
+                  <Text as="p">
+                    {shipment.carrierName} · {shipment.trackingNumber ?? "No tracking number"}
+                  </Text>
+                </BlockStack>
+              </Card>
+            ) : null}
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <BlockStack gap="050">
+      <Text as="h3" variant="bodySm" tone="subdued">
+        {label}
+      </Text>
+      <div>{children}</div>
+    </BlockStack>
+  );
+}
+
+/** An unknown id and another shop's id read the same: nothing here says which. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const adminHref = useAdminHref();
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return (
+      <Page backAction={{ content: "Exceptions", url: adminHref("/app/exceptions") }} title="Case not found">
+        <Card>
+          <BlockStack gap="200">
+            <Text as="p">There is no exception case with this link in your store.</Text>
+            <Text as="p" tone="subdued">
+              Open the Exceptions list to find the case by its order.
+            </Text>
+          </BlockStack>
+        </Card>
+      </Page>
+    );
+  }
+  return boundary.error(error);
+}

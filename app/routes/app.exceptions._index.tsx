@@ -1,0 +1,419 @@
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Card,
+  ChoiceList,
+  Icon,
+  IndexFilters,
+  IndexFiltersMode,
+  IndexTable,
+  InlineStack,
+  Link,
+  Modal,
+  Page,
+  Select,
+  Text,
+  TextField,
+  useIndexResourceState,
+  useSetIndexFiltersMode,
+} from "@shopify/polaris";
+import { CheckCircleIcon } from "@shopify/polaris-icons";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { useEffect, useState } from "react";
+import { z } from "zod";
+import type { CaseQuery } from "~/.server/services/ports";
+import {
+  actorLabel,
+  CASE_STATUS_LABELS,
+  EXCEPTION_TYPE_LABELS,
+  OWNER_LABELS,
+  PRIORITY_LABELS,
+  PriorityBadge,
+  RESOLUTION_CODES,
+  RESOLUTION_LABELS,
+  SlaBadge,
+  type ResolutionCode,
+} from "~/components/case-words";
+import { hrefWith } from "~/components/embedded-url";
+import { formatAge } from "~/components/format";
+import { staffMemberOf } from "~/components/staff";
+import { EXCEPTION_TYPES, OWNERS, PRIORITIES, type ExceptionType, type Owner, type Priority } from "~/domain/rules";
+
+const PAGE_SIZE = 25;
+const DAY = 86_400_000;
+
+/** Saved views, as tabs: each is a fixed query a team works from. */
+const VIEWS = [
+  { id: "all", content: "All open" },
+  { id: "mine", content: "Mine" },
+  { id: "support", content: "Support" },
+  { id: "fulfillment", content: "Fulfillment" },
+  { id: "finance", content: "Finance" },
+  { id: "overdue", content: "Overdue" },
+] as const;
+type View = (typeof VIEWS)[number]["id"];
+
+const STATUS_CHOICES = [
+  { value: "open", label: "Open or snoozed" },
+  { value: "snoozed", label: "Snoozed" },
+  { value: "resolved", label: "Resolved" },
+  { value: "all", label: "Any status" },
+] as const;
+
+const AGE_CHOICES = [
+  { value: "1", label: "Older than 1 day" },
+  { value: "3", label: "Older than 3 days" },
+  { value: "7", label: "Older than 7 days" },
+] as const;
+
+const CaseFilters = z.object({
+  view: z.enum(VIEWS.map((v) => v.id) as [View, ...View[]]).catch("all"),
+  type: z.enum(EXCEPTION_TYPES).optional().catch(undefined),
+  owner: z.enum(OWNERS).optional().catch(undefined),
+  priority: z.enum(PRIORITIES).optional().catch(undefined),
+  status: z.enum(["open", "snoozed", "resolved", "all"]).catch("open"),
+  age: z.enum(["1", "3", "7"]).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+
+/** What a view asks of the queue, before the filter bar narrows it. */
+function viewQuery(view: View, me: string, now: number): CaseQuery {
+  switch (view) {
+    case "mine":
+      return { assignee: me };
+    case "support":
+    case "fulfillment":
+    case "finance":
+      return { owner: view };
+    case "overdue":
+      return { overdueAt: now };
+    default:
+      return {};
+  }
+}
+
+export const loader = async ({ request, context }: LoaderFunctionArgs) => {
+  const auth = await context.shipwatch.shopify.authenticate.admin(request);
+  const shop = auth.session.shop;
+  const me = staffMemberOf(auth);
+  const now = context.shipwatch.clock.now();
+  const params = new URL(request.url).searchParams;
+  const f = CaseFilters.parse(Object.fromEntries(params));
+  const { cases } = context.shipwatch.services;
+
+  const query: CaseQuery = {
+    status: f.status,
+    ...(f.type ? { type: f.type } : {}),
+    ...(f.owner ? { owner: f.owner } : {}),
+    ...(f.priority ? { priority: f.priority } : {}),
+    ...(f.age ? { openedBefore: now - Number(f.age) * DAY } : {}),
+    // the view wins over the filter bar where both speak (the Support tab is Support's cases)
+    ...viewQuery(f.view, me, now),
+    limit: PAGE_SIZE,
+    offset: (f.page - 1) * PAGE_SIZE,
+  };
+  const [page, ...viewTotals] = await Promise.all([
+    cases.list(shop, query),
+    ...VIEWS.map((v) => cases.list(shop, { status: "open", ...viewQuery(v.id, me, now), limit: 0 })),
+  ]);
+  return {
+    now,
+    me,
+    page: f.page,
+    pageSize: PAGE_SIZE,
+    total: page.total,
+    viewCounts: Object.fromEntries(VIEWS.map((v, i) => [v.id, viewTotals[i]!.total])) as Record<View, number>,
+    cases: page.cases.map((c) => ({
+      id: c.id,
+      orderName: c.orderName,
+      trackingNumber: c.trackingNumber,
+      type: c.type,
+      owner: c.owner,
+      assignee: c.assignee,
+      priority: c.priority,
+      status: c.status,
+      dueAt: c.dueAt,
+      openedAt: c.openedAt,
+    })),
+  };
+};
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
+
+const BulkAction = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("assign_to_me"), ids: z.string() }),
+  z.object({
+    intent: z.literal("resolve"),
+    ids: z.string(),
+    resolution: z.enum(RESOLUTION_CODES as [ResolutionCode, ...ResolutionCode[]]),
+    note: z.string().trim().max(2000).optional(),
+  }),
+]);
+const CaseIds = z.array(z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(100);
+
+export const action = async ({ request, context }: ActionFunctionArgs) => {
+  const auth = await context.shipwatch.shopify.authenticate.admin(request);
+  const shop = auth.session.shop;
+  const me = staffMemberOf(auth);
+  const parsed = BulkAction.safeParse(Object.fromEntries(await request.formData()));
+  const ids = parsed.success ? CaseIds.safeParse(parsed.data.ids.split(",")) : null;
+  if (!parsed.success || !ids?.success) return { ok: false as const, error: "Choose at least one case, and a resolution to resolve with." };
+  const { desk } = context.shipwatch.services;
+  let done = 0;
+  for (const id of ids.data) {
+    // another shop's id is simply not found: desk calls are scoped to the signed-in shop
+    const ok = parsed.data.intent === "assign_to_me" ? await desk.assign(shop, id, me, me) : await desk.resolve(shop, id, parsed.data.resolution, me, parsed.data.note || undefined);
+    if (ok) done++;
+  }
+  return { ok: true as const, intent: parsed.data.intent, done, skipped: ids.data.length - done };
+};
+
+type Edit = (params: URLSearchParams) => void;
+function setOrDelete(params: URLSearchParams, name: string, value: string | null | undefined) {
+  if (value) params.set(name, value);
+  else params.delete(name);
+}
+
+export default function Exceptions() {
+  const { now, me, page, pageSize, total, viewCounts, cases } = useLoaderData<typeof loader>();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const location = useLocation();
+  const navigation = useNavigation();
+  const bulk = useFetcher<typeof action>();
+  const shopify = useAppBridge();
+
+  const filters = CaseFilters.parse(Object.fromEntries(searchParams));
+  const viewIndex = VIEWS.findIndex((v) => v.id === filters.view);
+  const filtering = !!(filters.type || filters.owner || filters.priority || filters.age || filters.status !== "open");
+
+  const change = (edit: Edit, options: { keepPage?: boolean } = {}) =>
+    setSearchParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        edit(next);
+        if (!options.keepPage) next.delete("page");
+        return next;
+      },
+      { preventScrollReset: true },
+    );
+
+  const { mode, setMode } = useSetIndexFiltersMode(filtering ? IndexFiltersMode.Filtering : IndexFiltersMode.Default);
+  const clearAll = () => change((p) => ["type", "owner", "priority", "status", "age"].forEach((name) => p.delete(name)));
+
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(
+    cases.map((c) => ({ id: String(c.id) })),
+  );
+  const [resolveOpen, setResolveOpen] = useState(false);
+  const [resolution, setResolution] = useState<ResolutionCode>("contacted_customer");
+  const [note, setNote] = useState("");
+
+  // a finished bulk action says what it did, once, and clears the selection it acted on
+  useEffect(() => {
+    if (bulk.state !== "idle" || !bulk.data) return;
+    if (bulk.data.ok) {
+      const verb = bulk.data.intent === "resolve" ? "resolved" : "assigned to you";
+      shopify.toast.show(`${bulk.data.done} ${bulk.data.done === 1 ? "case" : "cases"} ${verb}`);
+      clearSelection();
+      setResolveOpen(false);
+      setNote("");
+    } else {
+      shopify.toast.show(bulk.data.error, { isError: true });
+    }
+    // only a new answer from the action matters
+  }, [bulk.state, bulk.data]);
+
+  const submitBulk = (intent: "assign_to_me" | "resolve") => {
+    const ids = selectedResources.join(",");
+    bulk.submit(intent === "resolve" ? { intent, ids, resolution, note } : { intent, ids }, { method: "post" });
+  };
+
+  const choiceFilter = <T extends string>(key: string, label: string, choices: readonly { value: T; label: string }[], selected: string | undefined) => ({
+    key,
+    label,
+    pinned: true,
+    filter: (
+      <ChoiceList
+        title={label}
+        titleHidden
+        choices={choices.map((c) => ({ value: c.value, label: c.label }))}
+        selected={selected ? [selected] : []}
+        onChange={([value]) => change((p) => setOrDelete(p, key, value))}
+      />
+    ),
+  });
+  const labelled = <T extends string>(values: readonly T[], labels: Record<T, string>) => values.map((value) => ({ value, label: labels[value] }));
+  const filterBar = [
+    choiceFilter("type", "Problem", labelled(EXCEPTION_TYPES, EXCEPTION_TYPE_LABELS), filters.type),
+    choiceFilter("owner", "Owner", labelled(OWNERS, OWNER_LABELS), filters.owner),
+    choiceFilter("priority", "Priority", labelled(PRIORITIES, PRIORITY_LABELS), filters.priority),
+    choiceFilter("status", "Status", STATUS_CHOICES, filters.status === "open" ? undefined : filters.status),
+    choiceFilter("age", "Age", AGE_CHOICES, filters.age),
+  ];
+  const remove = (key: string) => () => change((p) => p.delete(key));
+  const appliedFilters = [
+    ...(filters.type ? [{ key: "type", label: `Problem: ${EXCEPTION_TYPE_LABELS[filters.type as ExceptionType]}`, onRemove: remove("type") }] : []),
+    ...(filters.owner ? [{ key: "owner", label: `Owner: ${OWNER_LABELS[filters.owner as Owner]}`, onRemove: remove("owner") }] : []),
+    ...(filters.priority ? [{ key: "priority", label: `Priority: ${PRIORITY_LABELS[filters.priority as Priority]}`, onRemove: remove("priority") }] : []),
+    ...(filters.status !== "open"
+      ? [{ key: "status", label: `Status: ${STATUS_CHOICES.find((c) => c.value === filters.status)!.label}`, onRemove: remove("status") }]
+      : []),
+    ...(filters.age ? [{ key: "age", label: AGE_CHOICES.find((c) => c.value === filters.age)!.label, onRemove: remove("age") }] : []),
+  ];
+
+  const loading = navigation.state === "loading" && navigation.location.pathname === location.pathname;
+  const first = (page - 1) * pageSize + 1;
+  const pageLabel = cases.length ? `${first}–${first + cases.length - 1} of ${total}` : total ? "No cases on this page" : "No cases";
+  const selectedCount = allResourcesSelected ? cases.length : selectedResources.length;
+
+  if (viewCounts.all === 0 && filters.view === "all" && !filtering) {
+    return (
+      <Page title="Exceptions">
+        <QueueIsClear />
+      </Page>
+    );
+  }
+
+  return (
+    <Page title="Exceptions" subtitle="Shipments that need a person, newest first. Each case says which rule opened it and why." fullWidth>
+      <Card padding="0">
+        <IndexFilters
+          tabs={VIEWS.map((v, i) => ({ id: v.id, content: v.content, index: i, badge: String(viewCounts[v.id]), isLocked: true }))}
+          selected={viewIndex < 0 ? 0 : viewIndex}
+          onSelect={(index) => change((p) => setOrDelete(p, "view", index === 0 ? null : VIEWS[index]!.id))}
+          canCreateNewView={false}
+          queryValue=""
+          onQueryChange={() => {}}
+          onQueryClear={() => {}}
+          hideQueryField
+          filters={filterBar}
+          appliedFilters={appliedFilters}
+          onClearAll={clearAll}
+          cancelAction={{ onAction: clearAll }}
+          mode={mode}
+          setMode={setMode}
+          loading={loading}
+        />
+        <IndexTable
+          resourceName={{ singular: "case", plural: "cases" }}
+          itemCount={cases.length}
+          selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+          onSelectionChange={handleSelectionChange}
+          loading={loading || bulk.state !== "idle"}
+          promotedBulkActions={[
+            { content: "Assign to me", onAction: () => submitBulk("assign_to_me") },
+            { content: "Resolve…", onAction: () => setResolveOpen(true) },
+          ]}
+          headings={[
+            { title: "Order" },
+            { title: "Tracking number" },
+            { title: "Problem" },
+            { title: "Owner" },
+            { title: "Assignee" },
+            { title: "Priority" },
+            { title: "SLA" },
+            { title: "Age", alignment: "end" },
+          ]}
+          pagination={{
+            hasPrevious: page > 1,
+            hasNext: page * pageSize < total,
+            onPrevious: () => change((p) => setOrDelete(p, "page", page - 1 > 1 ? String(page - 1) : null), { keepPage: true }),
+            onNext: () => change((p) => p.set("page", String(page + 1)), { keepPage: true }),
+            label: pageLabel,
+          }}
+        >
+          {cases.map((c, index) => (
+            <IndexTable.Row id={String(c.id)} key={c.id} position={index} selected={selectedResources.includes(String(c.id))}>
+              <IndexTable.Cell>
+                <Link dataPrimaryLink monochrome removeUnderline url={hrefWith(`/app/exceptions/${c.id}`, searchParams)}>
+                  <Text as="span" fontWeight="semibold">
+                    {c.orderName}
+                  </Text>
+                </Link>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" numeric>
+                  {c.trackingNumber ?? "No tracking number"}
+                </Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <InlineStack gap="200" blockAlign="center" wrap={false}>
+                  <Text as="span">{EXCEPTION_TYPE_LABELS[c.type]}</Text>
+                  {c.status !== "open" ? <Badge tone={c.status === "resolved" ? "success" : undefined}>{CASE_STATUS_LABELS[c.status]}</Badge> : null}
+                </InlineStack>
+              </IndexTable.Cell>
+              <IndexTable.Cell>{OWNER_LABELS[c.owner]}</IndexTable.Cell>
+              <IndexTable.Cell>
+                {c.assignee ? (
+                  <Text as="span">{actorLabel(c.assignee, me)}</Text>
+                ) : (
+                  <Text as="span" tone="subdued">
+                    Unassigned
+                  </Text>
+                )}
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <PriorityBadge priority={c.priority} />
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <SlaBadge status={c.status} dueAt={c.dueAt} now={now} />
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" alignment="end" numeric>
+                  {formatAge(c.openedAt, now)}
+                </Text>
+              </IndexTable.Cell>
+            </IndexTable.Row>
+          ))}
+        </IndexTable>
+      </Card>
+
+      <Modal
+        open={resolveOpen}
+        onClose={() => setResolveOpen(false)}
+        title={`Resolve ${selectedCount} ${selectedCount === 1 ? "case" : "cases"}`}
+        primaryAction={{ content: "Resolve", onAction: () => submitBulk("resolve"), loading: bulk.state !== "idle" }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setResolveOpen(false) }]}
+      >
+        <Modal.Section>
+          <BlockStack gap="400">
+            <Select
+              label="Resolution"
+              options={RESOLUTION_CODES.map((code) => ({ value: code, label: RESOLUTION_LABELS[code] }))}
+              value={resolution}
+              onChange={(value) => setResolution(value as ResolutionCode)}
+            />
+            <TextField label="Note (optional)" value={note} onChange={setNote} multiline={2} autoComplete="off" helpText="Added to each case's audit trail." />
+          </BlockStack>
+        </Modal.Section>
+      </Modal>
+    </Page>
+  );
+}
+
+/** Nothing open: say what will show up here, and that silence is good news. */
+function QueueIsClear() {
+  return (
+    <Card>
+      <Box paddingBlock="1600" paddingInline="800">
+        <BlockStack gap="300" inlineAlign="center">
+          <Box background="bg-fill-success-secondary" borderRadius="full" padding="300">
+            <Icon source={CheckCircleIcon} tone="success" />
+          </Box>
+          <Text as="h2" variant="headingLg" alignment="center">
+            No open exceptions
+          </Text>
+          <Box maxWidth="480px">
+            <Text as="p" tone="subdued" alignment="center">
+              When a parcel gets into trouble — a failed delivery, an address problem, a label nobody scanned — your rules open a case
+              here with an owner and a deadline, before the customer has to ask.
+            </Text>
+          </Box>
+        </BlockStack>
+      </Box>
+    </Card>
+  );
+}

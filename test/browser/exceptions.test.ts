@@ -1,0 +1,299 @@
+import fs from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { mintSessionToken } from "~/.server/shopify/session-token";
+import { PREVIEW_SHOP } from "../../server/endpoints/local-preview";
+import { SHOP_B, startTestApp, TEST_API_KEY, TEST_SECRET, type TestApp } from "../support/test-app";
+import {
+  deliverShipment,
+  eventually,
+  launchChromium,
+  newAdminContext,
+  openAdminPage,
+  planShipments,
+  runningClock,
+  SCENARIO_EVENTS,
+  screenshot,
+  sendCarrierEvent,
+  tableCells,
+  waitForIdle,
+  watchBrowserErrors,
+  type Scenario,
+  type SeedShipment,
+} from "./support";
+
+/**
+ * The exception queue as support works it, in Chromium over the local preview: cases opened by the default rules
+ * from shipments that arrived as signed webhooks, worked from the list (views, filters, bulk actions) and from a
+ * case's own page (why it opened, the evidence, notes and the audit trail).
+ */
+
+// #1001 holds the first two. An address problem (urgent, support), a failed attempt, a parcel that will be reported
+// damaged (fulfillment), and parcels without problems.
+const SCENARIOS: Scenario[] = ["address_issue", "failed_attempt", "in_transit", "delivered", "address_issue", "in_transit", "failed_attempt", "delivered"];
+const ME = "staff:1";
+const BROWSER = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36" };
+
+let app: TestApp;
+let clock: ReturnType<typeof runningClock>;
+let seeded: SeedShipment[];
+let theirs: SeedShipment;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let browserErrors: ReturnType<typeof watchBrowserErrors>;
+
+const openCases = async (shop = PREVIEW_SHOP) => (await app.container.services.cases.list(shop, { status: "open", limit: 100 })).cases;
+const open = (path: string) => openAdminPage(page, app.url, path);
+const popover = () => page.locator("#PolarisPortalsContainer");
+
+async function rowsAfterNavigation(expected: number) {
+  return eventually(async () => {
+    await waitForIdle(page);
+    const rows = await tableCells(page);
+    expect(rows).toHaveLength(expected);
+    return rows;
+  });
+}
+
+describe("Exceptions and case detail in Chromium", { timeout: 60_000 }, () => {
+  beforeAll(async () => {
+    if (!fs.existsSync("build/server/index.js")) throw new Error("The Remix build is missing: run `npx remix vite:build` first.");
+    clock = runningClock();
+    // the sweep runs when the test says so, not on a timer in the middle of an assertion
+    app = await startTestApp({ remix: true, localPreview: true, shops: [PREVIEW_SHOP, SHOP_B], clock, env: { SWEEP_INTERVAL_SECONDS: "3600" } });
+    const now = Date.now();
+    seeded = planShipments(SCENARIOS, { now, carriers: ["UPS", "USPS", "FedEx"] });
+    for (const [i, s] of seeded.entries()) await deliverShipment(app, clock, PREVIEW_SHOP, s, 9_100_000 + i * 10);
+    const damaged = seeded[2]!;
+    await sendCarrierEvent(app, clock, PREVIEW_SHOP, damaged, { id: 9_199_000, status: "failure", message: "Package damaged in transit", at: damaged.eventTimes.at(-1)! + 3_600_000 });
+    // another store, with an address problem on an order of the same name
+    theirs = planShipments(["address_issue"], { now, carriers: ["UPS"], idBase: 7_000_000 })[0]!;
+    await deliverShipment(app, clock, SHOP_B, theirs, 8_100_000);
+    clock.resume();
+    // silence found now (stalled, late) is found before any page is judged
+    await app.container.services.desk.sweep(10_000);
+
+    const cases = await openCases();
+    const byShipment = (s: SeedShipment) => cases.filter((c) => c.trackingNumber === s.trackingNumber).map((c) => c.type);
+    expect(byShipment(seeded[0]!)).toContain("address_issue");
+    expect(byShipment(seeded[1]!)).toContain("failed_attempt");
+    expect(byShipment(seeded[2]!)).toContain("damaged");
+    expect(byShipment(seeded[3]!)).toEqual([]);
+
+    browser = await launchChromium();
+    context = await newAdminContext(browser);
+    page = await context.newPage();
+    browserErrors = watchBrowserErrors(page);
+  }, 180_000);
+
+  afterEach(() => {
+    expect(browserErrors?.take() ?? []).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await app?.close();
+  });
+
+  it("lists the open cases with problem, owner, priority and SLA, newest first, and nothing of another store", async () => {
+    await open("/app/exceptions");
+    const rows = await tableCells(page);
+    const expected = await openCases();
+    expect(rows).toHaveLength(expected.length);
+    // cells: checkbox, order, tracking, problem, owner, assignee, priority, SLA, age
+    expect(rows.map((r) => r[2])).toEqual(expected.map((c) => c.trackingNumber));
+
+    const address = rows.find((r) => r[2] === seeded[0]!.trackingNumber && r[3] === "Address problem")!;
+    expect(address.slice(1, 8)).toEqual([seeded[0]!.orderName, seeded[0]!.trackingNumber, "Address problem", "Support", "Unassigned", "Urgent", expect.stringMatching(/^(On time|Due in \d+ (min|h)|Overdue by \d+ (min|h|d))$/)]);
+    // the other address problem opened days ago with an 8-hour SLA: overdue
+    const older = rows.find((r) => r[2] === seeded[4]!.trackingNumber && r[3] === "Address problem")!;
+    expect(older[7]).toMatch(/^Overdue by \d+ (h|d)$/);
+    const damaged = rows.find((r) => r[2] === seeded[2]!.trackingNumber && r[3] === "Damaged")!;
+    expect(damaged.slice(4, 7)).toEqual(["Fulfillment", "Unassigned", "High"]);
+
+    await expect(page.getByRole("tab", { name: /All open/ }).textContent()).resolves.toContain(String(expected.length));
+    expect(await page.content()).not.toContain(theirs.trackingNumber);
+    await screenshot(page, "exceptions");
+  });
+
+  it("tabs are saved views: Support, Fulfillment and Overdue each show their cases, and the URL keeps the view", async () => {
+    await open("/app/exceptions");
+    const all = await openCases();
+    await page.getByRole("tab", { name: /^Fulfillment/ }).click();
+    let rows = await rowsAfterNavigation(all.filter((c) => c.owner === "fulfillment").length);
+    expect(rows.every((r) => r[4] === "Fulfillment")).toBe(true);
+    expect(rows.map((r) => r[3])).toContain("Damaged");
+    const url = new URL(page.url());
+    expect([url.searchParams.get("view"), url.searchParams.get("shop"), url.searchParams.get("embedded")]).toEqual(["fulfillment", PREVIEW_SHOP, "1"]);
+
+    await page.getByRole("tab", { name: /^Support/ }).click();
+    rows = await rowsAfterNavigation(all.filter((c) => c.owner === "support").length);
+    expect(rows.every((r) => r[4] === "Support")).toBe(true);
+
+    await page.getByRole("tab", { name: /^Overdue/ }).click();
+    const now = Date.now();
+    rows = await rowsAfterNavigation(all.filter((c) => c.dueAt !== null && c.dueAt < now).length);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r[7]!.startsWith("Overdue"))).toBe(true);
+
+    // nobody has taken a case yet
+    await page.getByRole("tab", { name: /^Mine/ }).click();
+    await rowsAfterNavigation(0);
+    await page.getByText("No cases found").first().waitFor();
+  });
+
+  it("filters by problem and priority from the filter bar", async () => {
+    await open("/app/exceptions");
+    await page.getByRole("button", { name: "Search and filter results" }).click();
+    await page.getByRole("button", { name: /^Priority/ }).click();
+    await popover().getByText("Urgent", { exact: true }).click();
+    const urgent = (await openCases()).filter((c) => c.priority === "urgent");
+    let rows = await rowsAfterNavigation(urgent.length);
+    expect(rows.every((r) => r[6] === "Urgent" && r[3] === "Address problem")).toBe(true);
+    expect(new URL(page.url()).searchParams.get("priority")).toBe("urgent");
+
+    // a reload opens the same filtered list; a second filter narrows it
+    await open("/app/exceptions?type=failed_attempt");
+    rows = await rowsAfterNavigation((await openCases()).filter((c) => c.type === "failed_attempt").length);
+    expect(rows.length).toBe(2);
+    expect(rows.every((r) => r[3] === "Failed delivery attempt")).toBe(true);
+    await page.getByText("Problem: Failed delivery attempt").first().waitFor();
+
+    await open("/app/exceptions?status=resolved");
+    await rowsAfterNavigation(0);
+  });
+
+  it("assigns selected cases to me and resolves them with a code in bulk", async () => {
+    await open("/app/exceptions?type=failed_attempt");
+    await rowsAfterNavigation(2);
+    for (const row of await page.locator("table tbody tr").all()) await row.locator("td").first().locator("input[type=checkbox]").check({ force: true });
+    await page.getByRole("button", { name: "Assign to me" }).click();
+    await page.getByRole("status").filter({ hasText: "2 cases assigned to you" }).waitFor();
+    await eventually(async () => {
+      const rows = await tableCells(page);
+      expect(rows.map((r) => r[5])).toEqual(["You", "You"]);
+    });
+    const failed = (await openCases()).filter((c) => c.type === "failed_attempt");
+    expect(failed.map((c) => c.assignee)).toEqual([ME, ME]);
+
+    await open("/app/exceptions?view=mine");
+    await rowsAfterNavigation(2);
+    await expect(page.getByRole("tab", { name: /^Mine/ }).textContent()).resolves.toContain("2");
+
+    // resolve one of them with a code
+    const first = page.locator("table tbody tr").first();
+    const tracking = (await tableCells(page))[0]![2];
+    await first.locator("td").first().locator("input[type=checkbox]").check({ force: true });
+    await page.getByRole("button", { name: "Resolve…" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Resolution").selectOption("reshipped");
+    await dialog.getByLabel("Note (optional)").fill("Sent a new parcel");
+    await dialog.getByRole("button", { name: "Resolve" }).click();
+    await page.getByRole("status").filter({ hasText: "1 case resolved" }).waitFor();
+    await rowsAfterNavigation(1);
+    const resolved = (await app.container.services.cases.list(PREVIEW_SHOP, { status: "resolved", type: "failed_attempt" })).cases;
+    expect(resolved.map((c) => [c.trackingNumber, c.resolution, c.resolvedBy])).toEqual([[tracking, "reshipped", ME]]);
+    const trail = await app.container.services.cases.activities(PREVIEW_SHOP, resolved[0]!.id);
+    expect(trail.at(-1)).toMatchObject({ actor: ME, kind: "resolved", detail: "reshipped: Sent a new parcel" });
+  });
+
+  it("opens a case from its row: why it was opened, the shipment's timeline, and a note that lands in the audit trail", async () => {
+    const address = (await openCases()).find((c) => c.type === "address_issue" && c.trackingNumber === seeded[0]!.trackingNumber)!;
+    await open("/app/exceptions?priority=urgent");
+    await page.locator("table tbody tr", { hasText: seeded[0]!.trackingNumber }).locator("td").nth(3).click();
+    await page.waitForURL(new RegExp(`/app/exceptions/${address.id}\\?`));
+    await page.getByRole("heading", { name: `Address problem · ${seeded[0]!.orderName}`, level: 1 }).waitFor();
+    expect(new URL(page.url()).searchParams.get("priority")).toBe("urgent");
+
+    // why: the rule and each condition with what it saw
+    const why = page.getByRole("list", { name: "Conditions the rule checked" });
+    expect(await why.locator(":scope > li").count()).toBe(address.explanation.length);
+    const whyText = await why.textContent();
+    expect(whyText).toContain("Reason is Address problem");
+    expect(whyText).toContain("Saw: reason address_issue (Address problem)");
+
+    // the evidence: every event, newest first
+    const timeline = page.getByRole("list", { name: "Timeline, newest first" });
+    const items = await timeline.locator(":scope > li").allTextContents();
+    const events = SCENARIO_EVENTS.address_issue;
+    expect(items).toHaveLength(events.length);
+    expect(items[0]).toContain("Incorrect address - unable to deliver");
+    expect(items.at(-1)).toContain(events[0]!.message);
+
+    // a note goes into the audit trail with who wrote it
+    await page.getByLabel("Add a note").fill("Called the customer: the flat number was missing.");
+    await page.getByRole("button", { name: "Add note" }).click();
+    await page.getByRole("status").filter({ hasText: "Note added" }).waitFor();
+    const trail = page.getByRole("list", { name: "Audit trail, newest first" });
+    await eventually(async () => {
+      const entries = await trail.locator(":scope > li").allTextContents();
+      expect(entries[0]).toContain("You");
+      expect(entries[0]).toContain("Called the customer: the flat number was missing.");
+      expect(entries.at(-1)).toContain("Shipwatch");
+      expect(entries.at(-1)).toContain("Opened by the rule Address problem");
+    });
+    const stored = await app.container.services.cases.activities(PREVIEW_SHOP, address.id);
+    expect(stored.at(-1)).toMatchObject({ actor: ME, kind: "note", detail: "Called the customer: the flat number was missing." });
+
+    // take it, raise nothing, then resolve it from the page
+    await page.getByRole("button", { name: "Assign to me" }).click();
+    await page.getByRole("status").filter({ hasText: "Assigned to you" }).waitFor();
+    await page.getByRole("button", { name: "Unassign" }).waitFor();
+    await screenshot(page, "case-detail");
+
+    await page.getByLabel("Resolution").selectOption("contacted_customer");
+    await page.getByRole("button", { name: "Resolve case" }).click();
+    await page.getByRole("button", { name: "Reopen case" }).waitFor();
+    expect((await app.container.services.cases.get(PREVIEW_SHOP, address.id))).toMatchObject({ status: "resolved", resolution: "contacted_customer", resolvedBy: ME });
+    await page.getByRole("button", { name: "Reopen case" }).click();
+    await page.getByRole("button", { name: "Resolve case" }).waitFor();
+    expect((await app.container.services.cases.get(PREVIEW_SHOP, address.id))?.status).toBe("open");
+  });
+
+  it("changes priority and snoozes a case from its page", async () => {
+    const damaged = (await openCases()).find((c) => c.type === "damaged")!;
+    await open(`/app/exceptions/${damaged.id}`);
+    await page.getByLabel("Priority").selectOption("urgent");
+    await page.getByRole("status").filter({ hasText: "Priority changed" }).waitFor();
+    expect((await app.container.services.cases.get(PREVIEW_SHOP, damaged.id))?.priority).toBe("urgent");
+
+    // a time in the past is refused with a reason, and nothing changes
+    await page.getByLabel("Snooze until").fill("2020-01-01T09:00");
+    await page.getByRole("button", { name: "Snooze", exact: true }).click();
+    await page.getByText("Choose a time in the next 90 days").waitFor();
+    expect((await app.container.services.cases.get(PREVIEW_SHOP, damaged.id))?.status).toBe("open");
+
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const local = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, "0")}-${String(tomorrow.getDate()).padStart(2, "0")}T09:00`;
+    await page.getByLabel("Snooze until").fill(local);
+    await page.getByRole("button", { name: "Snooze", exact: true }).click();
+    await page.getByRole("status").filter({ hasText: "Snoozed" }).waitFor();
+    const snoozed = await app.container.services.cases.get(PREVIEW_SHOP, damaged.id);
+    expect(snoozed?.status).toBe("snoozed");
+    expect(snoozed!.snoozedUntil! - Date.now()).toBeGreaterThan(0);
+  });
+
+  it("answers another store's case id with Case not found, and refuses to change it", async () => {
+    const [caseB] = await openCases(SHOP_B);
+    expect(caseB).toMatchObject({ type: "address_issue" });
+    for (const id of [String(caseB!.id), "999999", "nope"]) {
+      const response = await open(`/app/exceptions/${id}`);
+      expect(response?.status()).toBe(404);
+      await page.getByRole("heading", { name: "Case not found" }).waitFor();
+      expect(await page.content()).not.toContain(theirs.trackingNumber);
+      browserErrors.expect(/status of 404/);
+    }
+
+    // a signed-in request of this store naming shop B's case changes nothing
+    const token = mintSessionToken({ shop: PREVIEW_SHOP, apiKey: TEST_API_KEY, apiSecret: TEST_SECRET, nowMs: Date.now() }).token;
+    const headers = { ...BROWSER, authorization: `Bearer ${token}`, "content-type": "application/x-www-form-urlencoded" };
+    const single = await fetch(`${app.url}/app/exceptions/${caseB!.id}.data`, { method: "POST", headers, body: new URLSearchParams({ intent: "resolve", resolution: "refunded" }) });
+    expect(await single.text()).not.toContain('"ok",true');
+    const bulk = await fetch(`${app.url}/app/exceptions.data?index`, { method: "POST", headers, body: new URLSearchParams({ intent: "assign_to_me", ids: String(caseB!.id) }) });
+    expect(bulk.status).toBe(200);
+    expect(await app.container.services.cases.get(SHOP_B, caseB!.id)).toMatchObject({ status: "open", assignee: null });
+    expect(await app.container.services.cases.activities(SHOP_B, caseB!.id)).toHaveLength(1);
+  });
+});
