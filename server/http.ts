@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Container } from "~/.server/container";
 import { localPreviewEndpoints } from "./endpoints/local-preview";
 import { proxyLookupEndpoint } from "./endpoints/proxy-lookup";
-import { createRateLimiter } from "./endpoints/rate-limit";
+import { createLookupLimiters } from "./endpoints/rate-limit";
 import { sendJson } from "./endpoints/respond";
 import { supportApiEndpoint } from "./endpoints/support-api";
 import { webhooksEndpoint } from "./endpoints/webhooks";
@@ -23,7 +23,7 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
   const lookup = proxyLookupEndpoint({
     verify: container.verifyAppProxy,
     lookup: services.lookup.lookup,
-    limiter: createRateLimiter(config.lookupRateLimitPerMinute),
+    limiters: createLookupLimiters({ perShopperPerMinute: config.lookupRateLimitPerMinute, perShopPerMinute: config.lookupShopRateLimitPerMinute }),
     now: () => clock.now(),
   });
   const supportApi = supportApiEndpoint(services.supportApi);

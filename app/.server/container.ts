@@ -170,6 +170,8 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     },
     async close() {
       await queue.stop();
+      // lookup counts are written in batches: keep the last ones
+      await lookup.flushLookupCounts();
       await database.close();
     },
   };

@@ -1,28 +1,66 @@
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
 export interface RateLimiter {
-  take(key: string, nowMs: number): { allowed: true } | { allowed: false; retryAfterSeconds: number };
+  /** the most a key may take per window; 0 means the limiter is off */
+  readonly limit: number;
+  /** counts one against the key */
+  take(key: string, nowMs: number): RateDecision;
+  /** whether the key has used up its window, without counting anything */
+  check(key: string, nowMs: number): RateDecision;
 }
 
 /**
- * A fixed one-minute window per key, in memory. Per process: behind several web processes each one
- * allows the limit, which is fine for a limit meant to stop scraping, not to meter.
+ * A fixed window per key, in memory. Per process: behind several web processes each one allows the limit,
+ * which is fine for a limit meant to stop scraping and guessing, not to meter.
  */
-export function createRateLimiter(perMinute: number, maxKeys = 100_000): RateLimiter {
-  if (perMinute <= 0) return { take: () => ({ allowed: true }) };
+export function createRateLimiter(limit: number, options: { windowMs?: number; maxKeys?: number } = {}): RateLimiter {
+  const windowMs = options.windowMs ?? 60_000;
+  const maxKeys = options.maxKeys ?? 100_000;
+  if (limit <= 0) return { limit: 0, take: () => ({ allowed: true }), check: () => ({ allowed: true }) };
   const windows = new Map<string, { start: number; count: number }>();
+  const decide = (w: { start: number; count: number }, now: number): RateDecision =>
+    w.count <= limit ? { allowed: true } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((w.start + windowMs - now) / 1000)) };
   return {
+    limit,
     take(key, now) {
       let w = windows.get(key);
-      if (!w || now - w.start >= 60_000) {
+      if (!w || now - w.start >= windowMs) {
         if (windows.size >= maxKeys) {
-          for (const [k, v] of windows) if (now - v.start >= 60_000) windows.delete(k);
+          for (const [k, v] of windows) if (now - v.start >= windowMs) windows.delete(k);
           if (windows.size >= maxKeys) windows.clear();
         }
         w = { start: now, count: 0 };
         windows.set(key, w);
       }
       w.count += 1;
-      if (w.count <= perMinute) return { allowed: true };
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000)) };
+      return decide(w, now);
     },
+    check(key, now) {
+      const w = windows.get(key);
+      if (!w || now - w.start >= windowMs) return { allowed: true };
+      // used up means the next one would be refused
+      return decide({ start: w.start, count: w.count + 1 }, now);
+    },
+  };
+}
+
+/** What the storefront lookup allows when the environment does not say otherwise (README, Configuration). */
+export const LOOKUP_LIMIT_DEFAULTS = {
+  /** all shoppers of one shop together, per minute: stops enumeration spread over many addresses */
+  perShopPerMinute: 600,
+  /** not-found answers one shopper may get in a quarter of an hour before "too many attempts" */
+  failedAttempts: 10,
+  failedWindowMs: 15 * 60_000,
+} as const;
+
+/** The three limits of the storefront lookup, each its own limiter. A per-shopper limit of 0 turns all of them off (load tests). */
+export function createLookupLimiters(limits: { perShopperPerMinute: number; perShopPerMinute?: number; failedAttempts?: number }) {
+  const off = limits.perShopperPerMinute <= 0;
+  return {
+    shopper: createRateLimiter(limits.perShopperPerMinute),
+    shop: createRateLimiter(off ? 0 : (limits.perShopPerMinute ?? LOOKUP_LIMIT_DEFAULTS.perShopPerMinute), { maxKeys: 10_000 }),
+    failures: createRateLimiter(off ? 0 : (limits.failedAttempts ?? LOOKUP_LIMIT_DEFAULTS.failedAttempts), {
+      windowMs: LOOKUP_LIMIT_DEFAULTS.failedWindowMs,
+    }),
   };
 }
