@@ -1,13 +1,10 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import {
-  BlockStack,
-  Box,
   Card,
   ChoiceList,
   IndexFilters,
   IndexFiltersMode,
-  Icon,
   IndexTable,
   InlineStack,
   Link,
@@ -20,6 +17,7 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { hrefWith } from "~/components/embedded-url";
+import { EmptyState } from "~/components/EmptyState";
 import { formatAge } from "~/components/format";
 import { reasonLabel, StatusBadge } from "~/components/StatusBadge";
 import { RelativeTime } from "~/components/Timestamp";
@@ -191,7 +189,10 @@ export default function Shipments() {
   if (everything === 0) {
     return (
       <Page title="Shipments">
-        <NoShipmentsYet />
+        <EmptyState icon={PackageIcon} title="No shipments yet">
+          When you fulfill an order with a tracking number, Shipwatch starts following the parcel here: every carrier scan, in plain
+          words, with problems flagged before your customer has to ask.
+        </EmptyState>
       </Page>
     );
   }
@@ -288,26 +289,3 @@ export default function Shipments() {
   );
 }
 
-/** First run: nothing fulfilled with tracking yet. No illustration from a CDN: the icon is inline SVG. */
-function NoShipmentsYet() {
-  return (
-    <Card>
-      <Box paddingBlock="1600" paddingInline="800">
-        <BlockStack gap="300" inlineAlign="center">
-          <Box background="bg-fill-secondary" borderRadius="full" padding="300">
-            <Icon source={PackageIcon} tone="subdued" />
-          </Box>
-          <Text as="h2" variant="headingLg" alignment="center">
-            No shipments yet
-          </Text>
-          <Box maxWidth="460px">
-            <Text as="p" tone="subdued" alignment="center">
-              When you fulfill an order with a tracking number, Shipwatch starts following the parcel here: every carrier
-              scan, in plain words, with problems flagged before your customer has to ask.
-            </Text>
-          </Box>
-        </BlockStack>
-      </Box>
-    </Card>
-  );
-}

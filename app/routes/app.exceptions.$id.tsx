@@ -18,7 +18,7 @@ import {
 } from "@shopify/polaris";
 import { CheckCircleIcon, XCircleIcon } from "@shopify/polaris-icons";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useState } from "react";
 import { z } from "zod";
 import {
   actorLabel,
@@ -35,6 +35,7 @@ import {
 import { hrefWith, shopifyParamsOf, useAdminHref } from "~/components/embedded-url";
 import { formatDateTime } from "~/components/format";
 import { describeCondition } from "~/components/rule-words";
+import { Fact } from "~/components/Fact";
 import { ShipmentTimeline } from "~/components/ShipmentTimeline";
 import { staffMemberOf } from "~/components/staff";
 import { StatusBadge } from "~/components/StatusBadge";
@@ -520,16 +521,6 @@ export default function CaseDetail() {
   );
 }
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <BlockStack gap="050">
-      <Text as="h3" variant="bodySm" tone="subdued">
-        {label}
-      </Text>
-      <div>{children}</div>
-    </BlockStack>
-  );
-}
 
 /** An unknown id and another shop's id read the same: nothing here says which. */
 export function ErrorBoundary() {

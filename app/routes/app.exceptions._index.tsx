@@ -4,10 +4,8 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
   BlockStack,
-  Box,
   Card,
   ChoiceList,
-  Icon,
   IndexFilters,
   IndexFiltersMode,
   IndexTable,
@@ -23,6 +21,7 @@ import {
 } from "@shopify/polaris";
 import { CheckCircleIcon } from "@shopify/polaris-icons";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import { EmptyState } from "~/components/EmptyState";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import type { CaseQuery } from "~/.server/services/ports";
@@ -272,7 +271,10 @@ export default function Exceptions() {
   if (viewCounts.all === 0 && filters.view === "all" && !filtering) {
     return (
       <Page title="Exceptions">
-        <QueueIsClear />
+        <EmptyState icon={CheckCircleIcon} tone="success" title="No open exceptions">
+          When a parcel gets into trouble — a failed delivery, an address problem, a label nobody scanned — your rules open a case here
+          with an owner and a deadline, before the customer has to ask.
+        </EmptyState>
       </Page>
     );
   }
@@ -394,26 +396,3 @@ export default function Exceptions() {
   );
 }
 
-/** Nothing open: say what will show up here, and that silence is good news. */
-function QueueIsClear() {
-  return (
-    <Card>
-      <Box paddingBlock="1600" paddingInline="800">
-        <BlockStack gap="300" inlineAlign="center">
-          <Box background="bg-fill-success-secondary" borderRadius="full" padding="300">
-            <Icon source={CheckCircleIcon} tone="success" />
-          </Box>
-          <Text as="h2" variant="headingLg" alignment="center">
-            No open exceptions
-          </Text>
-          <Box maxWidth="480px">
-            <Text as="p" tone="subdued" alignment="center">
-              When a parcel gets into trouble — a failed delivery, an address problem, a label nobody scanned — your rules open a case
-              here with an owner and a deadline, before the customer has to ask.
-            </Text>
-          </Box>
-        </BlockStack>
-      </Box>
-    </Card>
-  );
-}

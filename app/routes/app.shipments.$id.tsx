@@ -14,12 +14,13 @@ import {
 } from "@shopify/polaris";
 import { ExternalSmallIcon } from "@shopify/polaris-icons";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import type { ReactNode } from "react";
 import { z } from "zod";
 import { hrefWith, useAdminHref } from "~/components/embedded-url";
+import { Fact } from "~/components/Fact";
 import { formatDay, formatDestination } from "~/components/format";
+import { ShipmentTimeline } from "~/components/ShipmentTimeline";
 import { reasonLabel, StatusBadge } from "~/components/StatusBadge";
-import { ExactTime, RelativeTime, useViewerTimeZone } from "~/components/Timestamp";
+import { RelativeTime, useViewerTimeZone } from "~/components/Timestamp";
 
 const ShipmentId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -157,53 +158,14 @@ export default function ShipmentDetail() {
                 </Text>
               </BlockStack>
             </Box>
-            {events.length === 0 ? (
-              <Box padding="400" borderBlockStartWidth="025" borderColor="border-secondary">
-                <Text as="p" tone="subdued">
-                  The carrier has not reported anything yet. A label that is never scanned is flagged once it has waited too long.
-                </Text>
-              </Box>
-            ) : (
-              <>
-                <Box paddingInline="400" paddingBlock="200" background="bg-surface-secondary" borderBlockStartWidth="025" borderColor="border-secondary">
-                  <TimelineColumns>
-                    <ColumnHeading>Shipwatch status</ColumnHeading>
-                    <ColumnHeading>Carrier said</ColumnHeading>
-                    <ColumnHeading>When and where</ColumnHeading>
-                  </TimelineColumns>
-                </Box>
-                <Box as="ul" aria-label="Timeline, newest first">
-                  {events.map((e) => (
-                    <Box as="li" key={e.key} padding="400" borderBlockStartWidth="025" borderColor="border-secondary">
-                      <TimelineColumns>
-                        <BlockStack gap="100" inlineAlign="start">
-                          <StatusBadge status={e.status} />
-                          {e.reason ? (
-                            <Text as="span" tone="subdued">
-                              {reasonLabel(e.reason)}
-                            </Text>
-                          ) : null}
-                        </BlockStack>
-                        <BlockStack gap="100">
-                          <Text as="p">{e.rawMessage ?? "No message"}</Text>
-                          <Text as="p" variant="bodySm" tone="subdued">
-                            <code>{e.rawStatus ?? "no status code"}</code> · {SOURCE_LABELS[e.source] ?? e.source}
-                          </Text>
-                        </BlockStack>
-                        <BlockStack gap="100">
-                          <Text as="p">
-                            <ExactTime at={e.happenedAt} now={now} />
-                          </Text>
-                          <Text as="p" variant="bodySm" tone="subdued">
-                            {e.location ?? "Place not given"}
-                          </Text>
-                        </BlockStack>
-                      </TimelineColumns>
-                    </Box>
-                  ))}
-                </Box>
-              </>
-            )}
+            <ShipmentTimeline
+              events={events}
+              now={now}
+              headings
+              flush
+              describeSource={(source) => SOURCE_LABELS[source] ?? source}
+              emptyText="The carrier has not reported anything yet. A label that is never scanned is flagged once it has waited too long."
+            />
           </Card>
         </Layout.Section>
 
@@ -257,32 +219,6 @@ export default function ShipmentDetail() {
   );
 }
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <BlockStack gap="100">
-      <Text as="h3" variant="bodySm" tone="subdued">
-        {label}
-      </Text>
-      {children}
-    </BlockStack>
-  );
-}
-
-function TimelineColumns({ children }: { children: ReactNode }) {
-  return (
-    <InlineGrid columns={{ xs: 1, md: "minmax(0, 2fr) minmax(0, 3fr) minmax(0, 2fr)" }} gap="400" alignItems="start">
-      {children}
-    </InlineGrid>
-  );
-}
-
-function ColumnHeading({ children }: { children: ReactNode }) {
-  return (
-    <Text as="span" variant="bodySm" fontWeight="medium" tone="subdued">
-      {children}
-    </Text>
-  );
-}
 
 /** An unknown id and another shop's id read the same: nothing here says which. */
 export function ErrorBoundary() {
