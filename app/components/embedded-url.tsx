@@ -1,4 +1,4 @@
-import { useLocation } from "@remix-run/react";
+import { useLocation, useSearchParams } from "@remix-run/react";
 
 /**
  * The parameters the Shopify admin adds when it opens the embedded app. A document request needs them
@@ -25,4 +25,30 @@ export function hrefWith(pathname: string, search: URLSearchParams): string {
 export function useAdminHref(): (pathname: string) => string {
   const { search } = useLocation();
   return (pathname) => hrefWith(pathname, shopifyParamsOf(new URLSearchParams(search)));
+}
+
+export type ParamsEdit = (params: URLSearchParams) => void;
+
+export function setOrDelete(params: URLSearchParams, name: string, value: string | null | undefined) {
+  if (value) params.set(name, value);
+  else params.delete(name);
+}
+
+/**
+ * A list page's filters live in its URL: each change keeps every other parameter (Shopify's embedded, shop,
+ * host and id_token survive, and a reload or a shared link opens the same list) and starts again at page 1
+ * unless told to keep the page.
+ */
+export function useUrlFilters(): (edit: ParamsEdit, options?: { replace?: boolean; keepPage?: boolean }) => void {
+  const [, setSearchParams] = useSearchParams();
+  return (edit, options = {}) =>
+    setSearchParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        edit(next);
+        if (!options.keepPage) next.delete("page");
+        return next;
+      },
+      { preventScrollReset: true, replace: options.replace ?? false },
+    );
 }

@@ -16,7 +16,7 @@ import { PackageIcon } from "@shopify/polaris-icons";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
-import { hrefWith } from "~/components/embedded-url";
+import { hrefWith, setOrDelete, useUrlFilters } from "~/components/embedded-url";
 import { EmptyState } from "~/components/EmptyState";
 import { formatAge } from "~/components/format";
 import { reasonLabel, StatusBadge } from "~/components/StatusBadge";
@@ -71,16 +71,9 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
-type Edit = (params: URLSearchParams) => void;
-
-function setOrDelete(params: URLSearchParams, name: string, value: string | null | undefined) {
-  if (value) params.set(name, value);
-  else params.delete(name);
-}
-
 export default function Shipments() {
   const { now, page, pageSize, total, statusCounts, carriers, shipments } = useLoaderData<typeof loader>();
-  const [searchParams, setSearchParams] = useSearchParams();
+  const [searchParams] = useSearchParams();
   const location = useLocation();
   const navigation = useNavigation();
 
@@ -92,18 +85,7 @@ export default function Shipments() {
   const everything = Object.values(statusCounts).reduce((sum, n) => sum + (n ?? 0), 0);
   const filtering = !!(status || carrier || urlQuery);
 
-  // Filters change the URL and keep every other parameter, so Shopify's embedded, shop, host and id_token
-  // survive and a reload (or a shared link) opens the same filtered list. A new filter starts at page 1.
-  const change = (edit: Edit, options: { replace?: boolean; keepPage?: boolean } = {}) =>
-    setSearchParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        edit(next);
-        if (!options.keepPage) next.delete("page");
-        return next;
-      },
-      { preventScrollReset: true, replace: options.replace ?? false },
-    );
+  const change = useUrlFilters();
 
   // The search field updates the list as the merchant types, without a history entry per keystroke.
   const [queryValue, setQueryValue] = useState(urlQuery);

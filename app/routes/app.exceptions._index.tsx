@@ -37,7 +37,7 @@ import {
   SlaBadge,
   type ResolutionCode,
 } from "~/components/case-words";
-import { hrefWith } from "~/components/embedded-url";
+import { hrefWith, setOrDelete, useUrlFilters } from "~/components/embedded-url";
 import { formatAge } from "~/components/format";
 import { staffMemberOf } from "~/components/staff";
 import { EXCEPTION_TYPES, OWNERS, PRIORITIES, type ExceptionType, type Owner, type Priority } from "~/domain/rules";
@@ -171,15 +171,9 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
   return { ok: true as const, intent: parsed.data.intent, done, skipped: ids.data.length - done };
 };
 
-type Edit = (params: URLSearchParams) => void;
-function setOrDelete(params: URLSearchParams, name: string, value: string | null | undefined) {
-  if (value) params.set(name, value);
-  else params.delete(name);
-}
-
 export default function Exceptions() {
   const { now, me, page, pageSize, total, viewCounts, cases } = useLoaderData<typeof loader>();
-  const [searchParams, setSearchParams] = useSearchParams();
+  const [searchParams] = useSearchParams();
   const location = useLocation();
   const navigation = useNavigation();
   const bulk = useFetcher<typeof action>();
@@ -189,16 +183,7 @@ export default function Exceptions() {
   const viewIndex = VIEWS.findIndex((v) => v.id === filters.view);
   const filtering = !!(filters.type || filters.owner || filters.priority || filters.age || filters.status !== "open");
 
-  const change = (edit: Edit, options: { keepPage?: boolean } = {}) =>
-    setSearchParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        edit(next);
-        if (!options.keepPage) next.delete("page");
-        return next;
-      },
-      { preventScrollReset: true },
-    );
+  const change = useUrlFilters();
 
   const { mode, setMode } = useSetIndexFiltersMode(filtering ? IndexFiltersMode.Filtering : IndexFiltersMode.Default);
   const clearAll = () => change((p) => ["type", "owner", "priority", "status", "age"].forEach((name) => p.delete(name)));
