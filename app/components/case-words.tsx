@@ -1,5 +1,5 @@
 import { Badge, type BadgeProps } from "@shopify/polaris";
-import type { ExceptionType, Owner, Priority } from "~/domain/rules";
+import { RESOLUTIONS, type ExceptionType, type Owner, type Priority, type Resolution } from "~/domain/rules";
 import { formatAge } from "./format";
 
 /** How the exception queue names things, in the words support and fulfillment use. */
@@ -27,17 +27,16 @@ export const OWNER_LABELS: Record<Owner, string> = {
 
 export const PRIORITY_LABELS: Record<Priority, string> = { low: "Low", normal: "Normal", high: "High", urgent: "Urgent" };
 
-/** Keyed like RESOLUTIONS in the services' ports; kept here so client code does not import server modules. */
-export const RESOLUTION_LABELS = {
+export const RESOLUTION_LABELS: Record<Resolution, string> = {
   reshipped: "Reshipped",
   refunded: "Refunded",
   carrier_claim: "Filed a carrier claim",
   contacted_customer: "Contacted the customer",
   waited: "Waited: it moved again",
   false_alarm: "False alarm",
-} as const;
-export type ResolutionCode = keyof typeof RESOLUTION_LABELS;
-export const RESOLUTION_CODES = Object.keys(RESOLUTION_LABELS) as ResolutionCode[];
+};
+export type ResolutionCode = Resolution;
+export const RESOLUTION_CODES: readonly Resolution[] = RESOLUTIONS;
 
 export const CASE_STATUS_LABELS = { open: "Open", snoozed: "Snoozed", resolved: "Resolved" } as const;
 

@@ -37,6 +37,9 @@ export const OWNERS = ["support", "fulfillment", "finance", "operations"] as con
 export type Owner = (typeof OWNERS)[number];
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
 export type Priority = (typeof PRIORITIES)[number];
+/** How a person closes a case ("waited" is also what a case that resolves itself records). */
+export const RESOLUTIONS = ["reshipped", "refunded", "carrier_claim", "contacted_customer", "waited", "false_alarm"] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
 
 const nonEmpty = <T extends z.ZodTypeAny>(item: T, what: string) => z.array(item).min(1, `choose at least one ${what}`);
 const hours = z.number({ invalid_type_error: "enter a number of hours" }).positive("must be more than 0").max(24 * 90, "at most 90 days");

@@ -1,6 +1,8 @@
 import type { PromisePolicy } from "~/domain/business-time";
 import type { OrderSnapshot } from "~/domain/order";
-import type { CaseChanges, ConditionCheck, ExceptionType, Owner, Priority, Rule, RuleInput } from "~/domain/rules";
+import type { CaseChanges, ConditionCheck, ExceptionType, Owner, Priority, Resolution, Rule, RuleInput } from "~/domain/rules";
+
+export type { Resolution };
 import type { ShipmentStatus, StatusReason } from "~/domain/status";
 
 /** Ports: what the services need from storage. Adapters in ../adapters implement them; every call takes the shop. */
@@ -202,8 +204,6 @@ export interface AdminReadModel {
 }
 
 export type CaseStatus = "open" | "snoozed" | "resolved";
-export const RESOLUTIONS = ["reshipped", "refunded", "carrier_claim", "contacted_customer", "waited", "false_alarm"] as const;
-export type Resolution = (typeof RESOLUTIONS)[number];
 
 export interface CaseRecord {
   id: number;
