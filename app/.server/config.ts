@@ -1,3 +1,4 @@
+import { hkdfSync } from "node:crypto";
 import { z } from "zod";
 
 /**
@@ -8,6 +9,11 @@ const booleanFlag = z
   .enum(["1", "0", "true", "false", ""])
   .optional()
   .transform((v) => v === "1" || v === "true");
+
+function decodeKey(value: string): Buffer | null {
+  const key = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64");
+  return key.length === 32 ? key : null;
+}
 
 const EnvSchema = z
   .object({
@@ -39,11 +45,36 @@ const EnvSchema = z
     SILENCE_GRACE_MINUTES: z.coerce.number().min(0).max(24 * 60).default(10),
     /** how often the silence sweep looks for due shipments */
     SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** jobs a worker process runs at once (`npm run worker`, and BullMQ workers) */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+    /** 32 bytes, base64 or hex: encrypts each shop's channel credentials at rest. Required in production. */
+    SHIPWATCH_ENCRYPTION_KEY: z
+      .string()
+      .refine((v) => decodeKey(v) !== null, "must be 32 bytes, base64 or hex (e.g. `openssl rand -base64 32`)")
+      .optional(),
+    /** a channel failing without a success for this long raises an alert to the merchant */
+    CHANNEL_ALERT_HOURS: z.coerce.number().positive().max(24 * 7).default(4),
+    /** a message is parked after this many attempts (retries back off exponentially, with jitter) */
+    NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+    /** how long one provider call may take before it counts as a (retryable) timeout */
+    NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** provider endpoints; only tests and the demo point them at local stand-ins */
+    TWILIO_API_BASE: z.string().url().default("https://api.twilio.com"),
+    KLAVIYO_API_BASE: z.string().url().default("https://a.klaviyo.com"),
+    /** the Admin API origin; by default each shop's own https://<shop> */
+    SHOPIFY_ADMIN_API_BASE: z.string().url().optional(),
     SHIPWATCH_LOCAL_PREVIEW: booleanFlag,
     /** serve the admin through Vite's dev middleware (hot reload) instead of the production build */
     SHIPWATCH_DEV_SERVER: booleanFlag,
   })
   .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.SHIPWATCH_ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["SHIPWATCH_ENCRYPTION_KEY"],
+        message: "is required when NODE_ENV=production (it encrypts the shops' channel credentials)",
+      });
+    }
     if (env.SHIPWATCH_LOCAL_PREVIEW && env.NODE_ENV === "production") {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -80,6 +111,19 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     worker: {
       inProcess: env.SHIPWATCH_WORKER === "in-process" && !env.REDIS_URL,
       sweepIntervalMs: env.SWEEP_INTERVAL_SECONDS * 1000,
+      concurrency: env.WORKER_CONCURRENCY,
+    },
+    notifications: {
+      // Outside production a key is derived from the app secret, so the demo and tests need no setup.
+      encryptionKey: env.SHIPWATCH_ENCRYPTION_KEY
+        ? (decodeKey(env.SHIPWATCH_ENCRYPTION_KEY) as Buffer)
+        : Buffer.from(hkdfSync("sha256", env.SHOPIFY_API_SECRET, "shipwatch", "channel-credentials", 32)),
+      channelAlertMs: env.CHANNEL_ALERT_HOURS * 3_600_000,
+      maxAttempts: env.NOTIFY_MAX_ATTEMPTS,
+      timeoutMs: env.NOTIFY_TIMEOUT_MS,
+      twilioApiBase: env.TWILIO_API_BASE.replace(/\/$/, ""),
+      klaviyoApiBase: env.KLAVIYO_API_BASE.replace(/\/$/, ""),
+      shopifyAdminApiBase: env.SHOPIFY_ADMIN_API_BASE?.replace(/\/$/, ""),
     },
     exceptions: {
       silenceGraceMs: env.SILENCE_GRACE_MINUTES * 60_000,

@@ -3,6 +3,7 @@ import type { OrderSnapshot } from "~/domain/order";
 import type { CaseChanges, ConditionCheck, ExceptionType, Owner, Priority, Resolution, Rule, RuleInput } from "~/domain/rules";
 
 export type { Resolution };
+import type { Channel } from "~/domain/notifications";
 import type { ShipmentStatus, StatusReason } from "~/domain/status";
 
 /** Ports: what the services need from storage. Adapters in ../adapters implement them; every call takes the shop. */
@@ -357,4 +358,56 @@ export interface StatusMappingRepository {
   setEventReadings(shop: string, changes: { eventKey: string; status: ShipmentStatus; reason: StatusReason | null }[]): Promise<void>;
   /** fulfillments whose shipment_status (trimmed, lower-case) is one of `codes` */
   fulfillmentsWithShipmentStatus(shop: string, codes: string[]): Promise<string[]>;
+}
+
+// ---- notifications: the channel port (one for every channel) and its message shape
+
+/** One message as a channel sends it. Structured fields serve the channels that carry events, not text. */
+export interface OutgoingMessage {
+  shop: string;
+  channel: Channel;
+  /** the send key: used as the provider's idempotency key where it has one (Message-ID, Klaviyo unique_id, webhook id) */
+  idempotencyKey: string;
+  /** email address or E.164 phone; null for channels whose destination is in their settings (Slack, webhook, Shopify) */
+  to: string | null;
+  subject: string | null;
+  text: string;
+  /** the HTML body (email only), already escaped by the template engine */
+  html: string | null;
+  /** the structured event: Klaviyo metric and properties, the outbound webhook's JSON body */
+  event: {
+    /** "Shipwatch: Out for delivery" */
+    name: string;
+    moment: string;
+    occurredAt: number;
+    profile: { email: string | null; phone: string | null };
+    properties: Record<string, unknown>;
+  };
+  /** Shopify write-back: tags to add to the order and the app-owned status metafield */
+  shopify: { orderGid: string; tags: string[]; metafield: { key: string; value: string } | null } | null;
+}
+
+/** A connected channel's settings and decrypted secrets, validated by ChannelConfigSchemas in the domain. */
+export interface ChannelCredentials {
+  settings: Record<string, unknown>;
+  secret: Record<string, unknown>;
+  /** the shop's offline Admin API token (Shopify write-back only) */
+  accessToken?: string | null;
+}
+
+export type SendOutcome =
+  | { ok: true; providerId: string | null }
+  | {
+      ok: false;
+      /** timeouts, 5xx and 429 are worth retrying; a permanent 4xx is not */
+      retryable: boolean;
+      /** from Retry-After (or Shopify's throttle status), when the provider said */
+      retryAfterMs: number | null;
+      status: number | null;
+      error: string;
+    };
+
+/** Every channel behind one port. Adapters never throw for a provider's answer: they classify it. */
+export interface ChannelGateway {
+  send(message: OutgoingMessage, credentials: ChannelCredentials): Promise<SendOutcome>;
 }

@@ -26,6 +26,25 @@ export type CaseActivity = {
     kind: string;
     detail: string;
 };
+export type ChannelConnection = {
+    id: Generated<number>;
+    shop: string;
+    /**
+     * email | sms | slack | klaviyo | webhook | shopify
+     */
+    channel: string;
+    enabled: Generated<number>;
+    settings: Generated<string>;
+    /**
+     * encrypted JSON ("v1:<iv>:<tag>:<ciphertext>", base64 parts); null when the channel needs no secret
+     */
+    secret: string | null;
+    failingSince: number | null;
+    lastError: string | null;
+    lastSuccessAt: number | null;
+    alertedAt: number | null;
+    updatedAt: number;
+};
 export type DataRequestExport = {
     id: Generated<number>;
     shop: string;
@@ -136,6 +155,78 @@ export type Job = {
     lastError: string | null;
     createdAt: number;
     finishedAt: number | null;
+};
+export type MessageTemplate = {
+    id: Generated<number>;
+    shop: string;
+    template: string;
+    channel: string;
+    locale: string;
+    subject: string | null;
+    body: string;
+    updatedAt: number;
+};
+export type Notification = {
+    id: Generated<number>;
+    shop: string;
+    /**
+     * "<shipmentId>|<moment>|<channel>"
+     */
+    sendKey: string;
+    shipmentId: number;
+    orderId: string;
+    orderName: string;
+    /**
+     * packed | first_scan | out_for_delivery | delivered | post_delivery | delay_* | rule:<id> | alert:<id> | tag:<id>
+     */
+    moment: string;
+    channel: string;
+    ruleId: number | null;
+    /**
+     * the template to render (a moment, or a rule's template name)
+     */
+    template: string;
+    locale: Generated<string>;
+    /**
+     * where it goes (email, phone, URL); personal data: scrubbed by customers/redact
+     */
+    recipient: string | null;
+    /**
+     * pending | held | sending | sent | failed | suppressed | combined
+     */
+    status: Generated<string>;
+    /**
+     * why it was held, suppressed, combined or failed, in words
+     */
+    statusReason: string | null;
+    /**
+     * the message that carried this one (several shipments of an order moving together)
+     */
+    combinedInto: number | null;
+    /**
+     * not before (quiet hours, post-delivery hold, combining window, retry backoff)
+     */
+    sendAt: number;
+    attempts: Generated<number>;
+    lastError: string | null;
+    /**
+     * a worker is sending it until then; after, a crashed send is resumed with the same idempotency key
+     */
+    lockedUntil: number | null;
+    subject: string | null;
+    /**
+     * the rendered text, for the Outbox preview; personal data: scrubbed by customers/redact
+     */
+    preview: string | null;
+    providerId: string | null;
+    createdAt: number;
+    sentAt: number | null;
+    updatedAt: number;
+};
+export type NotificationSettings = {
+    shop: string;
+    policy: Generated<string>;
+    updatedAt: number;
 };
 export type Order = {
     id: Generated<number>;
@@ -348,11 +439,15 @@ export type WebhookDelivery = {
 export type DB = {
     ApiKey: ApiKey;
     CaseActivity: CaseActivity;
+    ChannelConnection: ChannelConnection;
     DataRequestExport: DataRequestExport;
     EscalationRule: EscalationRule;
     ExceptionCase: ExceptionCase;
     Fulfillment: Fulfillment;
     Job: Job;
+    MessageTemplate: MessageTemplate;
+    Notification: Notification;
+    NotificationSettings: NotificationSettings;
     Order: Order;
     RuleIntent: RuleIntent;
     Session: Session;
