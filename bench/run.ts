@@ -1,6 +1,7 @@
 import { emit } from "./support";
 import { ingestBenchmark } from "./ingest";
 import { lookupBenchmark } from "./lookup";
+import { notifyBenchmark } from "./notify";
 import { pipelineBenchmark } from "./pipeline";
 import { storefrontWeightBenchmark } from "./storefront-weight";
 import { sweepBenchmark } from "./sweep";
@@ -15,6 +16,7 @@ const benchmarks: Record<string, () => Promise<{ bench: string; ratio: number; p
   lookup: lookupBenchmark,
   "storefront-weight": storefrontWeightBenchmark,
   sweep: sweepBenchmark,
+  notify: notifyBenchmark,
 };
 const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const results = [];

@@ -9,6 +9,7 @@ import { createContainer } from "~/.server/container";
 import { createLogger } from "~/.server/logger";
 import { signWebhook } from "~/.server/shopify/signatures";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
+import { connectDemoChannels, messageSummary, startLocalChannels, waitForMessages } from "./demo/notifications";
 import { simulateStore, type SimulatedDelivery } from "./demo/simulated-store";
 import { LOCAL_SHOPIFY_ENV, loadConfigForTools } from "./tool-config";
 
@@ -64,13 +65,19 @@ async function main() {
     if (built.status !== 0) throw new Error("npm run build failed; run it to see why");
   }
 
-  // a fresh database, migrated, with the demo shop installed (offline session + Shop row)
+  // local stand-ins for every channel: mail is really sent, over SMTP, to a server in this process
+  const channels = await startLocalChannels();
+  Object.assign(env, channels.env);
+
+  // a fresh database, migrated, with the demo shop installed (offline session + Shop row) and its channels connected
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${dbPath}${suffix}`, { force: true });
   const config = loadConfigForTools({ DATABASE_URL: `file:${dbPath}`, SHOPIFY_APP_URL: env.SHOPIFY_APP_URL });
   const seeder = await createContainer(config, { migrate: true, logger: createLogger("silent") });
   await seeder.installLocally(PREVIEW_SHOP);
+  const policy = await connectDemoChannels(seeder, PREVIEW_SHOP, channels.providers);
   await seeder.close();
   say(`• fresh database ${path.relative(process.cwd(), dbPath)} migrated; demo shop ${PREVIEW_SHOP} installed`);
+  say(`• channels connected to local stand-ins: email → SMTP ${channels.smtp.url}, SMS/Klaviyo/Slack/helpdesk/Shopify → ${channels.providers.url}`);
 
   const server = startServer();
   await waitForHealth();
@@ -90,6 +97,7 @@ async function main() {
   await waitForProcessing(db, unique);
   const processSeconds = (performance.now() - started) / 1000;
   await waitForEvaluation(db);
+  await waitForMessages(db);
 
   // did every shipment end where the store's history says it should?
   const rows = await db.selectFrom("Shipment").select(["shipmentKey", "status", "reason", "orderName", "carrierCode"]).where("shop", "=", PREVIEW_SHOP).where("supersededAt", "is", null).execute();
@@ -111,6 +119,7 @@ async function main() {
   const failed = await db.selectFrom("WebhookDelivery").select(["topic", "error"]).where("status", "=", "failed").execute();
   const cases = await caseSummary(db, store.intended);
   const unmapped = await db.selectFrom("UnmappedStatusCode").select(["code", "count"]).execute();
+  const messages = await messageSummary(db, PREVIEW_SHOP, policy, channels);
   await database.close();
 
   const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? 0;
@@ -135,14 +144,24 @@ async function main() {
   if (cases.notYet) say(`                 ${cases.notYet} silent only since the weekend (under 24/48 business hours): rightly no case yet`);
   say(`  false stalled  ${cases.falseStalled} (stalled cases on parcels that were moving)`);
   for (const m of cases.missing.slice(0, 10)) say(`    ✗ ${m}`);
+  say(`  messages       ${messages.sent} sent (${messages.byStatus}); moments of the last ${policy.freshnessHours} h only — older ones are history`);
+  say(`                 waiting: ${messages.waiting.quietHours} for the shopper's morning (quiet hours ${policy.quietHours.start}–${policy.quietHours.end} in their zone), ${messages.waiting.checkIns} check-ins held ${policy.postDeliveryHoldHours} h after delivery`);
+  say(`                 ${messages.header}`);
+  for (const line of messages.lines) say(`                 ${line}`);
+  say(`  duplicates     ${messages.duplicateKeys} send keys, ${messages.duplicateMail} emails with the same Message-ID`);
+  say(`  quiet hours    ${messages.insideQuiet} customer messages sent inside the recipient's quiet hours`);
+  say(`  SMTP capture   ${messages.smtp.received} emails received for ${messages.smtp.sentEmail} sent; Twilio stand-in ${messages.sms.received} texts for ${messages.sms.sentSms} sent; ${messages.alerts} internal alerts`);
 
   if (args.once) {
     server.kill("SIGTERM");
     await new Promise((r) => server.once("exit", r));
-    process.exit(wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 ? 0 : 1);
+    await channels.close();
+    process.exit(wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 && messages.ok ? 0 : 1);
   }
   say("");
   say(`Open the admin:        ${base}/local-preview`);
+  say(`The Outbox:            ${base}/local-preview?path=/app/notifications/outbox`);
+  say(`Mail received so far:  ${channels.smtp.messages.length} (the SMTP stand-in keeps running with the server)`);
   say(`Look up as a shopper:  ${base}/proxy/lookup needs Shopify's signature; try the admin's shipment pages`);
   say("The server keeps running; Ctrl-C stops it.");
   const stop = () => server.kill("SIGTERM");
@@ -223,7 +242,8 @@ async function waitForProcessing(db: ReturnType<typeof openDatabase>["db"], uniq
   let lastReport = 0;
   while (Date.now() < deadline) {
     const pending = await db.selectFrom("WebhookDelivery").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "received").executeTakeFirstOrThrow();
-    const jobs = await db.selectFrom("Job").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "in", ["queued", "running"]).executeTakeFirstOrThrow();
+    // jobs due now (a message waiting for a shopper's morning is queued for later, not pending work)
+    const jobs = await db.selectFrom("Job").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "in", ["queued", "running"]).where("runAt", "<=", Date.now()).executeTakeFirstOrThrow();
     if (Number(pending.n) === 0 && Number(jobs.n) === 0) {
       process.stdout.write(`  processed ${unique}/${unique}            \n`);
       return;

@@ -47,6 +47,8 @@ const EnvSchema = z
     SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     /** jobs a worker process runs at once (`npm run worker`, and BullMQ workers) */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+    /** how long a worker holds a job (or a message it is sending) before another may take it over, after a crash */
+    JOB_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
     /** 32 bytes, base64 or hex: encrypts each shop's channel credentials at rest. Required in production. */
     SHIPWATCH_ENCRYPTION_KEY: z
       .string()
@@ -112,6 +114,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       inProcess: env.SHIPWATCH_WORKER === "in-process" && !env.REDIS_URL,
       sweepIntervalMs: env.SWEEP_INTERVAL_SECONDS * 1000,
       concurrency: env.WORKER_CONCURRENCY,
+      leaseMs: env.JOB_LEASE_SECONDS * 1000,
     },
     notifications: {
       // Outside production a key is derived from the app secret, so the demo and tests need no setup.

@@ -15,14 +15,20 @@ import { createSessionStorage } from "./adapters/session-storage";
 import { createSettingsRepository } from "./adapters/settings";
 import { createShopRepository } from "./adapters/shops";
 import { createStatusMappingRepository } from "./adapters/status-mapping";
+import { createChannelGateway } from "./adapters/channels";
+import { createNotificationRepository } from "./adapters/notifications";
+import { createNotificationSettingsRepository, createTemplateRepository } from "./adapters/notification-settings";
+import { createSecretBox } from "./adapters/secret-box";
 import type { AppConfig } from "./config";
 import { processDeliveryJob, SILENCE_SWEEP_JOB, silenceSweepJob } from "./jobs/definitions";
+import { SEND_NOTIFICATION_JOB, sendNotificationJob } from "./jobs/notification-jobs";
 import { createEmbeddedQueue } from "./jobs/embedded-queue";
 import type { JobDefinition, JobQueue, RecurringJob } from "./jobs/queue";
 import { createLogger, type Logger } from "./logger";
 import { createCompliance } from "./services/compliance";
 import { createDeliveryProcessor } from "./services/delivery-processor";
 import { createExceptionDesk } from "./services/exception-desk";
+import { createNotifications } from "./services/notifications";
 import { createOrderSync } from "./services/order-sync";
 import { createRuleBook } from "./services/rule-book";
 import { createShipmentTracking } from "./services/shipment-tracking";
@@ -30,7 +36,7 @@ import { createStatusMapping, createStatusOverrides } from "./services/status-ma
 import { createStorefrontLookup } from "./services/storefront-lookup";
 import { createSupportApi } from "./services/support-api";
 import { createWebhookIngest } from "./services/webhook-ingest";
-import { createShopifyApp, type ShopifyApp } from "./shopify/app";
+import { createShopifyApp, SHOPIFY_API_VERSION, type ShopifyApp } from "./shopify/app";
 import { verifySessionToken } from "./shopify/session-token";
 import { appProxyVerifier, webhookVerifier } from "./shopify/signatures";
 
@@ -44,6 +50,8 @@ export interface ContainerOptions {
   wake?: () => void;
   /** how long a requested sweep waits to gather a burst of changed shipments (tests on a held clock use 0) */
   evaluationDelayMs?: number;
+  /** notification sending: lease on a message being sent, first retry delay (tests shorten them) */
+  notifications?: { leaseMs?: number; retryBaseMs?: number };
 }
 
 /** The composition root: the one place that builds the app's parts from validated config. */
@@ -64,13 +72,15 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const rules = createRuleRepository(database);
   const settings = createSettingsRepository(database);
   const apiKeys = createApiKeyRepository(database);
-  const queue: JobQueue & { wake?: () => void } = createEmbeddedQueue(database, clock, logger, options.queue);
+  // REDIS_URL: BullMQ (loaded only then), relaying the jobs the ingest commits to the Job table; else the embedded queue
+  const queue: JobQueue & { wake?: () => void } = config.redisUrl ? (await import("./jobs/bullmq-queue")).createBullmqQueue({ redisUrl: config.redisUrl, concurrency: config.worker.concurrency, clock, logger, outbox: database }) : createEmbeddedQueue(database, clock, logger, { concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, ...options.queue });
 
   const statusMappings = createStatusMappingRepository(database);
   const statusOverrides = createStatusOverrides(statusMappings, clock);
   const tracking = createShipmentTracking({ shipments, orders, shops, clock, statusOverrides: (shop) => statusOverrides.forShop(shop) });
   const orderSync = createOrderSync({ orders, shipments, clock });
-  const compliance = createCompliance({ shops, orders, shipments, deliveries, clock, purgeJobs: (shop) => queue.purgeShop(shop) });
+  const outbox = createNotificationRepository(database);
+  const compliance = createCompliance({ shops, orders, shipments, deliveries, clock, purgeJobs: (shop) => queue.purgeShop(shop), redactMessages: (shop, ids) => outbox.redactOrders(shop, ids) });
   // Changed shipments are evaluated by the sweep in batches: one sweep is requested a moment ahead (so a
   // burst of deliveries is evaluated together), and this process remembers it has one pending.
   let sweepPending = false;
@@ -79,6 +89,37 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     sweepPending = true;
     await queue.enqueueOnce({ name: SILENCE_SWEEP_JOB, shop: "*", payload: {}, runAt: clock.now() + (options.evaluationDelayMs ?? 250) });
   };
+  const gateway = createChannelGateway({
+    email: config.email,
+    timeoutMs: config.notifications.timeoutMs,
+    twilioApiBase: config.notifications.twilioApiBase,
+    klaviyoApiBase: config.notifications.klaviyoApiBase,
+    shopifyAdminApiBase: config.notifications.shopifyAdminApiBase,
+    shopifyApiVersion: SHOPIFY_API_VERSION,
+    clock,
+  });
+  const sessionStorage = createSessionStorage(database);
+  // the desk is built below; the notifications read the shop's time zone through it
+  let shopTimezone: (shop: string) => Promise<string> = async () => "UTC";
+  const notifications = createNotifications({
+    outbox,
+    settings: createNotificationSettingsRepository(database),
+    templates: createTemplateRepository(database),
+    shipments,
+    orders,
+    cases,
+    gateway,
+    secrets: createSecretBox(config.notifications.encryptionKey),
+    accessToken: async (shop) => (await sessionStorage.loadSession(`offline_${shop}`))?.accessToken ?? null,
+    shopTimezone: (shop) => shopTimezone(shop),
+    schedule: (shop, id, runAt) => queue.enqueue({ name: SEND_NOTIFICATION_JOB, shop, payload: { id }, runAt }),
+    clock,
+    operatorEmail: !!config.email.smtpUrl,
+    maxAttempts: config.notifications.maxAttempts,
+    channelAlertMs: config.notifications.channelAlertMs,
+    leaseMs: options.notifications?.leaseMs ?? config.worker.leaseMs,
+    retryBaseMs: options.notifications?.retryBaseMs,
+  });
   const desk = createExceptionDesk({
     shipments,
     orders,
@@ -88,7 +129,9 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     evaluations: createEvaluationStore(database),
     clock,
     silenceGraceMs: config.exceptions.silenceGraceMs,
+    notify: (shop, items) => notifications.plan(shop, items),
   });
+  shopTimezone = async (shop) => (await desk.shopSetup(shop)).settings.timezone;
   const processor = createDeliveryProcessor({
     deliveries,
     shops,
@@ -118,16 +161,20 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const admin = createAdminReadModel({ database, shipments });
   const ruleBook = createRuleBook({ rules, desk, admin, clock });
   const statusMapping = createStatusMapping({ mappings: statusMappings, overrides: statusOverrides, settings, shopSetup: (shop) => desk.shopSetup(shop, true), recompute: tracking.recompute, evaluate: desk.evaluateShipments, forgetShop: desk.forgetShop, clock });
-  const shopify: ShopifyApp = createShopifyApp(config, createSessionStorage(database), {
+  const shopify: ShopifyApp = createShopifyApp(config, sessionStorage, {
     afterAuth: async (shop) => shops.ensureInstalled(shop, clock.now()),
   });
 
   const jobs: JobDefinition[] = [
     processDeliveryJob({ processor, deliveries }),
+    sendNotificationJob({ notifications }),
     silenceSweepJob({
-      sweep: (limit) => {
+      sweep: async (limit) => {
         sweepPending = false;
-        return desk.sweep(limit);
+        const result = await desk.sweep(limit);
+        await notifications.requeueStranded();
+        await notifications.checkChannelHealth();
+        return result;
       },
       enqueueAgain: () => queue.enqueueOnce({ name: SILENCE_SWEEP_JOB, shop: "*", payload: {} }),
     }),
@@ -144,7 +191,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     recurring,
     shopify,
     verifyAppProxy: appProxyVerifier(secrets),
-    services: { ingest, processor, tracking, orderSync, compliance, lookup, admin, shops, deliveries, desk, cases, rules, settings, supportApi, ruleBook, statusMapping },
+    services: { notifications, ingest, processor, tracking, orderSync, compliance, lookup, admin, shops, deliveries, desk, cases, rules, settings, supportApi, ruleBook, statusMapping },
     /**
      * Installs a shop without Shopify: an offline session with the configured scopes and a Shop row.
      * For the demo and the local preview only; a real install comes through OAuth / token exchange.
@@ -170,6 +217,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     },
     async close() {
       await queue.stop();
+      await gateway.close();
       // lookup counts are written in batches: keep the last ones
       await lookup.flushLookupCounts();
       await database.close();

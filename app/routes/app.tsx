@@ -29,6 +29,8 @@ export default function AdminLayout() {
         </Link>
         <Link to={adminHref("/app/exceptions")}>Exceptions</Link>
         <Link to={adminHref("/app/rules")}>Rules</Link>
+        <Link to={adminHref("/app/notifications")}>Notifications</Link>
+        <Link to={adminHref("/app/notifications/outbox")}>Outbox</Link>
         <Link to={adminHref("/app/status-mapping")}>Status mapping</Link>
         <Link to={adminHref("/app/settings")}>Settings</Link>
       </NavMenu>

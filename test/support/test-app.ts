@@ -26,6 +26,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** install these shops locally (offline session + Shop row) */
   shops?: string[];
+  /** notification timings (lease on a message being sent, first retry delay) */
+  notifications?: { leaseMs?: number; retryBaseMs?: number };
 }
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -53,6 +55,7 @@ export async function startTestApp(options: TestAppOptions = {}) {
     migrate: true,
     queue: { pollIntervalMs: 10 },
     evaluationDelayMs: 0,
+    notifications: options.notifications,
   });
   for (const shop of options.shops ?? [SHOP_A, SHOP_B]) await container.installLocally(shop);
   if (options.worker !== false) container.queue.start(container.jobs, { recurring: container.recurring });

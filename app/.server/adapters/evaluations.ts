@@ -77,11 +77,16 @@ export function createEvaluationStore({ db }: Database): EvaluationStore {
               .onConflict((oc) => oc.columns(["shop", "shipmentId", "ruleId", "kind"]).doNothing())
               .execute();
           }
+          // Only if the shipment is as it was read: a delivery processed meanwhile left it due (nextCheckAt = now),
+          // and it must stay due so that change is evaluated too.
           await trx
             .updateTable("Shipment")
             .set({ nextCheckAt: changes.nextCheckAt, promisedBy: changes.promisedBy })
             .where("shop", "=", shop)
             .where("id", "=", shipment.id)
+            .where("updatedAt", "=", shipment.updatedAt)
+            .where("eventCount", "=", shipment.eventCount)
+            .where("status", "=", shipment.status)
             .execute();
         }
         return opened;

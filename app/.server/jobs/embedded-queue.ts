@@ -19,7 +19,11 @@ export interface EmbeddedQueueOptions {
   leaseMs?: number;
   pollIntervalMs?: number;
   batchSize?: number;
+  /** how many claimed jobs run at once (default 1: one after another) */
+  concurrency?: number;
   random?: () => number;
+  /** the first retry's delay ceiling (retryDelayMs); only tests shorten it */
+  retryBaseMs?: number;
 }
 
 /**
@@ -37,7 +41,9 @@ export function createEmbeddedQueue(
   const leaseMs = options.leaseMs ?? 60_000;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const batchSize = options.batchSize ?? 100;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
   const random = options.random ?? Math.random;
+  const retryBaseMs = options.retryBaseMs ?? 1_000;
   const workerId = randomUUID();
 
   let definitions = new Map<string, JobDefinition>();
@@ -92,7 +98,9 @@ export function createEmbeddedQueue(
       .execute();
   }
 
-  async function runOne(job: Awaited<ReturnType<typeof claim>>[number]): Promise<boolean> {
+  type Claimed = Awaited<ReturnType<typeof claim>>[number];
+
+  async function runOne(job: Claimed): Promise<boolean> {
     const definition = definitions.get(job.name);
     const ctx: JobContext = {
       id: String(job.id),
@@ -118,7 +126,7 @@ export function createEmbeddedQueue(
             ? { status: "failed", finishedAt: now, lockedBy: null, lockedUntil: null, lastError: describe(error) }
             : {
                 status: "queued",
-                runAt: now + retryDelayMs(job.attempts, random),
+                runAt: now + retryDelayMs(job.attempts, random, retryBaseMs),
                 lockedBy: null,
                 lockedUntil: null,
                 lastError: describe(error),
@@ -154,38 +162,81 @@ export function createEmbeddedQueue(
       .execute();
   }
 
+  /** Puts a claimed job that was never started back in the queue (stopping), as if it had not been claimed. */
+  async function release(job: Claimed) {
+    await db.updateTable("Job").set((eb) => ({ status: "queued", lockedBy: null, lockedUntil: null, attempts: eb("attempts", "-", 1) })).where("id", "=", job.id).execute();
+  }
+
+  /**
+   * Claims a batch, then runs its jobs up to `concurrency` at a time; a lane that frees up while the batch
+   * is not yet all started takes the next claimed job, and once every claimed job has started, free lanes
+   * claim again. With a concurrency of 1 this is one batch after another, one job after another.
+   */
   async function work() {
-    while (running) {
-      let claimed: Awaited<ReturnType<typeof claim>> = [];
+    const inFlight = new Set<Promise<void>>();
+    const done: number[] = [];
+    let pending: Claimed[] = [];
+    let lastClaimFull = false;
+    const flushDone = async () => {
       try {
-        if (recurring.length) await scheduleRecurring();
-        claimed = await claim(batchSize);
+        await markDone(done.splice(0));
       } catch (error) {
-        logger.error({ err: String(error) }, "claiming jobs failed");
+        logger.error({ err: String(error) }, "marking jobs done failed");
       }
-      const done: number[] = [];
-      for (const job of claimed) {
-        // a job claimed but not started when stopping goes back to the queue
-        if (!running) {
-          await db.updateTable("Job").set((eb) => ({ status: "queued", lockedBy: null, lockedUntil: null, attempts: eb("attempts", "-", 1) })).where("id", "=", job.id).execute();
-          continue;
+    };
+    const launch = (job: Claimed) => {
+      const task = (async () => {
+        try {
+          if (await runOne(job)) done.push(job.id);
+        } catch (error) {
+          // runOne records a handler's failure itself; this is the database failing under it (the lease expires
+          // and the job runs again)
+          logger.error({ err: String(error), job: job.id }, "recording a job's outcome failed");
         }
-        if (await runOne(job)) done.push(job.id);
         // better-sqlite3 answers synchronously, so awaits alone never let I/O in: yield to the event loop
         // between jobs, or a batch would hold back the web requests that share this thread
         await new Promise<void>((resolve) => setImmediate(resolve));
-        if (done.length >= 25) await markDone(done.splice(0));
+        if (done.length >= 25) await flushDone();
+      })().finally(() => {
+        inFlight.delete(task);
+        // a lane is free: if the loop is waiting for work, let it record this one and claim more
+        wake();
+      });
+      inFlight.add(task);
+    };
+    while (running) {
+      if (!pending.length && inFlight.size < concurrency) {
+        if (done.length) await flushDone();
+        try {
+          if (recurring.length) await scheduleRecurring();
+          pending = await claim(batchSize);
+        } catch (error) {
+          pending = [];
+          logger.error({ err: String(error) }, "claiming jobs failed");
+        }
+        lastClaimFull = pending.length === batchSize;
       }
-      await markDone(done);
-      if (claimed.length < batchSize && running) {
-        await new Promise<void>((resolve) => {
-          wakeUp = resolve;
-          timer = setTimeout(resolve, pollIntervalMs);
-        });
-        wakeUp = null;
-        if (timer) clearTimeout(timer);
+      while (running && pending.length && inFlight.size < concurrency) launch(pending.shift()!);
+      if (!running) break;
+      if (pending.length || inFlight.size >= concurrency) {
+        // every lane is busy: wait for one to free up
+        await Promise.race(inFlight);
+        continue;
       }
+      // a free lane and nothing claimed in hand: a full batch means more are due, otherwise wait a little
+      if (lastClaimFull) continue;
+      if (done.length) await flushDone();
+      await new Promise<void>((resolve) => {
+        wakeUp = resolve;
+        timer = setTimeout(resolve, pollIntervalMs);
+      });
+      wakeUp = null;
+      if (timer) clearTimeout(timer);
     }
+    // stopping: a job claimed but not started goes back to the queue; the jobs in hand finish
+    for (const job of pending) await release(job);
+    await Promise.all(inFlight);
+    await flushDone();
   }
 
   async function dueCount(): Promise<number> {

@@ -14,6 +14,8 @@ export function createCompliance(deps: {
   shipments: ShipmentRepository;
   deliveries: DeliveryRepository;
   purgeJobs: (shop: string) => Promise<void>;
+  /** scrubs recipients and rendered messages of these orders from the outbox */
+  redactMessages: (shop: string, orderIds: string[]) => Promise<number>;
   clock: Clock;
 }) {
   const { shops, orders, shipments, deliveries, clock } = deps;
@@ -40,7 +42,8 @@ export function createCompliance(deps: {
       const ids = [...new Set([...orderIds, ...found.map((o) => o.orderId)])];
       const redactedOrders = await orders.redact(shop, ids, clock.now());
       const scrubbedDeliveries = await deliveries.scrubBodies(shop, ids, customer?.email ?? null);
-      return { orders: redactedOrders, deliveries: scrubbedDeliveries };
+      const scrubbedMessages = await deps.redactMessages(shop, ids);
+      return { orders: redactedOrders, deliveries: scrubbedDeliveries, messages: scrubbedMessages };
     },
 
     async recordDataRequest(

@@ -35,6 +35,21 @@ export function createDeliveryProcessor(deps: {
 }) {
   const { deliveries, shops, tracking, orderSync, compliance, clock } = deps;
 
+  // A worker runs several jobs at once; two deliveries of one order must not interleave their read-recompute-
+  // write of its shipments (the later write could carry the earlier read). One order at a time, per process.
+  const busy = new Map<string, Promise<unknown>>();
+  async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const before = busy.get(key) ?? Promise.resolve();
+    const mine = before.then(work, work);
+    const settled = mine.catch(() => undefined);
+    busy.set(key, settled);
+    try {
+      return await mine;
+    } finally {
+      if (busy.get(key) === settled) busy.delete(key);
+    }
+  }
+
   async function dispatch(shop: string, topic: string, body: unknown): Promise<ProcessOutcome> {
     switch (topic) {
       case "orders/create":
@@ -42,21 +57,23 @@ export function createDeliveryProcessor(deps: {
       case "orders/cancelled": {
         const order = OrderPayload.safeParse(body);
         if (!order.success) return malformed(order.error);
-        const shipmentIds = await orderSync.apply(shop, order.data);
+        const shipmentIds = await oneAtATime(`${shop}|${order.data.orderId}`, () => orderSync.apply(shop, order.data));
         return { outcome: "processed", orderId: order.data.orderId, shipmentIds };
       }
       case "fulfillments/create":
       case "fulfillments/update": {
         const f = FulfillmentPayload.safeParse(body);
         if (!f.success) return malformed(f.error);
-        const shipmentIds = await tracking.applyFulfillment(shop, f.data);
+        const shipmentIds = await oneAtATime(`${shop}|${f.data.orderId}`, () => tracking.applyFulfillment(shop, f.data));
         return { outcome: "processed", orderId: f.data.orderId, shipmentIds };
       }
       case "fulfillment_events/create":
       case "fulfillment_events/delete": {
         const e = FulfillmentEventPayload.safeParse(body);
         if (!e.success) return malformed(e.error);
-        const shipmentIds = topic === "fulfillment_events/create" ? await tracking.applyEvent(shop, e.data) : await tracking.deleteEvent(shop, e.data);
+        const shipmentIds = await oneAtATime(`${shop}|${e.data.orderId}`, () =>
+          topic === "fulfillment_events/create" ? tracking.applyEvent(shop, e.data) : tracking.deleteEvent(shop, e.data),
+        );
         return { outcome: "processed", orderId: e.data.orderId, shipmentIds };
       }
       case "app/uninstalled":

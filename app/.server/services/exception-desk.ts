@@ -1,7 +1,7 @@
 import { calendarFor, findPromisePolicy, promisedBy as promiseFor, type BusinessCalendar } from "~/domain/business-time";
 import type { CarrierCode } from "~/domain/carriers";
 import type { Clock } from "~/domain/clock";
-import { DEFAULT_RULES, evaluate, planActions, reconcileCases, type Priority, type Rule, type ShipmentFacts } from "~/domain/rules";
+import { DEFAULT_RULES, evaluate, planActions, reconcileCases, type CaseChanges, type ExceptionType, type Priority, type Rule, type ShipmentFacts } from "~/domain/rules";
 import type {
   CaseRecord,
   CaseRepository,
@@ -48,6 +48,15 @@ export function createExceptionDesk(deps: {
   cacheMs?: number;
   /** silence is judged only this long after a shipment was first seen */
   silenceGraceMs?: number;
+  /**
+   * Plans the customer messages and alerts of the evaluated shipments. Called before the evaluation is
+   * written: a crash in between leaves the shipment due, so it is evaluated (and planned, idempotently) again.
+   * What it returns runs after the evaluation is written (scheduling the sends, which read the cases).
+   */
+  notify?: (
+    shop: string,
+    items: { shipment: ShipmentRecord; order: StoredOrder | null; openCaseTypes: ExceptionType[]; intents: CaseChanges["intents"] }[],
+  ) => Promise<() => Promise<void>>;
 }) {
   const { shipments, orders, cases, rules, settings, evaluations, clock } = deps;
   const cacheMs = deps.cacheMs ?? 5_000;
@@ -136,7 +145,19 @@ export function createExceptionDesk(deps: {
       const changes = reconcileCases({ plan, open: openByShipment.get(shipment.id) ?? [], facts, rules: setup.rules, calendar, autoResolve: setup.settings.autoResolve, now });
       return { shipment, changes };
     });
+    let afterApply: (() => Promise<void>) | null = null;
+    if (deps.notify) {
+      afterApply = await deps.notify(
+        shop,
+        items.map(({ shipment, changes }) => {
+          const resolved = new Set(changes.resolve.map((r) => r.caseId));
+          const stillOpen = (openByShipment.get(shipment.id) ?? []).filter((c) => !resolved.has(c.id)).map((c) => c.type);
+          return { shipment, order: orderById.get(shipment.orderId) ?? null, openCaseTypes: [...new Set([...stillOpen, ...changes.open.map((c) => c.type)])], intents: changes.intents };
+        }),
+      );
+    }
     const opened = await evaluations.apply(shop, items, now);
+    await afterApply?.();
     return { opened, resolved: items.flatMap((i) => i.changes.resolve.map((r) => r.caseId)) };
   }
 

@@ -411,3 +411,134 @@ export type SendOutcome =
 export interface ChannelGateway {
   send(message: OutgoingMessage, credentials: ChannelCredentials): Promise<SendOutcome>;
 }
+
+// ---- notifications: the outbox, the shop's channels and policy, templates
+
+export type NotificationStatus = "pending" | "held" | "sending" | "sent" | "failed" | "suppressed" | "combined";
+
+export interface NotificationRecord {
+  id: number;
+  shop: string;
+  sendKey: string;
+  shipmentId: number;
+  orderId: string;
+  orderName: string;
+  moment: string;
+  channel: Channel;
+  ruleId: number | null;
+  template: string;
+  locale: string;
+  recipient: string | null;
+  status: NotificationStatus;
+  statusReason: string | null;
+  combinedInto: number | null;
+  sendAt: number;
+  attempts: number;
+  lastError: string | null;
+  lockedUntil: number | null;
+  subject: string | null;
+  preview: string | null;
+  /** the HTML that was sent (email) */
+  html: string | null;
+  providerId: string | null;
+  createdAt: number;
+  sentAt: number | null;
+  updatedAt: number;
+}
+
+export type NewNotification = Pick<
+  NotificationRecord,
+  "shop" | "sendKey" | "shipmentId" | "orderId" | "orderName" | "moment" | "channel" | "ruleId" | "template" | "locale" | "recipient" | "sendAt" | "createdAt"
+>;
+
+export interface OutboxFilter {
+  status?: NotificationStatus;
+  channel?: Channel;
+  /** a moment, or "rule" / "alert" / "tag" for every rule-driven message of that kind */
+  moment?: string;
+  /** an order name, with or without # */
+  q?: string;
+  shipmentId?: number;
+}
+
+export interface NotificationRepository {
+  /** the send authority: inserts the rows whose (shop, sendKey) is new and returns them; known keys change nothing */
+  insertNew(rows: readonly NewNotification[]): Promise<NotificationRecord[]>;
+  get(shop: string, id: number): Promise<NotificationRecord | null>;
+  /**
+   * Takes a due message for sending: pending or held, or sending whose lease ran out (its worker died; it is
+   * resumed with the same idempotency key). Counts the attempt. Null when another worker has it, or it is done.
+   */
+  claim(shop: string, id: number, now: number, leaseMs: number): Promise<NotificationRecord | null>;
+  /**
+   * An earlier message of the same order, moment and channel that is still to go (pending or being sent) and
+   * due by `until`: it leads, and carries this one with it.
+   */
+  earlierSibling(row: NotificationRecord, until: number): Promise<number | null>;
+  /** other pending messages of the order for the same moment and channel, due by `until`: now carried by the lead */
+  combineInto(lead: NotificationRecord, until: number, now: number): Promise<NotificationRecord[]>;
+  markSent(shop: string, ids: readonly number[], sent: { providerId: string | null; subject: string | null; preview: string; html: string | null; at: number }): Promise<void>;
+  /** back to pending with a new time (a retry, quiet hours, the daily cap, a hold); releases the lease */
+  reschedule(shop: string, id: number, change: { status: "pending" | "held"; sendAt: number; reason: string | null; error?: string | null; at: number }): Promise<void>;
+  finish(shop: string, id: number, change: { status: "failed" | "suppressed"; reason: string; error?: string | null; at: number; preview?: string | null; subject?: string | null }): Promise<void>;
+  /** what already reached the customer about this shipment (the daily cap) */
+  sentForShipment(shop: string, shipmentId: number, channels: readonly Channel[]): Promise<{ moment: string; at: number }[]>;
+  list(shop: string, filter: OutboxFilter, page: { limit: number; offset: number }): Promise<{ rows: NotificationRecord[]; total: number }>;
+  countByStatus(shop: string): Promise<Record<NotificationStatus, number>>;
+  /** failed → pending with a fresh attempt budget; sent messages are never touched */
+  reopenFailed(shop: string, ids: readonly number[] | null, now: number): Promise<NotificationRecord[]>;
+  /** messages whose job was lost (due long ago and still pending, or sending with an expired lease) */
+  stranded(now: number, dueBefore: number, limit: number): Promise<{ shop: string; id: number }[]>;
+  /** customers/redact: recipients and rendered previews of these orders */
+  redactOrders(shop: string, orderIds: readonly string[]): Promise<number>;
+  deleteShop(shop: string): Promise<void>;
+}
+
+export interface ChannelConnectionRecord {
+  channel: Channel;
+  enabled: boolean;
+  settings: Record<string, unknown>;
+  /** sealed (encrypted) secrets; opened only by the service that sends */
+  sealedSecret: string | null;
+  failingSince: number | null;
+  lastError: string | null;
+  lastSuccessAt: number | null;
+  alertedAt: number | null;
+  updatedAt: number;
+}
+
+export interface NotificationSettingsRepository {
+  getPolicy(shop: string): Promise<unknown | null>;
+  savePolicy(shop: string, policy: unknown, at: number): Promise<void>;
+  channels(shop: string): Promise<ChannelConnectionRecord[]>;
+  saveChannel(shop: string, channel: Channel, change: { enabled: boolean; settings: Record<string, unknown>; sealedSecret?: string | null }, at: number): Promise<void>;
+  /** a send's result: success clears failingSince; failure sets it if unset. Returns the health after. */
+  recordResult(shop: string, channel: Channel, result: { ok: boolean; error: string | null; at: number }): Promise<{ failingSince: number | null; alertedAt: number | null }>;
+  markAlerted(shop: string, channel: Channel, at: number): Promise<void>;
+  /** enabled channels failing since before `before`, not yet alerted (every shop: the sweep's health check) */
+  overdueFailures(before: number): Promise<{ shop: string; channel: Channel; failingSince: number; lastError: string | null }[]>;
+  deleteShop(shop: string): Promise<void>;
+}
+
+export interface StoredTemplate {
+  template: string;
+  channel: Channel;
+  locale: string;
+  subject: string | null;
+  body: string;
+  updatedAt: number;
+}
+
+export interface TemplateRepository {
+  get(shop: string, template: string, channel: Channel, locale: string): Promise<StoredTemplate | null>;
+  list(shop: string): Promise<StoredTemplate[]>;
+  save(shop: string, t: Omit<StoredTemplate, "updatedAt">, at: number): Promise<void>;
+  remove(shop: string, template: string, channel: Channel, locale: string): Promise<void>;
+  deleteShop(shop: string): Promise<void>;
+}
+
+/** Seals channel secrets at rest (AES-256-GCM with the operator's key). */
+export interface SecretBox {
+  seal(value: unknown): string;
+  open(sealed: string): unknown;
+}

@@ -42,6 +42,9 @@ export function openDatabase(target: DatabaseTarget): Database {
     };
   }
   const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+  // An idle connection the server closes (a restart, a failover, an administrator) is dropped by the pool and
+  // replaced on the next query; without a listener its error would crash the process.
+  pool.on("error", () => undefined);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: "postgres",

@@ -218,6 +218,10 @@ export type Notification = {
      * the rendered text, for the Outbox preview; personal data: scrubbed by customers/redact
      */
     preview: string | null;
+    /**
+     * the HTML that was sent (email); personal data: scrubbed by customers/redact
+     */
+    html: string | null;
     providerId: string | null;
     createdAt: number;
     sentAt: number | null;

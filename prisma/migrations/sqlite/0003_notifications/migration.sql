@@ -43,6 +43,7 @@ CREATE TABLE "Notification" (
     "lockedUntil" BIGINT,
     "subject" TEXT,
     "preview" TEXT,
+    "html" TEXT,
     "providerId" TEXT,
     "createdAt" BIGINT NOT NULL,
     "sentAt" BIGINT,

@@ -1,0 +1,205 @@
+import type { Selectable } from "kysely";
+import type { Channel } from "~/domain/notifications";
+import type { NotificationRecord, NotificationRepository, NotificationStatus } from "../services/ports";
+import type { Database } from "./db/database";
+import type { Notification } from "./db/schema.generated";
+
+const STATUSES: NotificationStatus[] = ["pending", "held", "sending", "sent", "failed", "suppressed", "combined"];
+
+export function toNotification(row: Selectable<Notification>): NotificationRecord {
+  return { ...row, channel: row.channel as Channel, status: row.status as NotificationStatus };
+}
+
+/**
+ * The outbox. Its unique (shop, sendKey) index is the send authority: a moment is planned once per shipment
+ * and channel however often evaluation repeats, and every state change is a conditional update, so two
+ * workers, a retry and a replay cannot both send one message.
+ */
+export function createNotificationRepository({ db }: Database): NotificationRepository {
+  return {
+    async insertNew(rows) {
+      if (!rows.length) return [];
+      const inserted: NotificationRecord[] = [];
+      // chunks keep each statement under SQLite's bound-variable limit
+      for (let i = 0; i < rows.length; i += 200) {
+        const chunk = rows.slice(i, i + 200).map((r) => ({ ...r, status: "pending", updatedAt: r.createdAt }));
+        const out = await db
+          .insertInto("Notification")
+          .values(chunk)
+          .onConflict((oc) => oc.columns(["shop", "sendKey"]).doNothing())
+          .returningAll()
+          .execute();
+        inserted.push(...out.map(toNotification));
+      }
+      return inserted;
+    },
+    async get(shop, id) {
+      const row = await db.selectFrom("Notification").selectAll().where("shop", "=", shop).where("id", "=", id).executeTakeFirst();
+      return row ? toNotification(row) : null;
+    },
+    async claim(shop, id, now, leaseMs) {
+      const row = await db
+        .updateTable("Notification")
+        .set((eb) => ({ status: "sending", lockedUntil: now + leaseMs, attempts: eb("attempts", "+", 1), updatedAt: now }))
+        .where("shop", "=", shop)
+        .where("id", "=", id)
+        .where("sendAt", "<=", now)
+        .where((eb) =>
+          eb.or([
+            eb("status", "in", ["pending", "held"]),
+            eb.and([eb("status", "=", "sending"), eb("lockedUntil", "<", now)]),
+          ]),
+        )
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toNotification(row) : null;
+    },
+    async earlierSibling(row, until) {
+      const found = await db
+        .selectFrom("Notification")
+        .select("id")
+        .where("shop", "=", row.shop)
+        .where("orderId", "=", row.orderId)
+        .where("moment", "=", row.moment)
+        .where("channel", "=", row.channel)
+        .where("status", "in", ["pending", "sending"])
+        .where("id", "<", row.id)
+        .where("sendAt", "<=", until)
+        .orderBy("id")
+        .executeTakeFirst();
+      return found?.id ?? null;
+    },
+    async combineInto(lead, until, now) {
+      await db
+        .updateTable("Notification")
+        .set({ status: "combined", combinedInto: lead.id, statusReason: `Sent together with message #${lead.id}`, updatedAt: now })
+        .where("shop", "=", lead.shop)
+        .where("orderId", "=", lead.orderId)
+        .where("moment", "=", lead.moment)
+        .where("channel", "=", lead.channel)
+        .where("status", "=", "pending")
+        .where("id", "!=", lead.id)
+        .where("sendAt", "<=", until)
+        .execute();
+      // the ones combined now and those a failed attempt of this lead carried before (a replay keeps them)
+      const rows = await db.selectFrom("Notification").selectAll().where("shop", "=", lead.shop).where("combinedInto", "=", lead.id).orderBy("id").execute();
+      return rows.map(toNotification);
+    },
+    async markSent(shop, ids, sent) {
+      if (!ids.length) return;
+      const [lead, ...rest] = ids;
+      await db
+        .updateTable("Notification")
+        .set({ status: "sent", sentAt: sent.at, providerId: sent.providerId, subject: sent.subject, preview: sent.preview, html: sent.html, lastError: null, lockedUntil: null, statusReason: null, updatedAt: sent.at })
+        .where("shop", "=", shop)
+        .where("id", "=", lead!)
+        .execute();
+      if (rest.length) {
+        await db
+          .updateTable("Notification")
+          .set({ sentAt: sent.at, providerId: sent.providerId, updatedAt: sent.at })
+          .where("shop", "=", shop)
+          .where("id", "in", rest)
+          .execute();
+      }
+    },
+    async reschedule(shop, id, change) {
+      await db
+        .updateTable("Notification")
+        .set({ status: change.status, sendAt: change.sendAt, statusReason: change.reason, lockedUntil: null, updatedAt: change.at, ...(change.error !== undefined ? { lastError: change.error } : {}) })
+        .where("shop", "=", shop)
+        .where("id", "=", id)
+        .where("status", "in", ["sending", "pending", "held"])
+        .execute();
+    },
+    async finish(shop, id, change) {
+      await db
+        .updateTable("Notification")
+        .set({
+          status: change.status,
+          statusReason: change.reason,
+          lockedUntil: null,
+          updatedAt: change.at,
+          ...(change.error !== undefined ? { lastError: change.error } : {}),
+          ...(change.preview !== undefined ? { preview: change.preview } : {}),
+          ...(change.subject !== undefined ? { subject: change.subject } : {}),
+        })
+        .where("shop", "=", shop)
+        .where("id", "=", id)
+        .where("status", "in", ["sending", "pending", "held"])
+        .execute();
+    },
+    async sentForShipment(shop, shipmentId, channels) {
+      if (!channels.length) return [];
+      const rows = await db
+        .selectFrom("Notification")
+        .select(["moment", "sentAt"])
+        .where("shop", "=", shop)
+        .where("shipmentId", "=", shipmentId)
+        .where("channel", "in", channels)
+        .where("sentAt", "is not", null)
+        .execute();
+      return rows.map((r) => ({ moment: r.moment, at: r.sentAt! }));
+    },
+    async list(shop, filter, page) {
+      let q = db.selectFrom("Notification").where("shop", "=", shop);
+      if (filter.status) q = q.where("status", "=", filter.status);
+      if (filter.channel) q = q.where("channel", "=", filter.channel);
+      if (filter.moment) q = ["rule", "alert", "tag"].includes(filter.moment) ? q.where("moment", "like", `${filter.moment}:%`) : q.where("moment", "=", filter.moment);
+      if (filter.shipmentId) q = q.where("shipmentId", "=", filter.shipmentId);
+      if (filter.q) {
+        const name = filter.q.trim().replace(/^#?/, "#");
+        q = q.where((eb) => eb.or([eb("orderName", "=", name), eb("orderName", "=", filter.q!.trim())]));
+      }
+      const [rows, total] = await Promise.all([
+        q.selectAll().orderBy("id", "desc").limit(page.limit).offset(page.offset).execute(),
+        q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+      ]);
+      return { rows: rows.map(toNotification), total: Number(total.n) };
+    },
+    async countByStatus(shop) {
+      const rows = await db.selectFrom("Notification").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).where("shop", "=", shop).groupBy("status").execute();
+      const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<NotificationStatus, number>;
+      for (const r of rows) counts[r.status as NotificationStatus] = Number(r.n);
+      return counts;
+    },
+    async reopenFailed(shop, ids, now) {
+      let q = db
+        .updateTable("Notification")
+        .set({ status: "pending", attempts: 0, sendAt: now, lockedUntil: null, statusReason: "Replayed", updatedAt: now })
+        .where("shop", "=", shop)
+        .where("status", "=", "failed");
+      if (ids) {
+        if (!ids.length) return [];
+        q = q.where("id", "in", ids);
+      }
+      return (await q.returningAll().execute()).map(toNotification);
+    },
+    async stranded(now, dueBefore, limit) {
+      return db
+        .selectFrom("Notification")
+        .select(["shop", "id"])
+        .where((eb) =>
+          eb.or([
+            eb.and([eb("status", "in", ["pending", "held"]), eb("sendAt", "<=", dueBefore)]),
+            eb.and([eb("status", "=", "sending"), eb("lockedUntil", "<", now)]),
+          ]),
+        )
+        .limit(limit)
+        .execute();
+    },
+    async redactOrders(shop, orderIds) {
+      if (!orderIds.length) return 0;
+      const result = await db
+        .updateTable("Notification")
+        .set({ recipient: null, preview: "[redacted]", subject: null, html: null })
+        .where("shop", "=", shop)
+        .where("orderId", "in", orderIds)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+    async deleteShop(shop) {
+      await db.deleteFrom("Notification").where("shop", "=", shop).execute();
+    },
+  };
+}

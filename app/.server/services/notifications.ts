@@ -1,0 +1,672 @@
+import type { Clock } from "~/domain/clock";
+import {
+  CHANNEL_LABELS,
+  ChannelConfigSchemas,
+  CHANNELS,
+  CUSTOMER_CHANNELS,
+  capDeferral,
+  channelsFor,
+  currentMoments,
+  DEFAULT_POLICY,
+  delayMoment,
+  isFresh,
+  momentTime,
+  DELAY_MOMENTS,
+  isCustomerChannel,
+  maskRecipient,
+  MOMENT_LABELS,
+  MOMENTS,
+  momentEnabled,
+  NotificationPolicySchema,
+  outsideQuietHours,
+  pickLocale,
+  sendKey,
+  sendTime,
+  smsEligible,
+  stillCurrent,
+  toE164,
+  type Channel,
+  type Moment,
+  type NotificationPolicy,
+  type NotifyFacts,
+  type Recipient,
+} from "~/domain/notifications";
+import type { ExceptionType, PlannedIntent } from "~/domain/rules";
+import { STATUS_LABELS } from "~/domain/status";
+import { defaultTemplate, reasonLabel, renderMessage, sampleContext, statusLabel, TEMPLATE_KEYS, validateTemplate, type TemplateContext } from "~/domain/templates";
+import { zoneForDestination } from "~/domain/time-zones";
+import { retryDelayMs } from "../jobs/queue";
+import type {
+  CaseRecord,
+  CaseRepository,
+  ChannelConnectionRecord,
+  ChannelCredentials,
+  ChannelGateway,
+  NewNotification,
+  NotificationRecord,
+  NotificationRepository,
+  NotificationSettingsRepository,
+  OrderRepository,
+  OutboxFilter,
+  OutgoingMessage,
+  SecretBox,
+  SendOutcome,
+  ShipmentRecord,
+  ShipmentRepository,
+  StoredOrder,
+  TemplateRepository,
+} from "./ports";
+
+export type Notifications = ReturnType<typeof createNotifications>;
+
+/** What evaluation knows about a shipment when it asks for messages. */
+export interface NotifyItem {
+  shipment: ShipmentRecord;
+  order: StoredOrder | null;
+  /** the shipment's open cases after this evaluation */
+  openCaseTypes: readonly ExceptionType[];
+  intents: readonly PlannedIntent[];
+}
+
+const HOLD_RECHECK_MS = 30 * 60_000;
+const EXCEPTION_TAG = "shipwatch:exception";
+const SYSTEM_SHIPMENT = 0;
+
+/**
+ * Proactive notifications: evaluation plans the messages a shipment's moment calls for (the outbox row is the
+ * send authority), and a job sends each one when it is due, re-checking at that moment whether it is still
+ * worth sending (cancelled, superseded, held by a case, quiet hours, the daily cap). Channel failures are
+ * retried with backoff and jitter, parked after the last attempt, and alert the merchant when they last.
+ */
+export function createNotifications(deps: {
+  outbox: NotificationRepository;
+  settings: NotificationSettingsRepository;
+  templates: TemplateRepository;
+  shipments: ShipmentRepository;
+  orders: OrderRepository;
+  cases: CaseRepository;
+  gateway: ChannelGateway;
+  secrets: SecretBox;
+  /** the shop's offline Admin API token, for the Shopify write-back */
+  accessToken: (shop: string) => Promise<string | null>;
+  /** the shop's own time zone: the fallback for recipients whose zone is unknown */
+  shopTimezone: (shop: string) => Promise<string>;
+  /** runs the send job for a message at (or after) runAt */
+  schedule: (shop: string, id: number, runAt: number) => Promise<void>;
+  clock: Clock;
+  /** the operator's SMTP relay is configured (SMTP_URL): email works without the shop's own server */
+  operatorEmail: boolean;
+  maxAttempts: number;
+  channelAlertMs: number;
+  /** how long a worker owns a message it is sending; after, the send is resumed with the same idempotency key */
+  leaseMs?: number;
+  /** first retry delay; doubles per attempt (with jitter), capped at an hour */
+  retryBaseMs?: number;
+  random?: () => number;
+  cacheMs?: number;
+}) {
+  const { outbox, clock } = deps;
+  const leaseMs = deps.leaseMs ?? 120_000;
+  const retryBaseMs = deps.retryBaseMs ?? 30_000;
+  const cacheMs = deps.cacheMs ?? 5_000;
+
+  // ---- the shop's policy and channels, cached briefly (a worker reads them for every message)
+  const cache = new Map<string, { at: number; policy: NotificationPolicy; channels: Map<Channel, ChannelConnectionRecord> }>();
+  async function shopConfig(shop: string) {
+    const hit = cache.get(shop);
+    if (hit && clock.now() - hit.at < cacheMs) return hit;
+    const parsed = NotificationPolicySchema.safeParse((await deps.settings.getPolicy(shop)) ?? {});
+    const channels = new Map((await deps.settings.channels(shop)).map((c) => [c.channel, c]));
+    const entry = { at: clock.now(), policy: parsed.success ? parsed.data : DEFAULT_POLICY, channels };
+    cache.set(shop, entry);
+    return entry;
+  }
+
+  /** switched on, and able to send: its secret is there (email may use the operator's relay) */
+  function ready(c: ChannelConnectionRecord | undefined): c is ChannelConnectionRecord {
+    if (!c?.enabled) return false;
+    if (c.channel === "email") return deps.operatorEmail || !!c.sealedSecret;
+    if (c.channel === "shopify") return true;
+    return !!c.sealedSecret;
+  }
+
+  function factsOf(shipment: ShipmentRecord, order: StoredOrder | null, openCaseTypes: readonly ExceptionType[]): NotifyFacts {
+    return {
+      status: shipment.status,
+      reason: shipment.reason,
+      firstCarrierScanAt: shipment.firstCarrierScanAt,
+      deliveredAt: shipment.deliveredAt,
+      cancelled: shipment.cancelledAt !== null || shipment.supersededAt !== null || (order?.cancelledAt ?? null) !== null,
+      openCaseTypes,
+    };
+  }
+
+  function recipientOf(order: StoredOrder, shipment: ShipmentRecord): Recipient {
+    const methods = order.shippingLines.flatMap((l) => [l.title, l.code]).filter(Boolean);
+    const phone = toE164(order.phone, shipment.destinationCountry ?? order.destination?.countryCode);
+    return { email: order.email, phone, orderValue: order.totalPrice, shippingMethod: [shipment.service, ...methods].filter(Boolean).join(" ") };
+  }
+
+  function addressOf(channel: Channel, order: StoredOrder | null, conn: ChannelConnectionRecord): string | null {
+    switch (channel) {
+      case "email":
+        return order?.email ?? null;
+      case "sms":
+        return toE164(order?.phone, order?.destination?.countryCode);
+      case "klaviyo":
+        return order?.email ?? toE164(order?.phone, order?.destination?.countryCode);
+      case "webhook":
+        return typeof conn.settings.url === "string" ? conn.settings.url : null;
+      case "slack":
+        return typeof conn.settings.label === "string" && conn.settings.label ? conn.settings.label : "Slack";
+      case "shopify":
+        return order ? `Order ${order.name}` : null;
+    }
+  }
+
+  // ---- planning: which messages a shipment's moment calls for
+
+  /**
+   * Writes the messages the shipments' moments call for (known send keys change nothing) and returns what
+   * schedules their sends; the caller runs it once the evaluation (its cases) is written.
+   */
+  async function plan(shop: string, items: readonly NotifyItem[]): Promise<() => Promise<void>> {
+    const nothing = async () => {};
+    if (!items.length) return nothing;
+    const { policy, channels } = await shopConfig(shop);
+    const enabled = new Set(CHANNELS.filter((c) => ready(channels.get(c))));
+    if (!enabled.size) return nothing;
+    const now = clock.now();
+    const shopZone = await deps.shopTimezone(shop);
+    const rows: NewNotification[] = [];
+    for (const item of items) {
+      const { shipment, order } = item;
+      if (!order) continue; // the order brings the recipient; its arrival evaluates the shipment again
+      const facts = factsOf(shipment, order, item.openCaseTypes);
+      if (facts.cancelled) continue;
+      const zone = zoneForDestination(shipment.destinationCountry, shipment.destinationProvince, shopZone);
+      const locale = pickLocale(order.locale, policy.defaultLocale);
+      const recipient = recipientOf(order, shipment);
+      const base = { shop, shipmentId: shipment.id, orderId: shipment.orderId, orderName: shipment.orderName, locale, createdAt: now };
+      const add = (moment: string, channel: Channel, template: string, ruleId: number | null, address?: string | null) => {
+        rows.push({
+          ...base,
+          sendKey: sendKey(shipment.id, moment, channel),
+          moment,
+          channel,
+          template,
+          ruleId,
+          recipient: address !== undefined ? address : addressOf(channel, order, channels.get(channel)!),
+          sendAt: sendTime({ moment, channel, now, deliveredAt: shipment.deliveredAt, policy, zone }),
+        });
+      };
+      const statusDelay = delayMoment({ ...facts, openCaseTypes: [] });
+      for (const moment of currentMoments(facts)) {
+        if (!momentEnabled(policy, moment)) continue;
+        const foundByCase = (DELAY_MOMENTS as readonly string[]).includes(moment) && statusDelay !== moment;
+        if (!isFresh(moment, momentTime(moment, shipment), now, policy, foundByCase)) continue;
+        for (const channel of channelsFor(moment, enabled, policy, recipient)) add(moment, channel, moment, null);
+      }
+      for (const intent of item.intents) {
+        if (intent.kind === "message_customer") {
+          const template = (TEMPLATE_KEYS as readonly string[]).includes(intent.payload.template ?? "") ? intent.payload.template! : "rule_message";
+          if (enabled.has("email") && recipient.email) add(`rule:${intent.ruleId}`, "email", template, intent.ruleId);
+          if (enabled.has("sms") && recipient.phone && smsEligible(policy, recipient)) add(`rule:${intent.ruleId}`, "sms", template, intent.ruleId);
+        } else if (intent.kind === "alert_internal") {
+          const channel: Channel | null = enabled.has("slack") ? "slack" : enabled.has("webhook") ? "webhook" : null;
+          if (channel) add(`alert:${intent.ruleId}`, channel, "internal_alert", intent.ruleId, channel === "slack" ? (intent.payload.channel ?? "Slack") : undefined);
+        } else if (intent.kind === "tag_order" && enabled.has("shopify")) {
+          add(`tag:${intent.ruleId}`, "shopify", "tag", intent.ruleId, intent.payload.tag ?? null);
+        }
+      }
+    }
+    const inserted = await outbox.insertNew(rows);
+    return async () => {
+      for (const row of inserted) await deps.schedule(shop, row.id, row.sendAt);
+    };
+  }
+
+  // ---- sending one message
+
+  type SendResult = "sent" | "retrying" | "failed" | "suppressed" | "deferred" | "held" | "skipped";
+
+  async function send(shop: string, id: number): Promise<SendResult> {
+    const now = clock.now();
+    const row = await outbox.get(shop, id);
+    if (!row) return "skipped";
+    if (row.status === "pending" && isCustomerChannel(row.channel) && (MOMENTS as readonly string[]).includes(row.moment)) {
+      // several shipments of one order at the same moment go as one message: the earliest one leads and
+      // takes the others along (its sweep of siblings runs after this check, so none is left behind)
+      const { policy } = await shopConfig(shop);
+      if (policy.combineWindowMinutes > 0 && (await outbox.earlierSibling(row, row.sendAt + policy.combineWindowMinutes * 60_000)) !== null) return "skipped";
+    }
+    const msg = await outbox.claim(shop, id, now, leaseMs);
+    if (!msg) return "skipped";
+    try {
+      return await deliver(msg, now);
+    } catch (error) {
+      // storage or a bug, not the provider: give the message back so the job's retry can take it again
+      await outbox.reschedule(shop, id, { status: "pending", sendAt: now, reason: null, error: errorText(error), at: now }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async function deliver(msg: NotificationRecord, now: number): Promise<SendResult> {
+    const { shop } = msg;
+    const { policy, channels } = await shopConfig(shop);
+    const conn = channels.get(msg.channel);
+    if (!ready(conn)) return suppress(msg, `${CHANNEL_LABELS[msg.channel]} is switched off or not connected`);
+
+    let shipment: ShipmentRecord | null = null;
+    let order: StoredOrder | null = null;
+    let openCases: CaseRecord[] = [];
+    let combined: NotificationRecord[] = [];
+    if (msg.shipmentId !== SYSTEM_SHIPMENT) {
+      [shipment, order, openCases] = await Promise.all([
+        deps.shipments.getShipment(shop, msg.shipmentId),
+        deps.orders.findById(shop, msg.orderId),
+        deps.cases.openForShipments(shop, [msg.shipmentId]),
+      ]);
+      if (!shipment || !order) return suppress(msg, "The order or shipment is no longer there");
+      const facts = factsOf(shipment, order, openCases.filter((c) => c.status === "open" || c.status === "snoozed").map((c) => c.type));
+      if (facts.cancelled) return suppress(msg, "The order or shipment was cancelled");
+      if (isCustomerChannel(msg.channel)) {
+        if (!stillCurrent(msg.moment, facts)) return suppress(msg, "Superseded: the parcel moved on before this could go");
+        const holding = openCases.find((c) => c.holdMessages);
+        if (holding) return defer(msg, "held", now + HOLD_RECHECK_MS, `Held while a person reviews case #${holding.id}`);
+        const zone = zoneForDestination(shipment.destinationCountry, shipment.destinationProvince, await deps.shopTimezone(shop));
+        const quietUntil = outsideQuietHours(now, zone, policy.quietHours);
+        if (quietUntil > now) return defer(msg, "pending", quietUntil, "Waiting for the end of quiet hours");
+        if ((MOMENTS as readonly string[]).includes(msg.moment) || msg.moment.startsWith("rule:")) {
+          const sent = await outbox.sentForShipment(shop, msg.shipmentId, CUSTOMER_CHANNELS);
+          const nextDay = capDeferral({ at: now, zone, sentAt: sent, moment: msg.moment, cap: policy.dailyCap, policy });
+          if (nextDay !== null) return defer(msg, "pending", nextDay, `Daily limit of ${policy.dailyCap} messages for this shipment reached`);
+        }
+        if ((MOMENTS as readonly string[]).includes(msg.moment)) combined = await outbox.combineInto(msg, now + policy.combineWindowMinutes * 60_000, now);
+      }
+    }
+
+    const siblings = combined.length ? await deps.shipments.getShipments(shop, combined.map((c) => c.shipmentId)) : [];
+    const rendered = await compose(msg, conn, shipment, order, siblings, openCases);
+    if ("error" in rendered) return fail(msg, rendered.error, conn.channel);
+    const outcome = await deps.gateway.send(rendered.message, await credentialsOf(shop, conn));
+    if (outcome.ok) {
+      await outbox.markSent(shop, [msg.id, ...combined.map((c) => c.id)], { providerId: outcome.providerId, subject: rendered.message.subject, preview: rendered.preview, html: rendered.message.html, at: clock.now() });
+      await deps.settings.recordResult(shop, msg.channel, { ok: true, error: null, at: clock.now() });
+      return "sent";
+    }
+    return failed(msg, outcome, rendered.preview, rendered.message.subject);
+  }
+
+  async function suppress(msg: NotificationRecord, reason: string): Promise<SendResult> {
+    await outbox.finish(msg.shop, msg.id, { status: "suppressed", reason, at: clock.now() });
+    return "suppressed";
+  }
+
+  async function defer(msg: NotificationRecord, status: "pending" | "held", sendAt: number, reason: string): Promise<SendResult> {
+    await outbox.reschedule(msg.shop, msg.id, { status, sendAt, reason, at: clock.now() });
+    await deps.schedule(msg.shop, msg.id, sendAt);
+    return status === "held" ? "held" : "deferred";
+  }
+
+  /** a problem on our side that retrying cannot fix (a template that will not render) */
+  async function fail(msg: NotificationRecord, error: string, channel: Channel): Promise<SendResult> {
+    await outbox.finish(msg.shop, msg.id, { status: "failed", reason: "Could not be prepared", error, at: clock.now() });
+    await deps.settings.recordResult(msg.shop, channel, { ok: false, error, at: clock.now() });
+    return "failed";
+  }
+
+  async function failed(msg: NotificationRecord, outcome: Extract<SendOutcome, { ok: false }>, preview: string, subject: string | null): Promise<SendResult> {
+    const now = clock.now();
+    const health = await deps.settings.recordResult(msg.shop, msg.channel, { ok: false, error: outcome.error, at: now });
+    await maybeAlert(msg.shop, msg.channel, health, outcome.error);
+    if (outcome.retryable && msg.attempts < deps.maxAttempts) {
+      const backoff = retryDelayMs(msg.attempts, deps.random, retryBaseMs);
+      const sendAt = now + Math.max(backoff, outcome.retryAfterMs ?? 0);
+      await outbox.reschedule(msg.shop, msg.id, { status: "pending", sendAt, reason: `Retry ${msg.attempts + 1} of ${deps.maxAttempts}`, error: outcome.error, at: now });
+      await deps.schedule(msg.shop, msg.id, sendAt);
+      return "retrying";
+    }
+    const reason = outcome.retryable ? `Parked after ${msg.attempts} attempts` : "Parked: the provider refused it (retrying cannot help)";
+    await outbox.finish(msg.shop, msg.id, { status: "failed", reason, error: outcome.error, at: now, preview, subject });
+    return "failed";
+  }
+
+  /** a channel failing without a success for longer than the threshold: tell the merchant, once per outage */
+  async function maybeAlert(shop: string, channel: Channel, health: { failingSince: number | null; alertedAt: number | null }, error: string | null) {
+    const now = clock.now();
+    if (health.failingSince === null || health.alertedAt !== null || now - health.failingSince < deps.channelAlertMs) return;
+    await deps.settings.markAlerted(shop, channel, now);
+    const { channels } = await shopConfig(shop);
+    const alertChannel: Channel | null = channel !== "slack" && ready(channels.get("slack")) ? "slack" : channel !== "webhook" && ready(channels.get("webhook")) ? "webhook" : null;
+    if (!alertChannel) return; // the admin banner still shows it
+    const hours = Math.round((now - health.failingSince) / 360_000) / 10;
+    const [row] = await outbox.insertNew([
+      {
+        shop,
+        sendKey: `alert|channel_down:${channel}:${health.failingSince}|${alertChannel}`,
+        shipmentId: SYSTEM_SHIPMENT,
+        orderId: "",
+        orderName: "",
+        moment: `channel_down:${channel}`,
+        channel: alertChannel,
+        ruleId: null,
+        template: "internal_alert",
+        locale: "en",
+        recipient: addressOf(alertChannel, null, channels.get(alertChannel)!),
+        sendAt: now,
+        createdAt: now,
+      },
+    ]);
+    if (row) {
+      alertDetails.set(row.id, { title: `${CHANNEL_LABELS[channel]} has been failing for ${hours} hours`, detail: `Messages are waiting; parked ones can be replayed from the Outbox. Last error: ${error ?? "unknown"}` });
+      await deps.schedule(shop, row.id, now);
+    }
+  }
+  // the words of a channel alert, for the send that follows (a restarted worker falls back to generic words)
+  const alertDetails = new Map<number, { title: string; detail: string }>();
+
+  async function credentialsOf(shop: string, conn: ChannelConnectionRecord): Promise<ChannelCredentials> {
+    const secret = conn.sealedSecret ? (deps.secrets.open(conn.sealedSecret) as Record<string, unknown>) : {};
+    return { settings: conn.settings, secret, accessToken: conn.channel === "shopify" ? await deps.accessToken(shop) : null };
+  }
+
+  // ---- what a message says
+
+  async function contextFor(
+    shop: string,
+    msg: Pick<NotificationRecord, "moment" | "locale" | "shipmentId" | "ruleId" | "id">,
+    shipment: ShipmentRecord | null,
+    order: StoredOrder | null,
+    siblings: readonly ShipmentRecord[],
+    openCases: readonly CaseRecord[],
+  ): Promise<TemplateContext> {
+    const locale = pickLocale(msg.locale, "en");
+    const ctx = sampleContext(locale);
+    const zone = shipment ? zoneForDestination(shipment.destinationCountry, shipment.destinationProvince, await deps.shopTimezone(shop)) : "UTC";
+    const shopName = shop.replace(/\.myshopify\.com$/, "").replace(/[-_]+/g, " ").replace(/\b\w/g, (c) => c.toUpperCase());
+    const trackingPage = `https://${shop}/apps/track`;
+    const date = (ms: number | null) => (ms === null ? "" : new Intl.DateTimeFormat(locale, { weekday: "long", month: "long", day: "numeric", timeZone: zone }).format(ms));
+    const shipmentVars = (s: ShipmentRecord) => ({
+      carrier: s.carrierName,
+      tracking_number: s.trackingNumber ?? "",
+      tracking_url: s.trackingUrl ?? `${trackingPage}?order=${encodeURIComponent(s.orderName)}`,
+      status: s.status,
+      status_label: statusLabel(s.status, locale),
+      reason: s.reason ?? ("" as const),
+      reason_label: reasonLabel(s.reason, locale),
+      eta: date(s.estimatedDeliveryAt ?? s.promisedBy),
+      delivered_at: date(s.deliveredAt),
+      location: "",
+      service: s.service ?? "",
+    });
+    let returning = false;
+    if (order && (order.customerId || order.email)) {
+      const theirs = await deps.orders.findForCustomer(shop, { id: order.customerId, email: order.email }, []);
+      returning = theirs.some((o) => o.orderId !== order.orderId && o.createdAt < order.createdAt);
+    }
+    const all = shipment ? [shipment, ...siblings.filter((s) => s.id !== shipment.id)] : [];
+    const related = openCases.find((c) => msg.ruleId !== null && c.ruleId === msg.ruleId) ?? openCases[0];
+    const alert = alertDetails.get(msg.id) ?? (related ? { title: related.ruleName, detail: related.reason } : { title: "Shipwatch alert", detail: msg.moment });
+    const name = order?.customerName ?? "";
+    return {
+      ...ctx,
+      shop: { ...ctx.shop, name: shopName, url: `https://${shop}`, tracking_page_url: order ? `${trackingPage}?order=${encodeURIComponent(order.name)}` : trackingPage },
+      customer: { first_name: name.split(/\s+/)[0] ?? "", name, returning },
+      order: order ? { ...ctx.order, name: order.name, total: order.totalPrice.toFixed(2), currency: order.currency } : ctx.order,
+      shipment: all[0] ? shipmentVars(all[0]) : ctx.shipment,
+      shipments: all.length ? all.map(shipmentVars) : ctx.shipments,
+      shipment_count: all.length || 1,
+      moment: msg.moment,
+      moment_label: (MOMENT_LABELS as Record<string, string>)[msg.moment] ?? msg.moment,
+      locale,
+      alert: { ...alert, case_url: related ? `/app/exceptions/${related.id}` : "" },
+    } as TemplateContext;
+  }
+
+  async function templateFor(shop: string, key: string, channel: Channel, locale: string) {
+    const own = await deps.templates.get(shop, key, channel, locale);
+    if (own) return { subject: own.subject, body: own.body };
+    return defaultTemplate(key, channel as "email", locale as "en");
+  }
+
+  async function compose(
+    msg: NotificationRecord,
+    conn: ChannelConnectionRecord,
+    shipment: ShipmentRecord | null,
+    order: StoredOrder | null,
+    siblings: readonly ShipmentRecord[],
+    openCases: readonly CaseRecord[],
+  ): Promise<{ message: OutgoingMessage; preview: string } | { error: string }> {
+    const ctx = await contextFor(msg.shop, msg, shipment, order, siblings, openCases);
+    let subject: string | null = null;
+    let text = "";
+    let html: string | null = null;
+    if (msg.channel === "email" || msg.channel === "sms" || msg.channel === "slack") {
+      const template = await templateFor(msg.shop, msg.template, msg.channel, msg.locale);
+      if (!template) return { error: `No ${msg.channel} template "${msg.template}"` };
+      try {
+        ({ subject, text, html } = renderMessage({ channel: msg.channel, subject: template.subject, body: template.body, context: ctx }));
+      } catch (error) {
+        return { error: `The ${msg.channel} template "${msg.template}" did not render: ${errorText(error)}` };
+      }
+    }
+    const isDelay = (DELAY_MOMENTS as readonly string[]).includes(msg.moment);
+    const properties = {
+      moment: msg.moment,
+      moment_label: ctx.moment_label,
+      order_id: msg.orderId,
+      order_name: msg.orderName,
+      order_value: order?.totalPrice ?? null,
+      currency: order?.currency ?? null,
+      status: shipment?.status ?? null,
+      reason: shipment?.reason ?? null,
+      carrier: shipment?.carrierName ?? null,
+      tracking_number: shipment?.trackingNumber ?? null,
+      tracking_url: ctx.shipment.tracking_url,
+      tracking_page_url: ctx.shop.tracking_page_url,
+      eta: shipment?.estimatedDeliveryAt ?? shipment?.promisedBy ?? null,
+      shipment_count: ctx.shipment_count,
+      returning_customer: ctx.customer.returning,
+      locale: msg.locale,
+      ...(msg.shipmentId === SYSTEM_SHIPMENT ? { alert: ctx.alert } : {}),
+    };
+    if (msg.channel !== "email" && msg.channel !== "sms" && msg.channel !== "slack") text = JSON.stringify(properties);
+    const shopifySettings = conn.settings as { tagExceptions?: boolean; statusMetafield?: boolean };
+    const tags = msg.moment.startsWith("tag:") ? [msg.recipient ?? ""].filter(Boolean) : isDelay && shopifySettings.tagExceptions !== false ? [EXCEPTION_TAG] : [];
+    const metafield =
+      shipment && !msg.moment.startsWith("tag:") && shopifySettings.statusMetafield !== false
+        ? { key: "status", value: JSON.stringify({ status: shipment.status, label: STATUS_LABELS[shipment.status], reason: shipment.reason, moment: msg.moment, tracking_number: shipment.trackingNumber, updated_at: new Date(clock.now()).toISOString() }) }
+        : null;
+    const message: OutgoingMessage = {
+      shop: msg.shop,
+      channel: msg.channel,
+      idempotencyKey: `${msg.shop}|${msg.sendKey}`,
+      to: msg.channel === "email" || msg.channel === "sms" ? msg.recipient : null,
+      subject,
+      text,
+      html,
+      event: {
+        name: `Shipwatch: ${ctx.moment_label}`,
+        moment: msg.moment,
+        occurredAt: clock.now(),
+        profile: { email: order?.email ?? null, phone: toE164(order?.phone, shipment?.destinationCountry ?? order?.destination?.countryCode) },
+        properties,
+      },
+      shopify: msg.channel === "shopify" && order ? { orderGid: `gid://shopify/Order/${order.orderId}`, tags, metafield } : null,
+    };
+    return { message, preview: subject ? `${subject}\n\n${text}` : text };
+  }
+
+  // ---- what the admin reads and changes
+
+  function channelView(c: ChannelConnectionRecord | undefined, channel: Channel) {
+    const now = clock.now();
+    return {
+      channel,
+      label: CHANNEL_LABELS[channel],
+      enabled: c?.enabled ?? false,
+      settings: c?.settings ?? {},
+      hasSecret: !!c?.sealedSecret,
+      usesOperatorRelay: channel === "email" && deps.operatorEmail && !c?.sealedSecret,
+      ready: ready(c),
+      failingSince: c?.failingSince ?? null,
+      lastError: c?.lastError ?? null,
+      lastSuccessAt: c?.lastSuccessAt ?? null,
+      alerting: !!c?.failingSince && now - c.failingSince >= deps.channelAlertMs,
+    };
+  }
+
+  return {
+    plan,
+    send,
+    /** messages whose job was lost (a crash between planning and scheduling, a vanished queue): scheduled again */
+    async requeueStranded(limit = 500) {
+      const now = clock.now();
+      const stranded = await outbox.stranded(now, now - 5 * 60_000, limit);
+      for (const s of stranded) await deps.schedule(s.shop, s.id, now);
+      return stranded.length;
+    },
+    /** outages that passed the threshold with no send to notice it (a quiet shop): alerted from the sweep */
+    async checkChannelHealth() {
+      const now = clock.now();
+      const overdue = await deps.settings.overdueFailures(now - deps.channelAlertMs);
+      for (const o of overdue) await maybeAlert(o.shop, o.channel, { failingSince: o.failingSince, alertedAt: null }, o.lastError);
+      return overdue.length;
+    },
+    forgetShop(shop: string) {
+      cache.delete(shop);
+    },
+
+    async overview(shop: string) {
+      const { policy, channels } = await shopConfig(shop);
+      return { policy, channels: CHANNELS.map((c) => channelView(channels.get(c), c)), operatorEmail: deps.operatorEmail, alertAfterHours: deps.channelAlertMs / 3_600_000 };
+    },
+    /** channels failing for longer than the threshold (the admin banner) */
+    async alerts(shop: string) {
+      const { channels } = await shopConfig(shop);
+      return CHANNELS.map((c) => channelView(channels.get(c), c)).filter((c) => c.enabled && c.alerting);
+    },
+    async savePolicy(shop: string, input: unknown): Promise<{ ok: true; policy: NotificationPolicy } | { ok: false; fieldErrors: Record<string, string> }> {
+      const parsed = NotificationPolicySchema.safeParse(input);
+      if (!parsed.success) return { ok: false, fieldErrors: fieldErrors(parsed.error.issues) };
+      await deps.settings.savePolicy(shop, parsed.data, clock.now());
+      cache.delete(shop);
+      return { ok: true, policy: parsed.data };
+    },
+    /**
+     * Connects or changes a channel. Secret fields left empty keep the stored secret; a channel cannot be
+     * switched on without what it needs to send.
+     */
+    async saveChannel(shop: string, channel: Channel, input: { enabled: boolean; settings: Record<string, unknown>; secret: Record<string, unknown> }): Promise<{ ok: true } | { ok: false; fieldErrors: Record<string, string> }> {
+      if (!(CHANNELS as readonly string[]).includes(channel)) return { ok: false, fieldErrors: { channel: "unknown channel" } };
+      const schemas = ChannelConfigSchemas[channel];
+      const { channels } = await shopConfig(shop);
+      const existing = channels.get(channel);
+      const settings = schemas.settings.safeParse(input.settings);
+      const given = Object.fromEntries(Object.entries(input.secret).filter(([, v]) => typeof v === "string" && v.trim() !== ""));
+      const stored = existing?.sealedSecret ? (deps.secrets.open(existing.sealedSecret) as Record<string, unknown>) : {};
+      const merged = { ...stored, ...given };
+      const secret = schemas.secret.safeParse(merged);
+      const errors: Record<string, string> = {};
+      if (!settings.success) Object.assign(errors, prefix("settings", fieldErrors(settings.error.issues)));
+      // a disabled channel may be saved half-filled; an enabled one must be able to send
+      if (!secret.success && (input.enabled || Object.keys(given).length)) Object.assign(errors, prefix("secret", fieldErrors(secret.error.issues)));
+      if (Object.keys(errors).length) return { ok: false, fieldErrors: errors };
+      const hasSecret = secret.success && Object.values(secret.data as Record<string, unknown>).some((v) => v !== undefined && v !== "");
+      await deps.settings.saveChannel(
+        shop,
+        channel,
+        { enabled: input.enabled, settings: settings.success ? (settings.data as Record<string, unknown>) : {}, sealedSecret: hasSecret ? deps.secrets.seal(secret.data) : existing?.sealedSecret ? existing.sealedSecret : null },
+        clock.now(),
+      );
+      cache.delete(shop);
+      return { ok: true };
+    },
+    /** a sample message through the channel as it is configured now (not through the outbox) */
+    async testSend(shop: string, channel: Channel, to: string | null): Promise<SendOutcome> {
+      cache.delete(shop);
+      const { channels } = await shopConfig(shop);
+      const conn = channels.get(channel);
+      if (!conn || (channel !== "email" && channel !== "shopify" && !conn.sealedSecret) || (channel === "email" && !deps.operatorEmail && !conn.sealedSecret)) {
+        return { ok: false, retryable: false, retryAfterMs: null, status: null, error: `Connect ${CHANNEL_LABELS[channel]} first` };
+      }
+      if ((channel === "email" || channel === "sms") && !to) return { ok: false, retryable: false, retryAfterMs: null, status: null, error: "Enter where to send the test" };
+      if (channel === "shopify") return { ok: false, retryable: false, retryAfterMs: null, status: null, error: "Shopify write-back has no test message; it acts on real orders" };
+      const msg = { id: -1, shop, sendKey: `test|${clock.now()}|${channel}`, shipmentId: SYSTEM_SHIPMENT, orderId: "", orderName: "#TEST", moment: "out_for_delivery", channel, ruleId: null, template: channel === "slack" ? "internal_alert" : "out_for_delivery", locale: "en", recipient: to } as NotificationRecord;
+      const composed = await compose(msg, conn, null, null, [], []);
+      if ("error" in composed) return { ok: false, retryable: false, retryAfterMs: null, status: null, error: composed.error };
+      const outcome = await deps.gateway.send(composed.message, await credentialsOf(shop, conn));
+      await deps.settings.recordResult(shop, channel, { ok: outcome.ok, error: outcome.ok ? null : outcome.error, at: clock.now() });
+      cache.delete(shop);
+      return outcome;
+    },
+
+    async outbox(shop: string, filter: OutboxFilter, page: { limit: number; offset: number }) {
+      const [{ rows, total }, counts] = await Promise.all([outbox.list(shop, filter, page), outbox.countByStatus(shop)]);
+      return { rows: rows.map((r) => ({ ...r, recipient: maskRecipient(r.recipient) })), total, counts };
+    },
+    async message(shop: string, id: number) {
+      const row = await outbox.get(shop, id);
+      return row ? { ...row, recipient: maskRecipient(row.recipient) } : null;
+    },
+    /** parked messages go again with a fresh attempt budget; a sent message is never sent twice */
+    async replay(shop: string, ids: readonly number[] | null) {
+      const reopened = await outbox.reopenFailed(shop, ids, clock.now());
+      for (const r of reopened) await deps.schedule(shop, r.id, r.sendAt);
+      return reopened.length;
+    },
+
+    // ---- templates
+    async templateList(shop: string) {
+      const own = await deps.templates.list(shop);
+      return { custom: own.map((t) => ({ template: t.template, channel: t.channel, locale: t.locale, updatedAt: t.updatedAt })) };
+    },
+    async template(shop: string, key: string, channel: Channel, locale: string) {
+      const own = await deps.templates.get(shop, key, channel, locale);
+      const fallback = defaultTemplate(key, channel as "email", locale as "en");
+      return own ? { ...own, custom: true, default: fallback } : fallback ? { template: key, channel, locale, ...fallback, custom: false, default: fallback } : null;
+    },
+    async saveTemplate(shop: string, t: { template: string; channel: Channel; locale: string; subject: string | null; body: string }) {
+      const checked = validateTemplate({ channel: t.channel as "email", subject: t.subject, body: t.body });
+      if (!checked.ok) return checked;
+      await deps.templates.save(shop, t, clock.now());
+      return { ok: true as const };
+    },
+    async resetTemplate(shop: string, key: string, channel: Channel, locale: string) {
+      await deps.templates.remove(shop, key, channel, locale);
+    },
+    /** renders a draft against a real shipment of the shop (or the sample), for the editor's live preview */
+    async previewTemplate(shop: string, draft: { template: string; channel: Channel; locale: string; subject: string | null; body: string; shipmentId?: number | null }) {
+      const checked = validateTemplate({ channel: draft.channel as "email", subject: draft.subject, body: draft.body });
+      if (!checked.ok) return checked;
+      const shipment = draft.shipmentId ? await deps.shipments.getShipment(shop, draft.shipmentId) : null;
+      const order = shipment ? await deps.orders.findById(shop, shipment.orderId) : null;
+      const openCases = shipment ? await deps.cases.openForShipments(shop, [shipment.id]) : [];
+      const ctx = shipment
+        ? await contextFor(shop, { id: -1, moment: draft.template, locale: draft.locale, shipmentId: shipment.id, ruleId: null }, shipment, order, [], openCases)
+        : sampleContext(pickLocale(draft.locale, "en"));
+      try {
+        return { ok: true as const, rendered: renderMessage({ channel: draft.channel as "email", subject: draft.subject, body: draft.body, context: ctx }) };
+      } catch (error) {
+        return { ok: false as const, errors: [{ field: "body" as const, message: errorText(error) }] };
+      }
+    },
+  };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function fieldErrors(issues: readonly { path: (string | number)[]; message: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of issues) out[issue.path.join(".") || "form"] ??= issue.message;
+  return out;
+}
+
+function prefix(p: string, errors: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [`${p}.${k}`, v]));
+}
+
+export type { Moment };
