@@ -150,7 +150,7 @@ async function main() {
   for (const line of messages.lines) say(`                 ${line}`);
   say(`  duplicates     ${messages.duplicateKeys} send keys, ${messages.duplicateMail} emails with the same Message-ID`);
   say(`  quiet hours    ${messages.insideQuiet} customer messages sent inside the recipient's quiet hours`);
-  say(`  SMTP capture   ${messages.smtp.received} emails received for ${messages.smtp.sentEmail} sent; Twilio stand-in ${messages.sms.received} texts for ${messages.sms.sentSms} sent; ${messages.alerts} internal alerts`);
+  say(`  SMTP capture   ${messages.smtp.received} emails received for ${messages.smtp.sentEmail} sent; Twilio stand-in ${messages.sms.received} texts for ${messages.sms.sentSms} sent; ${messages.alerts} channel-outage alerts`);
 
   if (args.once) {
     server.kill("SIGTERM");

@@ -73,7 +73,14 @@ export async function waitForMessages(db: Db) {
     const due = await db
       .selectFrom("Notification")
       .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where((eb) => eb.or([eb.and([eb("status", "in", ["pending", "held"]), eb("sendAt", "<=", Date.now())]), eb("status", "=", "sending")]))
+      .where((eb) =>
+        eb.or([
+          eb.and([eb("status", "in", ["pending", "held"]), eb("sendAt", "<=", Date.now())]),
+          eb("status", "=", "sending"),
+          // paced by a provider's rate limit (the Shopify write-back of a whole month at once) or retrying
+          eb.and([eb("status", "=", "pending"), eb.or([eb("statusReason", "like", "Waiting for the provider%"), eb("statusReason", "like", "Retry%")])]),
+        ]),
+      )
       .executeTakeFirstOrThrow();
     const jobs = await db.selectFrom("Job").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "in", ["queued", "running"]).where("runAt", "<=", Date.now()).executeTakeFirstOrThrow();
     quietRounds = Number(due.n) === 0 && Number(jobs.n) === 0 ? quietRounds + 1 : 0;

@@ -248,24 +248,25 @@ describe("notifications: channels, retries, parking", () => {
     expect(smtp.messages.length).toBe(3);
   });
 
-  it("GIVEN a provider answering 429 then 500 THEN the message is retried (honouring Retry-After) and sent once", async () => {
+  it("GIVEN a provider answering 429 then 500 THEN the message waits as told, is retried, and is sent once", async () => {
     await start({ channels: ["sms"], policy: { sms: { minOrderValue: 0, express: true } } });
     providers.failNext("twilio", 1, { status: 429, retryAfter: 30 });
     providers.failNext("twilio", 1, { status: 500 });
     await shipOrder();
     let [row] = await outbox();
-    expect(row).toMatchObject({ status: "pending", attempts: 1 });
+    // a rate limit is not a failed attempt: the message waits at least as long as Retry-After says
+    expect(row).toMatchObject({ status: "pending", attempts: 0, statusReason: "Waiting for the provider's rate limit" });
     expect(row!.lastError).toMatch(/429/);
     expect(row!.sendAt - app.clock.now()).toBeGreaterThanOrEqual(30_000);
-    await advance(10_000);
-    expect(providers.twilioMessages()).toHaveLength(0);
     await advance(25_000);
+    expect(providers.twilioMessages()).toHaveLength(0);
+    await advance(36_000);
     [row] = await outbox();
-    expect(row).toMatchObject({ status: "pending", attempts: 2 });
+    expect(row).toMatchObject({ status: "pending", attempts: 1 });
     expect(row!.lastError).toMatch(/500/);
     await advance(5_000);
     [row] = await outbox();
-    expect(row).toMatchObject({ status: "sent", attempts: 3 });
+    expect(row).toMatchObject({ status: "sent", attempts: 2 });
     expect(providers.twilioMessages()).toHaveLength(1);
   });
 

@@ -106,7 +106,15 @@ export function createNotificationRepository({ db }: Database): NotificationRepo
     async reschedule(shop, id, change) {
       await db
         .updateTable("Notification")
-        .set({ status: change.status, sendAt: change.sendAt, statusReason: change.reason, lockedUntil: null, updatedAt: change.at, ...(change.error !== undefined ? { lastError: change.error } : {}) })
+        .set((eb) => ({
+          status: change.status,
+          sendAt: change.sendAt,
+          statusReason: change.reason,
+          lockedUntil: null,
+          updatedAt: change.at,
+          ...(change.error !== undefined ? { lastError: change.error } : {}),
+          ...(change.notAnAttempt ? { attempts: eb("attempts", "-", 1) } : {}),
+        }))
         .where("shop", "=", shop)
         .where("id", "=", id)
         .where("status", "in", ["sending", "pending", "held"])

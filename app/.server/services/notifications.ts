@@ -304,7 +304,8 @@ export function createNotifications(deps: {
   }
 
   async function defer(msg: NotificationRecord, status: "pending" | "held", sendAt: number, reason: string): Promise<SendResult> {
-    await outbox.reschedule(msg.shop, msg.id, { status, sendAt, reason, at: clock.now() });
+    // waiting (quiet hours, the cap, a hold) is not an attempt: the budget is for the provider's failures
+    await outbox.reschedule(msg.shop, msg.id, { status, sendAt, reason, at: clock.now(), notAnAttempt: true });
     await deps.schedule(msg.shop, msg.id, sendAt);
     return status === "held" ? "held" : "deferred";
   }
@@ -318,6 +319,15 @@ export function createNotifications(deps: {
 
   async function failed(msg: NotificationRecord, outcome: Extract<SendOutcome, { ok: false }>, preview: string, subject: string | null): Promise<SendResult> {
     const now = clock.now();
+    if (outcome.throttled && outcome.retryable) {
+      // a rate limit is the provider pacing us, not the message failing: wait as long as it says (spread
+      // out, so a burst does not come back all at once) without using up an attempt
+      const wait = (outcome.retryAfterMs ?? retryDelayMs(msg.attempts, deps.random, 1_000)) * (1 + (deps.random ?? Math.random)());
+      const sendAt = now + Math.max(50, Math.round(wait));
+      await outbox.reschedule(msg.shop, msg.id, { status: "pending", sendAt, reason: "Waiting for the provider's rate limit", error: outcome.error, at: now, notAnAttempt: true });
+      await deps.schedule(msg.shop, msg.id, sendAt);
+      return "deferred";
+    }
     const health = await deps.settings.recordResult(msg.shop, msg.channel, { ok: false, error: outcome.error, at: now });
     await maybeAlert(msg.shop, msg.channel, health, outcome.error);
     if (outcome.retryable && msg.attempts < deps.maxAttempts) {

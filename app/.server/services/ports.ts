@@ -403,6 +403,8 @@ export type SendOutcome =
       retryable: boolean;
       /** from Retry-After (or Shopify's throttle status), when the provider said */
       retryAfterMs: number | null;
+      /** a rate limit (429, Shopify's cost bucket): not a failure of the message; wait and go again */
+      throttled?: boolean;
       status: number | null;
       error: string;
     };
@@ -479,7 +481,11 @@ export interface NotificationRepository {
   combineInto(lead: NotificationRecord, until: number, now: number): Promise<NotificationRecord[]>;
   markSent(shop: string, ids: readonly number[], sent: { providerId: string | null; subject: string | null; preview: string; html: string | null; at: number }): Promise<void>;
   /** back to pending with a new time (a retry, quiet hours, the daily cap, a hold); releases the lease */
-  reschedule(shop: string, id: number, change: { status: "pending" | "held"; sendAt: number; reason: string | null; error?: string | null; at: number }): Promise<void>;
+  reschedule(
+    shop: string,
+    id: number,
+    change: { status: "pending" | "held"; sendAt: number; reason: string | null; error?: string | null; at: number; /** this claim was not an attempt (a wait, a rate limit) */ notAnAttempt?: boolean },
+  ): Promise<void>;
   finish(shop: string, id: number, change: { status: "failed" | "suppressed"; reason: string; error?: string | null; at: number; preview?: string | null; subject?: string | null }): Promise<void>;
   /** what already reached the customer about this shipment (the daily cap) */
   sentForShipment(shop: string, shipmentId: number, channels: readonly Channel[]): Promise<{ moment: string; at: number }[]>;

@@ -104,6 +104,7 @@ export function failureFromResponse(
     ok: false,
     retryable: isRetryableStatus(status),
     retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), nowMs),
+    ...(status === 429 ? { throttled: true } : {}),
     status,
     error: maskSecrets(`${req.provider} ${status}${text ? `: ${text}` : ""}`, req.secrets),
   };

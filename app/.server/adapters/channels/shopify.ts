@@ -139,6 +139,7 @@ export function createShopifyChannel(options: ShopifyChannelOptions): ChannelSen
           ok: false,
           retryable: true,
           retryAfterMs,
+          throttled: true,
           status: null,
           error: `Shopify rate limit: about ${Math.floor(available)} of ${bucket.maximumAvailable} points left, the write-back costs ${cost}; waiting ${retryAfterMs} ms for the bucket to refill`,
         };
@@ -175,6 +176,7 @@ export function createShopifyChannel(options: ShopifyChannelOptions): ChannelSen
         ok: false,
         retryable: true,
         retryAfterMs,
+        throttled: true,
         status: response.status,
         error: `Shopify throttled the write-back${status ? ` (${Math.floor(status.currentlyAvailable)} of ${status.maximumAvailable} points left, needs ${needed})` : ""}; retrying in ${retryAfterMs} ms`,
       };
