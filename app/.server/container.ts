@@ -115,6 +115,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     schedule: (shop, id, runAt) => queue.enqueue({ name: SEND_NOTIFICATION_JOB, shop, payload: { id }, runAt }),
     clock,
     operatorEmail: !!config.email.smtpUrl,
+    operatorFrom: config.email.from,
     maxAttempts: config.notifications.maxAttempts,
     channelAlertMs: config.notifications.channelAlertMs,
     leaseMs: options.notifications?.leaseMs ?? config.worker.leaseMs,

@@ -135,6 +135,8 @@ export const NotificationPolicySchema = z.object({
   /** a moment older than this is history, not news: no message (a backfill or a late replay stays quiet) */
   freshnessHours: z.number({ invalid_type_error: "enter a number of hours" }).min(1, "at least 1 hour").max(336, "at most 14 days").default(48),
   defaultLocale: z.enum(LOCALES).default("en"),
+  /** where messages tell customers to write; empty: the email channel's reply-to or sender */
+  supportEmail: z.string().trim().email("enter an email address").max(200).optional().or(z.literal("")),
 });
 export type NotificationPolicy = z.infer<typeof NotificationPolicySchema>;
 export const DEFAULT_POLICY: NotificationPolicy = NotificationPolicySchema.parse({});

@@ -211,6 +211,8 @@ interface PolicyDraft {
   smsExpress: boolean;
   combineWindowMinutes: string;
   defaultLocale: string;
+  freshnessHours: string;
+  supportEmail: string;
 }
 
 const ALL_MOMENTS = [...PROGRESS_MOMENTS, ...DELAY_MOMENTS] as Moment[];
@@ -227,6 +229,8 @@ function draftOf(policy: Policy): PolicyDraft {
     smsExpress: policy.sms.express,
     combineWindowMinutes: String(policy.combineWindowMinutes),
     defaultLocale: policy.defaultLocale,
+    freshnessHours: String(policy.freshnessHours),
+    supportEmail: policy.supportEmail ?? "",
   };
 }
 
@@ -242,6 +246,8 @@ function policyInput(d: PolicyDraft) {
     sms: { minOrderValue: number(d.smsMinOrderValue), express: d.smsExpress },
     combineWindowMinutes: number(d.combineWindowMinutes),
     defaultLocale: d.defaultLocale,
+    freshnessHours: number(d.freshnessHours),
+    supportEmail: d.supportEmail.trim(),
   };
 }
 
@@ -407,6 +413,30 @@ export default function NotificationsPage() {
                   onChange={(defaultLocale) => update({ defaultLocale })}
                   helpText="For customers whose language has no templates."
                   error={fieldError(errors, "defaultLocale")}
+                />
+              </FormLayout.Group>
+              <FormLayout.Group condensed>
+                <TextField
+                  label="Only news within"
+                  type="number"
+                  min={1}
+                  max={336}
+                  suffix="hours"
+                  value={draft.freshnessHours}
+                  onChange={(freshnessHours) => update({ freshnessHours })}
+                  autoComplete="off"
+                  helpText="A moment older than this is history: no message (a late or replayed event stays quiet)."
+                  error={fieldError(errors, "freshnessHours")}
+                />
+                <TextField
+                  label="Customers write to"
+                  type="email"
+                  value={draft.supportEmail}
+                  onChange={(supportEmail) => update({ supportEmail })}
+                  autoComplete="email"
+                  placeholder="support@yourshop.com"
+                  helpText="The address messages give for questions. Empty: the email channel's reply-to or sender."
+                  error={fieldError(errors, "supportEmail")}
                 />
               </FormLayout.Group>
             </FormLayout>

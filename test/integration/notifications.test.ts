@@ -132,6 +132,10 @@ describe("notifications: moments on email", () => {
     // every mail names the order and carries the send key as its idempotency key
     expect(new Set(smtp.messages.map((m) => m.messageId)).size).toBe(5);
     for (const m of smtp.messages) expect(m.text).toContain(order.name.replace("#", ""));
+    // the shop's own words and addresses, never the editor's sample data
+    const all = smtp.messages.map((m) => m.raw).join("\n");
+    expect(all).not.toMatch(/maple/i);
+    expect(all).toContain("hello@alpha-goods.test");
   });
 
   it("GIVEN quiet hours in the recipient's zone THEN the message waits for their morning", async () => {

@@ -96,6 +96,8 @@ export function createNotifications(deps: {
   clock: Clock;
   /** the operator's SMTP relay is configured (SMTP_URL): email works without the shop's own server */
   operatorEmail: boolean;
+  /** the operator's sender (EMAIL_FROM), the last resort for the address customers write to */
+  operatorFrom?: string | null;
   maxAttempts: number;
   channelAlertMs: number;
   /** how long a worker owns a message it is sending; after, the send is resumed with the same idempotency key */
@@ -421,9 +423,10 @@ export function createNotifications(deps: {
     const name = order?.customerName ?? "";
     return {
       ...ctx,
-      shop: { ...ctx.shop, name: shopName, url: `https://${shop}`, tracking_page_url: order ? `${trackingPage}?order=${encodeURIComponent(order.name)}` : trackingPage },
+      shop: { name: shopName, url: `https://${shop}`, tracking_page_url: order ? `${trackingPage}?order=${encodeURIComponent(order.name)}` : trackingPage, support_email: await supportEmail(shop) },
       customer: { first_name: name.split(/\s+/)[0] ?? "", name, returning },
-      order: order ? { ...ctx.order, name: order.name, total: order.totalPrice.toFixed(2), currency: order.currency } : ctx.order,
+      // the order status page needs a token we are not given: the tracking page tells the same story
+      order: order ? { name: order.name, total: order.totalPrice.toFixed(2), currency: order.currency, status_url: `${trackingPage}?order=${encodeURIComponent(order.name)}` } : ctx.order,
       shipment: all[0] ? shipmentVars(all[0]) : ctx.shipment,
       shipments: all.length ? all.map(shipmentVars) : ctx.shipments,
       shipment_count: all.length || 1,
@@ -432,6 +435,14 @@ export function createNotifications(deps: {
       locale,
       alert: { ...alert, case_url: related ? `/app/exceptions/${related.id}` : "" },
     } as TemplateContext;
+  }
+
+  /** where messages tell customers to write: the policy's address, else the email channel's reply-to or sender */
+  async function supportEmail(shop: string): Promise<string> {
+    const { policy, channels } = await shopConfig(shop);
+    const email = channels.get("email")?.settings ?? {};
+    const candidates = [policy.supportEmail, email.replyTo, email.from, deps.operatorFrom].map((v) => (typeof v === "string" ? addressIn(v) : null));
+    return candidates.find((v): v is string => !!v) ?? "";
   }
 
   async function templateFor(shop: string, key: string, channel: Channel, locale: string) {
@@ -663,6 +674,12 @@ export function createNotifications(deps: {
       }
     },
   };
+}
+
+/** "Shop <hello@shop.com>" → "hello@shop.com" */
+function addressIn(value: string): string | null {
+  const match = /<([^<>\s]+@[^<>\s]+)>/.exec(value) ?? /([^\s<>"]+@[^\s<>"]+)/.exec(value);
+  return match ? match[1]! : null;
 }
 
 function errorText(error: unknown): string {
