@@ -1,9 +1,9 @@
 import { Badge, type BadgeProps } from "@shopify/polaris";
-import { CHANNEL_LABELS, MOMENT_LABELS, type Channel } from "~/domain/notifications";
+import { CHANNEL_LABELS, MOMENT_LABELS, NOTIFICATION_STATUSES, type Channel, type NotificationStatus } from "~/domain/notifications";
 
 /** The outbox's statuses, in the order a message moves through them (the Outbox's tabs). */
-export const OUTBOX_STATUSES = ["pending", "held", "sending", "sent", "failed", "suppressed", "combined"] as const;
-export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+export const OUTBOX_STATUSES = NOTIFICATION_STATUSES;
+export type OutboxStatus = NotificationStatus;
 
 export const OUTBOX_STATUS_LABELS: Record<OutboxStatus, string> = {
   pending: "Scheduled",

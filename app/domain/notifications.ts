@@ -40,6 +40,10 @@ export const MOMENT_LABELS: Record<Moment, string> = {
   delay_other: "Delay: other",
 };
 
+/** A message's life in the Outbox, in the order it moves through it. */
+export const NOTIFICATION_STATUSES = ["pending", "held", "sending", "sent", "failed", "suppressed", "combined"] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
 /** Customer-facing channels follow quiet hours, caps and segments; the others reach the merchant's systems. */
 export const CUSTOMER_CHANNELS = ["email", "sms", "klaviyo"] as const;
 export const MERCHANT_CHANNELS = ["slack", "webhook", "shopify"] as const;

@@ -1,10 +1,9 @@
 import type { Selectable } from "kysely";
-import type { Channel } from "~/domain/notifications";
+import { NOTIFICATION_STATUSES, type Channel } from "~/domain/notifications";
 import type { NotificationRecord, NotificationRepository, NotificationStatus } from "../services/ports";
 import type { Database } from "./db/database";
 import type { Notification } from "./db/schema.generated";
 
-const STATUSES: NotificationStatus[] = ["pending", "held", "sending", "sent", "failed", "suppressed", "combined"];
 
 export function toNotification(row: Selectable<Notification>): NotificationRecord {
   return { ...row, channel: row.channel as Channel, status: row.status as NotificationStatus };
@@ -167,7 +166,7 @@ export function createNotificationRepository({ db }: Database): NotificationRepo
     },
     async countByStatus(shop) {
       const rows = await db.selectFrom("Notification").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).where("shop", "=", shop).groupBy("status").execute();
-      const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<NotificationStatus, number>;
+      const counts = Object.fromEntries(NOTIFICATION_STATUSES.map((s) => [s, 0])) as Record<NotificationStatus, number>;
       for (const r of rows) counts[r.status as NotificationStatus] = Number(r.n);
       return counts;
     },

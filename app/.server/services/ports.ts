@@ -3,7 +3,7 @@ import type { OrderSnapshot } from "~/domain/order";
 import type { CaseChanges, ConditionCheck, ExceptionType, Owner, Priority, Resolution, Rule, RuleInput } from "~/domain/rules";
 
 export type { Resolution };
-import type { Channel } from "~/domain/notifications";
+import type { Channel, NotificationStatus } from "~/domain/notifications";
 import type { ShipmentStatus, StatusReason } from "~/domain/status";
 
 /** Ports: what the services need from storage. Adapters in ../adapters implement them; every call takes the shop. */
@@ -416,7 +416,7 @@ export interface ChannelGateway {
 
 // ---- notifications: the outbox, the shop's channels and policy, templates
 
-export type NotificationStatus = "pending" | "held" | "sending" | "sent" | "failed" | "suppressed" | "combined";
+export type { NotificationStatus };
 
 export interface NotificationRecord {
   id: number;
