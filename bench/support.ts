@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -16,7 +17,9 @@ export function ensureBuild() {
 
 /** Starts a Node program as a child process and waits until it answers GET /healthz. */
 export async function startProcess(args: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+  // production refuses to start without a credentials key; a benchmark's throwaway database needs any one
+  const key = { SHIPWATCH_ENCRYPTION_KEY: randomBytes(32).toString("base64") };
+  const child = spawn(process.execPath, args, { env: { ...key, ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${args.join(" ")} exited with ${child.exitCode}`);

@@ -180,6 +180,27 @@ describe("notifications: moments on email", () => {
     expect(rows.find((r) => r.status === "combined")!.combinedInto).toBe(rows.find((r) => r.status === "sent")!.id);
   });
 
+  it("GIVEN a shipment past its daily limit THEN the next moment waits for the recipient's next day, and goes only if still true", async () => {
+    await start({ policy: { dailyCap: 2 } });
+    const { event } = await shipOrder();
+    await event("in_transit", "Departed from facility", "2026-11-18T11:00:00-05:00");
+    expect(smtp.messages.map((m) => m.subject)).toHaveLength(2);
+    await event("delayed", "Weather delay", "2026-11-18T12:00:00-05:00", { status: "delayed" });
+    const waiting = (await outbox()).find((r) => r.moment === "delay_other" || r.moment === "delay_weather")!;
+    expect(waiting).toMatchObject({ status: "pending", attempts: 0 });
+    expect(waiting.statusReason).toMatch(/Daily limit of 2/);
+    expect(new Date(waiting.sendAt).toISOString()).toBe("2026-11-19T05:00:00.000Z"); // midnight in Ottawa
+    expect(smtp.messages).toHaveLength(2);
+    // the delivery is never held back by the cap
+    await event("delivered", "Delivered", "2026-11-18T13:00:00-05:00");
+    expect(smtp.messages).toHaveLength(3);
+    expect(smtp.messages[2]!.subject).toMatch(/delivered/i);
+    // by the next day the delay is history: it is dropped, not sent late
+    await advance(15 * 3_600_000);
+    expect((await outbox()).find((r) => r.id === waiting.id)).toMatchObject({ status: "suppressed" });
+    expect(smtp.messages.filter((m) => /delay|weather/i.test(m.subject))).toHaveLength(0);
+  });
+
   it("GIVEN a storm of duplicate and reordered events THEN no message is sent twice", async () => {
     await start();
     const orders = [];

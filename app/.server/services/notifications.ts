@@ -113,13 +113,18 @@ export function createNotifications(deps: {
   const cacheMs = deps.cacheMs ?? 5_000;
 
   // ---- the shop's policy and channels, cached briefly (a worker reads them for every message)
-  const cache = new Map<string, { at: number; policy: NotificationPolicy; channels: Map<Channel, ChannelConnectionRecord> }>();
+  const cache = new Map<
+    string,
+    { at: number; policy: NotificationPolicy; channels: Map<Channel, ChannelConnectionRecord>; templates: Map<string, { subject: string | null; body: string }> }
+  >();
   async function shopConfig(shop: string) {
     const hit = cache.get(shop);
     if (hit && clock.now() - hit.at < cacheMs) return hit;
     const parsed = NotificationPolicySchema.safeParse((await deps.settings.getPolicy(shop)) ?? {});
     const channels = new Map((await deps.settings.channels(shop)).map((c) => [c.channel, c]));
-    const entry = { at: clock.now(), policy: parsed.success ? parsed.data : DEFAULT_POLICY, channels };
+    // the shop's own templates (few), so a send does not read them one by one
+    const templates = new Map((await deps.templates.list(shop)).map((t) => [`${t.template}|${t.channel}|${t.locale}`, { subject: t.subject, body: t.body }]));
+    const entry = { at: clock.now(), policy: parsed.success ? parsed.data : DEFAULT_POLICY, channels, templates };
     cache.set(shop, entry);
     return entry;
   }
@@ -294,11 +299,25 @@ export function createNotifications(deps: {
     const outcome = await deps.gateway.send(rendered.message, await credentialsOf(shop, conn));
     if (outcome.ok) {
       await outbox.markSent(shop, [msg.id, ...combined.map((c) => c.id)], { providerId: outcome.providerId, subject: rendered.message.subject, preview: rendered.preview, html: rendered.message.html, at: clock.now() });
-      await deps.settings.recordResult(shop, msg.channel, { ok: true, error: null, at: clock.now() });
+      await recordSuccess(shop, msg.channel, conn);
       return "sent";
     }
     return failed(msg, outcome, rendered.preview, rendered.message.subject);
   }
+
+  /** a healthy channel's success is written at most once a minute (it only feeds "last delivered") */
+  const lastSuccessWritten = new Map<string, number>();
+  async function recordSuccess(shop: string, channel: Channel, conn: ChannelConnectionRecord) {
+    const key = `${shop}|${channel}`;
+    const now = clock.now();
+    const healthy = conn.failingSince === null && !failedSinceConfig.has(key);
+    if (healthy && now - (lastSuccessWritten.get(key) ?? -Infinity) < 60_000) return;
+    await deps.settings.recordResult(shop, channel, { ok: true, error: null, at: now });
+    lastSuccessWritten.set(key, now);
+    failedSinceConfig.delete(key);
+  }
+  // failures seen since the cached config was read (its failingSince may be stale until the next read)
+  const failedSinceConfig = new Set<string>();
 
   async function suppress(msg: NotificationRecord, reason: string): Promise<SendResult> {
     await outbox.finish(msg.shop, msg.id, { status: "suppressed", reason, at: clock.now() });
@@ -316,6 +335,7 @@ export function createNotifications(deps: {
   async function fail(msg: NotificationRecord, error: string, channel: Channel): Promise<SendResult> {
     await outbox.finish(msg.shop, msg.id, { status: "failed", reason: "Could not be prepared", error, at: clock.now() });
     await deps.settings.recordResult(msg.shop, channel, { ok: false, error, at: clock.now() });
+    failedSinceConfig.add(`${msg.shop}|${channel}`);
     return "failed";
   }
 
@@ -331,6 +351,7 @@ export function createNotifications(deps: {
       return "deferred";
     }
     const health = await deps.settings.recordResult(msg.shop, msg.channel, { ok: false, error: outcome.error, at: now });
+    failedSinceConfig.add(`${msg.shop}|${msg.channel}`);
     await maybeAlert(msg.shop, msg.channel, health, outcome.error);
     if (outcome.retryable && msg.attempts < deps.maxAttempts) {
       const backoff = retryDelayMs(msg.attempts, deps.random, retryBaseMs);
@@ -446,8 +467,8 @@ export function createNotifications(deps: {
   }
 
   async function templateFor(shop: string, key: string, channel: Channel, locale: string) {
-    const own = await deps.templates.get(shop, key, channel, locale);
-    if (own) return { subject: own.subject, body: own.body };
+    const own = (await shopConfig(shop)).templates.get(`${key}|${channel}|${locale}`);
+    if (own) return own;
     return defaultTemplate(key, channel as "email", locale as "en");
   }
 
@@ -652,10 +673,12 @@ export function createNotifications(deps: {
       const checked = validateTemplate({ channel: t.channel as "email", subject: t.subject, body: t.body });
       if (!checked.ok) return checked;
       await deps.templates.save(shop, t, clock.now());
+      cache.delete(shop);
       return { ok: true as const };
     },
     async resetTemplate(shop: string, key: string, channel: Channel, locale: string) {
       await deps.templates.remove(shop, key, channel, locale);
+      cache.delete(shop);
     },
     /** renders a draft against a real shipment of the shop (or the sample), for the editor's live preview */
     async previewTemplate(shop: string, draft: { template: string; channel: Channel; locale: string; subject: string | null; body: string; shipmentId?: number | null }) {
