@@ -80,7 +80,9 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const tracking = createShipmentTracking({ shipments, orders, shops, clock, statusOverrides: (shop) => statusOverrides.forShop(shop) });
   const orderSync = createOrderSync({ orders, shipments, clock });
   const outbox = createNotificationRepository(database);
-  const compliance = createCompliance({ shops, orders, shipments, deliveries, clock, purgeJobs: (shop) => queue.purgeShop(shop), redactMessages: (shop, ids) => outbox.redactOrders(shop, ids) });
+  // bound once the notifications exist (below): an uninstall drops their cached view of the shop at once
+  let forgetNotifications = (shop: string): void => void shop;
+  const compliance = createCompliance({ shops, orders, shipments, deliveries, clock, purgeJobs: (shop) => queue.purgeShop(shop), redactMessages: (shop, ids) => outbox.redactOrders(shop, ids), forgetNotifications: (shop) => forgetNotifications(shop) });
   // Changed shipments are evaluated by the sweep in batches: one sweep is requested a moment ahead (so a
   // burst of deliveries is evaluated together), and this process remembers it has one pending.
   let sweepPending = false;
@@ -112,6 +114,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     secrets: createSecretBox(config.notifications.encryptionKey),
     accessToken: async (shop) => (await sessionStorage.loadSession(`offline_${shop}`))?.accessToken ?? null,
     shopTimezone: (shop) => shopTimezone(shop),
+    isInstalled: (shop) => shops.isInstalled(shop),
     schedule: (shop, id, runAt) => queue.enqueue({ name: SEND_NOTIFICATION_JOB, shop, payload: { id }, runAt }),
     clock,
     operatorEmail: !!config.email.smtpUrl,
@@ -121,6 +124,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     leaseMs: options.notifications?.leaseMs ?? config.worker.leaseMs,
     retryBaseMs: options.notifications?.retryBaseMs,
   });
+  forgetNotifications = (shop) => notifications.forgetShop(shop);
   const desk = createExceptionDesk({
     shipments,
     orders,

@@ -21,10 +21,18 @@ export function hrefWith(pathname: string, search: URLSearchParams): string {
   return query ? `${pathname}?${query}` : pathname;
 }
 
-/** A link to another admin page that keeps Shopify's parameters and drops this page's own (filters, page). */
-export function useAdminHref(): (pathname: string) => string {
+/**
+ * A link to another admin page that keeps Shopify's parameters and drops this page's own (filters, page).
+ * The target may carry its own query ("/app/notifications/outbox?status=failed").
+ */
+export function useAdminHref(): (target: string) => string {
   const { search } = useLocation();
-  return (pathname) => hrefWith(pathname, shopifyParamsOf(new URLSearchParams(search)));
+  return (target) => {
+    const [pathname, query] = target.split("?", 2) as [string, string | undefined];
+    const params = shopifyParamsOf(new URLSearchParams(search));
+    for (const [name, value] of new URLSearchParams(query ?? "")) params.set(name, value);
+    return hrefWith(pathname, params);
+  };
 }
 
 export type ParamsEdit = (params: URLSearchParams) => void;

@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
+import { Banner } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
@@ -9,9 +10,13 @@ import { useAdminHref } from "~/components/embedded-url";
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
-  await context.shipwatch.shopify.authenticate.admin(request);
+  const { session } = await context.shipwatch.shopify.authenticate.admin(request);
   const { config } = context.shipwatch;
+  // a channel failing for longer than the threshold is shown on every page, not only on Notifications
+  const failing = await context.shipwatch.services.notifications.alerts(session.shop);
   return {
+    failing: failing.map((c) => c.label),
+    alertAfterHours: context.shipwatch.config.notifications.channelAlertMs / 3_600_000,
     apiKey: config.shopify.apiKey,
     // the local preview swaps Shopify's App Bridge for a stand-in served by this app (server/local-preview)
     appBridgeUrl: config.localPreview ? "/local-preview/app-bridge.js" : undefined,
@@ -19,8 +24,10 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
 };
 
 export default function AdminLayout() {
-  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl, failing, alertAfterHours } = useLoaderData<typeof loader>();
   const adminHref = useAdminHref();
+  // the Notifications page shows the same alert with each channel's details
+  const onNotifications = useLocation().pathname.replace(/\/$/, "") === "/app/notifications";
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
       <NavMenu>
@@ -34,6 +41,18 @@ export default function AdminLayout() {
         <Link to={adminHref("/app/status-mapping")}>Status mapping</Link>
         <Link to={adminHref("/app/settings")}>Settings</Link>
       </NavMenu>
+      {failing.length && !onNotifications ? (
+        <div style={{ maxWidth: "62.375rem", margin: "0 auto", padding: "1rem 1rem 0" }}>
+          <Banner
+            tone="critical"
+            title={`${failing.join(", ")} ${failing.length > 1 ? "have" : "has"} been failing for more than ${alertAfterHours === 1 ? "an hour" : `${alertAfterHours} hours`}`}
+            action={{ content: "See the channels", url: adminHref("/app/notifications") }}
+            secondaryAction={{ content: "See failed messages", url: adminHref("/app/notifications/outbox?status=failed") }}
+          >
+            <p>Customers are not getting those messages. They are retried, then kept in the Outbox for replay.</p>
+          </Banner>
+        </div>
+      ) : null}
       <Outlet />
     </AppProvider>
   );

@@ -166,6 +166,15 @@ describe("Notifications, Outbox and Templates in Chromium", { timeout: 60_000 },
       await screenshot(page, "notifications");
     });
 
+    it("shows the failing channel on every admin page, linking to the channels and the failed messages", async () => {
+      await open("/app");
+      const alert = page.getByText("Signed webhooks (helpdesk) has been failing for more than", { exact: false });
+      await alert.waitFor();
+      await page.getByRole("link", { name: "See the channels" }).waitFor();
+      expect(new URL((await page.getByRole("link", { name: "See failed messages" }).getAttribute("href"))!, app.url).searchParams.get("status")).toBe("failed");
+      await screenshot(page, "failing-channel-banner");
+    });
+
     it("refuses quiet hours that start and end together and a check-in past 24 hours, field by field, and saves nothing", async () => {
       await open("/app/notifications");
       await page.getByRole("checkbox", { name: "Keep quiet hours" }).check();

@@ -416,6 +416,21 @@ describe("notifications: tenancy, secrets, privacy", () => {
     expect(p.ok).toBe(false);
   });
 
+  it("GIVEN the app is uninstalled THEN a waiting message is dropped and nothing new is planned", async () => {
+    await start({ policy: { combineWindowMinutes: 10 } });
+    await shipOrder();
+    expect((await outbox()).map((r) => r.status)).toEqual(["pending"]);
+    await app.sendWebhook("app/uninstalled", { id: 1, domain: SHOP_A });
+    await app.settle();
+    // its job went with the uninstall; the sweep finds the stranded message (due 5 minutes ago) and drops it
+    await advance(16 * 60_000);
+    expect((await outbox()).map((r) => [r.status, r.statusReason])).toEqual([["suppressed", "The app was uninstalled from the shop"]]);
+    await shipOrder();
+    await advance(11 * 60_000);
+    expect(await outbox()).toHaveLength(1);
+    expect(smtp.messages).toHaveLength(0);
+  });
+
   it("GIVEN two shops THEN each sees only its own outbox; customers/redact scrubs the recipient and the message", async () => {
     await start();
     await app.container.services.notifications.saveChannel(SHOP_B, "email", { enabled: true, settings: {}, secret: {} });

@@ -14,6 +14,8 @@ export function createCompliance(deps: {
   shipments: ShipmentRepository;
   deliveries: DeliveryRepository;
   purgeJobs: (shop: string) => Promise<void>;
+  /** forgets what the notifications know of the shop (its cached settings), so nothing more goes out */
+  forgetNotifications?: (shop: string) => void;
   /** scrubs recipients and rendered messages of these orders from the outbox */
   redactMessages: (shop: string, orderIds: string[]) => Promise<number>;
   clock: Clock;
@@ -29,6 +31,7 @@ export function createCompliance(deps: {
       await shops.markUninstalled(shop, clock.now());
       const sessions = await shops.deleteSessions(shop);
       await deps.purgeJobs(shop);
+      deps.forgetNotifications?.(shop);
       return { sessions };
     },
 

@@ -89,6 +89,8 @@ export function createNotifications(deps: {
   secrets: SecretBox;
   /** the shop's offline Admin API token, for the Shopify write-back */
   accessToken: (shop: string) => Promise<string | null>;
+  /** the app is installed on the shop: nothing goes out for a shop that uninstalled it */
+  isInstalled: (shop: string) => Promise<boolean>;
   /** the shop's own time zone: the fallback for recipients whose zone is unknown */
   shopTimezone: (shop: string) => Promise<string>;
   /** runs the send job for a message at (or after) runAt */
@@ -115,7 +117,13 @@ export function createNotifications(deps: {
   // ---- the shop's policy and channels, cached briefly (a worker reads them for every message)
   const cache = new Map<
     string,
-    { at: number; policy: NotificationPolicy; channels: Map<Channel, ChannelConnectionRecord>; templates: Map<string, { subject: string | null; body: string }> }
+    {
+      at: number;
+      policy: NotificationPolicy;
+      channels: Map<Channel, ChannelConnectionRecord>;
+      templates: Map<string, { subject: string | null; body: string }>;
+      installed: boolean;
+    }
   >();
   async function shopConfig(shop: string) {
     const hit = cache.get(shop);
@@ -124,7 +132,8 @@ export function createNotifications(deps: {
     const channels = new Map((await deps.settings.channels(shop)).map((c) => [c.channel, c]));
     // the shop's own templates (few), so a send does not read them one by one
     const templates = new Map((await deps.templates.list(shop)).map((t) => [`${t.template}|${t.channel}|${t.locale}`, { subject: t.subject, body: t.body }]));
-    const entry = { at: clock.now(), policy: parsed.success ? parsed.data : DEFAULT_POLICY, channels, templates };
+    const installed = await deps.isInstalled(shop);
+    const entry = { at: clock.now(), policy: parsed.success ? parsed.data : DEFAULT_POLICY, channels, templates, installed };
     cache.set(shop, entry);
     return entry;
   }
@@ -180,9 +189,9 @@ export function createNotifications(deps: {
   async function plan(shop: string, items: readonly NotifyItem[]): Promise<() => Promise<void>> {
     const nothing = async () => {};
     if (!items.length) return nothing;
-    const { policy, channels } = await shopConfig(shop);
+    const { policy, channels, installed } = await shopConfig(shop);
     const enabled = new Set(CHANNELS.filter((c) => ready(channels.get(c))));
-    if (!enabled.size) return nothing;
+    if (!enabled.size || !installed) return nothing;
     const now = clock.now();
     const shopZone = await deps.shopTimezone(shop);
     const rows: NewNotification[] = [];
@@ -260,7 +269,8 @@ export function createNotifications(deps: {
 
   async function deliver(msg: NotificationRecord, now: number): Promise<SendResult> {
     const { shop } = msg;
-    const { policy, channels } = await shopConfig(shop);
+    const { policy, channels, installed } = await shopConfig(shop);
+    if (!installed) return suppress(msg, "The app was uninstalled from the shop");
     const conn = channels.get(msg.channel);
     if (!ready(conn)) return suppress(msg, `${CHANNEL_LABELS[msg.channel]} is switched off or not connected`);
 
