@@ -73,7 +73,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const settings = createSettingsRepository(database);
   const apiKeys = createApiKeyRepository(database);
   // REDIS_URL: BullMQ (loaded only then), relaying the jobs the ingest commits to the Job table; else the embedded queue
-  const queue: JobQueue & { wake?: () => void } = config.redisUrl ? (await import("./jobs/bullmq-queue")).createBullmqQueue({ redisUrl: config.redisUrl, concurrency: config.worker.concurrency, clock, logger, outbox: database }) : createEmbeddedQueue(database, clock, logger, { concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, ...options.queue });
+  const queue: JobQueue & { wake?: () => void } = config.redisUrl ? (await import("./jobs/bullmq-queue")).createBullmqQueue({ redisUrl: config.redisUrl, concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, clock, logger, outbox: database }) : createEmbeddedQueue(database, clock, logger, { concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, ...options.queue });
 
   const statusMappings = createStatusMappingRepository(database);
   const statusOverrides = createStatusOverrides(statusMappings, clock);

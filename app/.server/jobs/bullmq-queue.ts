@@ -36,6 +36,11 @@ export interface BullmqQueueOptions {
   prefix?: string;
   /** jobs this process runs at once (default 8, as WORKER_CONCURRENCY) */
   concurrency?: number;
+  /**
+   * How long a worker's lock on a running job lasts without renewal: a killed worker's jobs run again after
+   * about this long (BullMQ's lockDuration; the stalled-job check runs as often). Default 30 s.
+   */
+  leaseMs?: number;
   /** turns runAt into a delay; BullMQ itself runs on the machines' clocks, so this is the system clock outside tests */
   clock: Clock;
   logger: Logger;
@@ -255,6 +260,10 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue & { wak
         connection,
         prefix,
         concurrency,
+        ...(options.leaseMs ? { lockDuration: options.leaseMs, stalledInterval: options.leaseMs } : {}),
+        // a job whose worker died mid-run goes again (handlers are idempotent); several crashes in a row are
+        // tolerated before BullMQ gives up on it
+        maxStalledCount: 5,
         settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(attemptsMade, random, retryBaseMs) },
       });
       worker.on("error", (error) => logger.error({ err: error.message }, "job worker error"));
