@@ -15,11 +15,12 @@ import {
 import { ExternalSmallIcon } from "@shopify/polaris-icons";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { z } from "zod";
-import { hrefWith, useAdminHref } from "~/components/embedded-url";
+import { hrefWith, shopifyParamsOf, useAdminHref } from "~/components/embedded-url";
 import { Fact } from "~/components/Fact";
 import { formatDay, formatDestination } from "~/components/format";
 import { ShipmentTimeline } from "~/components/ShipmentTimeline";
 import { reasonLabel, StatusBadge } from "~/components/StatusBadge";
+import { channelLabel, momentLabel, OutboxStatusBadge } from "~/components/notification-words";
 import { RelativeTime, useViewerTimeZone } from "~/components/Timestamp";
 
 const ShipmentId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -31,7 +32,11 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
   const detail = id.success ? await context.shipwatch.services.admin.shipmentDetail(session.shop, id.data) : null;
   if (!detail) throw new Response("Shipment not found", { status: 404, statusText: "Not Found" });
   const { shipment: s, events, siblings } = detail;
+  // what the customer (and the team) were told about this parcel: support should know before they answer
+  const messages = await context.shipwatch.services.notifications.outbox(session.shop, { shipmentId: s.id }, { limit: 30, offset: 0 });
   return {
+    messages: messages.rows.map((m) => ({ id: m.id, moment: m.moment, channel: m.channel, status: m.status, at: m.sentAt ?? m.sendAt })),
+    messageCount: messages.total,
     now: context.shipwatch.clock.now(),
     shipment: {
       id: s.id,
@@ -72,11 +77,12 @@ const SOURCE_LABELS: Record<string, string> = {
 };
 
 export default function ShipmentDetail() {
-  const { now, shipment, events, siblings } = useLoaderData<typeof loader>();
+  const { now, shipment, events, siblings, messages, messageCount } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const timeZone = useViewerTimeZone();
   // the list's filters ride along in the URL, so "Shipments" returns to the same filtered page
   const backHref = hrefWith("/app", searchParams);
+  const adminParams = shopifyParamsOf(searchParams);
   const reason = reasonLabel(shipment.reason);
 
   return (
@@ -94,7 +100,8 @@ export default function ShipmentDetail() {
                 {shipment.trackingNumber && shipment.trackingUrl ? (
                   <InlineStack gap="050" blockAlign="center" wrap={false}>
                     <Link url={shipment.trackingUrl} target="_blank" accessibilityLabel={`Track ${shipment.trackingNumber} on the carrier's site (opens in a new tab)`}>
-                      {shipment.trackingNumber}
+                      {/* a 22-digit USPS number is wider than its column: it breaks rather than run into the next */}
+                      <span style={{ overflowWrap: "anywhere" }}>{shipment.trackingNumber}</span>
                     </Link>
                     <span aria-hidden="true">
                       <Icon source={ExternalSmallIcon} tone="subdued" />
@@ -192,6 +199,39 @@ export default function ShipmentDetail() {
                             </Text>
                           </BlockStack>
                           <StatusBadge status={o.status} />
+                        </InlineStack>
+                      </Box>
+                    ))}
+                  </BlockStack>
+                )}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <InlineStack align="space-between" blockAlign="center">
+                  <Text as="h2" variant="headingMd">
+                    Messages
+                  </Text>
+                  {messageCount > messages.length ? (
+                    <Link url={hrefWith("/app/notifications/outbox", new URLSearchParams([...adminParams, ["q", shipment.orderName]]))}>All {messageCount}</Link>
+                  ) : null}
+                </InlineStack>
+                {messages.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    No message about this parcel yet.
+                  </Text>
+                ) : (
+                  <BlockStack as="ul" gap="300">
+                    {messages.map((m) => (
+                      <Box as="li" key={m.id}>
+                        <InlineStack gap="200" align="space-between" blockAlign="center" wrap={false}>
+                          <BlockStack gap="050">
+                            <Link url={hrefWith(`/app/notifications/outbox/${m.id}`, adminParams)}>{momentLabel(m.moment)}</Link>
+                            <Text as="span" variant="bodySm" tone="subdued">
+                              {channelLabel(m.channel)} · <RelativeTime at={m.at} now={now} />
+                            </Text>
+                          </BlockStack>
+                          <OutboxStatusBadge status={m.status} />
                         </InlineStack>
                       </Box>
                     ))}

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MOMENT_LABELS, MOMENTS, CHANNEL_LABELS, CHANNELS } from "~/domain/notifications";
 import { startSmtpCapture, type SmtpCapture } from "../../scripts/local-services/smtp-capture";
 import { PREVIEW_SHOP } from "../../server/endpoints/local-preview";
+import { momentLabel } from "~/components/notification-words";
 import { SHOP_B, startTestApp, type TestApp } from "../support/test-app";
 import {
   deliverShipment,
@@ -393,6 +394,18 @@ describe("Notifications, Outbox and Templates in Chromium", { timeout: 60_000 },
       const html = await page.content();
       expect(html).not.toContain(customerEmail(seeded[0]!));
       await screenshot(page, "outbox-detail");
+    });
+
+    it("shows on a shipment the messages sent about it, each linking to its detail in the Outbox", async () => {
+      const sent = (await outbox(PREVIEW_SHOP, { status: "sent", channel: "email" })).rows[0]!;
+      const mine = (await outbox(PREVIEW_SHOP, { shipmentId: sent.shipmentId })).rows;
+      await open(`/app/shipments/${sent.shipmentId}`);
+      await page.getByRole("heading", { name: "Messages", level: 2 }).waitFor();
+      const link = page.getByRole("link", { name: momentLabel(sent.moment) }).first();
+      await link.waitFor();
+      expect(await page.getByText("Email · ", { exact: false }).count()).toBe(mine.filter((m) => m.channel === "email").length);
+      expect(new URL((await link.getAttribute("href"))!, app.url).pathname).toMatch(/^\/app\/notifications\/outbox\/\d+$/);
+      await screenshot(page, "shipment-messages");
     });
 
     it("shows another store's messages to nobody here: not in the list, and not by their link", async () => {
