@@ -119,6 +119,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     clock,
     operatorEmail: !!config.email.smtpUrl,
     operatorFrom: config.email.from,
+    allowLoopbackEndpoints: config.nodeEnv !== "production",
     maxAttempts: config.notifications.maxAttempts,
     channelAlertMs: config.notifications.channelAlertMs,
     leaseMs: options.notifications?.leaseMs ?? config.worker.leaseMs,

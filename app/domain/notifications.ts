@@ -208,7 +208,8 @@ export function momentTime(
     case "post_delivery":
       return s.deliveredAt ?? s.statusChangedAt;
     default:
-      return s.statusChangedAt ?? s.lastEventAt;
+      // a delay's reason can change within one status (customs, then lost): its latest event is when it was news
+      return s.lastEventAt ?? s.statusChangedAt;
   }
 }
 

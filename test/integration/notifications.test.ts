@@ -201,6 +201,29 @@ describe("notifications: moments on email", () => {
     expect(smtp.messages.filter((m) => /delay|weather/i.test(m.subject))).toHaveLength(0);
   });
 
+  it("GIVEN a combined message whose send fails THEN the other shipment is not lost: each tracking number reaches the customer once", async () => {
+    await start({ policy: { combineWindowMinutes: 5 } });
+    const order = orderPayload({ id: newId(), name: "#4343" });
+    await app.sendWebhook("orders/create", order);
+    const trackings = ["1Z999AA10000000033", "1Z999AA10000000044"];
+    for (const [i, t] of trackings.entries()) {
+      await app.sendWebhook("fulfillments/create", fulfillmentPayload(order.id, { name: `#4343.${i + 1}`, tracking_number: t, tracking_numbers: [t], created_at: "2026-11-18T09:00:00-05:00", updated_at: "2026-11-18T09:00:00-05:00" }));
+    }
+    await app.settle();
+    smtp.failNext(1, 451, "4.3.0 Try again later");
+    await advance(6 * 60_000);
+    expect(smtp.messages).toHaveLength(0);
+    // nothing is marked as gone with a message that did not go
+    expect((await outbox()).filter((r) => r.status === "combined")).toEqual([]);
+    await advance(30 * 60_000);
+    const rows = await outbox();
+    expect(rows.every((r) => r.status === "sent" || r.status === "combined")).toBe(true);
+    const text = smtp.messages.map((m) => m.text).join("\n");
+    for (const t of trackings) expect(text.split(t).length - 1, t).toBeGreaterThanOrEqual(1);
+    // each shipment's moment went in exactly one email
+    for (const t of trackings) expect(smtp.messages.filter((m) => m.text.includes(t))).toHaveLength(1);
+  });
+
   it("GIVEN a storm of duplicate and reordered events THEN no message is sent twice", async () => {
     await start();
     const orders = [];
@@ -403,6 +426,33 @@ describe("notifications: tenancy, secrets, privacy", () => {
     expect(overview.channels.find((c) => c.channel === "sms")).toMatchObject({ enabled: true, hasSecret: true, ready: true });
     // the other shop has nothing connected
     expect((await app.container.services.notifications.overview(SHOP_B)).channels.every((c) => !c.enabled)).toBe(true);
+  });
+
+  it("GIVEN a credential that no longer decrypts (the key changed) THEN its messages are parked with the reason, and the merchant can enter it again", async () => {
+    await start({ channels: ["sms"], policy: { sms: { minOrderValue: 0, express: true } } });
+    await app.db.updateTable("ChannelConnection").set({ secret: "v1:AAAA:BBBB:CCCC" }).where("shop", "=", SHOP_A).where("channel", "=", "sms").execute();
+    app.container.services.notifications.forgetShop(SHOP_A);
+    await shipOrder();
+    for (let i = 0; i < 4; i++) await advance(3_600_000);
+    const [row] = await outbox();
+    expect(row).toMatchObject({ status: "failed", attempts: 4 });
+    expect(row!.lastError).toMatch(/Could not send/);
+    expect(providers.twilioMessages()).toHaveLength(0);
+    const n = app.container.services.notifications;
+    expect(await n.saveChannel(SHOP_A, "sms", { enabled: true, settings: { accountSid: TWILIO.accountSid, from: "+15005550006" }, secret: { authToken: TWILIO.authToken } })).toEqual({ ok: true });
+    expect(await n.replay(SHOP_A, [row!.id])).toBe(1);
+    await app.settle();
+    expect(providers.twilioMessages()).toHaveLength(1);
+  });
+
+  it("GIVEN production THEN an endpoint must be https: the app does not call plain-http addresses on its own network", async () => {
+    app = await startTestApp({ env: { NODE_ENV: "production", SHIPWATCH_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") } });
+    const n = app.container.services.notifications;
+    const hook = await n.saveChannel(SHOP_A, "webhook", { enabled: true, settings: { url: "http://127.0.0.1:6379/" }, secret: { signingSecret: HOOK_SECRET } });
+    expect(hook).toEqual({ ok: false, fieldErrors: { "settings.url": "must be https://" } });
+    const slack = await n.saveChannel(SHOP_A, "slack", { enabled: true, settings: {}, secret: { webhookUrl: "http://127.0.0.1:8080/hook" } });
+    expect(slack).toEqual({ ok: false, fieldErrors: { "secret.webhookUrl": "must be https://" } });
+    expect(await app.db.selectFrom("ChannelConnection").selectAll().execute()).toEqual([]);
   });
 
   it("GIVEN bad channel settings THEN a clear error per field and nothing changes", async () => {

@@ -87,6 +87,8 @@ export function createEvaluationStore({ db }: Database): EvaluationStore {
             .where("updatedAt", "=", shipment.updatedAt)
             .where("eventCount", "=", shipment.eventCount)
             .where("status", "=", shipment.status)
+            // markDue (an order arriving) moves only nextCheckAt
+            .where("nextCheckAt", shipment.nextCheckAt === null ? "is" : "=", shipment.nextCheckAt)
             .execute();
         }
         return opened;

@@ -32,6 +32,14 @@ export function createNotificationRepository({ db }: Database): NotificationRepo
       }
       return inserted;
     },
+    async knownKeys(shop, shipmentIds) {
+      const keys = new Set<string>();
+      for (let i = 0; i < shipmentIds.length; i += 500) {
+        const rows = await db.selectFrom("Notification").select("sendKey").where("shop", "=", shop).where("shipmentId", "in", shipmentIds.slice(i, i + 500)).execute();
+        for (const r of rows) keys.add(r.sendKey);
+      }
+      return keys;
+    },
     async get(shop, id) {
       const row = await db.selectFrom("Notification").selectAll().where("shop", "=", shop).where("id", "=", id).executeTakeFirst();
       return row ? toNotification(row) : null;
@@ -68,10 +76,10 @@ export function createNotificationRepository({ db }: Database): NotificationRepo
         .executeTakeFirst();
       return found?.id ?? null;
     },
-    async combineInto(lead, until, now) {
-      await db
+    async claimSiblings(lead, until, now, leaseMs) {
+      const rows = await db
         .updateTable("Notification")
-        .set({ status: "combined", combinedInto: lead.id, statusReason: `Sent together with message #${lead.id}`, updatedAt: now })
+        .set({ status: "sending", lockedUntil: now + leaseMs, updatedAt: now })
         .where("shop", "=", lead.shop)
         .where("orderId", "=", lead.orderId)
         .where("moment", "=", lead.moment)
@@ -79,10 +87,9 @@ export function createNotificationRepository({ db }: Database): NotificationRepo
         .where("status", "=", "pending")
         .where("id", "!=", lead.id)
         .where("sendAt", "<=", until)
+        .returningAll()
         .execute();
-      // the ones combined now and those a failed attempt of this lead carried before (a replay keeps them)
-      const rows = await db.selectFrom("Notification").selectAll().where("shop", "=", lead.shop).where("combinedInto", "=", lead.id).orderBy("id").execute();
-      return rows.map(toNotification);
+      return rows.map(toNotification).sort((a, b) => a.id - b.id);
     },
     async markSent(shop, ids, sent) {
       if (!ids.length) return;
@@ -96,7 +103,7 @@ export function createNotificationRepository({ db }: Database): NotificationRepo
       if (rest.length) {
         await db
           .updateTable("Notification")
-          .set({ sentAt: sent.at, providerId: sent.providerId, updatedAt: sent.at })
+          .set({ status: "combined", combinedInto: lead!, statusReason: `Sent together with message #${lead}`, sentAt: sent.at, providerId: sent.providerId, lockedUntil: null, updatedAt: sent.at })
           .where("shop", "=", shop)
           .where("id", "in", rest)
           .execute();
@@ -199,7 +206,8 @@ export function createNotificationRepository({ db }: Database): NotificationRepo
       if (!orderIds.length) return 0;
       const result = await db
         .updateTable("Notification")
-        .set({ recipient: null, preview: "[redacted]", subject: null, html: null })
+        // provider errors can quote the address or number they refused
+        .set({ recipient: null, preview: "[redacted]", subject: null, html: null, lastError: null })
         .where("shop", "=", shop)
         .where("orderId", "in", orderIds)
         .executeTakeFirst();

@@ -100,6 +100,8 @@ export function createNotifications(deps: {
   operatorEmail: boolean;
   /** the operator's sender (EMAIL_FROM), the last resort for the address customers write to */
   operatorFrom?: string | null;
+  /** plain-http loopback endpoints (local stand-ins) may be connected: never in production */
+  allowLoopbackEndpoints?: boolean;
   maxAttempts: number;
   channelAlertMs: number;
   /** how long a worker owns a message it is sending; after, the send is resumed with the same idempotency key */
@@ -163,14 +165,15 @@ export function createNotifications(deps: {
     return { email: order.email, phone, orderValue: order.totalPrice, shippingMethod: [shipment.service, ...methods].filter(Boolean).join(" ") };
   }
 
-  function addressOf(channel: Channel, order: StoredOrder | null, conn: ChannelConnectionRecord): string | null {
+  function addressOf(channel: Channel, order: StoredOrder | null, conn: ChannelConnectionRecord, shipment?: ShipmentRecord): string | null {
+    const country = shipment?.destinationCountry ?? order?.destination?.countryCode;
     switch (channel) {
       case "email":
         return order?.email ?? null;
       case "sms":
-        return toE164(order?.phone, order?.destination?.countryCode);
+        return toE164(order?.phone, country);
       case "klaviyo":
-        return order?.email ?? toE164(order?.phone, order?.destination?.countryCode);
+        return order?.email ?? toE164(order?.phone, country);
       case "webhook":
         return typeof conn.settings.url === "string" ? conn.settings.url : null;
       case "slack":
@@ -212,7 +215,7 @@ export function createNotifications(deps: {
           channel,
           template,
           ruleId,
-          recipient: address !== undefined ? address : addressOf(channel, order, channels.get(channel)!),
+          recipient: address !== undefined ? address : addressOf(channel, order, channels.get(channel)!, shipment),
           sendAt: sendTime({ moment, channel, now, deliveredAt: shipment.deliveredAt, policy, zone }),
         });
       };
@@ -236,7 +239,10 @@ export function createNotifications(deps: {
         }
       }
     }
-    const inserted = await outbox.insertNew(rows);
+    // re-planning is the common case: known keys are left out before the insert (a conflict would still spend a
+    // PostgreSQL sequence value per row, every evaluation)
+    const known = await outbox.knownKeys(shop, [...new Set(rows.map((r) => r.shipmentId))]);
+    const inserted = await outbox.insertNew(rows.filter((r) => !known.has(r.sendKey)));
     return async () => {
       for (const row of inserted) await deps.schedule(shop, row.id, row.sendAt);
     };
@@ -258,16 +264,36 @@ export function createNotifications(deps: {
     }
     const msg = await outbox.claim(shop, id, now, leaseMs);
     if (!msg) return "skipped";
+    const carried: NotificationRecord[] = [];
     try {
-      return await deliver(msg, now);
+      return await deliver(msg, now, carried);
     } catch (error) {
-      // storage or a bug, not the provider: give the message back so the job's retry can take it again
-      await outbox.reschedule(shop, id, { status: "pending", sendAt: now, reason: null, error: errorText(error), at: now }).catch(() => undefined);
-      throw error;
+      // Not the provider's answer: storage, a credential that no longer decrypts (the key changed), a bug.
+      // It counts as an attempt, backs off, and is parked after the last one, like any failure; if even that
+      // cannot be written (storage is down), the job system retries the job.
+      await release(carried, now);
+      const text = `Could not send: ${errorText(error)}`;
+      if (msg.attempts >= deps.maxAttempts) {
+        await outbox.finish(shop, id, { status: "failed", reason: `Parked after ${msg.attempts} attempts`, error: text, at: now });
+      } else {
+        const sendAt = now + retryDelayMs(msg.attempts, deps.random, retryBaseMs);
+        await outbox.reschedule(shop, id, { status: "pending", sendAt, reason: `Retry ${msg.attempts + 1} of ${deps.maxAttempts}`, error: text, at: now });
+        await deps.schedule(shop, id, sendAt);
+      }
+      await deps.settings.recordResult(shop, msg.channel, { ok: false, error: text, at: now });
+      return "failed";
     }
   }
 
-  async function deliver(msg: NotificationRecord, now: number): Promise<SendResult> {
+  /** siblings that will not go with their lead after all: back to pending, each to be judged on its own */
+  async function release(rows: readonly NotificationRecord[], at: number) {
+    for (const r of rows) {
+      await outbox.reschedule(r.shop, r.id, { status: "pending", sendAt: at, reason: null, at });
+      await deps.schedule(r.shop, r.id, at);
+    }
+  }
+
+  async function deliver(msg: NotificationRecord, now: number, carried: NotificationRecord[]): Promise<SendResult> {
     const { shop } = msg;
     const { policy, channels, installed } = await shopConfig(shop);
     if (!installed) return suppress(msg, "The app was uninstalled from the shop");
@@ -277,7 +303,7 @@ export function createNotifications(deps: {
     let shipment: ShipmentRecord | null = null;
     let order: StoredOrder | null = null;
     let openCases: CaseRecord[] = [];
-    let combined: NotificationRecord[] = [];
+    let siblings: ShipmentRecord[] = [];
     if (msg.shipmentId !== SYSTEM_SHIPMENT) {
       [shipment, order, openCases] = await Promise.all([
         deps.shipments.getShipment(shop, msg.shipmentId),
@@ -299,19 +325,43 @@ export function createNotifications(deps: {
           const nextDay = capDeferral({ at: now, zone, sentAt: sent, moment: msg.moment, cap: policy.dailyCap, policy });
           if (nextDay !== null) return defer(msg, "pending", nextDay, `Daily limit of ${policy.dailyCap} messages for this shipment reached`);
         }
-        if ((MOMENTS as readonly string[]).includes(msg.moment)) combined = await outbox.combineInto(msg, now + policy.combineWindowMinutes * 60_000, now);
+        if ((MOMENTS as readonly string[]).includes(msg.moment)) {
+          // other shipments of the order at the same moment go in this message, if each of them may go now
+          const claimed = await outbox.claimSiblings(msg, now + policy.combineWindowMinutes * 60_000, now, leaseMs);
+          if (claimed.length) {
+            const [ships, cases] = await Promise.all([
+              deps.shipments.getShipments(shop, claimed.map((c) => c.shipmentId)),
+              deps.cases.openForShipments(shop, claimed.map((c) => c.shipmentId)),
+            ]);
+            const byId = new Map(ships.map((s) => [s.id, s]));
+            const judged = claimed.map((c) => {
+              const s = byId.get(c.shipmentId);
+              const theirs = cases.filter((k) => k.shipmentId === c.shipmentId);
+              const ok = !!s && !theirs.some((k) => k.holdMessages) && stillCurrent(c.moment, factsOf(s, order, theirs.map((k) => k.type)));
+              return { row: c, shipment: s, ok };
+            });
+            carried.push(...judged.filter((j) => j.ok).map((j) => j.row));
+            siblings = judged.filter((j) => j.ok).map((j) => j.shipment!);
+            await release(judged.filter((j) => !j.ok).map((j) => j.row), now);
+          }
+        }
       }
     }
 
-    const siblings = combined.length ? await deps.shipments.getShipments(shop, combined.map((c) => c.shipmentId)) : [];
     const rendered = await compose(msg, conn, shipment, order, siblings, openCases);
-    if ("error" in rendered) return fail(msg, rendered.error, conn.channel);
+    if ("error" in rendered) {
+      await release(carried.splice(0), now);
+      return fail(msg, rendered.error, conn.channel);
+    }
     const outcome = await deps.gateway.send(rendered.message, await credentialsOf(shop, conn));
     if (outcome.ok) {
-      await outbox.markSent(shop, [msg.id, ...combined.map((c) => c.id)], { providerId: outcome.providerId, subject: rendered.message.subject, preview: rendered.preview, html: rendered.message.html, at: clock.now() });
+      await outbox.markSent(shop, [msg.id, ...carried.map((c) => c.id)], { providerId: outcome.providerId, subject: rendered.message.subject, preview: rendered.preview, html: rendered.message.html, at: clock.now() });
+      carried.length = 0;
       await recordSuccess(shop, msg.channel, conn);
       return "sent";
     }
+    // they go with the lead's retry if they are still due then, or on their own
+    await release(carried.splice(0), now);
     return failed(msg, outcome, rendered.preview, rendered.message.subject);
   }
 
@@ -406,8 +456,17 @@ export function createNotifications(deps: {
       await deps.schedule(shop, row.id, now);
     }
   }
+  const requeued = new Map<number, number>();
   // the words of a channel alert, for the send that follows (a restarted worker falls back to generic words)
   const alertDetails = new Map<number, { title: string; detail: string }>();
+
+  function openOrNothing(sealed: string): Record<string, unknown> {
+    try {
+      return deps.secrets.open(sealed) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  }
 
   async function credentialsOf(shop: string, conn: ChannelConnectionRecord): Promise<ChannelCredentials> {
     const secret = conn.sealedSecret ? (deps.secrets.open(conn.sealedSecret) as Record<string, unknown>) : {};
@@ -576,8 +635,16 @@ export function createNotifications(deps: {
     async requeueStranded(limit = 500) {
       const now = clock.now();
       const stranded = await outbox.stranded(now, now - 5 * 60_000, limit);
-      for (const s of stranded) await deps.schedule(s.shop, s.id, now);
-      return stranded.length;
+      for (const [id, at] of requeued) if (now - at > 10 * 60_000) requeued.delete(id);
+      let count = 0;
+      for (const s of stranded) {
+        // under a backlog its job may simply not have run yet: one more job per ten minutes is plenty
+        if (requeued.has(s.id)) continue;
+        requeued.set(s.id, now);
+        await deps.schedule(s.shop, s.id, now);
+        count += 1;
+      }
+      return count;
     },
     /** outages that passed the threshold with no send to notice it (a quiet shop): alerted from the sweep */
     async checkChannelHealth() {
@@ -617,11 +684,17 @@ export function createNotifications(deps: {
       const existing = channels.get(channel);
       const settings = schemas.settings.safeParse(input.settings);
       const given = Object.fromEntries(Object.entries(input.secret).filter(([, v]) => typeof v === "string" && v.trim() !== ""));
-      const stored = existing?.sealedSecret ? (deps.secrets.open(existing.sealedSecret) as Record<string, unknown>) : {};
+      // a secret sealed with another key (SHIPWATCH_ENCRYPTION_KEY changed) no longer opens: it is entered again
+      const stored = existing?.sealedSecret ? openOrNothing(existing.sealedSecret) : {};
       const merged = { ...stored, ...given };
       const secret = schemas.secret.safeParse(merged);
       const errors: Record<string, string> = {};
       if (!settings.success) Object.assign(errors, prefix("settings", fieldErrors(settings.error.issues)));
+      // the app calls these URLs from its own network: plain http to this machine only for local stand-ins
+      if (!deps.allowLoopbackEndpoints) {
+        if (typeof input.settings.url === "string" && !input.settings.url.trim().startsWith("https://")) errors["settings.url"] = "must be https://";
+        if (typeof given.webhookUrl === "string" && !given.webhookUrl.trim().startsWith("https://")) errors["secret.webhookUrl"] = "must be https://";
+      }
       // a disabled channel may be saved half-filled; an enabled one must be able to send
       if (!secret.success && (input.enabled || Object.keys(given).length)) Object.assign(errors, prefix("secret", fieldErrors(secret.error.issues)));
       if (Object.keys(errors).length) return { ok: false, fieldErrors: errors };

@@ -467,6 +467,8 @@ export interface NotificationRepository {
   /** the send authority: inserts the rows whose (shop, sendKey) is new and returns them; known keys change nothing */
   insertNew(rows: readonly NewNotification[]): Promise<NotificationRecord[]>;
   get(shop: string, id: number): Promise<NotificationRecord | null>;
+  /** the send keys already planned for these shipments */
+  knownKeys(shop: string, shipmentIds: readonly number[]): Promise<Set<string>>;
   /**
    * Takes a due message for sending: pending or held, or sending whose lease ran out (its worker died; it is
    * resumed with the same idempotency key). Counts the attempt. Null when another worker has it, or it is done.
@@ -477,8 +479,12 @@ export interface NotificationRepository {
    * due by `until`: it leads, and carries this one with it.
    */
   earlierSibling(row: NotificationRecord, until: number): Promise<number | null>;
-  /** other pending messages of the order for the same moment and channel, due by `until`: now carried by the lead */
-  combineInto(lead: NotificationRecord, until: number, now: number): Promise<NotificationRecord[]>;
+  /**
+   * Takes the other pending messages of the order for the same moment and channel, due by `until`, for the lead
+   * to carry (they are "sending" under the same lease; released again if they do not go with it).
+   */
+  claimSiblings(lead: NotificationRecord, until: number, now: number, leaseMs: number): Promise<NotificationRecord[]>;
+  /** the first id is the lead; the others went with it ("combined") */
   markSent(shop: string, ids: readonly number[], sent: { providerId: string | null; subject: string | null; preview: string; html: string | null; at: number }): Promise<void>;
   /** back to pending with a new time (a retry, quiet hours, the daily cap, a hold); releases the lease */
   reschedule(
