@@ -472,7 +472,7 @@ describe("notifications: tenancy, secrets, privacy", () => {
     expect((await outbox()).map((r) => r.status)).toEqual(["pending"]);
     await app.sendWebhook("app/uninstalled", { id: 1, domain: SHOP_A });
     await app.settle();
-    // its job went with the uninstall; the sweep finds the stranded message (due 5 minutes ago) and drops it
+    // its job went with the uninstall; the sweep finds the stranded message (due for longer than a lease) and drops it
     await advance(16 * 60_000);
     expect((await outbox()).map((r) => [r.status, r.statusReason])).toEqual([["suppressed", "The app was uninstalled from the shop"]]);
     await shipOrder();

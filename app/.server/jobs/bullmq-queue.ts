@@ -161,7 +161,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue & { wak
     const claimable = database.dialect === "postgres" ? due.forUpdate().skipLocked() : due;
     const rows = await db
       .updateTable("Job")
-      .set({ status: "running", lockedBy: relayId, lockedUntil: now + 60_000 })
+      .set({ status: "running", lockedBy: relayId, lockedUntil: now + (options.leaseMs ?? 60_000) })
       .where("id", "in", claimable)
       .returningAll()
       .execute();

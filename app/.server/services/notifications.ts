@@ -634,11 +634,13 @@ export function createNotifications(deps: {
     /** messages whose job was lost (a crash between planning and scheduling, a vanished queue): scheduled again */
     async requeueStranded(limit = 500) {
       const now = clock.now();
-      const stranded = await outbox.stranded(now, now - 5 * 60_000, limit);
-      for (const [id, at] of requeued) if (now - at > 10 * 60_000) requeued.delete(id);
+      // due for longer than a lease and still not taken: its job was lost (a crash between planning and
+      // scheduling), or it waits in a backlog, where one more job changes nothing (the row decides)
+      const stranded = await outbox.stranded(now, now - leaseMs, limit);
+      for (const [id, at] of requeued) if (now - at > 10 * leaseMs) requeued.delete(id);
       let count = 0;
       for (const s of stranded) {
-        // under a backlog its job may simply not have run yet: one more job per ten minutes is plenty
+        // one more job per ten leases is plenty
         if (requeued.has(s.id)) continue;
         requeued.set(s.id, now);
         await deps.schedule(s.shop, s.id, now);
