@@ -17,7 +17,7 @@ export function ensureBuild() {
 
 /** Starts a Node program as a child process and waits until it answers GET /healthz. */
 export async function startProcess(args: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {
-  // production refuses to start without a credentials key; a benchmark's throwaway database needs any one
+  // a key of its own, as production should have (without one the server warns at boot)
   const key = { SHIPWATCH_ENCRYPTION_KEY: randomBytes(32).toString("base64") };
   const child = spawn(process.execPath, args, { env: { ...key, ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
   const deadline = Date.now() + 30_000;

@@ -19,6 +19,11 @@ async function main() {
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
+    if (config.nodeEnv === "production" && config.notifications.encryptionKeyDerived) {
+      container.logger.warn(
+        "SHIPWATCH_ENCRYPTION_KEY is not set: channel credentials are encrypted with a key derived from SHOPIFY_API_SECRET. Set a key of its own (openssl rand -base64 32) so rotating the app secret does not make them unreadable.",
+      );
+    }
     container.logger.info({ port, host: config.host, worker: config.worker.inProcess ? "in-process" : "separate" }, `Shipwatch listening on http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`);
   });
 

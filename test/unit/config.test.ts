@@ -21,6 +21,21 @@ describe("loadConfig", () => {
     });
   });
 
+  it("GIVEN the documented env only, in production THEN it starts, with a credentials key derived from the app secret", () => {
+    const a = loadConfig({ ...valid, NODE_ENV: "production" });
+    const b = loadConfig({ ...valid, NODE_ENV: "production", SHOPIFY_API_SECRET: "another-secret" });
+    expect(a.notifications.encryptionKeyDerived).toBe(true);
+    expect(a.notifications.encryptionKey).toHaveLength(32);
+    expect(a.notifications.encryptionKey.equals(b.notifications.encryptionKey)).toBe(false);
+  });
+
+  it("GIVEN a credentials key THEN it is used as given (base64 or hex); a wrong length is refused", () => {
+    const key = Buffer.alloc(32, 9);
+    expect(loadConfig({ ...valid, SHIPWATCH_ENCRYPTION_KEY: key.toString("base64") }).notifications).toMatchObject({ encryptionKeyDerived: false, encryptionKey: key });
+    expect(loadConfig({ ...valid, SHIPWATCH_ENCRYPTION_KEY: key.toString("hex") }).notifications.encryptionKey.equals(key)).toBe(true);
+    expect(() => loadConfig({ ...valid, SHIPWATCH_ENCRYPTION_KEY: "c2hvcnQ=" })).toThrow(/SHIPWATCH_ENCRYPTION_KEY must be 32 bytes/);
+  });
+
   it("GIVEN several problems THEN one error lists every one of them", () => {
     try {
       loadConfig({ SHOPIFY_APP_URL: "not a url", DATABASE_URL: "mysql://x", PORT: "seventy", LOOKUP_RATE_LIMIT: "-1" });
