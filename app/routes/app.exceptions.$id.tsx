@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { isRouteErrorResponse, useFetcher, useLoaderData, useRouteError, useSearchParams } from "@remix-run/react";
+import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -32,7 +32,7 @@ import {
   SlaBadge,
   type ResolutionCode,
 } from "~/components/case-words";
-import { hrefWith, shopifyParamsOf, useAdminHref } from "~/components/embedded-url";
+import { hrefWith, shopifyParamsOf } from "~/components/embedded-url";
 import { formatDateTime } from "~/components/format";
 import { describeCondition } from "~/components/rule-words";
 import { Fact } from "~/components/Fact";
@@ -42,6 +42,7 @@ import { StatusBadge } from "~/components/StatusBadge";
 import { ExactTime, RelativeTime, useViewerTimeZone } from "~/components/Timestamp";
 import { CARRIERS } from "~/domain/carriers";
 import { PRIORITIES, type Priority } from "~/domain/rules";
+import { notFoundBoundary } from "~/components/NotFound";
 
 const CaseId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const carrierNames = Object.fromEntries(Object.values(CARRIERS).map((c) => [c.code, c.name]));
@@ -521,24 +522,9 @@ export default function CaseDetail() {
   );
 }
 
-
-/** An unknown id and another shop's id read the same: nothing here says which. */
-export function ErrorBoundary() {
-  const error = useRouteError();
-  const adminHref = useAdminHref();
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    return (
-      <Page backAction={{ content: "Exceptions", url: adminHref("/app/exceptions") }} title="Case not found">
-        <Card>
-          <BlockStack gap="200">
-            <Text as="p">There is no exception case with this link in your store.</Text>
-            <Text as="p" tone="subdued">
-              Open the Exceptions list to find the case by its order.
-            </Text>
-          </BlockStack>
-        </Card>
-      </Page>
-    );
-  }
-  return boundary.error(error);
-}
+export const ErrorBoundary = notFoundBoundary({
+  back: { content: "Exceptions", path: "/app/exceptions" },
+  title: "Case not found",
+  text: "There is no exception case with this link in your store.",
+  hint: "Open the Exceptions list to find the case by its order.",
+});

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { isRouteErrorResponse, useFetcher, useLoaderData, useRouteError, useSearchParams } from "@remix-run/react";
+import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Box, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { z } from "zod";
@@ -9,6 +9,7 @@ import { channelLabel, momentLabel, OutboxStatusBadge, type OutboxStatus } from 
 import { SandboxedHtml } from "~/components/SandboxedHtml";
 import { ExactTime } from "~/components/Timestamp";
 import { TEMPLATED_CHANNELS, type TemplatedChannel } from "~/domain/notifications";
+import { notFoundBoundary } from "~/components/NotFound";
 
 const MessageId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const isTemplated = (channel: string): channel is TemplatedChannel => (TEMPLATED_CHANNELS as readonly string[]).includes(channel);
@@ -262,17 +263,8 @@ export default function OutboxMessage() {
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  const adminHref = useAdminHref();
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    return (
-      <Page backAction={{ content: "Outbox", url: adminHref("/app/notifications/outbox") }} title="Message not found">
-        <Card>
-          <Text as="p">There is no message with this link in your store.</Text>
-        </Card>
-      </Page>
-    );
-  }
-  return boundary.error(error);
-}
+export const ErrorBoundary = notFoundBoundary({
+  back: { content: "Outbox", path: "/app/notifications/outbox" },
+  title: "Message not found",
+  text: "There is no message with this link in your store.",
+});

@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
-import { isRouteErrorResponse, useFetcher, useLoaderData, useRouteError } from "@remix-run/react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -33,6 +33,7 @@ import { TagPicker } from "~/components/TagPicker";
 import { CARRIERS } from "~/domain/carriers";
 import { EXCEPTION_TYPES, OWNERS, PRIORITIES, type Condition, type RuleAction } from "~/domain/rules";
 import { REASON_LABELS, SHIPMENT_STATUSES, STATUS_LABELS, STATUS_REASONS } from "~/domain/status";
+import { notFoundBoundary } from "~/components/NotFound";
 
 const RuleId = z.union([z.literal("new"), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)]);
 const carrierOptions = Object.values(CARRIERS).map((c) => ({ value: c.code, label: c.name }));
@@ -561,17 +562,8 @@ function CheckLine({ passed, children }: { passed: boolean; children: ReactNode 
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  const adminHref = useAdminHref();
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    return (
-      <Page backAction={{ content: "Rules", url: adminHref("/app/rules") }} title="Rule not found">
-        <Card>
-          <Text as="p">There is no rule with this link in your store. It may have been deleted.</Text>
-        </Card>
-      </Page>
-    );
-  }
-  return boundary.error(error);
-}
+export const ErrorBoundary = notFoundBoundary({
+  back: { content: "Rules", path: "/app/rules" },
+  title: "Rule not found",
+  text: "There is no rule with this link in your store. It may have been deleted.",
+});

@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { isRouteErrorResponse, useLoaderData, useRouteError, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
 import {
   BlockStack,
   Box,
@@ -15,13 +15,14 @@ import {
 import { ExternalSmallIcon } from "@shopify/polaris-icons";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { z } from "zod";
-import { hrefWith, shopifyParamsOf, useAdminHref } from "~/components/embedded-url";
+import { hrefWith, shopifyParamsOf } from "~/components/embedded-url";
 import { Fact } from "~/components/Fact";
 import { formatDay, formatDestination } from "~/components/format";
 import { ShipmentTimeline } from "~/components/ShipmentTimeline";
 import { reasonLabel, StatusBadge } from "~/components/StatusBadge";
 import { channelLabel, momentLabel, OutboxStatusBadge } from "~/components/notification-words";
 import { RelativeTime, useViewerTimeZone } from "~/components/Timestamp";
+import { notFoundBoundary } from "~/components/NotFound";
 
 const ShipmentId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -259,25 +260,9 @@ export default function ShipmentDetail() {
   );
 }
 
-
-/** An unknown id and another shop's id read the same: nothing here says which. */
-export function ErrorBoundary() {
-  const error = useRouteError();
-  const adminHref = useAdminHref();
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    return (
-      <Page backAction={{ content: "Shipments", url: adminHref("/app") }} title="Shipment not found">
-        <Card>
-          <BlockStack gap="200">
-            <Text as="p">There is no shipment with this link in your store. It may have been replaced by a newer label.</Text>
-            <Text as="p" tone="subdued">
-              Search the shipments list by order number or tracking number to find the parcel.
-            </Text>
-          </BlockStack>
-        </Card>
-      </Page>
-    );
-  }
-  // Shopify's own responses (re-authentication) still go through the library's boundary
-  return boundary.error(error);
-}
+export const ErrorBoundary = notFoundBoundary({
+  back: { content: "Shipments", path: "/app" },
+  title: "Shipment not found",
+  text: "There is no shipment with this link in your store. It may have been replaced by a newer label.",
+  hint: "Search the shipments list by order number or tracking number to find the parcel.",
+});

@@ -9,6 +9,7 @@ import {
   CARRIER_LABELS,
   deliverShipment,
   eventually,
+  openAdminBrowser,
   launchChromium,
   newAdminContext,
   planShipments,
@@ -48,8 +49,7 @@ let app: TestApp;
 let clock: ReturnType<typeof runningClock>;
 let seeded: SeedShipment[];
 let otherShops: SeedShipment;
-let browser: Browser;
-let context: BrowserContext;
+let admin: Awaited<ReturnType<typeof openAdminBrowser>>;
 let page: Page;
 let browserErrors: ReturnType<typeof watchBrowserErrors>;
 
@@ -108,10 +108,8 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
       });
     }
 
-    browser = await launchChromium();
-    context = await newAdminContext(browser);
-    page = await context.newPage();
-    browserErrors = watchBrowserErrors(page);
+    admin = await openAdminBrowser();
+    ({ page, errors: browserErrors } = admin);
   }, 180_000);
 
   afterEach(() => {
@@ -119,8 +117,7 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await admin?.close();
     await app?.close();
   });
 

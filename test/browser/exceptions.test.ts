@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mintSessionToken } from "~/.server/shopify/session-token";
 import { PREVIEW_SHOP } from "../../server/endpoints/local-preview";
@@ -7,8 +7,7 @@ import { SHOP_B, startTestApp, TEST_API_KEY, TEST_SECRET, type TestApp } from ".
 import {
   deliverShipment,
   eventually,
-  launchChromium,
-  newAdminContext,
+  openAdminBrowser,
   openAdminPage,
   planShipments,
   runningClock,
@@ -38,8 +37,7 @@ let app: TestApp;
 let clock: ReturnType<typeof runningClock>;
 let seeded: SeedShipment[];
 let theirs: SeedShipment;
-let browser: Browser;
-let context: BrowserContext;
+let admin: Awaited<ReturnType<typeof openAdminBrowser>>;
 let page: Page;
 let browserErrors: ReturnType<typeof watchBrowserErrors>;
 
@@ -81,10 +79,8 @@ describe("Exceptions and case detail in Chromium", { timeout: 60_000 }, () => {
     expect(byShipment(seeded[2]!)).toContain("damaged");
     expect(byShipment(seeded[3]!)).toEqual([]);
 
-    browser = await launchChromium();
-    context = await newAdminContext(browser);
-    page = await context.newPage();
-    browserErrors = watchBrowserErrors(page);
+    admin = await openAdminBrowser();
+    ({ page, errors: browserErrors } = admin);
   }, 180_000);
 
   afterEach(() => {
@@ -92,8 +88,7 @@ describe("Exceptions and case detail in Chromium", { timeout: 60_000 }, () => {
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await admin?.close();
     await app?.close();
   });
 

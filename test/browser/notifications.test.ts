@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MOMENT_LABELS, MOMENTS, CHANNEL_LABELS, CHANNELS } from "~/domain/notifications";
 import { startSmtpCapture, type SmtpCapture } from "../../scripts/local-services/smtp-capture";
@@ -11,8 +11,7 @@ import { SHOP_B, startTestApp, type TestApp } from "../support/test-app";
 import {
   deliverShipment,
   eventually,
-  launchChromium,
-  newAdminContext,
+  openAdminBrowser,
   openAdminPage,
   planShipments,
   runningClock,
@@ -70,8 +69,7 @@ let smtp: SmtpCapture;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let seeded: SeedShipment[];
 let theirs: SeedShipment;
-let browser: Browser;
-let context: BrowserContext;
+let admin: Awaited<ReturnType<typeof openAdminBrowser>>;
 let page: Page;
 let browserErrors: ReturnType<typeof watchBrowserErrors>;
 
@@ -131,10 +129,8 @@ describe("Notifications, Outbox and Templates in Chromium", { timeout: 60_000 },
     // the webhook has been refusing since the first shipment's label, hours ago: past the alert threshold
     expect((await notifications().alerts(PREVIEW_SHOP)).map((a) => a.channel)).toEqual(["webhook"]);
 
-    browser = await launchChromium();
-    context = await newAdminContext(browser);
-    page = await context.newPage();
-    browserErrors = watchBrowserErrors(page);
+    admin = await openAdminBrowser();
+    ({ page, errors: browserErrors } = admin);
   }, 180_000);
 
   afterEach(() => {
@@ -142,8 +138,7 @@ describe("Notifications, Outbox and Templates in Chromium", { timeout: 60_000 },
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await admin?.close();
     await app?.close();
     await receiver?.close();
     await smtp?.close();

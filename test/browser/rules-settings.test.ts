@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_RULES } from "~/domain/rules";
 import { PREVIEW_SHOP } from "../../server/endpoints/local-preview";
@@ -7,8 +7,7 @@ import { SHOP_B, startTestApp, type TestApp } from "../support/test-app";
 import {
   deliverShipment,
   eventually,
-  launchChromium,
-  newAdminContext,
+  openAdminBrowser,
   openAdminPage,
   planShipments,
   runningClock,
@@ -28,8 +27,7 @@ let app: TestApp;
 let clock: ReturnType<typeof runningClock>;
 let seeded: SeedShipment[];
 let theirs: SeedShipment;
-let browser: Browser;
-let context: BrowserContext;
+let admin: Awaited<ReturnType<typeof openAdminBrowser>>;
 let page: Page;
 let browserErrors: ReturnType<typeof watchBrowserErrors>;
 
@@ -56,10 +54,8 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
     clock.resume();
     expect((await shipmentOf(odd)).status).toBe("unknown");
 
-    browser = await launchChromium();
-    context = await newAdminContext(browser);
-    page = await context.newPage();
-    browserErrors = watchBrowserErrors(page);
+    admin = await openAdminBrowser();
+    ({ page, errors: browserErrors } = admin);
   }, 180_000);
 
   afterEach(() => {
@@ -67,8 +63,7 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await admin?.close();
     await app?.close();
   });
 

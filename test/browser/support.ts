@@ -78,6 +78,21 @@ export function watchBrowserErrors(page: Page) {
   };
 }
 
+/** The admin pages' browser: Chromium, an admin-shaped context, one page, and its errors collected. */
+export async function openAdminBrowser() {
+  const browser = await launchChromium();
+  const context = await newAdminContext(browser);
+  const page = await context.newPage();
+  return {
+    page,
+    errors: watchBrowserErrors(page),
+    async close() {
+      await context.close();
+      await browser.close();
+    },
+  };
+}
+
 /** Until React has hydrated, clicks land on inert HTML: wait for React's handle on the page's root. */
 export async function waitForHydration(page: Page) {
   await page.waitForFunction(() => {

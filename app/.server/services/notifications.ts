@@ -140,12 +140,17 @@ export function createNotifications(deps: {
     return entry;
   }
 
-  /** switched on, and able to send: its secret is there (email may use the operator's relay) */
-  function ready(c: ChannelConnectionRecord | undefined): c is ChannelConnectionRecord {
-    if (!c?.enabled) return false;
+  /** has what it needs to send: its secret (email may use the operator's relay; Shopify uses the shop's session) */
+  function connected(c: ChannelConnectionRecord | undefined): c is ChannelConnectionRecord {
+    if (!c) return false;
     if (c.channel === "email") return deps.operatorEmail || !!c.sealedSecret;
     if (c.channel === "shopify") return true;
     return !!c.sealedSecret;
+  }
+
+  /** switched on, and able to send */
+  function ready(c: ChannelConnectionRecord | undefined): c is ChannelConnectionRecord {
+    return !!c?.enabled && connected(c);
   }
 
   function factsOf(shipment: ShipmentRecord, order: StoredOrder | null, openCaseTypes: readonly ExceptionType[]): NotifyFacts {
@@ -715,7 +720,7 @@ export function createNotifications(deps: {
       cache.delete(shop);
       const { channels } = await shopConfig(shop);
       const conn = channels.get(channel);
-      if (!conn || (channel !== "email" && channel !== "shopify" && !conn.sealedSecret) || (channel === "email" && !deps.operatorEmail && !conn.sealedSecret)) {
+      if (!connected(conn)) {
         return { ok: false, retryable: false, retryAfterMs: null, status: null, error: `Connect ${CHANNEL_LABELS[channel]} first` };
       }
       if ((channel === "email" || channel === "sms") && !to) return { ok: false, retryable: false, retryAfterMs: null, status: null, error: "Enter where to send the test" };
