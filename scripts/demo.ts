@@ -71,7 +71,7 @@ async function main() {
 
   // a fresh database, migrated, with the demo shop installed (offline session + Shop row) and its channels connected
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${dbPath}${suffix}`, { force: true });
-  const config = loadConfigForTools({ DATABASE_URL: `file:${dbPath}`, SHOPIFY_APP_URL: env.SHOPIFY_APP_URL });
+  const config = loadConfigForTools({ ...channels.env, DATABASE_URL: `file:${dbPath}`, SHOPIFY_APP_URL: env.SHOPIFY_APP_URL });
   const seeder = await createContainer(config, { migrate: true, logger: createLogger("silent") });
   await seeder.installLocally(PREVIEW_SHOP);
   const policy = await connectDemoChannels(seeder, PREVIEW_SHOP, channels.providers);

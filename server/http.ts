@@ -24,6 +24,7 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
     verify: container.verifyAppProxy,
     lookup: services.lookup.lookup,
     limiters: createLookupLimiters({ perShopperPerMinute: config.lookupRateLimitPerMinute, perShopPerMinute: config.lookupShopRateLimitPerMinute }),
+    trustedProxies: config.lookupTrustedProxies,
     now: () => clock.now(),
   });
   const supportApi = supportApiEndpoint(services.supportApi);

@@ -34,10 +34,20 @@ const EnvSchema = z
       }),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be redis://… or rediss://…").optional(),
     SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be smtp://… or smtps://…").optional(),
+    /**
+     * the relay's message log, asked whether it accepted a message whose sender died before recording the answer
+     * (Mailgun's Events API shape: https://api:<key>@api.mailgun.net/v3/<domain>/events); unset: no probe
+     */
+    SMTP_PROBE_URL: z.string().url().regex(/^https?:\/\//, "must be https://… (or http:// for a local stand-in)").optional(),
     EMAIL_FROM: z.string().min(3).optional(),
     LOOKUP_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
     /** storefront lookups per minute per shop, all shoppers together (server/endpoints/rate-limit.ts) */
     LOOKUP_SHOP_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
+    /**
+     * proxies of your own (load balancer, ingress) between Shopify's app proxy and the app, each appending to
+     * X-Forwarded-For: the storefront lookup reads the shopper's address that many entries from the right
+     */
+    LOOKUP_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** "off" leaves job processing to `npm run worker` processes (scale-out without Redis is not supported). */
     SHIPWATCH_WORKER: z.enum(["in-process", "off"]).default("in-process"),
@@ -69,6 +79,11 @@ const EnvSchema = z
     /** the Admin API origin; by default each shop's own https://<shop> */
     SHOPIFY_ADMIN_API_BASE: z.string().url().optional(),
     SHIPWATCH_LOCAL_PREVIEW: booleanFlag,
+    /**
+     * lets merchant-supplied destinations (webhook, Slack, a shop's SMTP server) be loopback or private addresses:
+     * for the local stand-ins of tests and the demo only. Off, those are refused on save and at send time.
+     */
+    SHIPWATCH_ALLOW_PRIVATE_DESTINATIONS: booleanFlag,
     /** serve the admin through Vite's dev middleware (hot reload) instead of the production build */
     SHIPWATCH_DEV_SERVER: booleanFlag,
   })
@@ -78,6 +93,13 @@ const EnvSchema = z
         code: z.ZodIssueCode.custom,
         path: ["SHIPWATCH_LOCAL_PREVIEW"],
         message: "is refused when NODE_ENV=production (it mints admin session tokens for anyone on this machine)",
+      });
+    }
+    if (env.SHIPWATCH_ALLOW_PRIVATE_DESTINATIONS && env.NODE_ENV === "production") {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["SHIPWATCH_ALLOW_PRIVATE_DESTINATIONS"],
+        message: "is refused when NODE_ENV=production (merchants could make the app call this machine and its network)",
       });
     }
   });
@@ -102,9 +124,10 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     },
     database,
     redisUrl: env.REDIS_URL,
-    email: { smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM },
+    email: { smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM, probeUrl: env.SMTP_PROBE_URL },
     lookupRateLimitPerMinute: env.LOOKUP_RATE_LIMIT,
     lookupShopRateLimitPerMinute: env.LOOKUP_SHOP_RATE_LIMIT,
+    lookupTrustedProxies: env.LOOKUP_TRUSTED_PROXIES,
     logLevel: env.LOG_LEVEL,
     worker: {
       inProcess: env.SHIPWATCH_WORKER === "in-process" && !env.REDIS_URL,
@@ -124,6 +147,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       twilioApiBase: env.TWILIO_API_BASE.replace(/\/$/, ""),
       klaviyoApiBase: env.KLAVIYO_API_BASE.replace(/\/$/, ""),
       shopifyAdminApiBase: env.SHOPIFY_ADMIN_API_BASE?.replace(/\/$/, ""),
+      // merchant-supplied destinations may be local stand-ins (tests, the demo); never in production
+      allowPrivateDestinations: env.SHIPWATCH_ALLOW_PRIVATE_DESTINATIONS,
     },
     exceptions: {
       silenceGraceMs: env.SILENCE_GRACE_MINUTES * 60_000,

@@ -14,19 +14,21 @@ import { createRuleRepository } from "./adapters/rules";
 import { createSessionStorage } from "./adapters/session-storage";
 import { createSettingsRepository } from "./adapters/settings";
 import { createShopRepository } from "./adapters/shops";
+import { createRedactionStore } from "./adapters/redactions";
 import { createStatusMappingRepository } from "./adapters/status-mapping";
 import { createChannelGateway } from "./adapters/channels";
 import { createNotificationRepository } from "./adapters/notifications";
 import { createNotificationSettingsRepository, createTemplateRepository } from "./adapters/notification-settings";
 import { createSecretBox } from "./adapters/secret-box";
 import type { AppConfig } from "./config";
-import { processDeliveryJob, SILENCE_SWEEP_JOB, silenceSweepJob } from "./jobs/definitions";
+import { evaluateShipmentJob, processDeliveryJob, recordParkedEvaluations, SILENCE_SWEEP_JOB, silenceSweepJob } from "./jobs/definitions";
 import { SEND_NOTIFICATION_JOB, sendNotificationJob } from "./jobs/notification-jobs";
 import { createEmbeddedQueue } from "./jobs/embedded-queue";
 import type { JobDefinition, JobQueue, RecurringJob } from "./jobs/queue";
 import { createLogger, type Logger } from "./logger";
 import { createCompliance } from "./services/compliance";
 import { createDeliveryProcessor } from "./services/delivery-processor";
+import { createKeyedHash } from "./services/keyed-hash";
 import { createExceptionDesk } from "./services/exception-desk";
 import { createNotifications } from "./services/notifications";
 import { createOrderSync } from "./services/order-sync";
@@ -82,7 +84,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const outbox = createNotificationRepository(database);
   // bound once the notifications exist (below): an uninstall drops their cached view of the shop at once
   let forgetNotifications = (shop: string): void => void shop;
-  const compliance = createCompliance({ shops, orders, shipments, deliveries, clock, purgeJobs: (shop) => queue.purgeShop(shop), redactMessages: (shop, ids) => outbox.redactOrders(shop, ids), forgetNotifications: (shop) => forgetNotifications(shop) });
+  const compliance = createCompliance({ shops, orders, shipments, deliveries, redactions: createRedactionStore(database), keyedHash: createKeyedHash(secrets), clock, purgeJobs: (shop) => queue.purgeShop(shop), redactMessages: (shop, ids) => outbox.redactOrders(shop, ids), forgetNotifications: (shop) => forgetNotifications(shop), revokeApiKeys: (shop) => apiKeys.revokeAll(shop, clock.now()) });
   // Changed shipments are evaluated by the sweep in batches: one sweep is requested a moment ahead (so a
   // burst of deliveries is evaluated together), and this process remembers it has one pending.
   let sweepPending = false;
@@ -98,6 +100,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     klaviyoApiBase: config.notifications.klaviyoApiBase,
     shopifyAdminApiBase: config.notifications.shopifyAdminApiBase,
     shopifyApiVersion: SHOPIFY_API_VERSION,
+    allowPrivateDestinations: config.notifications.allowPrivateDestinations,
     clock,
   });
   const sessionStorage = createSessionStorage(database);
@@ -119,10 +122,11 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     clock,
     operatorEmail: !!config.email.smtpUrl,
     operatorFrom: config.email.from,
-    allowLoopbackEndpoints: config.nodeEnv !== "production",
+    allowPrivateDestinations: config.notifications.allowPrivateDestinations,
     maxAttempts: config.notifications.maxAttempts,
     channelAlertMs: config.notifications.channelAlertMs,
     leaseMs: options.notifications?.leaseMs ?? config.worker.leaseMs,
+    callTimeoutMs: config.notifications.timeoutMs,
     retryBaseMs: options.notifications?.retryBaseMs,
   });
   forgetNotifications = (shop) => notifications.forgetShop(shop);
@@ -136,6 +140,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     clock,
     silenceGraceMs: config.exceptions.silenceGraceMs,
     notify: (shop, items) => notifications.plan(shop, items),
+    onParked: recordParkedEvaluations({ enqueue: (job) => queue.enqueue(job), logger }),
   });
   shopTimezone = async (shop) => (await desk.shopSetup(shop)).settings.timezone;
   const processor = createDeliveryProcessor({
@@ -147,6 +152,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     clock,
     markDue: (shop, ids) => shipments.markDue(shop, ids, clock.now()),
     requestSweep,
+    logger,
   });
   const ingest = createWebhookIngest({
     store: createDeliveryStore(database),
@@ -161,6 +167,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     cases,
     apiKeys,
     sessions: apiKeys,
+    shops,
     verifySessionToken: (token) => verifySessionToken(token, { apiKey: config.shopify.apiKey, secrets, nowMs: clock.now() }),
     clock,
   });
@@ -173,6 +180,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
 
   const jobs: JobDefinition[] = [
     processDeliveryJob({ processor, deliveries }),
+    evaluateShipmentJob({ evaluate: (shop, id) => desk.evaluateShipment(shop, id) }),
     sendNotificationJob({ notifications }),
     silenceSweepJob({
       sweep: async (limit) => {

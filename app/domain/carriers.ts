@@ -4,6 +4,7 @@
  * overlap (any 12 digits with the right check digit "is" a FedEx number). So we score every format the number
  * fits, and let the named carrier and the shop's usual carriers break ties between the weak ones.
  */
+import { cleanIdentifier } from "./text";
 import { allCouriers, getTracking, type TrackingCourier } from "ts-tracking-number";
 import { buildTable } from "./normalize";
 
@@ -391,7 +392,8 @@ const TRACKING_PAGES: Record<CarrierCode, string | null> = {
 
 export function trackingUrlFor(carrier: CarrierCode, trackingNumber: string): string | null {
   const page = TRACKING_PAGES[carrier];
-  const number = trackingNumber.replace(/\s+/g, "").toUpperCase();
+  // encodeURIComponent throws on a lone surrogate: whatever is not a visible character goes first
+  const number = cleanIdentifier(trackingNumber).replace(/\s+/g, "").toUpperCase();
   if (page === null || number === "") return null;
   const encoded = encodeURIComponent(number);
   return page.replace("{number}", () => encoded);

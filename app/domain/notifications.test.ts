@@ -164,13 +164,13 @@ describe("when messages go", () => {
 
 describe("recipients", () => {
   it("GIVEN a destination THEN its zone; a multi-zone country by region; unknown THEN the shop's", () => {
-    expect(zoneForDestination("US", "CA", "UTC")).toBe("America/Los_Angeles");
-    expect(zoneForDestination("US", "NY", "UTC")).toBe("America/New_York");
-    expect(zoneForDestination("CA", "BC", "UTC")).toBe("America/Vancouver");
-    expect(zoneForDestination("AU", "WA", "UTC")).toBe("Australia/Perth");
-    expect(zoneForDestination("FR", null, "UTC")).toBe("Europe/Paris");
-    expect(zoneForDestination("ZZ", null, "Europe/Madrid")).toBe("Europe/Madrid");
-    expect(zoneForDestination(null, null, "Asia/Tokyo")).toBe("Asia/Tokyo");
+    expect(zoneForDestination({ country: "US", region: "CA" }, "UTC")).toBe("America/Los_Angeles");
+    expect(zoneForDestination({ country: "US", region: "NY" }, "UTC")).toBe("America/New_York");
+    expect(zoneForDestination({ country: "CA", region: "BC" }, "UTC")).toBe("America/Vancouver");
+    expect(zoneForDestination({ country: "AU", region: "WA" }, "UTC")).toBe("Australia/Perth");
+    expect(zoneForDestination({ country: "FR", region: null }, "UTC")).toBe("Europe/Paris");
+    expect(zoneForDestination({ country: "ZZ", region: null }, "Europe/Madrid")).toBe("Europe/Madrid");
+    expect(zoneForDestination({ country: null, region: null }, "Asia/Tokyo")).toBe("Asia/Tokyo");
   });
 
   it("GIVEN a recipient THEN the Outbox shows a recognisable, unharvestable mask", () => {

@@ -4,6 +4,7 @@ import {
   CUSTOMER_TEMPLATE_KEYS,
   TEMPLATE_KEYS,
   TEMPLATE_VARIABLES,
+  TEMPLATE_LIMITS,
   TemplateError,
   defaultTemplate,
   htmlToText,
@@ -340,6 +341,24 @@ describe("rendering hostile data", () => {
     const shipment = { ...base.shipment, tracking_url: "javascript:alert(1)" };
     const out = renderMessage({ channel: "email", subject: "x", body: '<a href="{{ shipment.tracking_url }}">track</a>', context: { ...base, shipment, shipments: [shipment] } });
     expect(out.html).toBe('<a href="">track</a>');
+  });
+
+  it("links only https: a plain-http, credentialed or spaced tracking URL leaves the href empty", () => {
+    for (const tracking_url of ["http://carrier.example/track/1", "https://ups.com@evil.example/x", "https://carrier.example/a b"]) {
+      const shipment = { ...base.shipment, tracking_url };
+      const out = renderMessage({ channel: "email", subject: "x", body: '<a href="{{ shipment.tracking_url }}">track</a>', context: { ...base, shipment, shipments: [shipment] } });
+      expect(out.html, tracking_url).toBe('<a href="">track</a>');
+    }
+    const out = renderMessage({ channel: "sms", body: "{{ shipment.tracking_url }}", context: base });
+    expect(out.text).toBe(base.shipment.tracking_url);
+  });
+
+  it("refuses a template with more Liquid tags than the limit, naming the limit, before parsing it", () => {
+    const within = validateTemplate({ channel: "email", subject: "x", body: "{{ order.name }} ".repeat(TEMPLATE_LIMITS.tags) });
+    expect(within).toEqual({ ok: true });
+    const over = validateTemplate({ channel: "email", subject: "x", body: "{{ order.name }}".repeat(TEMPLATE_LIMITS.tags / 2) + "{% if x %}{% endif %}".repeat(TEMPLATE_LIMITS.tags) });
+    expect(over.ok).toBe(false);
+    if (!over.ok) expect(over.errors).toEqual([expect.objectContaining({ field: "body", message: expect.stringContaining(`at most ${TEMPLATE_LIMITS.tags}`) })]);
   });
 
   it("reads only the context's own data", () => {

@@ -1,6 +1,7 @@
 import { Liquid, type Template } from "liquidjs";
 import { MOMENT_LABELS, MOMENTS, type Locale, type TemplatedChannel } from "./notifications";
 import { REASON_LABELS, STATUS_LABELS, type ShipmentStatus, type StatusReason } from "./status";
+import { safeHttpsUrl } from "./urls";
 
 /**
  * Message templates: Liquid, written by merchants, rendered for every notification.
@@ -22,7 +23,7 @@ import { REASON_LABELS, STATUS_LABELS, type ShipmentStatus, type StatusReason } 
 export interface TemplateShipment {
   carrier: string;
   tracking_number: string;
-  /** the carrier's own tracking page ("" when unknown; only http(s) links are kept) */
+  /** the carrier's own tracking page ("" when unknown; only https links are kept) */
   tracking_url: string;
   status: ShipmentStatus;
   /** the status in the message's language */
@@ -399,7 +400,26 @@ export const TEMPLATE_LIMITS = {
   renderMs: 500,
   /** liquidjs' memory accounting (range sizes, string building), roughly characters */
   memory: 1_000_000,
+  /**
+   * `{{ … }}` and `{% … %}` per field. The default templates use under 60. Checking a template costs
+   * tags × length in liquidjs (each variable's line is counted from the start of the source), so 20,000
+   * `{{a}}` held the process for seconds; the count is taken before anything is parsed.
+   */
+  tags: 1_000,
 } as const;
+
+/** Liquid tags and outputs in the source, counted in one pass. */
+function tagCount(source: string): number {
+  let count = 0;
+  for (let i = source.indexOf("{"); i !== -1; i = source.indexOf("{", i + 1)) {
+    const next = source.charCodeAt(i + 1);
+    if (next === 123 /* { */ || next === 37 /* % */) {
+      count++;
+      i++;
+    }
+  }
+  return count;
+}
 
 /** parsed templates kept per engine, and the total source they may hold */
 const CACHE_MAX = 500;
@@ -705,6 +725,11 @@ export function validateTemplate(input: TemplateInput): ValidationResult {
       errors.push({ field, message: `Too long: at most ${maxSource} characters (this one has ${source.length}).` });
       return null;
     }
+    const tags = tagCount(source);
+    if (tags > TEMPLATE_LIMITS.tags) {
+      errors.push({ field, message: `Too many Liquid tags: at most ${TEMPLATE_LIMITS.tags} {{ }} and {% %} together (this one has ${tags}). Use a loop instead of repeating a tag.` });
+      return null;
+    }
     let templates: Template[];
     try {
       templates = parse(e, source);
@@ -772,9 +797,9 @@ export interface RenderedMessage {
   html: string | null;
 }
 
+/** The link as written when it is a safe https one (see safeHttpsUrl), else "". */
 function safeUrl(value: unknown): string {
-  const v = str(value).trim();
-  return /^https?:\/\/[^\s]+$/i.test(v) ? v : "";
+  return safeHttpsUrl(value) === null ? "" : str(value).trim();
 }
 
 function safeShipment(s: Partial<TemplateShipment> | undefined): TemplateShipment {
@@ -795,7 +820,7 @@ function safeShipment(s: Partial<TemplateShipment> | undefined): TemplateShipmen
 
 /**
  * A plain copy of the context with only the documented keys: nothing inherited, no functions, and
- * links that are http(s) or empty (a `javascript:` tracking URL never reaches an href).
+ * links that are https or empty (a `javascript:` or plain-http tracking URL never reaches an href).
  */
 function safeContext(c: TemplateContext): TemplateContext {
   const shipments = (Array.isArray(c.shipments) && c.shipments.length ? c.shipments : [c.shipment]).map(safeShipment);

@@ -134,7 +134,7 @@ const CHANNEL_FORMS: Record<Channel, ChannelForm> = {
       { name: "from", label: "From", placeholder: "Your Shop <hello@yourshop.com>", helpText: "Leave empty for the sender of the mail server." },
       { name: "replyTo", label: "Reply-to address", type: "email", placeholder: "support@yourshop.com" },
     ],
-    secret: [{ name: "smtpUrl", label: "Your SMTP server", placeholder: "smtps://user:password@smtp.yourshop.com:465" }],
+    secret: [{ name: "smtpUrl", label: "Your SMTP server", placeholder: "smtps://user:password@smtp.yourshop.com:465", helpText: "A mail server on the public internet, with no options after the port." }],
     testTo: "email",
     testable: true,
   },
@@ -164,7 +164,7 @@ const CHANNEL_FORMS: Record<Channel, ChannelForm> = {
   },
   webhook: {
     description: "Every moment, signed, to your helpdesk or your own endpoint.",
-    settings: [{ name: "url", label: "Endpoint URL", type: "url", placeholder: "https://helpdesk.example.com/shipwatch" }],
+    settings: [{ name: "url", label: "Endpoint URL", type: "url", placeholder: "https://helpdesk.example.com/shipwatch", helpText: "A public https:// address. Redirects are not followed." }],
     secret: [{ name: "signingSecret", label: "Signing secret", helpText: "At least 16 characters. Check X-Shipwatch-Signature with it." }],
     testTo: null,
     testable: true,

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@r
 import { useFetcher, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import {
+  Banner,
   Box,
   Card,
   ChoiceList,
@@ -49,6 +50,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     pageSize: PAGE_SIZE,
     total: result.total,
     counts: result.counts as Record<OutboxStatus, number>,
+    mayHaveRepeated: result.mayHaveRepeated,
     // what a row shows; the recipient arrives masked from the service
     messages: result.rows.map((m) => ({
       id: m.id,
@@ -90,7 +92,7 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
 const TABS: { id: "all" | OutboxStatus; label: string }[] = [{ id: "all", label: "All" }, ...OUTBOX_STATUSES.map((s) => ({ id: s, label: OUTBOX_STATUS_LABELS[s] }))];
 
 export default function Outbox() {
-  const { now, page, pageSize, total, counts, messages } = useLoaderData<typeof loader>();
+  const { now, page, pageSize, total, counts, mayHaveRepeated, messages } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const location = useLocation();
   const navigation = useNavigation();
@@ -171,6 +173,15 @@ export default function Outbox() {
         helpText: "Failed messages were parked after their last retry: send them again, with a fresh set of attempts.",
       }}
     >
+      {mayHaveRepeated > 0 ? (
+        <Box paddingBlockEnd="400">
+          <Banner tone="warning" title={`${mayHaveRepeated} sent ${mayHaveRepeated === 1 ? "message" : "messages"} may have arrived twice`}>
+            The worker sending {mayHaveRepeated === 1 ? "it" : "them"} stopped after handing {mayHaveRepeated === 1 ? "it" : "them"} to the provider, which offers no way
+            to check what it received, so {mayHaveRepeated === 1 ? "it was" : "they were"} sent again rather than risk losing {mayHaveRepeated === 1 ? "it" : "them"}. Each
+            one says so in its row.
+          </Banner>
+        </Box>
+      ) : null}
       <Card padding="0">
         <IndexFilters
           tabs={TABS.map((t, i) => ({ id: `outbox-${t.id}`, content: t.label, index: i, badge: String(t.id === "all" ? totalAll : (counts[t.id] ?? 0)), isLocked: true }))}

@@ -106,7 +106,9 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
     }
     case "reset": {
       await notifications.resetTemplate(shop, a.template, a.channel, a.locale);
-      return { intent: "reset" as const, reset: true as const };
+      // the default comes back with the answer: the editor fills in from it, whenever the loader's revalidation lands
+      const restored = await notifications.template(shop, a.template, a.channel, a.locale);
+      return { intent: "reset" as const, reset: true as const, subject: restored?.subject ?? null, body: restored?.body ?? "" };
     }
   }
 };
@@ -123,8 +125,6 @@ export default function Templates() {
   const { choice, keys, shipments } = data;
   const adminHref = useAdminHref();
   const change = useUrlFilters();
-  // a reset brings the default back from the loader: the editor starts again from it
-  const [generation, setGeneration] = useState(0);
 
   return (
     <Page
@@ -153,12 +153,11 @@ export default function Templates() {
         </Card>
         {data.template ? (
           <Editor
-            key={`${choice.key}|${choice.channel}|${choice.locale}|${generation}`}
+            key={`${choice.key}|${choice.channel}|${choice.locale}`}
             choice={choice}
             template={data.template}
             variables={data.variables}
             shipments={shipments}
-            onReset={() => setGeneration((g) => g + 1)}
           />
         ) : (
           <Banner tone="info" title="No template here">
@@ -177,13 +176,11 @@ function Editor({
   template,
   variables,
   shipments,
-  onReset,
 }: {
   choice: LoaderData["choice"];
   template: NonNullable<LoaderData["template"]>;
   variables: LoaderData["variables"];
   shipments: LoaderData["shipments"];
-  onReset: () => void;
 }) {
   const save = useFetcher<typeof action>();
   const reset = useFetcher<typeof action>();
@@ -202,9 +199,12 @@ function Editor({
   }, [subject, body, shipmentId]);
 
   useEffect(() => {
-    if (reset.state === "idle" && reset.data?.intent === "reset") {
+    // from the action's answer, not the loader: another fetcher's submission (the live preview) can hold the
+    // loader's revalidation back past the moment this fetcher goes idle
+    if (reset.state === "idle" && reset.data?.intent === "reset" && "reset" in reset.data) {
       setConfirmReset(false);
-      onReset();
+      setSubject(reset.data.subject ?? "");
+      setBody(reset.data.body ?? "");
     }
   }, [reset.state, reset.data]);
 

@@ -23,6 +23,7 @@ import { reasonLabel, StatusBadge } from "~/components/StatusBadge";
 import { channelLabel, momentLabel, OutboxStatusBadge } from "~/components/notification-words";
 import { RelativeTime, useViewerTimeZone } from "~/components/Timestamp";
 import { notFoundBoundary } from "~/components/NotFound";
+import { safeHttpsUrl } from "~/domain/urls";
 
 const ShipmentId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -43,7 +44,7 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       id: s.id,
       orderName: s.orderName,
       trackingNumber: s.trackingNumber,
-      trackingUrl: s.trackingUrl,
+      trackingUrl: safeHttpsUrl(s.trackingUrl),
       carrierName: s.carrierName,
       status: s.status,
       reason: s.reason,

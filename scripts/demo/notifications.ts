@@ -25,6 +25,8 @@ export async function startLocalChannels() {
       TWILIO_API_BASE: providers.twilioApiBase,
       KLAVIYO_API_BASE: providers.klaviyoApiBase,
       SHOPIFY_ADMIN_API_BASE: providers.shopifyAdminApiBase,
+      // the demo's Slack and helpdesk webhooks are these stand-ins on 127.0.0.1 (refused without it)
+      SHIPWATCH_ALLOW_PRIVATE_DESTINATIONS: "1",
     },
     async close() {
       await smtp.close();
@@ -128,7 +130,7 @@ export async function messageSummary(db: Db, shop: string, policy: NotificationP
   const [qs, qe] = [policy.quietHours.start, policy.quietHours.end].map((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)));
   const insideQuiet = sent.filter((r) => {
     if (!["email", "sms", "klaviyo"].includes(r.channel) || !policy.quietHours.enabled) return false;
-    const p = localParts(r.sentAt!, zoneForDestination(r.destinationCountry, r.destinationProvince, shopZone));
+    const p = localParts(r.sentAt!, zoneForDestination({ country: r.destinationCountry, region: r.destinationProvince }, shopZone));
     const m = p.hour * 60 + p.minute;
     return qs! > qe! ? m >= qs! || m < qe! : m >= qs! && m < qe!;
   }).length;

@@ -1,10 +1,14 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { SMTPServer } from "smtp-server";
 
 /**
  * A local SMTP server that accepts every message and keeps it, for tests, the demo and the benchmark.
- * No TLS, no authentication required (credentials in the URL are accepted and ignored).
+ * No TLS, no authentication required (credentials in the URL are accepted and ignored). Beside it, a message
+ * log over HTTP shaped after Mailgun's Events API (`eventsUrl`), which the app's probe asks about a message by
+ * its Message-ID.
  */
 export interface CapturedEmail {
   /** envelope sender (MAIL FROM) */
@@ -37,6 +41,20 @@ export interface SmtpCapture {
   readonly messages: CapturedEmail[];
   /** messages answered with an injected failure */
   readonly rejected: { code: number; messageId: string | null; receivedAt: number }[];
+  /**
+   * The message log, as Mailgun's Events API answers it: `GET <eventsUrl>?message-id=<id without angle
+   * brackets>&event=accepted|rejected&limit=<n>`, basic auth `api:<eventsApiKey>`, answered
+   * `{ "items": [ { "id", "event", "timestamp", "recipient", "envelope", "message": { "headers": { "message-id",
+   * "from", "to", "subject" } } } ], "paging": { … } }`. With its credentials in the user-info.
+   */
+  eventsUrl: string;
+  /** the events API's queries, in order (what the probe asked) */
+  readonly eventQueries: URLSearchParams[];
+  /**
+   * Runs for each message once it is accepted (stored) and before the server answers 250: a test can stop the
+   * sender inside the window where the relay has the message and the sender does not know it yet. null: none.
+   */
+  onAccept(hook: ((message: CapturedEmail) => void | Promise<void>) | null): void;
   /** resolves once at least `count` messages were accepted; rejects after timeoutMs */
   waitFor(count: number, timeoutMs?: number): Promise<CapturedEmail[]>;
   /**
@@ -53,6 +71,11 @@ export interface SmtpCaptureOptions {
   /** 0 (default): any free port */
   port?: number;
   host?: string;
+  /** the events API's port; 0 (default): any free port */
+  eventsPort?: number;
+  /** the events API's domain and key (the path's /v3/<domain>/events, basic auth api:<key>) */
+  eventsDomain?: string;
+  eventsApiKey?: string;
 }
 
 export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promise<SmtpCapture> {
@@ -60,6 +83,8 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
   const messages: CapturedEmail[] = [];
   const rejected: SmtpCapture["rejected"] = [];
   const failures: SmtpFailure[] = [];
+  const eventQueries: URLSearchParams[] = [];
+  let acceptHook: ((message: CapturedEmail) => void | Promise<void>) | null = null;
   const waiters = new Set<() => void>();
   const notify = () => {
     for (const waiter of [...waiters]) waiter();
@@ -90,7 +115,7 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
           return;
         }
         const mailFrom = session.envelope.mailFrom;
-        messages.push({
+        const message: CapturedEmail = {
           from: mailFrom ? mailFrom.address : "",
           to: session.envelope.rcptTo.map((r) => r.address),
           subject: decodeWords(parsed.headers.subject ?? ""),
@@ -99,9 +124,15 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
           text: parsed.body,
           raw,
           receivedAt: Date.now(),
-        });
-        callback(null, "Message captured");
+        };
+        messages.push(message);
         notify();
+        const answer = () => callback(null, "Message captured");
+        const hook = acceptHook;
+        if (!hook) return answer();
+        Promise.resolve()
+          .then(() => hook(message))
+          .then(answer, answer);
       });
     },
   });
@@ -116,9 +147,24 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
   });
   const port = (server.server.address() as AddressInfo).port;
 
+  const events = await startEventsApi({
+    host,
+    port: options.eventsPort ?? 0,
+    domain: options.eventsDomain ?? "mg.capture.test",
+    apiKey: options.eventsApiKey ?? "key-capture",
+    messages,
+    rejected,
+    queries: eventQueries,
+  });
+
   return {
     url: `smtp://${host}:${port}`,
     port,
+    eventsUrl: events.url,
+    eventQueries,
+    onAccept(hook) {
+      acceptHook = hook;
+    },
     messages,
     rejected,
     waitFor(count, timeoutMs = 5_000) {
@@ -146,10 +192,89 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
       messages.length = 0;
       rejected.length = 0;
       failures.length = 0;
+      eventQueries.length = 0;
+      acceptHook = null;
     },
-    close() {
-      return new Promise((resolve) => server.close(() => resolve()));
+    async close() {
+      await events.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * The message log over HTTP, after Mailgun's Events API (GET /v3/{domain}/events): an "accepted" event per
+ * accepted message, a "rejected" one per message answered with an injected failure, newest first, filtered
+ * by `message-id` (without angle brackets), `event` and `recipient`, at most `limit` (300).
+ */
+async function startEventsApi(options: {
+  host: string;
+  port: number;
+  domain: string;
+  apiKey: string;
+  messages: readonly CapturedEmail[];
+  rejected: SmtpCapture["rejected"];
+  queries: URLSearchParams[];
+}) {
+  const path = `/v3/${options.domain}/events`;
+  const expected = `Basic ${Buffer.from(`api:${options.apiKey}`).toString("base64")}`;
+  const bare = (id: string | null) => (id ?? "").replace(/^<|>$/g, "");
+  const eventId = () => randomBytes(16).toString("base64url");
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    const url = new URL(req.url ?? "/", "http://capture");
+    if (url.pathname !== path) return send(404, { message: "Not Found" });
+    if (req.method !== "GET") return send(405, { message: "Method Not Allowed" });
+    if (req.headers.authorization !== expected) return send(401, { message: "Invalid private key" });
+    options.queries.push(url.searchParams);
+    const limit = Math.min(300, Math.max(1, Number(url.searchParams.get("limit") ?? 300) || 300));
+    const wantedId = url.searchParams.get("message-id");
+    const wantedEvent = url.searchParams.get("event");
+    const wantedRecipient = url.searchParams.get("recipient");
+    const accepted = options.messages.map((m) => ({
+      id: eventId(),
+      event: "accepted",
+      timestamp: m.receivedAt / 1000,
+      recipient: m.to[0] ?? "",
+      envelope: { sender: m.from, targets: m.to.join(", "), transport: "smtp" },
+      message: { headers: { "message-id": bare(m.messageId), from: m.headers.from ?? "", to: m.headers.to ?? "", subject: m.subject } },
+    }));
+    const refused = options.rejected.map((r) => ({
+      id: eventId(),
+      event: "rejected",
+      timestamp: r.receivedAt / 1000,
+      recipient: "",
+      reject: { reason: `SMTP ${r.code}` },
+      message: { headers: { "message-id": bare(r.messageId) } },
+    }));
+    const items = [...accepted, ...refused]
+      .filter((e) => (!wantedId || e.message.headers["message-id"] === bare(wantedId)) && (!wantedEvent || e.event === wantedEvent) && (!wantedRecipient || e.recipient === wantedRecipient))
+      .sort((a, b) => b.timestamp - a.timestamp)
+      .slice(0, limit);
+    const page = (token: string) => `http://${req.headers.host}${path}/${token}`;
+    send(200, { items, paging: { first: page("first"), last: page("last"), next: page("next"), previous: page("previous") } });
+  };
+
+  const server = createServer(handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://api:${options.apiKey}@${options.host}:${port}${path}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -185,7 +310,7 @@ function decodeWords(value: string): string {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const capture = await startSmtpCapture({ port: Number(process.argv[2] ?? 2525) });
   let seen = 0;
-  console.log(`SMTP capture listening on ${capture.url}`);
+  console.log(`SMTP capture listening on ${capture.url}; its message log (Mailgun-style events API) on ${capture.eventsUrl}`);
   setInterval(() => {
     for (; seen < capture.messages.length; seen++) {
       const m = capture.messages[seen]!;

@@ -12,8 +12,16 @@ const STAND_IN_URL = "/local-preview/app-bridge.js";
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
 /**
+ * The Host values of a browser that asked for the preview by a loopback name, with or without the port.
+ * DNS rebinding: a page on evil.example whose name is re-pointed at 127.0.0.1 reaches this server from the
+ * developer's own browser, so the peer address is loopback; but the browser still sends `Host: evil.example`,
+ * and that is the only thing that tells its requests from the developer's.
+ */
+const LOOPBACK_HOST = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/i;
+
+/**
  * SHIPWATCH_LOCAL_PREVIEW=1 only (refused in production by config, bound to loopback by config):
- * the embedded admin outside Shopify. A stand-in for App Bridge gets session tokens from here, minted
+ * the embedded admin outside Shopify. Every endpoint answers loopback peers asking by a loopback Host only. A stand-in for App Bridge gets session tokens from here, minted
  * with the app secret for the demo shop, so every admin request goes through authenticate.admin's real path.
  */
 export function localPreviewEndpoints(container: Container) {
@@ -27,6 +35,13 @@ export function localPreviewEndpoints(container: Container) {
 
   return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) return sendJson(res, 403, { error: "loopback_only" });
+    const host = req.headers.host ?? "";
+    if (!LOOPBACK_HOST.test(host)) {
+      return sendJson(res, 403, {
+        error: "loopback_host_only",
+        message: `The local preview answers only requests addressed to localhost, 127.0.0.1 or [::1], not ${JSON.stringify(host.slice(0, 100))}: open it at http://localhost:<port>/local-preview.`,
+      });
+    }
     switch (url.pathname) {
       case "/local-preview/token":
         return sendJson(res, 200, mint(), { "cache-control": "no-store" });

@@ -50,17 +50,28 @@ export const LOOKUP_LIMIT_DEFAULTS = {
   perShopPerMinute: 600,
   /** not-found answers one shopper may get in a quarter of an hour before "too many attempts" */
   failedAttempts: 10,
+  /**
+   * not-found answers for one order name (all shoppers together) in the same quarter of an hour: guessing one
+   * order's email stays limited however the guesser's address rotates. Above the per-shopper allowance, so one
+   * shopper's own typos never lock the order for anyone else.
+   */
+  failedAttemptsPerOrder: 20,
   failedWindowMs: 15 * 60_000,
 } as const;
 
-/** The three limits of the storefront lookup, each its own limiter. A per-shopper limit of 0 turns all of them off (load tests). */
-export function createLookupLimiters(limits: { perShopperPerMinute: number; perShopPerMinute?: number; failedAttempts?: number }) {
+/** The four limits of the storefront lookup, each its own limiter. A per-shopper limit of 0 turns all of them off (load tests). */
+export function createLookupLimiters(limits: {
+  perShopperPerMinute: number;
+  perShopPerMinute?: number;
+  failedAttempts?: number;
+  failedAttemptsPerOrder?: number;
+}) {
   const off = limits.perShopperPerMinute <= 0;
+  const failedWindow = { windowMs: LOOKUP_LIMIT_DEFAULTS.failedWindowMs };
   return {
     shopper: createRateLimiter(limits.perShopperPerMinute),
     shop: createRateLimiter(off ? 0 : (limits.perShopPerMinute ?? LOOKUP_LIMIT_DEFAULTS.perShopPerMinute), { maxKeys: 10_000 }),
-    failures: createRateLimiter(off ? 0 : (limits.failedAttempts ?? LOOKUP_LIMIT_DEFAULTS.failedAttempts), {
-      windowMs: LOOKUP_LIMIT_DEFAULTS.failedWindowMs,
-    }),
+    failures: createRateLimiter(off ? 0 : (limits.failedAttempts ?? LOOKUP_LIMIT_DEFAULTS.failedAttempts), failedWindow),
+    orderFailures: createRateLimiter(off ? 0 : (limits.failedAttemptsPerOrder ?? LOOKUP_LIMIT_DEFAULTS.failedAttemptsPerOrder), failedWindow),
   };
 }

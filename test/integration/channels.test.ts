@@ -72,6 +72,8 @@ describe("notification channels against local stand-ins", () => {
       klaviyoApiBase: fake.klaviyoApiBase,
       shopifyAdminApiBase: fake.shopifyAdminApiBase,
       shopifyApiVersion: API_VERSION,
+      // the webhook, Slack and shop SMTP stand-ins listen on 127.0.0.1 (test/security/ssrf*.test.ts runs without it)
+      allowPrivateDestinations: true,
       ...overrides,
     });
     extraGateways.push(created);
@@ -199,7 +201,7 @@ describe("notification channels against local stand-ins", () => {
       expect(form.has("From")).toBe(false);
     });
 
-    it("an invalid number is a permanent 400 with Twilio's words and code", async () => {
+    it("an invalid number is a permanent 400 with Twilio's words and code, and says the recipient is unusable (without the number)", async () => {
       const outcome = await send(gateway, message("sms", { to: "+1555" }), creds.sms());
       expect(outcome).toEqual({
         ok: false,
@@ -207,6 +209,7 @@ describe("notification channels against local stand-ins", () => {
         retryAfterMs: null,
         status: 400,
         error: "Twilio 400: The 'To' number +1555 is not a valid phone number. (21211)",
+        unusableRecipient: "Twilio says it is not a valid phone number (21211)",
       });
     });
 

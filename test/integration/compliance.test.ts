@@ -58,8 +58,10 @@ describe("app/uninstalled and the compliance topics", () => {
     const order = await app.db.selectFrom("Order").selectAll().where("shop", "=", SHOP_A).where("orderId", "=", String(mayaOrder.id)).executeTakeFirstOrThrow();
     expect(order).toMatchObject({ email: null, phone: null, customerName: null, destination: null });
     expect(order.redactedAt).not.toBeNull();
+    // the parcel keeps its region (the shipment's time zone and "destination is in" rules), nothing of the address
     const fulfillment = await app.db.selectFrom("Fulfillment").select("destination").where("shop", "=", SHOP_A).executeTakeFirstOrThrow();
-    expect(fulfillment.destination).toBeNull();
+    expect(JSON.parse(fulfillment.destination!)).toEqual({ name: null, address1: null, city: null, zip: null, phone: null, province: "Ontario", provinceCode: "ON", country: "Canada", countryCode: "CA" });
+    expect(order.customerId).toBeNull();
     // no stored byte in shop A still carries her address, email or phone
     const bodies = await app.db.selectFrom("WebhookDelivery").select(["body", "topic"]).where("shop", "=", SHOP_A).execute();
     // the compliance requests themselves name her too: once carried out, they are scrubbed as well

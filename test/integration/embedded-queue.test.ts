@@ -151,6 +151,56 @@ describe("embedded job queue", () => {
     expect(await job(1)).toMatchObject({ status: "done" });
   });
 
+  it("GIVEN shop A's burst of 2,000 jobs and then one job of shop B THEN B's job runs in the first claimed batch, not after A's burst", async () => {
+    const queue = createEmbeddedQueue(database, clock, logger, { pollIntervalMs: 5, batchSize: 100 });
+    for (let i = 0; i < 2_000; i++) await queue.enqueue({ name: "work", shop: "a.myshopify.com", payload: { i } });
+    await queue.enqueue({ name: "work", shop: "b.myshopify.com", payload: { i: 0 } });
+    const ran: string[] = [];
+    queue.start([{ name: "work", handle: async (_p, ctx) => void ran.push(ctx.shop) }]);
+    await queue.idle();
+    await queue.stop();
+    expect(ran).toHaveLength(2_001);
+    expect(await queue.counts()).toMatchObject({ done: 2_001, queued: 0, running: 0 });
+    // round robin across the shops with due jobs: B's only job is among the first of the first batch
+    expect(ran.indexOf("b.myshopify.com")).toBeLessThan(2);
+  });
+
+  it("GIVEN bursts from three shops THEN every claimed batch shares its places between them while each has jobs due", async () => {
+    const queue = createEmbeddedQueue(database, clock, logger, { pollIntervalMs: 5, batchSize: 30 });
+    for (const [shop, count] of [["a.myshopify.com", 300], ["b.myshopify.com", 100], ["c.myshopify.com", 10]] as const) {
+      for (let i = 0; i < count; i++) await queue.enqueue({ name: "work", shop, payload: { i } });
+    }
+    const ran: { shop: string; i: number }[] = [];
+    queue.start([{ name: "work", handle: async (payload, ctx) => void ran.push({ shop: ctx.shop, i: (payload as { i: number }).i }) }]);
+    await queue.idle();
+    await queue.stop();
+    const firstBatch = ran.slice(0, 30).map((r) => r.shop);
+    expect(firstBatch.filter((s) => s === "c.myshopify.com")).toHaveLength(10);
+    expect(firstBatch.filter((s) => s === "b.myshopify.com")).toHaveLength(10);
+    // C is done within the first batch; B's 100 are done while A has run about as many of its 300
+    expect(ran.findLastIndex((r) => r.shop === "c.myshopify.com")).toBeLessThan(30);
+    const bDoneAt = ran.findLastIndex((r) => r.shop === "b.myshopify.com");
+    expect(ran.slice(0, bDoneAt).filter((r) => r.shop === "a.myshopify.com").length).toBeLessThanOrEqual(110);
+    // within a shop, first queued, first run
+    for (const shop of ["a.myshopify.com", "b.myshopify.com", "c.myshopify.com"]) {
+      const order = ran.filter((r) => r.shop === shop).map((r) => r.i);
+      expect(order).toEqual([...order].sort((x, y) => x - y));
+    }
+  });
+
+  it("GIVEN more shops with jobs due than places in a batch THEN the claims go round all of them", async () => {
+    const queue = createEmbeddedQueue(database, clock, logger, { pollIntervalMs: 5, batchSize: 4 });
+    const shops = Array.from({ length: 10 }, (_, i) => `shop-${i}.myshopify.com`);
+    for (let round = 0; round < 3; round++) for (const shop of shops) await queue.enqueue({ name: "work", shop, payload: {} });
+    const ran: string[] = [];
+    queue.start([{ name: "work", handle: async (_p, ctx) => void ran.push(ctx.shop) }]);
+    await queue.idle();
+    await queue.stop();
+    expect(ran).toHaveLength(30);
+    // every shop's first job runs before any shop's second: three claims of four places serve all ten
+    expect(new Set(ran.slice(0, 10)).size).toBe(10);
+  });
+
   it("retryDelayMs: exponential with full jitter, capped", () => {
     expect(retryDelayMs(1, () => 0)).toBe(500);
     expect(retryDelayMs(1, () => 1)).toBe(1_000);

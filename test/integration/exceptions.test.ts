@@ -78,7 +78,7 @@ describe("exception cases (integration, real SQLite)", () => {
     const delivered = await ship("#7003", "7316213581064552", [{ status: "delivered", message: "Delivered", happened_at: "2026-11-25T12:00:00-05:00" }]);
     const deliveredRow = await app.db.selectFrom("Shipment").select("nextCheckAt").where("orderId", "=", String(delivered.order.id)).executeTakeFirstOrThrow();
     expect(deliveredRow.nextCheckAt).toBeNull();
-    expect(await app.container.services.desk.sweep()).toEqual({ evaluated: 0 });
+    expect(await app.container.services.desk.sweep()).toEqual({ evaluated: 0, parked: [] });
   });
 
   it("repeated and concurrent evaluation never opens a second case of a type for a shipment", async () => {

@@ -320,11 +320,13 @@ describe("notifications: channels, retries, parking", () => {
 
   it("GIVEN a permanent refusal THEN it is parked at once; a replay after the fix sends it, and a replay never re-sends", async () => {
     await start({ channels: ["sms"], policy: { sms: { minOrderValue: 0, express: true } } });
-    providers.failNext("twilio", 1, { status: 400, body: JSON.stringify({ code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 }) });
+    // the sender number the merchant chose cannot send texts: theirs to fix (a recipient Twilio refuses is not
+    // parked but suppressed, test/security/outbox-recipients.test.ts)
+    providers.failNext("twilio", 1, { status: 400, body: JSON.stringify({ code: 21606, message: "The 'From' phone number provided is not a valid message-capable Twilio phone number for this destination.", status: 400 }) });
     await shipOrder();
     let [row] = await outbox();
     expect(row).toMatchObject({ status: "failed", attempts: 1 });
-    expect(row!.lastError).toMatch(/21211|not a valid phone/);
+    expect(row!.lastError).toMatch(/21606|not a valid message-capable/);
     expect(row!.lastError).not.toContain(TWILIO.authToken);
     await advance(3_600_000);
     expect(providers.twilioMessages()).toHaveLength(0);

@@ -20,7 +20,8 @@ async function seed(app: TestApp) {
   await app.settle();
 }
 
-const asShopper = (ip: string) => ({ headers: { "x-forwarded-for": `${ip}, 23.227.38.65` } });
+/** X-Forwarded-For as Shopify's proxy hands it on: what the browser sent (anything), then the shopper's address. */
+const asShopper = (ip: string) => ({ headers: { "x-forwarded-for": `203.0.113.250, ${ip}` } });
 
 describe("proxy lookup: signature window and input limits", () => {
   let app: TestApp;

@@ -111,7 +111,8 @@ export interface Storefront {
  * A stand-in for the shop's storefront: it serves pages (the block's page, and one without the block), the
  * extension's assets, and forwards /apps/track/* to the app's /proxy/* the way Shopify's app proxy does: the
  * shopper's query plus shop, logged_in_customer_id, path_prefix and timestamp, signed with the app secret,
- * cookies dropped, and the shopper's address in X-Forwarded-For. Tests name a shopper with `x-test-shopper`.
+ * cookies dropped, and the shopper's address appended to X-Forwarded-For (the right-most entry, the one the
+ * app trusts). Tests name a shopper with `x-test-shopper`.
  */
 export async function startStorefront(app: TestApp, pages: Record<string, string>): Promise<Storefront> {
   const { schema } = readBlock();
@@ -135,7 +136,7 @@ export async function startStorefront(app: TestApp, pages: Record<string, string
         params.set("signature", signAppProxy(params, TEST_SECRET));
         const shopper = String(req.headers["x-test-shopper"] ?? req.socket.remoteAddress ?? "");
         const upstream = await fetch(`${app.url}/proxy/${url.pathname.slice("/apps/track/".length)}?${params}`, {
-          headers: { accept: String(req.headers.accept ?? "*/*"), "x-forwarded-for": `${shopper}, 23.227.38.65`, "x-forwarded-host": "alpha-goods.example" },
+          headers: { accept: String(req.headers.accept ?? "*/*"), "x-forwarded-for": shopper, "x-forwarded-host": "alpha-goods.example" },
         });
         proxied.push({ path: url.pathname, status: upstream.status });
         const headers: Record<string, string> = {};

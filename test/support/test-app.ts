@@ -46,6 +46,9 @@ export async function startTestApp(options: TestAppOptions = {}) {
     LOOKUP_RATE_LIMIT: "0",
     SILENCE_GRACE_MINUTES: "0",
     SHIPWATCH_LOCAL_PREVIEW: options.localPreview ? "1" : "0",
+    // the channel stand-ins listen on 127.0.0.1; production refuses the setting, so a production-mode test runs
+    // without it, and SSRF tests turn it off ("0") to see private destinations refused
+    ...(options.env?.NODE_ENV === "production" ? {} : { SHIPWATCH_ALLOW_PRIVATE_DESTINATIONS: "1" }),
     ...options.env,
   });
   const clock = options.clock ?? fixedClock(Date.now());

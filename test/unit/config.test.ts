@@ -55,6 +55,15 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...valid, SHIPWATCH_LOCAL_PREVIEW: "1", HOST: "0.0.0.0" }).host).toBe("127.0.0.1");
   });
 
+  it("lets private channel destinations through only when SHIPWATCH_ALLOW_PRIVATE_DESTINATIONS is set, and refuses it in production", () => {
+    expect(loadConfig(valid).notifications.allowPrivateDestinations).toBe(false);
+    expect(loadConfig({ ...valid, NODE_ENV: "test" }).notifications.allowPrivateDestinations).toBe(false);
+    expect(loadConfig({ ...valid, SHIPWATCH_ALLOW_PRIVATE_DESTINATIONS: "1" }).notifications.allowPrivateDestinations).toBe(true);
+    expect(loadConfig({ ...valid, SHIPWATCH_ALLOW_PRIVATE_DESTINATIONS: "0" }).notifications.allowPrivateDestinations).toBe(false);
+    expect(() => loadConfig({ ...valid, NODE_ENV: "production", SHIPWATCH_ALLOW_PRIVATE_DESTINATIONS: "1" })).toThrow(/SHIPWATCH_ALLOW_PRIVATE_DESTINATIONS is refused when NODE_ENV=production/);
+    expect(() => loadConfig({ ...valid, SHIPWATCH_ALLOW_PRIVATE_DESTINATIONS: "yes" })).toThrow(ConfigError);
+  });
+
   it("REDIS_URL moves the worker out of the web process; PostgreSQL URLs select the postgres dialect", () => {
     const config = loadConfig({ ...valid, REDIS_URL: "redis://127.0.0.1:6379", DATABASE_URL: "postgresql://localhost/test" });
     expect(config.worker.inProcess).toBe(false);

@@ -24,6 +24,10 @@ export function createApiKeyRepository({ db }: Database): ApiKeyRepository & Off
       const result = await db.updateTable("ApiKey").set({ revokedAt: at }).where("shop", "=", shop).where("id", "=", id).where("revokedAt", "is", null).executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
+    async revokeAll(shop, at) {
+      const result = await db.updateTable("ApiKey").set({ revokedAt: at }).where("shop", "=", shop).where("revokedAt", "is", null).executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
     async shopForHash(hash, at) {
       const row = await db.selectFrom("ApiKey").select(["id", "shop"]).where("hash", "=", hash).where("revokedAt", "is", null).executeTakeFirst();
       if (!row) return null;

@@ -1,9 +1,14 @@
+import { maskStoredValue } from "~/domain/redaction";
 import type { DeliveryRepository, StoredDelivery } from "../services/ports";
 import type { Database } from "./db/database";
+import { containsAnyOf } from "./db/text-search";
 
 const REDACTED_BODY = '{"redacted":true}';
 
-export function createDeliveryRepository({ db }: Database): DeliveryRepository {
+/** A parked delivery whose body was erased can never be replayed: it is set aside with this note. */
+const ERASED_NOTE = "body erased by customers/redact: it named a redacted customer";
+
+export function createDeliveryRepository({ db, dialect }: Database): DeliveryRepository {
   const columns = ["id", "shop", "topic", "webhookId", "body", "status", "receivedAt", "triggeredAt"] as const;
   return {
     async get(id) {
@@ -24,10 +29,15 @@ export function createDeliveryRepository({ db }: Database): DeliveryRepository {
         .where("id", "=", id)
         .execute();
     },
-    async markFailed(id, error) {
+    async markFailed(id, error, options) {
       await db
         .updateTable("WebhookDelivery")
-        .set((eb) => ({ status: "failed", error: error.slice(0, 2_000), attempts: eb("attempts", "+", 1) }))
+        .set((eb) => ({
+          status: "failed",
+          error: error.slice(0, 2_000),
+          attempts: eb("attempts", "+", 1),
+          ...(options?.scrubBody ? { body: REDACTED_BODY } : {}),
+        }))
         .where("id", "=", id)
         .execute();
     },
@@ -50,26 +60,43 @@ export function createDeliveryRepository({ db }: Database): DeliveryRepository {
       if (ids) query = query.where("id", "in", ids.length ? ids : [-1]);
       return (await query.returning("id").execute()).map((r) => r.id);
     },
-    async scrubBodies(shop, orderIds, customerEmail) {
+    async scrubBodies(shop, orderIds, customer) {
       let total = 0;
-      if (orderIds.length) {
+      for (let i = 0; i < orderIds.length; i += 500) {
         const r = await db
           .updateTable("WebhookDelivery")
           .set({ body: REDACTED_BODY })
           .where("shop", "=", shop)
-          .where("orderId", "in", orderIds)
+          .where("orderId", "in", orderIds.slice(i, i + 500))
           .executeTakeFirst();
         total += Number(r.numUpdatedRows);
       }
-      if (customerEmail) {
-        // deliveries not yet tied to an order (still queued, or failed) are found by the address itself
-        const r = await db
-          .updateTable("WebhookDelivery")
-          .set({ body: REDACTED_BODY })
-          .where("shop", "=", shop)
-          .where("body", "like", `%${customerEmail.replace(/[%_]/g, "")}%`)
-          .executeTakeFirst();
-        total += Number(r.numUpdatedRows);
+      if (customer.empty) return total;
+      // Deliveries not tied to an order (parked before processing named one, or still queued) are found by what
+      // they say: her address, phone, name or street, anywhere in the body. The database narrows, the match decides.
+      const candidates = await db
+        .selectFrom("WebhookDelivery")
+        .select(["id", "body", "status", "error"])
+        .where("shop", "=", shop)
+        .where("body", "!=", REDACTED_BODY)
+        .where(containsAnyOf(dialect, "body", customer.fragments))
+        .execute();
+      for (const d of candidates) {
+        if (d.status === "received") {
+          // still to be processed: masked in place (JSON stays JSON), so the work it carries is not lost
+          const masked = maskStoredValue(d.body, customer.mask);
+          if (masked === d.body) continue;
+          await db.updateTable("WebhookDelivery").set({ body: masked }).where("id", "=", d.id).where("status", "=", "received").execute();
+        } else {
+          if (!customer.mentions(d.body)) continue;
+          const parked = d.status === "failed";
+          await db
+            .updateTable("WebhookDelivery")
+            .set({ body: REDACTED_BODY, ...(parked ? { status: "ignored", error: ERASED_NOTE } : {}) })
+            .where("id", "=", d.id)
+            .execute();
+        }
+        total += 1;
       }
       return total;
     },

@@ -5,6 +5,9 @@ import type { Database } from "./db/database";
 import type { Notification } from "./db/schema.generated";
 
 
+/** thrown inside handOver's transaction to roll it back */
+class LeaseLost extends Error {}
+
 export function toNotification(row: Selectable<Notification>): NotificationRecord {
   return { ...row, channel: row.channel as Channel, status: row.status as NotificationStatus };
 }
@@ -84,19 +87,71 @@ export function createNotificationRepository({ db }: Database): NotificationRepo
         .where("orderId", "=", lead.orderId)
         .where("moment", "=", lead.moment)
         .where("channel", "=", lead.channel)
-        .where("status", "=", "pending")
+        .where((eb) =>
+          eb.or([
+            eb("status", "=", "pending"),
+            // carried by this lead in an attempt cut off in flight: they go (or went) with it again
+            eb.and([eb("status", "=", "sending"), eb("combinedInto", "=", lead.id), eb("lockedUntil", "<", now)]),
+          ]),
+        )
         .where("id", "!=", lead.id)
         .where("sendAt", "<=", until)
         .returningAll()
         .execute();
       return rows.map(toNotification).sort((a, b) => a.id - b.id);
     },
+    async handOver(shop, leadId, carriedIds, change) {
+      const content = { subject: change.subject, preview: change.preview, html: change.html };
+      try {
+        return await db.transaction().execute(async (trx) => {
+          // each row only while it is still held under this worker's lease
+          const lead = await trx
+            .updateTable("Notification")
+            .set({ statusReason: change.reason, lockedUntil: change.lockedUntil, combinedInto: null, updatedAt: change.at, ...content })
+            .where("shop", "=", shop)
+            .where("id", "=", leadId)
+            .where("status", "=", "sending")
+            .where("lockedUntil", "=", change.fence)
+            .executeTakeFirst();
+          let taken = Number(lead.numUpdatedRows);
+          if (carriedIds.length) {
+            const carried = await trx
+              .updateTable("Notification")
+              .set({ statusReason: `${change.reason}, with message #${leadId}`, lockedUntil: change.lockedUntil, combinedInto: leadId, updatedAt: change.at })
+              .where("shop", "=", shop)
+              .where("id", "in", carriedIds)
+              .where("status", "=", "sending")
+              .where("lockedUntil", "=", change.fence)
+              .executeTakeFirst();
+            taken += Number(carried.numUpdatedRows);
+          }
+          // another worker took one of them: nothing is written (the transaction rolls back), nothing may be sent
+          if (taken !== 1 + carriedIds.length) throw new LeaseLost();
+          return true;
+        });
+      } catch (error) {
+        if (error instanceof LeaseLost) return false;
+        throw error;
+      }
+    },
     async markSent(shop, ids, sent) {
       if (!ids.length) return;
       const [lead, ...rest] = ids;
       await db
         .updateTable("Notification")
-        .set({ status: "sent", sentAt: sent.at, providerId: sent.providerId, subject: sent.subject, preview: sent.preview, html: sent.html, lastError: null, lockedUntil: null, statusReason: null, updatedAt: sent.at })
+        .set({
+          status: "sent",
+          sentAt: sent.at,
+          providerId: sent.providerId,
+          subject: sent.subject,
+          preview: sent.preview,
+          html: sent.html,
+          lastError: sent.note ?? null,
+          lockedUntil: null,
+          statusReason: sent.reason ?? null,
+          combinedInto: null,
+          updatedAt: sent.at,
+        })
         .where("shop", "=", shop)
         .where("id", "=", lead!)
         .execute();
@@ -109,6 +164,15 @@ export function createNotificationRepository({ db }: Database): NotificationRepo
           .execute();
       }
     },
+    async markCombined(shop, lead, at) {
+      await db
+        .updateTable("Notification")
+        .set({ status: "combined", statusReason: `Sent together with message #${lead.id}`, sentAt: lead.sentAt, providerId: lead.providerId, lockedUntil: null, updatedAt: at })
+        .where("shop", "=", shop)
+        .where("combinedInto", "=", lead.id)
+        .where("status", "=", "sending")
+        .execute();
+    },
     async reschedule(shop, id, change) {
       await db
         .updateTable("Notification")
@@ -117,6 +181,8 @@ export function createNotificationRepository({ db }: Database): NotificationRepo
           sendAt: change.sendAt,
           statusReason: change.reason,
           lockedUntil: null,
+          // no longer travelling with a lead
+          combinedInto: null,
           updatedAt: change.at,
           ...(change.error !== undefined ? { lastError: change.error } : {}),
           ...(change.notAnAttempt ? { attempts: eb("attempts", "-", 1) } : {}),
@@ -133,6 +199,7 @@ export function createNotificationRepository({ db }: Database): NotificationRepo
           status: change.status,
           statusReason: change.reason,
           lockedUntil: null,
+          combinedInto: null,
           updatedAt: change.at,
           ...(change.error !== undefined ? { lastError: change.error } : {}),
           ...(change.preview !== undefined ? { preview: change.preview } : {}),
@@ -176,6 +243,10 @@ export function createNotificationRepository({ db }: Database): NotificationRepo
       const counts = Object.fromEntries(NOTIFICATION_STATUSES.map((s) => [s, 0])) as Record<NotificationStatus, number>;
       for (const r of rows) counts[r.status as NotificationStatus] = Number(r.n);
       return counts;
+    },
+    async countWithReason(shop, reason) {
+      const row = await db.selectFrom("Notification").select((eb) => eb.fn.countAll<number>().as("n")).where("shop", "=", shop).where("statusReason", "=", reason).executeTakeFirstOrThrow();
+      return Number(row.n);
     },
     async reopenFailed(shop, ids, now) {
       let q = db

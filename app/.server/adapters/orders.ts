@@ -1,5 +1,6 @@
 import type { Selectable } from "kysely";
-import { PERSONAL_DATA_FIELDS, type OrderSnapshot } from "~/domain/order";
+import { PERSONAL_DATA_FIELDS, type Destination, type OrderSnapshot } from "~/domain/order";
+import { phoneKey, regionOnly } from "~/domain/redaction";
 import type { OrderRepository, StoredOrder } from "../services/ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
@@ -61,6 +62,8 @@ export function createOrderRepository({ db }: Database): OrderRepository {
       return rows.map(toOrder);
     },
     async findForCustomer(shop, customer, orderIds) {
+      // a phone number is stored as the shopper typed it: the database narrows on its last digits, the key decides
+      const phone = phoneKey(customer.phone);
       const rows = await db
         .selectFrom("Order")
         .selectAll()
@@ -70,28 +73,50 @@ export function createOrderRepository({ db }: Database): OrderRepository {
           if (customer.id) any.push(eb("customerId", "=", customer.id));
           if (customer.email) any.push(eb(eb.fn("lower", ["email"]), "=", customer.email.trim().toLowerCase()));
           if (orderIds.length) any.push(eb("orderId", "in", orderIds));
+          if (phone) any.push(eb("phone", "like", `%${phone.slice(-4)}`));
           return any.length ? eb.or(any) : eb.val(false);
         })
         .execute();
-      return rows.map(toOrder);
+      const byPhoneOnly = (r: (typeof rows)[number]) =>
+        !(customer.id && r.customerId === customer.id) &&
+        !(customer.email && r.email?.trim().toLowerCase() === customer.email.trim().toLowerCase()) &&
+        !orderIds.includes(r.orderId);
+      return rows.filter((r) => !byPhoneOnly(r) || phoneKey(r.phone) === phone).map(toOrder);
     },
     async redact(shop, orderIds, at) {
       if (!orderIds.length) return 0;
-      // the personal fields are the domain's list, so a field added there is redacted here too
+      // the personal fields are the domain's list, so a field added there is redacted here too; the customer id
+      // goes with them (the tombstone keeps its keyed hash)
       const cleared = (fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, null]));
-      const result = await db
-        .updateTable("Order")
-        .set({ ...cleared(PERSONAL_DATA_FIELDS.Order), redactedAt: at })
-        .where("shop", "=", shop)
-        .where("orderId", "in", orderIds)
-        .executeTakeFirst();
-      await db
-        .updateTable("Fulfillment")
-        .set(cleared(PERSONAL_DATA_FIELDS.Fulfillment))
-        .where("shop", "=", shop)
-        .where("orderId", "in", orderIds)
-        .execute();
-      return Number(result.numUpdatedRows);
+      let redacted = 0;
+      for (let i = 0; i < orderIds.length; i += 500) {
+        const ids = orderIds.slice(i, i + 500);
+        const result = await db
+          .updateTable("Order")
+          .set({ ...cleared(PERSONAL_DATA_FIELDS.Order), customerId: null, redactedAt: at })
+          .where("shop", "=", shop)
+          .where("orderId", "in", ids)
+          .executeTakeFirst();
+        redacted += Number(result.numUpdatedRows);
+        // a parcel keeps the region it goes to (time zones, "destination is in" rules), nothing of the address
+        const fulfillments = await db
+          .selectFrom("Fulfillment")
+          .select(["id", "destination"])
+          .where("shop", "=", shop)
+          .where("orderId", "in", ids)
+          .where("destination", "is not", null)
+          .execute();
+        for (const f of fulfillments) {
+          const region = regionOnly(readJson<Destination | null>(f.destination, null));
+          await db
+            .updateTable("Fulfillment")
+            .set({ destination: region ? JSON.stringify(region) : null })
+            .where("shop", "=", shop)
+            .where("id", "=", f.id)
+            .execute();
+        }
+      }
+      return redacted;
     },
   };
 }

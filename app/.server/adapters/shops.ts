@@ -24,6 +24,7 @@ const SHOP_TABLES = [
   "MessageTemplate",
   "RuleIntent",
   "ApiKey",
+  "RedactedCustomerKey",
   "Session",
   "Shop",
 ] as const satisfies readonly (keyof DB)[];

@@ -1,4 +1,5 @@
 import type { Clock } from "~/domain/clock";
+import { regionOnly, subjectIdsOfBody, withoutCustomer } from "~/domain/redaction";
 import type { Compliance } from "./compliance";
 import type { OrderSync } from "./order-sync";
 import type { DeliveryRepository, ShopRepository } from "./ports";
@@ -6,17 +7,22 @@ import type { ShipmentTracking } from "./shipment-tracking";
 import {
   CustomersDataRequestPayload,
   CustomersRedactPayload,
-  FulfillmentEventPayload,
-  FulfillmentPayload,
-  OrderPayload,
+  parseFulfillment,
+  parseFulfillmentEvent,
+  parseOrder,
   ShopRedactPayload,
 } from "./shopify-payloads";
+import { disagreement } from "./webhook-agreement";
 
 export type ProcessOutcome =
   | { outcome: "processed"; orderId: string | null; shipmentIds?: number[] }
   | { outcome: "ignored"; why: string }
   | { outcome: "malformed"; why: string }
+  /** signed, but the body does not agree with its headers, or the shop is not where the topic implies: parked */
+  | { outcome: "refused"; why: string }
   | { outcome: "missing" };
+
+const COMPLIANCE_TOPICS = ["shop/redact", "customers/redact", "customers/data_request", "app/uninstalled"];
 
 /** Processes one stored webhook delivery by its topic. Safe to run any number of times. */
 export function createDeliveryProcessor(deps: {
@@ -32,6 +38,8 @@ export function createDeliveryProcessor(deps: {
   markDue: (shop: string, shipmentIds: number[]) => Promise<void>;
   requestSweep: () => Promise<void>;
   clock: Clock;
+  /** where refusals are reported (someone replaying signed bodies is worth knowing about) */
+  logger: { warn(details: object, message: string): void };
 }) {
   const { deliveries, shops, tracking, orderSync, compliance, clock } = deps;
 
@@ -50,29 +58,51 @@ export function createDeliveryProcessor(deps: {
     }
   }
 
-  async function dispatch(shop: string, topic: string, body: unknown): Promise<ProcessOutcome> {
+  /**
+   * Why a signed delivery must not be acted on: its body disagrees with its headers (a body replayed under
+   * another shop or topic), or a destructive topic arrives for a shop in the wrong state. Null: go ahead.
+   */
+  async function refusal(shop: string, topic: string, body: unknown): Promise<string | null> {
+    const why = disagreement(topic, shop, body);
+    if (why) return why;
+    // Shopify asks to forget a shop 48 hours after it uninstalled the app; an installed shop is never forgotten
+    if (topic === "shop/redact" && (await shops.isInstalled(shop))) return "shop/redact for a shop that is installed: Shopify sends it only after app/uninstalled";
+    return null;
+  }
+
+  /**
+   * `redacted`: the delivery is about a customer who was redacted. It is carried out without their personal
+   * fields: the order without who and where, the parcel with its region only, the carrier's words masked.
+   */
+  async function dispatch(shop: string, topic: string, body: unknown, redacted: boolean): Promise<ProcessOutcome> {
     switch (topic) {
       case "orders/create":
       case "orders/updated":
       case "orders/cancelled": {
-        const order = OrderPayload.safeParse(body);
+        const order = parseOrder(body, { now: clock.now() });
         if (!order.success) return malformed(order.error);
-        const shipmentIds = await oneAtATime(`${shop}|${order.data.orderId}`, () => orderSync.apply(shop, order.data));
+        if (redacted) await compliance.rememberRedactedOrder(shop, order.data.orderId);
+        const snapshot = redacted ? withoutCustomer(order.data) : order.data;
+        const shipmentIds = await oneAtATime(`${shop}|${order.data.orderId}`, () => orderSync.apply(shop, snapshot));
         return { outcome: "processed", orderId: order.data.orderId, shipmentIds };
       }
       case "fulfillments/create":
       case "fulfillments/update": {
-        const f = FulfillmentPayload.safeParse(body);
+        const f = parseFulfillment(body, { now: clock.now() });
         if (!f.success) return malformed(f.error);
-        const shipmentIds = await oneAtATime(`${shop}|${f.data.orderId}`, () => tracking.applyFulfillment(shop, f.data));
+        const update = redacted ? { ...f.data, destination: regionOnly(f.data.destination) } : f.data;
+        const shipmentIds = await oneAtATime(`${shop}|${f.data.orderId}`, () => tracking.applyFulfillment(shop, update));
         return { outcome: "processed", orderId: f.data.orderId, shipmentIds };
       }
       case "fulfillment_events/create":
       case "fulfillment_events/delete": {
-        const e = FulfillmentEventPayload.safeParse(body);
+        const e = parseFulfillmentEvent(body, { now: clock.now() });
         if (!e.success) return malformed(e.error);
+        const event = redacted
+          ? { ...e.data, message: await compliance.maskRedacted(shop, e.data.message), location: await compliance.maskRedacted(shop, e.data.location) }
+          : e.data;
         const shipmentIds = await oneAtATime(`${shop}|${e.data.orderId}`, () =>
-          topic === "fulfillment_events/create" ? tracking.applyEvent(shop, e.data) : tracking.deleteEvent(shop, e.data),
+          topic === "fulfillment_events/create" ? tracking.applyEvent(shop, event) : tracking.deleteEvent(shop, event),
         );
         return { outcome: "processed", orderId: e.data.orderId, shipmentIds };
       }
@@ -121,23 +151,33 @@ export function createDeliveryProcessor(deps: {
         await deliveries.markFailed(delivery.id, why);
         return { outcome: "malformed", why };
       }
-      const isCompliance = ["shop/redact", "customers/redact", "customers/data_request", "app/uninstalled"].includes(delivery.topic);
+      const refused = await refusal(delivery.shop, delivery.topic, body);
+      if (refused) {
+        const why = `refused: ${refused}`;
+        deps.logger.warn({ deliveryId: delivery.id, shop: delivery.shop, topic: delivery.topic, webhookId: delivery.webhookId, why }, "webhook delivery refused");
+        await deliveries.markFailed(delivery.id, why);
+        return { outcome: "refused", why };
+      }
+      const isCompliance = COMPLIANCE_TOPICS.includes(delivery.topic);
       // Shop data arrives for installed shops; a shop that uninstalled has nothing more to track.
       if (!isCompliance && !(await shops.isInstalled(delivery.shop))) {
         await deliveries.markProcessed(delivery.id, { status: "ignored", note: "shop is not installed" }, clock.now());
         return { outcome: "ignored", why: "shop is not installed" };
       }
-      const outcome = await dispatch(delivery.shop, delivery.topic, body);
+      const redacted = !isCompliance && (await compliance.isRedacted(delivery.shop, subjectIdsOfBody(delivery.topic, body)));
+      const outcome = await dispatch(delivery.shop, delivery.topic, body, redacted);
       if (outcome.outcome === "processed" && outcome.shipmentIds?.length) {
         if (delivery.topic.startsWith("orders/")) await deps.markDue(delivery.shop, outcome.shipmentIds);
         await deps.requestSweep();
       }
       if (outcome.outcome === "malformed") {
-        await deliveries.markFailed(delivery.id, outcome.why);
+        // a parked body about a redacted customer keeps none of their data: it could only be replayed to fail again
+        await deliveries.markFailed(delivery.id, outcome.why, { scrubBody: redacted });
       } else if (outcome.outcome === "processed") {
         // shop/redact deleted the delivery row itself along with the rest of the shop; a customer request
         // names the customer it is about, so once carried out it keeps no copy of that data
-        const scrubBody = delivery.topic === "customers/redact" || delivery.topic === "customers/data_request";
+        // (and a delivery about a redacted customer was carried out without their data: its body goes too)
+        const scrubBody = redacted || delivery.topic === "customers/redact" || delivery.topic === "customers/data_request";
         await deliveries.markProcessed(delivery.id, { status: "processed", orderId: outcome.orderId, scrubBody }, clock.now());
       } else if (outcome.outcome === "ignored") {
         await deliveries.markProcessed(delivery.id, { status: "ignored", note: outcome.why }, clock.now());

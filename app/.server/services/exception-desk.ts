@@ -18,6 +18,19 @@ import type {
 
 export type ExceptionDesk = ReturnType<typeof createExceptionDesk>;
 
+/** A shipment that could not be evaluated: set aside so the others go on. */
+export interface ParkedEvaluation {
+  shop: string;
+  shipmentId: number;
+  error: string;
+}
+
+/**
+ * How long a shipment that failed evaluation is left alone. A day: it costs one failed evaluation a day
+ * instead of the front of every sweep, and it comes back by itself once mended (new data marks it due at once).
+ */
+export const PARKED_EVALUATION_MS = 24 * 3_600_000;
+
 export const DEFAULT_SETTINGS: ShopSettingsRecord = {
   timezone: "America/New_York",
   holidays: [],
@@ -57,6 +70,8 @@ export function createExceptionDesk(deps: {
     shop: string,
     items: { shipment: ShipmentRecord; order: StoredOrder | null; openCaseTypes: ExceptionType[]; intents: CaseChanges["intents"] }[],
   ) => Promise<() => Promise<void>>;
+  /** told of the shipments the sweep set aside (to log them and keep a record an operator can replay) */
+  onParked?: (parked: ParkedEvaluation[]) => Promise<void>;
 }) {
   const { shipments, orders, cases, rules, settings, evaluations, clock } = deps;
   const cacheMs = deps.cacheMs ?? 5_000;
@@ -127,24 +142,31 @@ export function createExceptionDesk(deps: {
 
   /**
    * Evaluates shipments of one shop together: three reads for the batch, a pure decision per shipment,
-   * one transaction for all the writes. A single evaluation is a batch of one.
+   * one transaction for all the writes. A single evaluation is a batch of one. A shipment whose decision
+   * throws (a time no calendar can hold) is left out and returned in `failed`; the others are written.
    */
   async function evaluateBatch(shop: string, ids: readonly number[]) {
+    const failed: { id: number; error: unknown }[] = [];
     const list = await shipments.getShipments(shop, ids);
-    if (!list.length) return { opened: [] as CaseRecord[], resolved: [] as number[] };
+    if (!list.length) return { opened: [] as CaseRecord[], resolved: [] as number[], failed };
     const setup = await shopSetup(shop);
     const now = clock.now();
     const orderList = await orders.findByIds(shop, [...new Set(list.map((s) => s.orderId))]);
     const orderById = new Map(orderList.map((o) => [o.orderId, o]));
     const openByShipment = new Map<number, CaseRecord[]>();
     for (const c of await cases.openForShipments(shop, ids)) openByShipment.set(c.shipmentId, [...(openByShipment.get(c.shipmentId) ?? []), c]);
-    const items = list.map((shipment) => {
-      const facts = factsFrom(shipment, orderById.get(shipment.orderId) ?? null, setup.settings);
-      const calendar = calendarOf(setup.settings, shipment.carrierCode);
-      const plan = planActions(evaluate(setup.rules, facts, calendar, now));
-      const changes = reconcileCases({ plan, open: openByShipment.get(shipment.id) ?? [], facts, rules: setup.rules, calendar, autoResolve: setup.settings.autoResolve, now });
-      return { shipment, changes };
-    });
+    const items: { shipment: ShipmentRecord; changes: CaseChanges }[] = [];
+    for (const shipment of list) {
+      try {
+        const facts = factsFrom(shipment, orderById.get(shipment.orderId) ?? null, setup.settings);
+        const calendar = calendarOf(setup.settings, shipment.carrierCode);
+        const plan = planActions(evaluate(setup.rules, facts, calendar, now));
+        const changes = reconcileCases({ plan, open: openByShipment.get(shipment.id) ?? [], facts, rules: setup.rules, calendar, autoResolve: setup.settings.autoResolve, now });
+        items.push({ shipment, changes });
+      } catch (error) {
+        failed.push({ id: shipment.id, error });
+      }
+    }
     let afterApply: (() => Promise<void>) | null = null;
     if (deps.notify) {
       afterApply = await deps.notify(
@@ -158,29 +180,66 @@ export function createExceptionDesk(deps: {
     }
     const opened = await evaluations.apply(shop, items, now);
     await afterApply?.();
-    return { opened, resolved: items.flatMap((i) => i.changes.resolve.map((r) => r.caseId)) };
+    return { opened, resolved: items.flatMap((i) => i.changes.resolve.map((r) => r.caseId)), failed };
   }
 
-  const evaluateShipment = (shop: string, shipmentId: number) => evaluateBatch(shop, [shipmentId]);
+  /** One shipment, and its failure thrown (the evaluate-shipment job records it). */
+  async function evaluateShipment(shop: string, shipmentId: number) {
+    const { opened, resolved, failed } = await evaluateBatch(shop, [shipmentId]);
+    if (failed[0]) throw failed[0].error;
+    return { opened, resolved };
+  }
+
+  /**
+   * Evaluates a batch so that no one shipment stops the others: a decision that throws is parked, and a
+   * batch whose reads or writes throw is evaluated again one shipment at a time to find the one that did
+   * it. A database that is gone still throws (parking needs it too), and the sweep job retries; a fault in
+   * every shipment (a bug) parks them all for a day, and replaying their parked jobs after the fix catches up.
+   */
+  async function evaluateIsolated(shop: string, ids: readonly number[]): Promise<ParkedEvaluation[]> {
+    let failed: { id: number; error: unknown }[];
+    try {
+      ({ failed } = await evaluateBatch(shop, ids));
+    } catch (error) {
+      if (ids.length === 1) return park(shop, [{ id: ids[0]!, error }]);
+      const parked: ParkedEvaluation[] = [];
+      for (const id of ids) parked.push(...(await evaluateIsolated(shop, [id])));
+      return parked;
+    }
+    return park(shop, failed);
+  }
+
+  async function park(shop: string, failures: readonly { id: number; error: unknown }[]): Promise<ParkedEvaluation[]> {
+    if (!failures.length) return [];
+    // no column of its own (the schema stays as it is): the shipment is simply next due a day from now
+    await shipments.markDue(shop, failures.map((f) => f.id), clock.now() + PARKED_EVALUATION_MS);
+    const parked = failures.map((f) => ({ shop, shipmentId: f.id, error: describeError(f.error) }));
+    await deps.onParked?.(parked);
+    return parked;
+  }
 
   return {
     evaluateShipment,
     shopSetup,
-    /** shipments whose state or order just changed */
+    /** shipments whose state or order just changed (one that cannot be evaluated is parked, as in the sweep) */
     async evaluateShipments(shop: string, ids: readonly number[]) {
-      if (ids.length) await evaluateBatch(shop, [...new Set(ids)]);
+      if (ids.length) await evaluateIsolated(shop, [...new Set(ids)]);
     },
-    /** the silence sweep: only the shipments whose next check is due, a bounded batch per transaction */
+    /**
+     * The silence sweep: only the shipments whose next check is due, a bounded batch per transaction.
+     * One shipment that cannot be evaluated is parked (`parked`), and every other one, of every shop, goes on.
+     */
     async sweep(limit = 500, batch = 250) {
       // snoozed cases whose time has come go back to the queue
       await cases.wakeSnoozed(clock.now());
       const due = await shipments.dueForCheck(clock.now(), limit);
       const byShop = new Map<string, number[]>();
       for (const { shop, id } of due) byShop.set(shop, [...(byShop.get(shop) ?? []), id]);
+      const parked: ParkedEvaluation[] = [];
       for (const [shop, ids] of byShop) {
-        for (let i = 0; i < ids.length; i += batch) await evaluateBatch(shop, ids.slice(i, i + batch));
+        for (let i = 0; i < ids.length; i += batch) parked.push(...(await evaluateIsolated(shop, ids.slice(i, i + batch))));
       }
-      return { evaluated: due.length };
+      return { evaluated: due.length, parked };
     },
     /** what rules would do for a shipment now, without doing it (the rule editor's preview) */
     async preview(shop: string, shipmentId: number, candidate?: Rule) {
@@ -229,3 +288,7 @@ export function createExceptionDesk(deps: {
   };
 }
 
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return message.slice(0, 1_000);
+}

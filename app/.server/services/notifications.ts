@@ -31,10 +31,12 @@ import {
   type NotifyFacts,
   type Recipient,
 } from "~/domain/notifications";
+import { destinationProblem, type DestinationKind } from "~/domain/destinations";
 import type { ExceptionType, PlannedIntent } from "~/domain/rules";
 import { STATUS_LABELS } from "~/domain/status";
 import { defaultTemplate, reasonLabel, renderMessage, sampleContext, statusLabel, TEMPLATE_KEYS, validateTemplate, type TemplateContext } from "~/domain/templates";
-import { zoneForDestination } from "~/domain/time-zones";
+import { zoneForDestination, type DestinationPlace } from "~/domain/time-zones";
+import { safeHttpsUrl } from "~/domain/urls";
 import { retryDelayMs } from "../jobs/queue";
 import type {
   CaseRecord,
@@ -100,12 +102,17 @@ export function createNotifications(deps: {
   operatorEmail: boolean;
   /** the operator's sender (EMAIL_FROM), the last resort for the address customers write to */
   operatorFrom?: string | null;
-  /** plain-http loopback endpoints (local stand-ins) may be connected: never in production */
-  allowLoopbackEndpoints?: boolean;
+  /** SHIPWATCH_ALLOW_PRIVATE_DESTINATIONS: destinations may be plain-http, loopback or private (local stand-ins); never in production */
+  allowPrivateDestinations?: boolean;
   maxAttempts: number;
   channelAlertMs: number;
   /** how long a worker owns a message it is sending; after, the send is resumed with the same idempotency key */
   leaseMs?: number;
+  /**
+   * one provider call's time limit (NOTIFY_TIMEOUT_MS): a send handed to the provider longer ago than the lease
+   * plus this has ended, answered or not, even in a worker that is merely slow
+   */
+  callTimeoutMs?: number;
   /** first retry delay; doubles per attempt (with jitter), capped at an hour */
   retryBaseMs?: number;
   random?: () => number;
@@ -113,6 +120,7 @@ export function createNotifications(deps: {
 }) {
   const { outbox, clock } = deps;
   const leaseMs = deps.leaseMs ?? 120_000;
+  const callTimeoutMs = deps.callTimeoutMs ?? 10_000;
   const retryBaseMs = deps.retryBaseMs ?? 30_000;
   const cacheMs = deps.cacheMs ?? 5_000;
 
@@ -208,7 +216,7 @@ export function createNotifications(deps: {
       if (!order) continue; // the order brings the recipient; its arrival evaluates the shipment again
       const facts = factsOf(shipment, order, item.openCaseTypes);
       if (facts.cancelled) continue;
-      const zone = zoneForDestination(shipment.destinationCountry, shipment.destinationProvince, shopZone);
+      const zone = zoneForDestination(recipientPlace(shipment, order), shopZone);
       const locale = pickLocale(order.locale, policy.defaultLocale);
       const recipient = recipientOf(order, shipment);
       const base = { shop, shipmentId: shipment.id, orderId: shipment.orderId, orderName: shipment.orderName, locale, createdAt: now };
@@ -261,6 +269,11 @@ export function createNotifications(deps: {
     const now = clock.now();
     const row = await outbox.get(shop, id);
     if (!row) return "skipped";
+    if (row.status === "sending" && row.combinedInto !== null) {
+      // it travelled with another message in an attempt cut off in flight: that message's outcome is its own
+      const followed = await followLead(row, now);
+      if (followed) return followed;
+    }
     if (row.status === "pending" && isCustomerChannel(row.channel) && (MOMENTS as readonly string[]).includes(row.moment)) {
       // several shipments of one order at the same moment go as one message: the earliest one leads and
       // takes the others along (its sweep of siblings runs after this check, so none is left behind)
@@ -270,9 +283,13 @@ export function createNotifications(deps: {
     const msg = await outbox.claim(shop, id, now, leaseMs);
     if (!msg) return "skipped";
     const carried: NotificationRecord[] = [];
+    const attempt = { handedOver: false };
     try {
-      return await deliver(msg, now, carried);
+      return await deliver(msg, now, carried, attempt);
     } catch (error) {
+      // Handed to the provider and then the answer could not be written (storage): the provider may have it.
+      // The row stays in flight, so once its lease runs out it is settled as in doubt, never blindly sent again.
+      if (attempt.handedOver) throw error;
       // Not the provider's answer: storage, a credential that no longer decrypts (the key changed), a bug.
       // It counts as an attempt, backs off, and is parked after the last one, like any failure; if even that
       // cannot be written (storage is down), the job system retries the job.
@@ -298,12 +315,21 @@ export function createNotifications(deps: {
     }
   }
 
-  async function deliver(msg: NotificationRecord, now: number, carried: NotificationRecord[]): Promise<SendResult> {
+  async function deliver(msg: NotificationRecord, now: number, carried: NotificationRecord[], attempt: { handedOver: boolean }): Promise<SendResult> {
     const { shop } = msg;
     const { policy, channels, installed } = await shopConfig(shop);
     if (!installed) return suppress(msg, "The app was uninstalled from the shop");
     const conn = channels.get(msg.channel);
     if (!ready(conn)) return suppress(msg, `${CHANNEL_LABELS[msg.channel]} is switched off or not connected`);
+    // nothing to send to: no retry and no replay can change that, so it is not a failure to park
+    const noAddress = recipientProblem(msg);
+    if (noAddress) return suppress(msg, noAddress);
+    let repeatNote: string | null = null;
+    if (isInFlight(msg.statusReason)) {
+      const doubt = await settleInDoubt(msg, conn, now);
+      if (doubt.sent) return "sent";
+      repeatNote = doubt.repeatNote;
+    }
 
     let shipment: ShipmentRecord | null = null;
     let order: StoredOrder | null = null;
@@ -322,7 +348,7 @@ export function createNotifications(deps: {
         if (!stillCurrent(msg.moment, facts)) return suppress(msg, "Superseded: the parcel moved on before this could go");
         const holding = openCases.find((c) => c.holdMessages);
         if (holding) return defer(msg, "held", now + HOLD_RECHECK_MS, `Held while a person reviews case #${holding.id}`);
-        const zone = zoneForDestination(shipment.destinationCountry, shipment.destinationProvince, await deps.shopTimezone(shop));
+        const zone = zoneForDestination(recipientPlace(shipment, order), await deps.shopTimezone(shop));
         const quietUntil = outsideQuietHours(now, zone, policy.quietHours);
         if (quietUntil > now) return defer(msg, "pending", quietUntil, "Waiting for the end of quiet hours");
         if ((MOMENTS as readonly string[]).includes(msg.moment) || msg.moment.startsWith("rule:")) {
@@ -358,9 +384,34 @@ export function createNotifications(deps: {
       await release(carried.splice(0), now);
       return fail(msg, rendered.error, conn.channel);
     }
-    const outcome = await deps.gateway.send(rendered.message, await credentialsOf(shop, conn));
+    const credentials = await credentialsOf(shop, conn);
+    // Written, and committed, before the provider is called: from here until the answer is recorded the message
+    // is "in flight", and a worker that dies in between leaves it so. The lease now runs from the hand-over and
+    // covers the call's whole time limit, so no other worker takes it up while this call can still be answered.
+    const handedAt = clock.now();
+    const handed = await outbox.handOver(shop, msg.id, carried.map((c) => c.id), {
+      fence: msg.lockedUntil ?? 0,
+      lockedUntil: handedAt + leaseMs + callTimeoutMs,
+      reason: inFlightReason(msg, handedAt),
+      subject: rendered.message.subject,
+      preview: rendered.preview,
+      html: rendered.message.html,
+      at: handedAt,
+    });
+    // this worker was too slow and another one took the message (or one it carries) over: that one sends it
+    if (!handed) return "skipped";
+    attempt.handedOver = true;
+    const outcome = await deps.gateway.send(rendered.message, credentials);
     if (outcome.ok) {
-      await outbox.markSent(shop, [msg.id, ...carried.map((c) => c.id)], { providerId: outcome.providerId, subject: rendered.message.subject, preview: rendered.preview, html: rendered.message.html, at: clock.now() });
+      // the answer first, before any other work: the window in which a dying worker leaves it in doubt is this call
+      await outbox.markSent(shop, [msg.id, ...carried.map((c) => c.id)], {
+        providerId: outcome.providerId,
+        subject: rendered.message.subject,
+        preview: rendered.preview,
+        html: rendered.message.html,
+        at: clock.now(),
+        ...(repeatNote ? { reason: MAY_HAVE_REPEATED, note: repeatNote } : {}),
+      });
       carried.length = 0;
       await recordSuccess(shop, msg.channel, conn);
       return "sent";
@@ -389,6 +440,45 @@ export function createNotifications(deps: {
     return "suppressed";
   }
 
+  /**
+   * The last attempt was handed to the provider and no answer was recorded: its worker died in between, so the
+   * provider may have the message. Receivers that de-duplicate on the idempotency key (Klaviyo, webhooks, the
+   * Shopify write-back) take it again harmlessly. Otherwise the provider is asked where it can be (the email
+   * relay's message log): if it has the message, it is recorded as sent and does not go again; if it never took
+   * it, it goes as usual. Where nobody can be asked (SMS, Slack, a shop's own SMTP server), it goes again rather
+   * than be lost, and is flagged in the Outbox as possibly received twice. Either way this happens only a lease
+   * plus a call's time limit after the hand-over (the lease it was handed over with), when even a worker that
+   * was merely slow has finished its call and recorded the answer.
+   */
+  async function settleInDoubt(msg: NotificationRecord, conn: ChannelConnectionRecord, now: number): Promise<{ sent: true } | { sent: false; repeatNote: string | null }> {
+    if ((DEDUPLICATING_CHANNELS as readonly Channel[]).includes(msg.channel)) return { sent: false, repeatNote: null };
+    // carried by a lead, it went under the lead's key
+    const keyHolder = msg.combinedInto !== null ? ((await outbox.get(msg.shop, msg.combinedInto)) ?? msg) : msg;
+    const probe = await deps.gateway.probe({ channel: msg.channel, idempotencyKey: idempotencyKeyOf(keyHolder) }, await credentialsOf(msg.shop, conn));
+    if (probe.state === "accepted") {
+      // what was handed over was written with the hand-over: that is what was sent
+      await outbox.markSent(msg.shop, [msg.id], { providerId: probe.providerId, subject: msg.subject, preview: msg.preview, html: msg.html, at: now, reason: CONFIRMED_AFTER_CUT_OFF });
+      await outbox.markCombined(msg.shop, { id: msg.id, sentAt: now, providerId: probe.providerId }, now);
+      return { sent: true };
+    }
+    if (probe.state === "unknown") return { sent: false, repeatNote: null };
+    const why = probe.state === "error" ? `the provider could not be asked (${probe.error})` : `${CHANNEL_LABELS[msg.channel]} offers no way to ask whether it arrived`;
+    return { sent: false, repeatNote: `An earlier attempt was handed to ${CHANNEL_LABELS[msg.channel]} and its worker stopped before recording the answer; ${why}, so it was sent again` };
+  }
+
+  /** a message that travelled with a lead whose attempt was cut off in flight follows the lead's outcome */
+  async function followLead(row: NotificationRecord, now: number): Promise<SendResult | null> {
+    const lead = await outbox.get(row.shop, row.combinedInto!);
+    // the lead settles both: its own job, or the sweep's requeue once its lease runs out
+    if (lead?.status === "sending") return "skipped";
+    if (lead?.status === "sent") {
+      await outbox.markCombined(row.shop, { id: lead.id, sentAt: lead.sentAt ?? now, providerId: lead.providerId }, now);
+      return "sent";
+    }
+    // the lead went its own way without it (a worker died while settling it): this one is settled on its own
+    return null;
+  }
+
   async function defer(msg: NotificationRecord, status: "pending" | "held", sendAt: number, reason: string): Promise<SendResult> {
     // waiting (quiet hours, the cap, a hold) is not an attempt: the budget is for the provider's failures
     await outbox.reschedule(msg.shop, msg.id, { status, sendAt, reason, at: clock.now(), notAnAttempt: true });
@@ -406,6 +496,11 @@ export function createNotifications(deps: {
 
   async function failed(msg: NotificationRecord, outcome: Extract<SendOutcome, { ok: false }>, preview: string, subject: string | null): Promise<SendResult> {
     const now = clock.now();
+    if (outcome.unusableRecipient) {
+      // the provider refused the address itself: the channel works, and no replay could deliver this one
+      await outbox.finish(msg.shop, msg.id, { status: "suppressed", reason: `${UNUSABLE_RECIPIENT_WORDS[msg.channel]}: ${outcome.unusableRecipient}`, error: outcome.error, at: now, preview, subject });
+      return "suppressed";
+    }
     if (outcome.throttled && outcome.retryable) {
       // a rate limit is the provider pacing us, not the message failing: wait as long as it says (spread
       // out, so a burst does not come back all at once) without using up an attempt
@@ -490,14 +585,15 @@ export function createNotifications(deps: {
   ): Promise<TemplateContext> {
     const locale = pickLocale(msg.locale, "en");
     const ctx = sampleContext(locale);
-    const zone = shipment ? zoneForDestination(shipment.destinationCountry, shipment.destinationProvince, await deps.shopTimezone(shop)) : "UTC";
+    const zone = shipment ? zoneForDestination(recipientPlace(shipment, order), await deps.shopTimezone(shop)) : "UTC";
     const shopName = shop.replace(/\.myshopify\.com$/, "").replace(/[-_]+/g, " ").replace(/\b\w/g, (c) => c.toUpperCase());
     const trackingPage = `https://${shop}/apps/track`;
     const date = (ms: number | null) => (ms === null ? "" : new Intl.DateTimeFormat(locale, { weekday: "long", month: "long", day: "numeric", timeZone: zone }).format(ms));
     const shipmentVars = (s: ShipmentRecord) => ({
       carrier: s.carrierName,
       tracking_number: s.trackingNumber ?? "",
-      tracking_url: s.trackingUrl ?? `${trackingPage}?order=${encodeURIComponent(s.orderName)}`,
+      // someone else's words: a carrier link that is not safe https falls back to the shop's tracking page
+      tracking_url: safeHttpsUrl(s.trackingUrl) ?? `${trackingPage}?order=${encodeURIComponent(s.orderName)}`,
       status: s.status,
       status_label: statusLabel(s.status, locale),
       reason: s.reason ?? ("" as const),
@@ -597,7 +693,7 @@ export function createNotifications(deps: {
     const message: OutgoingMessage = {
       shop: msg.shop,
       channel: msg.channel,
-      idempotencyKey: `${msg.shop}|${msg.sendKey}`,
+      idempotencyKey: idempotencyKeyOf(msg),
       to: msg.channel === "email" || msg.channel === "sms" ? msg.recipient : null,
       subject,
       text,
@@ -697,11 +793,9 @@ export function createNotifications(deps: {
       const secret = schemas.secret.safeParse(merged);
       const errors: Record<string, string> = {};
       if (!settings.success) Object.assign(errors, prefix("settings", fieldErrors(settings.error.issues)));
-      // the app calls these URLs from its own network: plain http to this machine only for local stand-ins
-      if (!deps.allowLoopbackEndpoints) {
-        if (typeof input.settings.url === "string" && !input.settings.url.trim().startsWith("https://")) errors["settings.url"] = "must be https://";
-        if (typeof given.webhookUrl === "string" && !given.webhookUrl.trim().startsWith("https://")) errors["secret.webhookUrl"] = "must be https://";
-      }
+      // the app calls these from its own network (server-side request forgery): public hosts only, unless the operator
+      // lets local stand-ins through; a name is checked again after resolution when it is called
+      Object.assign(errors, destinationErrors(channel, input.settings, given, !!deps.allowPrivateDestinations));
       // a disabled channel may be saved half-filled; an enabled one must be able to send
       if (!secret.success && (input.enabled || Object.keys(given).length)) Object.assign(errors, prefix("secret", fieldErrors(secret.error.issues)));
       if (Object.keys(errors).length) return { ok: false, fieldErrors: errors };
@@ -735,8 +829,9 @@ export function createNotifications(deps: {
     },
 
     async outbox(shop: string, filter: OutboxFilter, page: { limit: number; offset: number }) {
-      const [{ rows, total }, counts] = await Promise.all([outbox.list(shop, filter, page), outbox.countByStatus(shop)]);
-      return { rows: rows.map((r) => ({ ...r, recipient: maskRecipient(r.recipient) })), total, counts };
+      const [{ rows, total }, counts, mayHaveRepeated] = await Promise.all([outbox.list(shop, filter, page), outbox.countByStatus(shop), outbox.countWithReason(shop, MAY_HAVE_REPEATED)]);
+      // sends cut off in flight that went again with no way to ask the provider: the merchant should know
+      return { rows: rows.map((r) => ({ ...r, recipient: maskRecipient(r.recipient) })), total, counts, mayHaveRepeated };
     },
     async message(shop: string, id: number) {
       const row = await outbox.get(shop, id);
@@ -789,6 +884,60 @@ export function createNotifications(deps: {
   };
 }
 
+// ---- sending: in-flight attempts and recipients
+
+/** channels whose receivers de-duplicate on the idempotency key: a send cut off in flight may simply go again */
+const DEDUPLICATING_CHANNELS = ["klaviyo", "webhook", "shopify"] as const;
+
+/** the status reason of a message whose attempt is with the provider and not yet answered (see handOver) */
+const IN_FLIGHT = "In flight:";
+
+function inFlightReason(msg: NotificationRecord, at: number): string {
+  return `${IN_FLIGHT} attempt ${msg.attempts} handed to ${CHANNEL_LABELS[msg.channel]} at ${new Date(at).toISOString()}, no answer recorded yet`;
+}
+
+/** the last attempt was handed to the provider and never answered (its worker died, or is still on the call) */
+function isInFlight(reason: string | null): boolean {
+  return reason?.startsWith(IN_FLIGHT) ?? false;
+}
+
+/** a sent message that may have reached its recipient twice (its cut-off attempt could not be checked) */
+export const MAY_HAVE_REPEATED = "Sent again after an attempt cut off in flight: it may have arrived twice";
+const CONFIRMED_AFTER_CUT_OFF = "Sent: the provider confirmed it had the message after the worker sending it stopped";
+
+function idempotencyKeyOf(msg: Pick<NotificationRecord, "shop" | "sendKey">): string {
+  return `${msg.shop}|${msg.sendKey}`;
+}
+
+const UNUSABLE_RECIPIENT_WORDS: Record<Channel, string> = {
+  email: "Email address not usable",
+  sms: "Phone number not usable for SMS",
+  klaviyo: "Profile not usable for Klaviyo",
+  slack: "Slack destination not usable",
+  webhook: "Webhook destination not usable",
+  shopify: "Order not usable",
+};
+
+/** a customer message with nowhere to go, in words (never the address itself: reasons are not redacted) */
+function recipientProblem(msg: NotificationRecord): string | null {
+  switch (msg.channel) {
+    case "email":
+      if (!msg.recipient) return "No email address on the order";
+      return usableEmail(msg.recipient) ? null : "Email address not usable: the order's address is not a complete email address";
+    case "sms":
+      return msg.recipient ? null : "No phone number usable for SMS on the order";
+    case "klaviyo":
+      return msg.recipient ? null : "No email address or phone number on the order";
+    default:
+      return null;
+  }
+}
+
+/** one mailbox: local part, @, a dotted domain; no spaces, brackets or list separators */
+function usableEmail(value: string): boolean {
+  return /^[^\s@<>()[\],;:"\\]+@[^\s@<>()[\],;:"\\]+\.[^\s@<>()[\],;:"\\.]+$/.test(value.trim()) && value.length <= 254;
+}
+
 /** "Shop <hello@shop.com>" → "hello@shop.com" */
 function addressIn(value: string): string | null {
   const match = /<([^<>\s]+@[^<>\s]+)>/.exec(value) ?? /([^\s<>"]+@[^\s<>"]+)/.exec(value);
@@ -803,6 +952,35 @@ function fieldErrors(issues: readonly { path: (string | number)[]; message: stri
   const out: Record<string, string> = {};
   for (const issue of issues) out[issue.path.join(".") || "form"] ??= issue.message;
   return out;
+}
+
+/** The merchant-supplied destinations among a channel's new values, each with its problem (see domain/destinations). */
+function destinationErrors(channel: Channel, settings: Record<string, unknown>, secret: Record<string, unknown>, allowPrivate: boolean): Record<string, string> {
+  const fields: [string, unknown, DestinationKind][] =
+    channel === "webhook" ? [["settings.url", settings.url, "https"]] : channel === "slack" ? [["secret.webhookUrl", secret.webhookUrl, "https"]] : channel === "email" ? [["secret.smtpUrl", secret.smtpUrl, "smtp"]] : [];
+  const errors: Record<string, string> = {};
+  for (const [field, value, kind] of fields) {
+    const problem = typeof value === "string" && value.trim() !== "" ? destinationProblem(value, kind, { allowPrivate }) : null;
+    if (problem) errors[field] = problem;
+  }
+  return errors;
+}
+
+/**
+ * Where the recipient is, for their time zone: the parcel's destination, else the order's shipping address (a
+ * fulfillment need not carry one). The shipment keeps no postal code: the order's gives it, when it names the same
+ * country.
+ */
+function recipientPlace(shipment: ShipmentRecord, order: StoredOrder | null): DestinationPlace {
+  const address = order?.destination ?? null;
+  const addressCountry = address?.countryCode ?? address?.country ?? null;
+  const country = shipment.destinationCountry ?? addressCountry;
+  const sameCountry = address !== null && (shipment.destinationCountry === null || shipment.destinationCountry.toUpperCase() === address.countryCode?.toUpperCase());
+  return {
+    country,
+    region: shipment.destinationProvince ?? (sameCountry ? address.provinceCode : null),
+    postalCode: sameCountry ? address.zip : null,
+  };
 }
 
 function prefix(p: string, errors: Record<string, string>): Record<string, string> {

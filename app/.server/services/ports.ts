@@ -1,5 +1,6 @@
 import type { PromisePolicy } from "~/domain/business-time";
-import type { OrderSnapshot } from "~/domain/order";
+import type { Destination, OrderSnapshot } from "~/domain/order";
+import type { TracesMatcher } from "~/domain/redaction";
 import type { CaseChanges, ConditionCheck, ExceptionType, Owner, Priority, Resolution, Rule, RuleInput } from "~/domain/rules";
 
 export type { Resolution };
@@ -42,12 +43,16 @@ export interface DeliveryRepository {
     outcome: { status: "processed" | "ignored"; orderId?: string | null; note?: string; scrubBody?: boolean },
     at: number,
   ): Promise<void>;
-  markFailed(id: number, error: string): Promise<void>;
+  /** parks the delivery; `scrubBody` replaces its stored body (it names a redacted customer) */
+  markFailed(id: number, error: string, options?: { scrubBody?: boolean }): Promise<void>;
   listFailed(shop: string, limit: number): Promise<(StoredDelivery & { error: string | null })[]>;
   /** marks failed deliveries received again; returns their ids for re-enqueueing */
   reopenFailed(shop: string, ids?: number[]): Promise<number[]>;
-  /** replaces stored raw bodies that mention these orders (customers/redact) */
-  scrubBodies(shop: string, orderIds: string[], customerEmail: string | null): Promise<number>;
+  /**
+   * customers/redact: replaces the stored bodies of settled deliveries (processed, ignored, parked) that are about
+   * these orders or mention the customer; masks the customer in bodies still waiting to be processed
+   */
+  scrubBodies(shop: string, orderIds: string[], customer: TracesMatcher): Promise<number>;
   receivedBefore(at: number, limit: number): Promise<StoredDelivery[]>;
 }
 
@@ -166,8 +171,29 @@ export interface OrderRepository {
   findByName(shop: string, name: string): Promise<StoredOrder | null>;
   findById(shop: string, orderId: string): Promise<StoredOrder | null>;
   findByIds(shop: string, orderIds: readonly string[]): Promise<StoredOrder[]>;
-  findForCustomer(shop: string, customer: { id: string | null; email: string | null }, orderIds: string[]): Promise<StoredOrder[]>;
+  findForCustomer(shop: string, customer: { id: string | null; email: string | null; phone?: string | null }, orderIds: string[]): Promise<StoredOrder[]>;
+  /** clears the orders' personal fields and their fulfillments' addresses down to the region (customers/redact) */
   redact(shop: string, orderIds: string[], at: number): Promise<number>;
+}
+
+/** What customers/redact reaches beyond the order rows: its tombstone, data-request copies, every text column. */
+export interface RedactionStore {
+  /** keeps these keyed hashes for the shop (a known one once) */
+  rememberKeys(shop: string, keyHashes: readonly string[], at: number): Promise<void>;
+  /** whether the shop keeps any (most never redacted anyone: the common answer, asked first and cheaply) */
+  hasKeys(shop: string): Promise<boolean>;
+  /** those of these keyed hashes the shop keeps */
+  knownKeys(shop: string, keyHashes: readonly string[]): Promise<Set<string>>;
+  /** the fulfillments of these orders, with their delivery addresses */
+  fulfillmentsOf(shop: string, orderIds: readonly string[]): Promise<{ fulfillmentId: string; destination: Destination | null }[]>;
+  /** deletes the copies made for the customer's data requests; returns how many */
+  forgetDataRequests(shop: string, customer: { id: string | null; emails: readonly string[] }): Promise<number>;
+  /**
+   * masks the customer's traces in every text column of every table of the shop, found from the database's own
+   * schema (a column added later is reached too); stored webhook bodies are the delivery repository's. Returns
+   * how many values changed.
+   */
+  maskEverywhere(shop: string, customer: TracesMatcher): Promise<number>;
 }
 
 export interface ShopRepository {
@@ -302,6 +328,8 @@ export interface ApiKeyRepository {
   create(shop: string, key: { name: string; hash: string; lastFour: string }, at: number): Promise<number>;
   list(shop: string): Promise<{ id: number; name: string; lastFour: string; createdAt: number; lastUsedAt: number | null }[]>;
   revoke(shop: string, id: number, at: number): Promise<boolean>;
+  /** revokes every live key of the shop (uninstall); returns how many */
+  revokeAll(shop: string, at: number): Promise<number>;
   /** the shop a live key's hash belongs to; records the use */
   shopForHash(hash: string, at: number): Promise<string | null>;
 }
@@ -407,11 +435,29 @@ export type SendOutcome =
       throttled?: boolean;
       status: number | null;
       error: string;
+      /**
+       * the provider refused the recipient itself (no such mailbox, not a mobile number, unsubscribed), in words
+       * that do not repeat the address: no retry or replay can deliver it
+       */
+      unusableRecipient?: string;
     };
+
+/**
+ * What the provider knows of a message handed to it under an idempotency key whose answer never came back
+ * (the worker died in between): `accepted` — it has it; `unknown` — it never took it; `unsupported` — there is
+ * no way to ask (no lookup API for this channel or relay); `error` — asking failed.
+ */
+export type ProbeOutcome =
+  | { state: "accepted"; providerId: string | null }
+  | { state: "unknown" }
+  | { state: "unsupported" }
+  | { state: "error"; error: string };
 
 /** Every channel behind one port. Adapters never throw for a provider's answer: they classify it. */
 export interface ChannelGateway {
   send(message: OutgoingMessage, credentials: ChannelCredentials): Promise<SendOutcome>;
+  /** asks the provider whether it accepted the message with this idempotency key (a send cut off in flight) */
+  probe(message: Pick<OutgoingMessage, "channel" | "idempotencyKey">, credentials: ChannelCredentials): Promise<ProbeOutcome>;
 }
 
 // ---- notifications: the outbox, the shop's channels and policy, templates
@@ -481,11 +527,33 @@ export interface NotificationRepository {
   earlierSibling(row: NotificationRecord, until: number): Promise<number | null>;
   /**
    * Takes the other pending messages of the order for the same moment and channel, due by `until`, for the lead
-   * to carry (they are "sending" under the same lease; released again if they do not go with it).
+   * to carry (they are "sending" under the same lease; released again if they do not go with it). Also takes
+   * back those that travelled with this lead in an attempt cut off in flight (its lease ran out).
    */
   claimSiblings(lead: NotificationRecord, until: number, now: number, leaseMs: number): Promise<NotificationRecord[]>;
-  /** the first id is the lead; the others went with it ("combined") */
-  markSent(shop: string, ids: readonly number[], sent: { providerId: string | null; subject: string | null; preview: string; html: string | null; at: number }): Promise<void>;
+  /**
+   * Records, before the provider call, that this attempt is handed to the provider: the lead and the messages it
+   * carries get `reason` and what is being sent, the carried ones point at the lead (combinedInto), and the lease
+   * becomes `lockedUntil`. All or nothing, and only while every row is still held under the lease `fence` (the
+   * lockedUntil of the claim): false when another worker has taken any of them.
+   */
+  handOver(
+    shop: string,
+    leadId: number,
+    carriedIds: readonly number[],
+    change: { fence: number; lockedUntil: number; reason: string; subject: string | null; preview: string; html: string | null; at: number },
+  ): Promise<boolean>;
+  /**
+   * The first id is the lead; the others went with it ("combined"). `reason` and `note` (lastError) flag a
+   * send that may have reached the recipient twice.
+   */
+  markSent(
+    shop: string,
+    ids: readonly number[],
+    sent: { providerId: string | null; subject: string | null; preview: string | null; html: string | null; at: number; reason?: string | null; note?: string | null },
+  ): Promise<void>;
+  /** the messages still travelling with a lead that was sent (sending, combinedInto the lead): "combined" into it */
+  markCombined(shop: string, lead: { id: number; sentAt: number; providerId: string | null }, at: number): Promise<void>;
   /** back to pending with a new time (a retry, quiet hours, the daily cap, a hold); releases the lease */
   reschedule(
     shop: string,
@@ -497,6 +565,8 @@ export interface NotificationRepository {
   sentForShipment(shop: string, shipmentId: number, channels: readonly Channel[]): Promise<{ moment: string; at: number }[]>;
   list(shop: string, filter: OutboxFilter, page: { limit: number; offset: number }): Promise<{ rows: NotificationRecord[]; total: number }>;
   countByStatus(shop: string): Promise<Record<NotificationStatus, number>>;
+  /** the shop's messages whose status reason is exactly this one (a flag the Outbox counts) */
+  countWithReason(shop: string, reason: string): Promise<number>;
   /** failed → pending with a fresh attempt budget; sent messages are never touched */
   reopenFailed(shop: string, ids: readonly number[] | null, now: number): Promise<NotificationRecord[]>;
   /** messages whose job was lost (due long ago and still pending, or sending with an expired lease) */

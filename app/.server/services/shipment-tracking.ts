@@ -7,6 +7,7 @@ import {
   shipmentKeyFor,
   type FulfillmentSnapshot,
 } from "~/domain/shipment-state";
+import { safeHttpsUrl } from "~/domain/urls";
 import type { FulfillmentEventUpdate, FulfillmentUpdate } from "./shopify-payloads";
 import { normalizeWithOverrides, type StatusOverrides } from "./status-mapping";
 import type { EventRecord, FulfillmentRecord, OrderRepository, ShipmentRecord, ShipmentRepository, ShipmentWrite, ShopRepository } from "./ports";
@@ -148,7 +149,8 @@ export function createShipmentTracking(deps: {
       if (owner && owner.fulfillmentId !== fulfillmentId && state.cancelled && owner.cancelledAt === null) continue;
       const resolved = carrierFor(fulfillment.trackingCompany, number, shopCarriers);
       const trackingNumber = number?.replace(/\s+/g, "").toUpperCase() ?? null;
-      const merchantUrl = fulfillment.trackingUrls[index] ?? (numbers.length === 1 ? fulfillment.trackingUrls[0] : undefined);
+      // someone else's words: only an https link is kept, anything else gives way to the carrier's own page
+      const merchantUrl = safeHttpsUrl(fulfillment.trackingUrls[index] ?? (numbers.length === 1 ? fulfillment.trackingUrls[0] : undefined));
       const write: ShipmentWrite = {
           shipmentKey,
           fulfillmentId,

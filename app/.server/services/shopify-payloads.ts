@@ -1,18 +1,62 @@
 import { z } from "zod";
 import type { Destination, OrderSnapshot } from "~/domain/order";
 import { parseTags } from "~/domain/order";
+import { cleanIdentifier, wellFormedText } from "~/domain/text";
 
 /**
  * Shopify's REST webhook payloads, as much of them as Shipwatch reads. Unknown fields pass through;
  * a payload that fails these schemas is parked for replay rather than half-applied.
  */
 const id = z.union([z.number(), z.string().regex(/^\d+$/)]).transform(String);
-const optionalString = z.string().nullish().transform((v) => v ?? null);
-const timestamp = z
-  .string()
-  .refine((v) => !Number.isNaN(Date.parse(v)), "must be an ISO 8601 time")
-  .transform((v) => Date.parse(v));
+// someone else's words: kept well-formed (a lone surrogate would break every URL built from it)
+const text = z.string().transform(wellFormedText);
+const optionalString = text.nullish().transform((v) => v ?? null);
+const trackingNumber = z.string().transform(cleanIdentifier);
+
+/** No Shopify store, and no parcel, is older than this: an earlier time is a mistake, not history. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const timestamp = z.string().transform((v, ctx) => {
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be an ISO 8601 time" });
+    return z.NEVER;
+  }
+  if (ms < EARLIEST) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${new Date(ms).toISOString()} is before 2000` });
+    return z.NEVER;
+  }
+  return ms;
+});
 const optionalTimestamp = timestamp.nullish().transform((v) => v ?? null);
+
+/** What the processor knows when it parses a delivery: the app's clock (held still in tests and demos). */
+export interface ParseContext {
+  now: number;
+}
+
+const DAY_MS = 86_400_000;
+/**
+ * How far ahead of the clock a payload's time may lie. What already happened (a scan, an order, an update)
+ * gets a day, for clocks and time zones written wrong; an estimate is a forecast and gets a year. Beyond
+ * that a time is a mistake, and one such time once stopped the silence sweep for every shop.
+ */
+const AHEAD = { happened: { ms: DAY_MS, words: "a day" }, forecast: { ms: 366 * DAY_MS, words: "a year" } } as const;
+type TimeKind = keyof typeof AHEAD;
+
+/** Refuses the payload's times (already parsed to epoch ms) that lie too far ahead of the clock. */
+function notTooFarAhead(context: ParseContext, fields: Record<string, TimeKind>) {
+  return (payload: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    for (const [field, kind] of Object.entries(fields)) {
+      const at = payload[field];
+      if (typeof at !== "number" || at <= context.now + AHEAD[kind].ms) continue;
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [field],
+        message: `${new Date(at).toISOString()} is more than ${AHEAD[kind].words} ahead of the clock (${new Date(context.now).toISOString()})`,
+      });
+    }
+  };
+}
 
 const address = z
   .object({
@@ -46,10 +90,10 @@ function toDestination(a: z.infer<typeof address> | null | undefined): Destinati
   };
 }
 
-export const OrderPayload = z
+const orderFields = z
   .object({
     id,
-    name: z.string().min(1),
+    name: text.pipe(z.string().min(1)),
     email: optionalString,
     phone: optionalString,
     created_at: timestamp,
@@ -75,29 +119,40 @@ export const OrderPayload = z
       .array(z.object({ code: optionalString, title: optionalString, source: optionalString }).passthrough())
       .default([]),
   })
-  .passthrough()
-  .transform(
-    (o): OrderSnapshot => ({
-      orderId: o.id,
-      name: o.name,
-      email: o.email ?? o.customer?.email ?? null,
-      phone: o.phone ?? o.customer?.phone ?? o.shipping_address?.phone ?? null,
-      customerId: o.customer?.id ?? null,
-      customerName: [o.customer?.first_name, o.customer?.last_name].filter(Boolean).join(" ") || null,
-      customerTags: parseTags(o.customer?.tags),
-      orderTags: parseTags(o.tags),
-      totalPrice: Number(o.total_price ?? 0) || 0,
-      currency: o.currency,
-      shippingLines: o.shipping_lines.map((l) => ({ code: l.code, title: l.title, source: l.source })),
-      destination: toDestination(o.shipping_address),
-      locale: o.customer_locale,
-      createdAt: o.created_at,
-      updatedAt: o.updated_at ?? o.created_at,
-      cancelledAt: o.cancelled_at,
-    }),
-  );
+  .passthrough();
 
-export const FulfillmentPayload = z
+const toOrderSnapshot = (o: z.output<typeof orderFields>): OrderSnapshot => ({
+  orderId: o.id,
+  name: o.name,
+  email: o.email ?? o.customer?.email ?? null,
+  phone: o.phone ?? o.customer?.phone ?? o.shipping_address?.phone ?? null,
+  customerId: o.customer?.id ?? null,
+  customerName: [o.customer?.first_name, o.customer?.last_name].filter(Boolean).join(" ") || null,
+  customerTags: parseTags(o.customer?.tags),
+  orderTags: parseTags(o.tags),
+  totalPrice: Number(o.total_price ?? 0) || 0,
+  currency: o.currency,
+  shippingLines: o.shipping_lines.map((l) => ({ code: l.code, title: l.title, source: l.source })),
+  destination: toDestination(o.shipping_address),
+  locale: o.customer_locale,
+  createdAt: o.created_at,
+  updatedAt: o.updated_at ?? o.created_at,
+  cancelledAt: o.cancelled_at,
+});
+
+export const OrderPayload = orderFields.transform(toOrderSnapshot);
+/** An order as Shopify sends it, its times checked against the clock. */
+export const parseOrder = (body: unknown, context: ParseContext) =>
+  orderFields.superRefine(notTooFarAhead(context, { created_at: "happened", updated_at: "happened", cancelled_at: "happened" })).transform(toOrderSnapshot).safeParse(body);
+
+/**
+ * A fulfillment is one order's parcels: a real one lists a handful of tracking numbers. Each becomes a
+ * shipment, recomputed on every update, so 30,000 of them held every shop's deliveries for seconds; more
+ * than this many is a mistake, parked with the reason.
+ */
+export const MAX_TRACKING_NUMBERS = 100;
+
+const fulfillmentFields = z
   .object({
     id,
     order_id: id,
@@ -108,36 +163,49 @@ export const FulfillmentPayload = z
     name: optionalString,
     tracking_company: optionalString,
     shipment_status: optionalString,
-    tracking_number: optionalString,
-    tracking_numbers: z.array(z.string()).nullish(),
+    tracking_number: trackingNumber.nullish(),
+    tracking_numbers: z
+      .array(trackingNumber)
+      .nullish()
+      .superRefine((numbers, ctx) => {
+        if (numbers && numbers.length > MAX_TRACKING_NUMBERS) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${numbers.length} tracking numbers; a fulfillment lists at most ${MAX_TRACKING_NUMBERS}` });
+        }
+      }),
     tracking_url: optionalString,
     tracking_urls: z.array(z.string()).nullish(),
     destination: address.nullish(),
   })
-  .passthrough()
-  .transform((f) => {
-    const numbers = (f.tracking_numbers?.length ? f.tracking_numbers : f.tracking_number ? [f.tracking_number] : [])
-      .map((n) => n.trim())
-      .filter(Boolean);
-    const urls = f.tracking_urls?.length ? f.tracking_urls : f.tracking_url ? [f.tracking_url] : [];
-    return {
-      fulfillmentId: f.id,
-      orderId: f.order_id,
-      status: f.status,
-      createdAt: f.created_at,
-      updatedAt: f.updated_at ?? f.created_at,
-      service: f.service,
-      name: f.name,
-      trackingCompany: f.tracking_company,
-      shipmentStatus: f.shipment_status,
-      trackingNumbers: [...new Set(numbers)],
-      trackingUrls: urls,
-      destination: toDestination(f.destination),
-    };
-  });
-export type FulfillmentUpdate = z.output<typeof FulfillmentPayload>;
+  .passthrough();
 
-export const FulfillmentEventPayload = z
+function toFulfillmentUpdate(f: z.output<typeof fulfillmentFields>) {
+  const numbers = (f.tracking_numbers?.length ? f.tracking_numbers : f.tracking_number ? [f.tracking_number] : [])
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const urls = f.tracking_urls?.length ? f.tracking_urls : f.tracking_url ? [f.tracking_url] : [];
+  return {
+    fulfillmentId: f.id,
+    orderId: f.order_id,
+    status: f.status,
+    createdAt: f.created_at,
+    updatedAt: f.updated_at ?? f.created_at,
+    service: f.service,
+    name: f.name,
+    trackingCompany: f.tracking_company,
+    shipmentStatus: f.shipment_status,
+    trackingNumbers: [...new Set(numbers)],
+    trackingUrls: urls,
+    destination: toDestination(f.destination),
+  };
+}
+
+export const FulfillmentPayload = fulfillmentFields.transform(toFulfillmentUpdate);
+export type FulfillmentUpdate = z.output<typeof FulfillmentPayload>;
+/** A fulfillment as Shopify sends it, its times checked against the clock. */
+export const parseFulfillment = (body: unknown, context: ParseContext) =>
+  fulfillmentFields.superRefine(notTooFarAhead(context, { created_at: "happened", updated_at: "happened" })).transform(toFulfillmentUpdate).safeParse(body);
+
+const fulfillmentEventFields = z
   .object({
     id,
     fulfillment_id: id,
@@ -152,19 +220,28 @@ export const FulfillmentEventPayload = z
     country: optionalString,
     zip: optionalString,
   })
-  .passthrough()
-  .transform((e) => ({
-    eventId: e.id,
-    fulfillmentId: e.fulfillment_id,
-    orderId: e.order_id ?? null,
-    rawStatus: e.status,
-    message: e.message,
-    // Shopify fills happened_at; an event without it happened when it was recorded.
-    happenedAt: e.happened_at ?? e.created_at ?? null,
-    estimatedDeliveryAt: e.estimated_delivery_at,
-    location: [e.city, e.province, e.country].filter(Boolean).join(", ") || null,
-  }));
+  .passthrough();
+
+const toFulfillmentEventUpdate = (e: z.output<typeof fulfillmentEventFields>) => ({
+  eventId: e.id,
+  fulfillmentId: e.fulfillment_id,
+  orderId: e.order_id ?? null,
+  rawStatus: e.status,
+  message: e.message,
+  // Shopify fills happened_at; an event without it happened when it was recorded.
+  happenedAt: e.happened_at ?? e.created_at ?? null,
+  estimatedDeliveryAt: e.estimated_delivery_at,
+  location: [e.city, e.province, e.country].filter(Boolean).join(", ") || null,
+});
+
+export const FulfillmentEventPayload = fulfillmentEventFields.transform(toFulfillmentEventUpdate);
 export type FulfillmentEventUpdate = z.output<typeof FulfillmentEventPayload>;
+/** A carrier event as Shopify sends it, its times checked against the clock (an estimate may lie further ahead). */
+export const parseFulfillmentEvent = (body: unknown, context: ParseContext) =>
+  fulfillmentEventFields
+    .superRefine(notTooFarAhead(context, { happened_at: "happened", created_at: "happened", estimated_delivery_at: "forecast" }))
+    .transform(toFulfillmentEventUpdate)
+    .safeParse(body);
 
 const customerRef = z
   .object({ id: id.nullish(), email: optionalString, phone: optionalString })

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { normalizeOrderName } from "~/domain/shipment-state";
 import { STATUS_LABELS, type ShipmentStatus, type StatusReason } from "~/domain/status";
+import { safeHttpsUrl } from "~/domain/urls";
 import { createCustomerAccountShipments } from "./customer-account";
 import type { EventRecord, OrderRepository, ShipmentRecord, ShipmentRepository } from "./ports";
 
@@ -26,7 +27,8 @@ export function toShipmentView(shipment: ShipmentRecord, events: EventRecord[]):
   return {
     trackingNumber: shipment.trackingNumber,
     carrier: { code: shipment.carrierCode, name: shipment.carrierName },
-    trackingUrl: shipment.trackingUrl,
+    // checked again on the way out: rows stored before tracking URLs were checked on the way in
+    trackingUrl: safeHttpsUrl(shipment.trackingUrl),
     status: shipment.status,
     statusLabel: STATUS_LABELS[shipment.status] ?? STATUS_LABELS.unknown,
     reason: shipment.reason,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "~/domain/clock";
 import { normalizeOrderName } from "~/domain/shipment-state";
-import type { ApiKeyRepository, CaseRecord, CaseRepository, OfflineSessionLookup, OrderRepository, ShipmentRepository } from "./ports";
+import type { ApiKeyRepository, CaseRecord, CaseRepository, OfflineSessionLookup, OrderRepository, ShipmentRepository, ShopRepository } from "./ports";
 import { toShipmentView, type ShipmentView } from "./storefront-lookup";
 
 /** The exception object of the Support API contract (ARCHITECTURE.md). */
@@ -44,7 +44,9 @@ export const hashApiKey = (key: string) => createHash("sha256").update(key).dige
 
 /**
  * Support context for helpdesks and agents: the same shipment truth the shopper sees, and the cases.
- * Authenticated by a Shopify session token (for a shop with an offline session) or a per-shop API key.
+ * Authenticated by a Shopify session token (for a shop with an offline session) or a per-shop API key, and
+ * only while the shop is installed: an uninstall revokes the shop's keys (compliance.ts), and this check
+ * also shuts out keys an older version left live and tokens minted before the uninstall.
  */
 export function createSupportApi(deps: {
   shipments: ShipmentRepository;
@@ -52,6 +54,7 @@ export function createSupportApi(deps: {
   cases: CaseRepository;
   apiKeys: ApiKeyRepository;
   sessions: OfflineSessionLookup;
+  shops: Pick<ShopRepository, "isInstalled">;
   verifySessionToken: (token: string) => { shop: string } | null;
   clock: Clock;
 }) {
@@ -65,19 +68,25 @@ export function createSupportApi(deps: {
     return result;
   }
 
+  /** the shop a bearer credential names, installed or not */
+  async function identify(authorization: string | null | undefined): Promise<{ shop: string; via: "session_token" | "api_key" } | null> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? "");
+    if (!match) return null;
+    const token = match[1]!;
+    if (token.startsWith(KEY_PREFIX)) {
+      const shop = await apiKeys.shopForHash(hashApiKey(token), clock.now());
+      return shop ? { shop, via: "api_key" } : null;
+    }
+    const verified = deps.verifySessionToken(token);
+    if (!verified || !(await deps.sessions.hasOfflineSession(verified.shop))) return null;
+    return { shop: verified.shop, via: "session_token" };
+  }
+
   return {
-    /** the shop a bearer credential speaks for, or null */
+    /** the shop a bearer credential speaks for, while that shop is installed; otherwise null */
     async authenticate(authorization: string | null | undefined): Promise<{ shop: string; via: "session_token" | "api_key" } | null> {
-      const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? "");
-      if (!match) return null;
-      const token = match[1]!;
-      if (token.startsWith(KEY_PREFIX)) {
-        const shop = await apiKeys.shopForHash(hashApiKey(token), clock.now());
-        return shop ? { shop, via: "api_key" } : null;
-      }
-      const verified = deps.verifySessionToken(token);
-      if (!verified || !(await deps.sessions.hasOfflineSession(verified.shop))) return null;
-      return { shop: verified.shop, via: "session_token" };
+      const credential = await identify(authorization);
+      return credential && (await deps.shops.isInstalled(credential.shop)) ? credential : null;
     },
 
     async shipments(shop: string, query: { order?: string; tracking?: string }) {

@@ -1,4 +1,8 @@
+import http, { STATUS_CODES, type IncomingHttpHeaders } from "node:http";
+import { isIP, type Socket } from "node:net";
+import tls from "node:tls";
 import type { SendOutcome } from "../../services/ports";
+import { connectionErrorWords, pinDestination, tcpDialer, type DestinationPolicy, type DialTarget } from "./destination";
 
 /** The failure half of SendOutcome. */
 export type SendFailure = Extract<SendOutcome, { ok: false }>;
@@ -19,6 +23,11 @@ export interface ProviderRequest {
   timeoutMs: number;
   /** values that must never appear in an error text (tokens, keys, secret URLs) */
   secrets: readonly (string | null | undefined)[];
+  /**
+   * Set for a URL the merchant supplied (webhook, Slack): the host is resolved, checked and dialled at the checked
+   * address (destination.ts), and the raw body of its answer is never shown. Unset for the fixed provider bases.
+   */
+  destination?: DestinationPolicy;
 }
 
 const MAX_BODY_CHARS = 64 * 1024;
@@ -27,19 +36,105 @@ const MAX_DETAIL_CHARS = 300;
 /**
  * One provider call. A provider's answer (any status) comes back as a response; only what never got an
  * answer (refused connection, DNS, timeout) becomes a retryable failure here. Redirects are not followed:
- * a POST that is redirected was sent to the wrong URL.
+ * a POST that is redirected was sent to the wrong URL (and a merchant's endpoint could point anywhere).
  */
 export async function callProvider(req: ProviderRequest): Promise<{ response: ProviderResponse } | { failure: SendFailure }> {
   const signal = AbortSignal.timeout(req.timeoutMs);
   try {
+    if (req.destination) return await callDestination(req, req.destination, signal);
     const res = await fetch(req.url, { method: req.method ?? "POST", headers: req.headers, body: req.body, redirect: "manual", signal });
     const body = await readBody(res);
     return { response: { status: res.status, headers: res.headers, body } };
   } catch (error) {
     const timedOut = signal.aborted || (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"));
-    const text = timedOut ? `${req.provider}: no answer within ${req.timeoutMs} ms` : `${req.provider}: request failed: ${describeNetworkError(error)}`;
+    const text = timedOut ? `${req.provider}: no answer within ${req.timeoutMs} ms` : `${req.provider}: request failed: ${req.destination ? connectionErrorWords(error) : describeNetworkError(error)}`;
     return { failure: { ok: false, retryable: true, retryAfterMs: null, status: null, error: maskSecrets(text, req.secrets) } };
   }
+}
+
+/** A merchant's URL: checked and pinned first; a refusal is permanent and said before any connection. */
+async function callDestination(req: ProviderRequest, policy: DestinationPolicy, signal: AbortSignal): Promise<{ response: ProviderResponse } | { failure: SendFailure }> {
+  const url = new URL(req.url);
+  if (url.protocol !== "https:" && url.protocol !== "http:") return { failure: refusal(req, `${url.protocol} URLs are not called`) };
+  const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  const pinned = await pinDestination(url.hostname, port, policy, req.timeoutMs);
+  if (!pinned.ok) {
+    const text = pinned.retryable ? `request failed: ${pinned.reason}` : `refused before connecting: ${pinned.reason}; only public addresses are called`;
+    const error = maskSecrets(`${req.provider}: ${text}`, req.secrets);
+    return { failure: { ok: false, retryable: pinned.retryable, retryAfterMs: null, status: null, error } };
+  }
+  return { response: await requestPinned(req, url, pinned.target, policy, signal) };
+}
+
+function refusal(req: ProviderRequest, reason: string): SendFailure {
+  return { ok: false, retryable: false, retryAfterMs: null, status: null, error: maskSecrets(`${req.provider}: refused before connecting: ${reason}`, req.secrets) };
+}
+
+/**
+ * HTTP(S) over a connection dialled to the checked address: the Host header and the TLS server name (SNI and the
+ * certificate check) are the URL's host, so a virtual host answers as it would to any client. No redirect is followed.
+ */
+function requestPinned(req: ProviderRequest, url: URL, target: DialTarget, policy: DestinationPolicy, signal: AbortSignal): Promise<ProviderResponse> {
+  const dial = policy.dial ?? tcpDialer;
+  const secure = url.protocol === "https:";
+  return new Promise<ProviderResponse>((resolve, reject) => {
+    const request = http.request(
+      {
+        method: req.method ?? "POST",
+        path: `${url.pathname}${url.search}`,
+        headers: { ...req.headers, Host: url.host, "Content-Length": String(Buffer.byteLength(req.body)) },
+        ...(url.username ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {}),
+        signal,
+        // the only way out: no agent, no lookup of its own (Node calls this with a callback and takes no return value)
+        createConnection: ((_options: unknown, done: (error: Error | null, socket?: Socket) => void) => {
+          dial(target).then(
+            (socket) => {
+              if (request.destroyed) return void socket.destroy();
+              done(null, secure ? tls.connect({ socket, host: target.hostname, ...(isIP(target.hostname) ? {} : { servername: target.hostname }), ALPNProtocols: ["http/1.1"] }) : socket);
+            },
+            (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+          );
+          return undefined;
+        }) as unknown as http.RequestOptions["createConnection"],
+      },
+      (res) => {
+        readLimited(res).then(
+          (body) => resolve({ status: res.statusCode ?? 0, headers: toHeaders(res.headers), body }),
+          (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
+        );
+      },
+    );
+    // "on", not "once": a dial that fails after the timeout already aborted the request reports a second error
+    request.on("error", reject);
+    request.end(req.body);
+  });
+}
+
+/** The body up to MAX_BODY_CHARS bytes; a longer one is cut (and its connection closed), never buffered whole. */
+function readLimited(res: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= MAX_BODY_CHARS) {
+        res.destroy();
+        resolve(Buffer.concat(chunks).subarray(0, MAX_BODY_CHARS).toString("utf8"));
+      }
+    });
+    res.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    res.on("error", reject);
+  });
+}
+
+function toHeaders(raw: IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  return headers;
 }
 
 async function readBody(res: Response): Promise<string> {
@@ -78,10 +173,12 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
 
 /**
  * The failure for a non-2xx answer: "<Provider> <status>: <detail>", the detail read from the body by the
- * provider's own reader when it can, else a short excerpt of the body. Secrets are masked.
+ * provider's own reader when it can. Else, from a fixed provider, a short excerpt of the body; from a merchant's
+ * endpoint (req.destination), the status in words: whatever answered there, its raw body is never shown.
+ * Secrets are masked.
  */
 export function failureFromResponse(
-  req: Pick<ProviderRequest, "provider" | "secrets">,
+  req: Pick<ProviderRequest, "provider" | "secrets" | "destination" | "url">,
   response: ProviderResponse,
   nowMs: number,
   detail?: (response: ProviderResponse) => string | null,
@@ -95,11 +192,8 @@ export function failureFromResponse(
   } catch {
     text = null;
   }
-  if (!text) text = excerpt(masked.body);
-  if (status >= 300 && status < 400) {
-    const location = response.headers.get("location");
-    text = `redirected${location ? ` to ${location}` : ""}; update the URL`;
-  }
+  if (!text) text = req.destination ? (STATUS_CODES[status] ?? "unexpected answer") : excerpt(masked.body);
+  if (status >= 300 && status < 400) text = redirectWords(req.url, response.headers.get("location"));
   return {
     ok: false,
     retryable: isRetryableStatus(status),
@@ -108,6 +202,19 @@ export function failureFromResponse(
     status,
     error: maskSecrets(`${req.provider} ${status}${text ? `: ${text}` : ""}`, req.secrets),
   };
+}
+
+/** A redirect is reported, never followed: where it points is shown by origin only (its path may hold a token). */
+function redirectWords(requestUrl: string | undefined, location: string | null): string {
+  let target: string | null = null;
+  if (location) {
+    try {
+      target = new URL(location, requestUrl).origin;
+    } catch {
+      target = null;
+    }
+  }
+  return `redirected${target && target !== "null" ? ` to ${target}` : ""}; redirects are not followed: update the URL`;
 }
 
 /** A one-line excerpt of a body, or "" for an empty one. */

@@ -1,10 +1,13 @@
 import type { Clock } from "~/domain/clock";
 import { readCredentials, type ChannelSender } from "./credentials";
-import { callProvider, excerpt, failureFromResponse, isSuccess, type ProviderResponse } from "./http";
+import type { DestinationPolicy } from "./destination";
+import { callProvider, failureFromResponse, isSuccess, type ProviderResponse } from "./http";
 
 export interface SlackChannelOptions {
   timeoutMs: number;
   clock: Clock;
+  /** the webhook URL is the merchant's: checked and pinned at send time */
+  destination: DestinationPolicy;
 }
 
 /** What Slack's incoming-webhook error codes mean for the merchant. */
@@ -38,6 +41,7 @@ export function createSlackChannel(options: SlackChannelOptions): ChannelSender 
       body: JSON.stringify({ text: message.text }),
       timeoutMs: options.timeoutMs,
       secrets: [webhookUrl],
+      destination: options.destination,
     };
     const result = await callProvider(request);
     if ("failure" in result) return result.failure;
@@ -46,9 +50,12 @@ export function createSlackChannel(options: SlackChannelOptions): ChannelSender 
   };
 }
 
+/** Slack answers with a snake_case code; only such a code is shown (with its meaning when known), never other text. */
 function slackError(response: ProviderResponse): string | null {
-  const code = excerpt(response.body, 80);
+  const code = /^\s*([a-z][a-z0-9_]{1,63})\b/.exec(response.body)?.[1];
   if (!code) return null;
   const meaning = SLACK_ERRORS[code];
-  return meaning ? `${code} (${meaning})` : code;
+  if (meaning) return `${code} (${meaning})`;
+  // an unknown code is shown only when it is the whole answer, as Slack sends it
+  return response.body.trim() === code ? code : null;
 }

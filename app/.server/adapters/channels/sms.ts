@@ -42,11 +42,32 @@ export function createSmsChannel(options: SmsChannelOptions): ChannelSender {
     const result = await callProvider(request);
     if ("failure" in result) return result.failure;
     const { response } = result;
-    if (!isSuccess(response.status)) return failureFromResponse(request, response, options.clock.now(), twilioError);
+    if (!isSuccess(response.status)) {
+      const failure = failureFromResponse(request, response, options.clock.now(), twilioError);
+      const unusable = unusableRecipient(response);
+      return unusable && !failure.ok ? { ...failure, retryable: false, unusableRecipient: unusable } : failure;
+    }
     const body = parseJson(response.body);
     const sid = isRecord(body) && typeof body.sid === "string" ? body.sid : null;
     return { ok: true, providerId: sid };
   };
+}
+
+/**
+ * Twilio's error codes for a number no text can reach, in words without the number
+ * (https://www.twilio.com/docs/api/errors): retrying or replaying cannot change them.
+ */
+const UNUSABLE_RECIPIENT_CODES: Record<number, string> = {
+  21211: "Twilio says it is not a valid phone number (21211)",
+  21610: "the recipient has unsubscribed from texts (replied STOP) (21610)",
+  21612: "Twilio cannot route texts to it (21612)",
+  21614: "Twilio says it is not a mobile number (21614)",
+};
+
+function unusableRecipient(response: ProviderResponse): string | null {
+  const body = parseJson(response.body);
+  const code = isRecord(body) ? Number(body.code) : NaN;
+  return UNUSABLE_RECIPIENT_CODES[code] ?? null;
 }
 
 /** Twilio's error body: { code, message, more_info, status } → "The 'To' number … (21211)". */

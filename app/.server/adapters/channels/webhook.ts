@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Clock } from "~/domain/clock";
 import { readCredentials, type ChannelSender } from "./credentials";
-import { callProvider, failureFromResponse, isSuccess, safeOrigin } from "./http";
+import type { DestinationPolicy } from "./destination";
+import { callProvider, failureFromResponse, isRecord, isSuccess, parseJson, safeOrigin, type ProviderResponse } from "./http";
 
 export const SIGNATURE_HEADER = "X-Shipwatch-Signature";
 export const TIMESTAMP_HEADER = "X-Shipwatch-Timestamp";
@@ -12,6 +13,8 @@ export const DEFAULT_SIGNATURE_TOLERANCE_MS = 5 * 60_000;
 export interface WebhookChannelOptions {
   timeoutMs: number;
   clock: Clock;
+  /** the endpoint is the merchant's: checked and pinned at send time */
+  destination: DestinationPolicy;
 }
 
 /** The JSON body a helpdesk receives. */
@@ -105,10 +108,31 @@ export function createWebhookChannel(options: WebhookChannelOptions): ChannelSen
       timeoutMs: options.timeoutMs,
       // the URL may carry a token in its path or query (some helpdesks put one there): only its origin is shown
       secrets: [signingSecret, url],
+      destination: options.destination,
     };
     const result = await callProvider(request);
     if ("failure" in result) return result.failure;
-    if (!isSuccess(result.response.status)) return failureFromResponse(request, result.response, options.clock.now());
+    if (!isSuccess(result.response.status)) return failureFromResponse(request, result.response, options.clock.now(), endpointError);
     return { ok: true, providerId: null };
   };
+}
+
+/**
+ * What a receiver said about the event, when it said it as an error message: a JSON {"error": "…"}, {"message": "…"}
+ * or {"error": {"message": "…"}}, or one short line of text/plain. Anything else (an HTML page, a banner, a file)
+ * is not shown: the merchant reads the status in words instead.
+ */
+function endpointError(response: ProviderResponse): string | null {
+  const type = (response.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "text/plain") {
+    const text = response.body.trim();
+    return text && !/[\u0000-\u001f\u007f<>]/.test(text) && text.length <= 200 ? text : null;
+  }
+  const json = parseJson(response.body);
+  if (!isRecord(json)) return null;
+  const nested = isRecord(json.error) ? json.error.message : undefined;
+  const said = [json.error, json.message, json.detail, nested].find((v): v is string => typeof v === "string" && v.trim() !== "");
+  if (!said) return null;
+  const line = said.replace(/[\u0000-\u001f\u007f<>]/g, " ").replace(/\s+/g, " ").trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }

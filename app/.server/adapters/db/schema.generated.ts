@@ -253,6 +253,15 @@ export type Order = {
     cancelledAt: number | null;
     redactedAt: number | null;
 };
+export type RedactedCustomerKey = {
+    id: Generated<number>;
+    shop: string;
+    /**
+     * hex HMAC-SHA256 of "<shop>|<kind>:<normalised value>"
+     */
+    keyHash: string;
+    createdAt: number;
+};
 export type RuleIntent = {
     id: Generated<number>;
     shop: string;
@@ -453,6 +462,7 @@ export type DB = {
     Notification: Notification;
     NotificationSettings: NotificationSettings;
     Order: Order;
+    RedactedCustomerKey: RedactedCustomerKey;
     RuleIntent: RuleIntent;
     Session: Session;
     Shipment: Shipment;
