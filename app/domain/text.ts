@@ -27,3 +27,12 @@ export function wellFormedText(text: string): string {
 export function cleanIdentifier(text: string): string {
   return text.replace(IDENTIFIER_NOISE, "");
 }
+
+/**
+ * One short line of someone else's words for a message to the merchant (a provider's error): control
+ * characters and runs of whitespace become one space, and beyond `max` characters it is cut with "…".
+ */
+export function oneLine(text: string, max: number): string {
+  const line = text.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}

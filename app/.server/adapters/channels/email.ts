@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { isIP, type Socket } from "node:net";
 import nodemailer from "nodemailer";
+import { oneLine } from "~/domain/text";
 import { permanent, readCredentials, type ChannelSender } from "./credentials";
 import { connectionErrorWords, pinDestination, tcpDialer, type DestinationPolicy, type DialTarget } from "./destination";
 import { maskSecrets, type SendFailure } from "./http";
@@ -207,7 +208,7 @@ function classifySmtpError(error: unknown, smtpUrl: string, timeoutMs: number): 
       retryable: !isPermanent,
       retryAfterMs: null,
       status: responseCode,
-      error: maskSecrets(`SMTP ${responseCode}: ${oneLine(reply)}`, secrets),
+      error: maskSecrets(`SMTP ${responseCode}: ${oneLine(reply, 300)}`, secrets),
       ...unusableMailbox(responseCode, reply),
     };
   }
@@ -215,7 +216,7 @@ function classifySmtpError(error: unknown, smtpUrl: string, timeoutMs: number): 
     return { ok: false, retryable: true, retryAfterMs: null, status: null, error: `SMTP: no answer within ${timeoutMs} ms` };
   }
   if (code && PERMANENT_CODES.has(code)) {
-    return { ok: false, retryable: false, retryAfterMs: null, status: null, error: maskSecrets(`SMTP ${code}: ${oneLine(text)}`, secrets) };
+    return { ok: false, retryable: false, retryAfterMs: null, status: null, error: maskSecrets(`SMTP ${code}: ${oneLine(text, 300)}`, secrets) };
   }
   // whatever answered that is not an SMTP server (a banner, an HTTP page) is not repeated
   if (code === "EPROTOCOL") {
@@ -231,11 +232,6 @@ function systemError(e: SmtpErrorShape & { originalCode?: unknown }): { code?: s
   if (inText && inText !== e.code) return { code: inText };
   if (typeof e.message === "string" && /TLS|SSL|certificate/i.test(e.message)) return { code: "EPROTO" };
   return typeof e.code === "string" && !["ESOCKET", "ECONNECTION", "EDNS", "ETLS"].includes(e.code) ? { code: e.code } : {};
-}
-
-function oneLine(text: string, max = 300): string {
-  const line = text.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
 /**

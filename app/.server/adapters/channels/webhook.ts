@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Clock } from "~/domain/clock";
+import { oneLine } from "~/domain/text";
 import { readCredentials, type ChannelSender } from "./credentials";
 import type { DestinationPolicy } from "./destination";
 import { callProvider, failureFromResponse, isRecord, isSuccess, parseJson, safeOrigin, type ProviderResponse } from "./http";
@@ -133,6 +134,5 @@ function endpointError(response: ProviderResponse): string | null {
   const nested = isRecord(json.error) ? json.error.message : undefined;
   const said = [json.error, json.message, json.detail, nested].find((v): v is string => typeof v === "string" && v.trim() !== "");
   if (!said) return null;
-  const line = said.replace(/[\u0000-\u001f\u007f<>]/g, " ").replace(/\s+/g, " ").trim();
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  return oneLine(said.replace(/[<>]/g, " "), 200);
 }
