@@ -10,6 +10,7 @@ import { createLogger } from "~/.server/logger";
 import { signWebhook } from "~/.server/shopify/signatures";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
 import { connectDemoChannels, messageSummary, startLocalChannels, waitForMessages } from "./demo/notifications";
+import { shopperTruth } from "./demo/shopper-truth";
 import { simulateStore, type SimulatedDelivery } from "./demo/simulated-store";
 import { LOCAL_SHOPIFY_ENV, loadConfigForTools } from "./tool-config";
 
@@ -48,6 +49,8 @@ const env: NodeJS.ProcessEnv = {
   NODE_ENV: "development",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   LOOKUP_RATE_LIMIT: process.env.LOOKUP_RATE_LIMIT ?? "30",
+  // the summary reads every parcel as a shopper would, a few thousand pages in a minute: more than the per-shop guard allows
+  LOOKUP_SHOP_RATE_LIMIT: process.env.LOOKUP_SHOP_RATE_LIMIT ?? "100000",
   // the month is replayed in under a minute: each shipment's events arrive within seconds of it, so a short
   // grace before judging silence is enough, and the sweep runs often so the cases are there at the end
   SILENCE_GRACE_MINUTES: process.env.SILENCE_GRACE_MINUTES ?? "0.25",
@@ -120,6 +123,7 @@ async function main() {
   const cases = await caseSummary(db, store.intended);
   const unmapped = await db.selectFrom("UnmappedStatusCode").select(["code", "count"]).execute();
   const messages = await messageSummary(db, PREVIEW_SHOP, policy, channels);
+  const shopper = await shopperTruth({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, db, channels });
   await database.close();
 
   const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? 0;
@@ -150,19 +154,25 @@ async function main() {
   for (const line of messages.lines) say(`                 ${line}`);
   say(`  duplicates     ${messages.duplicateKeys} send keys, ${messages.duplicateMail} emails with the same Message-ID`);
   say(`  quiet hours    ${messages.insideQuiet} customer messages sent inside the recipient's quiet hours`);
+  say(`  message links  ${shopper.links.opened}/${shopper.links.found} distinct links in mail, texts, Klaviyo events and helpdesk webhooks open the tracking page through a signed app proxy request${shopper.links.malformed ? ` (${shopper.links.malformed} not of the https://<shop>/apps/track?t=<token> shape)` : ""}`);
+  for (const b of shopper.links.broken) say(`    ✗ ${b}`);
+  const passedAnywhere = shopper.passed.page + shopper.passed.lookup + shopper.passed.extension + shopper.passed.supportApi;
+  say(`  estimates      ${passedAnywhere} of ${shopper.undelivered} undelivered parcels show a passed estimate (page ${shopper.passed.page}, lookup ${shopper.passed.lookup}, order status extension ${shopper.passed.extension}, Support API ${shopper.passed.supportApi})`);
+  say(`  attention      ${shopper.attention.expected} parcels have an open case the shopper would notice; they read as such on the page ${shopper.attention.page}, lookup ${shopper.attention.lookup}, extension data ${shopper.attention.extension}, Support API ${shopper.attention.supportApi}`);
+  if (shopper.attention.waitingAtPickup) say(`                 (and ${shopper.attention.waitingAtPickup} late or silent parcels now wait at a pickup point: they read "Ready for pickup at …")`);
   say(`  SMTP capture   ${messages.smtp.received} emails received for ${messages.smtp.sentEmail} sent; Twilio stand-in ${messages.sms.received} texts for ${messages.sms.sentSms} sent; ${messages.alerts} channel-outage alerts`);
 
   if (args.once) {
     server.kill("SIGTERM");
     await new Promise((r) => server.once("exit", r));
     await channels.close();
-    process.exit(wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 && messages.ok ? 0 : 1);
+    process.exit(wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 && messages.ok && shopper.ok ? 0 : 1);
   }
   say("");
   say(`Open the admin:        ${base}/local-preview`);
   say(`The Outbox:            ${base}/local-preview?path=/app/notifications/outbox`);
   say(`Mail received so far:  ${channels.smtp.messages.length} (the SMTP stand-in keeps running with the server)`);
-  say(`Look up as a shopper:  ${base}/proxy/lookup needs Shopify's signature; try the admin's shipment pages`);
+  say(`Look up as a shopper:  ${base}/proxy and /proxy/lookup need Shopify's app proxy signature; try the admin's shipment pages`);
   say("The server keeps running; Ctrl-C stops it.");
   const stop = () => server.kill("SIGTERM");
   process.on("SIGINT", stop);

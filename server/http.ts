@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Container } from "~/.server/container";
 import { localPreviewEndpoints } from "./endpoints/local-preview";
 import { proxyLookupEndpoint } from "./endpoints/proxy-lookup";
+import { proxyPageEndpoint } from "./endpoints/proxy-page";
 import { createLookupLimiters } from "./endpoints/rate-limit";
 import { sendJson } from "./endpoints/respond";
 import { supportApiEndpoint } from "./endpoints/support-api";
@@ -14,19 +15,22 @@ const favicon = fs.readFileSync(path.resolve("public/favicon.svg"));
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
- * The app's HTTP server. The two endpoints Shopify calls at volume (webhooks, storefront lookups) are
- * plain Node handlers; everything a person uses goes to Remix.
+ * The app's HTTP server. What Shopify calls at volume (webhooks, storefront lookups and the tracking page
+ * message links open) are plain Node handlers; everything a merchant uses goes to Remix.
  */
 export function createHttpServer(container: Container, remix: NodeHandler | null): http.Server {
   const { services, config, logger, clock } = container;
   const webhooks = webhooksEndpoint(services.ingest);
-  const lookup = proxyLookupEndpoint({
+  // the tracking page and the JSON lookup share one set of limits: a shopper's attempts count wherever they are made
+  const storefront = {
     verify: container.verifyAppProxy,
     lookup: services.lookup.lookup,
     limiters: createLookupLimiters({ perShopperPerMinute: config.lookupRateLimitPerMinute, perShopPerMinute: config.lookupShopRateLimitPerMinute }),
     trustedProxies: config.lookupTrustedProxies,
     now: () => clock.now(),
-  });
+  };
+  const lookup = proxyLookupEndpoint(storefront);
+  const trackingPage = proxyPageEndpoint(storefront);
   const supportApi = supportApiEndpoint(services.supportApi);
   const preview = config.localPreview ? localPreviewEndpoints(container) : null;
 
@@ -35,6 +39,8 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/webhooks") return webhooks(req, res);
     if (url.pathname === "/proxy/lookup") return lookup(req, res, url);
+    // https://<shop>/apps/track (Shopify adds no trailing slash; a merchant's own link might)
+    if (url.pathname === "/proxy" || url.pathname === "/proxy/") return trackingPage(req, res, url);
     if (url.pathname.startsWith("/api/v1/")) return supportApi(req, res, url);
     if (url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
     // pages Shopify renders for the app (the auth bounce page) link no icon; browsers then ask for this one

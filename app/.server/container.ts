@@ -36,6 +36,7 @@ import { createRuleBook } from "./services/rule-book";
 import { createShipmentTracking } from "./services/shipment-tracking";
 import { createStatusMapping, createStatusOverrides } from "./services/status-mapping";
 import { createStorefrontLookup } from "./services/storefront-lookup";
+import { createTrackLinks } from "./services/track-links";
 import { createSupportApi } from "./services/support-api";
 import { createWebhookIngest } from "./services/webhook-ingest";
 import { createShopifyApp, SHOPIFY_API_VERSION, type ShopifyApp } from "./shopify/app";
@@ -66,6 +67,8 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   if (options.migrate) await migrate(database);
 
   const secrets = [config.shopify.apiSecret, config.shopify.previousApiSecret].filter((s): s is string => !!s);
+  // the signed links customer messages carry (https://<shop>/apps/track?t=…)
+  const trackLinks = createTrackLinks(secrets);
   const deliveries = createDeliveryRepository(database);
   const shipments = createShipmentRepository(database);
   const orders = createOrderRepository(database);
@@ -117,6 +120,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     secrets: createSecretBox(config.notifications.encryptionKey),
     accessToken: async (shop) => (await sessionStorage.loadSession(`offline_${shop}`))?.accessToken ?? null,
     shopTimezone: (shop) => shopTimezone(shop),
+    links: trackLinks,
     isInstalled: (shop) => shops.isInstalled(shop),
     schedule: (shop, id, runAt) => queue.enqueue({ name: SEND_NOTIFICATION_JOB, shop, payload: { id }, runAt }),
     clock,
@@ -160,7 +164,15 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     clock,
     onStored: options.wake ?? (() => queue.wake?.()),
   });
-  const lookup = createStorefrontLookup({ orders, shipments });
+  const lookup = createStorefrontLookup({
+    orders,
+    shipments,
+    links: trackLinks,
+    cases,
+    // the desk keeps each shop's settings a moment: the zone costs no read per lookup
+    shopZone: async (shop) => (await desk.shopSetup(shop)).settings.timezone,
+    clock,
+  });
   const supportApi = createSupportApi({
     shipments,
     orders,
@@ -170,6 +182,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     shops,
     verifySessionToken: (token) => verifySessionToken(token, { apiKey: config.shopify.apiKey, secrets, nowMs: clock.now() }),
     clock,
+    views: lookup.views,
   });
   const admin = createAdminReadModel({ database, shipments });
   const ruleBook = createRuleBook({ rules, desk, admin, clock });
@@ -205,6 +218,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     recurring,
     shopify,
     verifyAppProxy: appProxyVerifier(secrets),
+    trackLinks,
     services: { notifications, ingest, processor, tracking, orderSync, compliance, lookup, admin, shops, deliveries, desk, cases, rules, settings, supportApi, ruleBook, statusMapping },
     /**
      * Installs a shop without Shopify: an offline session with the configured scopes and a Shop row.

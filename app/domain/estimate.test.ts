@@ -29,6 +29,7 @@ describe("bestEstimate: the best source that has not passed", () => {
     ["an inverted learned window is ignored", { learned: { earliest: at("2026-12-08T17:00:00Z"), latest: at("2026-12-06T17:00:00Z") } }, null],
     ["a parcel on its way back: no date", { status: "returning_to_sender", carrierEta: at("2026-12-09T00:00:00Z") }, null],
     ["a delivered parcel keeps what was estimated, even passed", { status: "delivered", deliveredAt: at("2026-12-04T18:00:00Z"), carrierEta: at("2026-12-03T00:00:00Z") }, day("2026-12-03", "carrier")],
+    ["a delivered parcel keeps the estimate the shopper was last shown", { status: "delivered", deliveredAt: at("2026-12-04T18:00:00Z"), promise: promiseOn("2026-12-07"), previous: day("2026-12-03", "carrier") }, day("2026-12-03", "carrier")],
   ])("GIVEN %s", (_what, input, expected) => {
     expect(est(input).estimatedDelivery).toEqual(expected);
   });

@@ -53,19 +53,23 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The best estimate to show now, its instant, and whether it moved later than the one shown before. */
 export function bestEstimate(input: EstimateInput): EstimateResult {
-  const estimate = chooseEstimate(input);
   const previous = input.previous && validEstimate(input.previous) ? input.previous : null;
+  const delivered = isDelivered(input);
+  // once delivered, what the shopper was last told is the record (the carrier drops its date on delivery)
+  const estimate = delivered && previous ? previous : chooseEstimate(input);
   return {
     estimatedDelivery: estimate,
     estimatedDeliveryAt: estimate ? new Date(endOfDay(estimate.latest, input.zone)).toISOString() : null,
-    movedFrom: estimate && previous && estimate.latest > previous.latest ? previous : null,
+    movedFrom: !delivered && estimate && previous && estimate.latest > previous.latest ? previous : null,
   };
 }
+
+const isDelivered = (input: EstimateInput) => input.deliveredAt !== null || input.status === "delivered";
 
 function chooseEstimate(input: EstimateInput): EstimatedDelivery | null {
   // a parcel on its way back will not reach the shopper: no date is true
   if (input.status === "returning_to_sender" || input.status === "returned_to_sender") return null;
-  const delivered = input.deliveredAt !== null || input.status === "delivered";
+  const delivered = isDelivered(input);
   const today = localParts(input.now, input.zone).isoDate;
   for (const candidate of candidates(input)) {
     if (!candidate) continue;

@@ -7,6 +7,8 @@ import {
   delayMoment,
   isFresh,
   maskRecipient,
+  MOMENT_LABELS,
+  momentEnabled,
   momentTime,
   NotificationPolicySchema,
   outsideQuietHours,
@@ -38,7 +40,7 @@ describe("moments", () => {
     expect(currentMoments(facts({ status: "picked_up" }))).toEqual(["first_scan"]);
     expect(currentMoments(facts({ status: "in_transit" }))).toEqual(["first_scan"]);
     expect(currentMoments(facts({ status: "out_for_delivery" }))).toEqual(["out_for_delivery"]);
-    expect(currentMoments(facts({ status: "available_for_pickup" }))).toEqual(["out_for_delivery"]);
+    expect(currentMoments(facts({ status: "available_for_pickup" }))).toEqual(["ready_for_pickup"]);
     expect(currentMoments(facts({ status: "delivered", deliveredAt: 5 }))).toEqual(["delivered", "post_delivery"]);
     expect(currentMoments(facts({ status: "unknown", firstCarrierScanAt: null }))).toEqual([]);
   });
@@ -65,7 +67,9 @@ describe("moments", () => {
       [{ status: "returning_to_sender" }, "delay_returned"],
       [{ status: "exception", reason: "refused" }, "delay_returned"],
       [{ status: "delayed", reason: "carrier_delay" }, "delay_other"],
-      [{ status: "in_transit", openCaseTypes: ["late"] }, "delay_other"],
+      [{ status: "in_transit", openCaseTypes: ["late"] }, "delay_late"],
+      [{ status: "delayed", reason: "carrier_delay", openCaseTypes: ["late"] }, "delay_late"],
+      [{ status: "exception", reason: null, openCaseTypes: ["late"] }, "delay_late"],
     ];
     for (const [over, moment] of cases) {
       expect(delayMoment(facts(over)), JSON.stringify(over)).toBe(moment);
@@ -74,6 +78,29 @@ describe("moments", () => {
     expect(currentMoments(facts({ status: "out_for_delivery", reason: "weather" }))).toEqual(["out_for_delivery", "delay_weather"]);
     expect(delayMoment(facts({ status: "delivered", reason: "damaged" }))).toBeNull();
     expect(delayMoment(facts({ status: "in_transit", openCaseTypes: ["stalled"] }))).toBeNull();
+  });
+
+  it("GIVEN a late parcel THEN its own delay moment; a more specific trouble still wins", () => {
+    expect(currentMoments(facts({ status: "in_transit", openCaseTypes: ["late"] }))).toEqual(["delay_late"]);
+    expect(delayMoment(facts({ status: "delayed", reason: "weather", openCaseTypes: ["late"] }))).toBe("delay_weather");
+    expect(delayMoment(facts({ status: "in_transit", openCaseTypes: ["late", "lost"] }))).toBe("delay_lost");
+    expect(stillCurrent("delay_other", facts({ status: "delayed", reason: null, openCaseTypes: ["late"] }))).toBe(false);
+  });
+
+  it("GIVEN a parcel waiting at a pickup point THEN 'ready for pickup', never 'out for delivery', and lateness is behind it", () => {
+    expect(currentMoments(facts({ status: "available_for_pickup" }))).toEqual(["ready_for_pickup"]);
+    expect(currentMoments(facts({ status: "available_for_pickup", openCaseTypes: ["late"] }))).toEqual(["ready_for_pickup"]);
+    expect(stillCurrent("out_for_delivery", facts({ status: "available_for_pickup" }))).toBe(false);
+    expect(currentMoments(facts({ status: "out_for_delivery" }))).toEqual(["out_for_delivery"]);
+  });
+
+  it("GIVEN the new moments THEN merchants can switch them off like any other", () => {
+    const policy = NotificationPolicySchema.parse({ moments: { delay_late: false, ready_for_pickup: false } });
+    expect(momentEnabled(policy, "delay_late")).toBe(false);
+    expect(momentEnabled(policy, "ready_for_pickup")).toBe(false);
+    expect(momentEnabled(DEFAULT_POLICY, "delay_late")).toBe(true);
+    expect(MOMENT_LABELS.delay_late).toMatch(/late/i);
+    expect(MOMENT_LABELS.ready_for_pickup).toMatch(/pickup/i);
   });
 
   it("GIVEN a message waiting to go WHEN the parcel moved on THEN it is no longer current", () => {

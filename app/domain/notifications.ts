@@ -9,7 +9,7 @@ import { CARRIER_SCAN_STATUSES, type ShipmentStatus, type StatusReason } from ".
  */
 
 /** The progress moments, in the order a parcel reaches them. */
-export const PROGRESS_MOMENTS = ["packed", "first_scan", "out_for_delivery", "delivered", "post_delivery"] as const;
+export const PROGRESS_MOMENTS = ["packed", "first_scan", "out_for_delivery", "ready_for_pickup", "delivered", "post_delivery"] as const;
 /** Delay or exception moments: one message per reason. */
 export const DELAY_MOMENTS = [
   "delay_weather",
@@ -18,6 +18,7 @@ export const DELAY_MOMENTS = [
   "delay_held",
   "delay_lost",
   "delay_returned",
+  "delay_late",
   "delay_other",
 ] as const;
 export const MOMENTS = [...PROGRESS_MOMENTS, ...DELAY_MOMENTS] as const;
@@ -29,6 +30,7 @@ export const MOMENT_LABELS: Record<Moment, string> = {
   packed: "Packed (label created)",
   first_scan: "First carrier scan",
   out_for_delivery: "Out for delivery",
+  ready_for_pickup: "Ready for pickup",
   delivered: "Delivered",
   post_delivery: "After delivery (check-in)",
   delay_weather: "Delay: weather",
@@ -37,6 +39,7 @@ export const MOMENT_LABELS: Record<Moment, string> = {
   delay_held: "Delay: held (facility or customs)",
   delay_lost: "Problem: lost",
   delay_returned: "Problem: returning to sender",
+  delay_late: "Delay: late (past its expected date)",
   delay_other: "Delay: other",
 };
 
@@ -175,7 +178,10 @@ export function delayMoment(f: NotifyFacts): DelayMoment | null {
   }
   if (f.reason === "weather") return "delay_weather";
   if (f.reason === "held_at_facility" || f.reason === "customs" || cases.has("customs_hold")) return "delay_held";
-  if (f.status === "delayed" || f.status === "exception" || cases.has("late")) return "delay_other";
+  // past the date the shopper was given: the case found it, and it reads as late, not as some other delay. At
+  // a pickup point the parcel has come as far as it goes: lateness is behind it (as in story.ts)
+  if (cases.has("late") && f.status !== "available_for_pickup") return "delay_late";
+  if (f.status === "delayed" || f.status === "exception") return "delay_other";
   return null;
 }
 
@@ -188,7 +194,9 @@ export function currentMoments(f: NotifyFacts): Moment[] {
   if (f.status === "delivered") return ["delivered", "post_delivery"];
   const delay = delayMoment(f);
   if (delay) return f.status === "out_for_delivery" ? ["out_for_delivery", delay] : [delay];
-  if (f.status === "out_for_delivery" || f.status === "available_for_pickup") return ["out_for_delivery"];
+  if (f.status === "out_for_delivery") return ["out_for_delivery"];
+  // waiting at a pickup point is not "arriving today": the shopper has to go and get it
+  if (f.status === "available_for_pickup") return ["ready_for_pickup"];
   if (f.firstCarrierScanAt !== null || CARRIER_SCAN_STATUSES.has(f.status)) return ["first_scan"];
   if (f.status === "label_created") return ["packed"];
   return [];

@@ -3,6 +3,7 @@ import { bestEstimate, type EstimateInput, type EstimateResult } from "./estimat
 import { EXCEPTION_TYPES } from "./rules";
 import { SHIPMENT_STATUSES, type ShipmentStatus } from "./status";
 import {
+  pickupPlaceOf,
   SHOPPER_VISIBLE_CASES,
   shopperVisibleCase,
   STORY_LANGUAGES,
@@ -288,5 +289,25 @@ describe("storyLanguage", () => {
 
   it("GIVEN a malformed locale THEN the story is still told, in its language", () => {
     expect(story("in_transit", "stalled", "none", "fr_zz_@@").attention?.message).toContain("27 novembre");
+  });
+});
+
+describe("pickupPlaceOf: where the parcel waits", () => {
+  const scan = (rawMessage: string | null, location: string | null = "Brooklyn, NY, United States") => [
+    { status: "available_for_pickup" as const, rawMessage, location },
+    { status: "in_transit" as const, rawMessage: "Arrived at Facility", location: "Newark, NJ, United States" },
+  ];
+  it.each([
+    ["Ready for pickup at UPS Access Point, 120 Court St", "UPS Access Point, 120 Court St"],
+    ["Available for pickup at the Post Office", "Brooklyn, NY, United States"],
+    ["Disponible en point relais Tabac du Centre, 12 rue Haute", "point relais Tabac du Centre, 12 rue Haute"],
+    ["Available for pickup", "Brooklyn, NY, United States"],
+    [null, "Brooklyn, NY, United States"],
+  ])("%s → %s", (message, place) => {
+    expect(pickupPlaceOf(scan(message))).toBe(place);
+  });
+  it("no pickup scan → none; a scan without words or place → none", () => {
+    expect(pickupPlaceOf([{ status: "in_transit", rawMessage: "at UPS Access Point, 1 Main St", location: "X" }])).toBeNull();
+    expect(pickupPlaceOf(scan(null, null))).toBeNull();
   });
 });

@@ -962,3 +962,17 @@ const JA_REASON_LABELS: Record<StatusReason, string> = {
   carrier_delay: "配送業者の遅延",
   other: "その他",
 };
+
+/**
+ * Where a parcel waits for the shopper, from the newest "available for pickup" scan: the pickup point the carrier
+ * names in its words ("Ready for pickup at UPS Access Point, 120 Court St") when it names one, else the scan's town.
+ * `events` newest first.
+ */
+export function pickupPlaceOf(events: readonly { status: ShipmentStatus; location: string | null; rawMessage: string | null }[]): string | null {
+  const scan = events.find((e) => e.status === "available_for_pickup");
+  if (!scan) return null;
+  const named = /\b(?:at|to|à|en|bei|in)\s+(?:the\s+)?(.{3,120}?)\s*\.?$/i.exec(scan.rawMessage?.trim() ?? "")?.[1];
+  // a place with an address ("…, 120 Court St") names the counter; "at the Post Office" names a kind of place, and the town says more
+  if (named && /[0-9,]/.test(named)) return named;
+  return scan.location?.trim() || null;
+}

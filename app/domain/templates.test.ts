@@ -147,6 +147,55 @@ describe("default templates", () => {
     expect(render("delay_weather", "email", "en", sampleContext()).html).toContain(`href="${sampleContext().shop.tracking_page_url}"`);
   });
 
+  // issue 9, item 5: each state its own moment and words, in every language the templates speak
+  const PICKUP_WORDS: Record<Locale, string> = { en: "ready for pickup at", fr: "disponible au retrait à", es: "listo para recoger en", de: "zur abholung bereit:" };
+  const LATE_WORDS: Record<Locale, string> = { en: "longer than we promised", fr: "plus de temps que promis", es: "más de lo prometido", de: "länger als versprochen" };
+  const NEW_MOMENTS = LOCALES.flatMap((locale) => CUSTOMER_CHANNELS.map((channel) => [locale, channel] as const));
+
+  it.each(NEW_MOMENTS)("give a parcel at a pickup point its own words, with the place (%s, %s)", (locale, channel) => {
+    const context = sampleContext(locale, { moment: "ready_for_pickup" });
+    const place = context.shipment.pickup_location;
+    expect(place).not.toBe("");
+    const said = words(render("ready_for_pickup", channel, locale, context));
+    expect(said).toContain(`${PICKUP_WORDS[locale]} ${place.toLowerCase()}`);
+    expect(said).not.toBe(words(render("out_for_delivery", channel, locale, context)));
+    // no place known: still ready for pickup, without a dangling "at"
+    const unknown = { ...context, shipment: { ...context.shipment, pickup_location: "" }, shipments: [{ ...context.shipment, pickup_location: "" }] };
+    const plain = words(render("ready_for_pickup", channel, locale, unknown));
+    expect(plain).not.toContain(place.toLowerCase());
+    expect(plain).toContain(PICKUP_WORDS[locale].replace(/ (at|à|en)$|:$/, ""));
+    expect(plain).not.toMatch(/ (at|à|en) ?[.:]/);
+  });
+
+  it.each(NEW_MOMENTS)("give a late parcel its own words, not another delay's (%s, %s)", (locale, channel) => {
+    const context = sampleContext(locale, { moment: "delay_late" });
+    const late = render("delay_late", channel, locale, context);
+    const other = render("delay_other", channel, locale, context);
+    expect(words(late)).toContain(LATE_WORDS[locale]);
+    expect(late.text).not.toBe(other.text);
+    if (channel === "email") expect(late.subject).not.toBe(other.subject);
+    expect(late.text).toContain(context.shipment.eta);
+  });
+
+  it("carry the new moments on Slack like every other", () => {
+    for (const key of ["delay_late", "ready_for_pickup"]) expect(defaultTemplate(key, "slack", "en"), key).not.toBeNull();
+  });
+
+  it("link the order's tracking page with a link of the real shape, never a path that cannot open", () => {
+    for (const locale of LOCALES) {
+      const context = sampleContext(locale);
+      expect(context.shop.tracking_page_url).toMatch(/^https:\/\/[^/]+\/apps\/track\?t=[0-9a-z]{1,20}\.[0-9a-z]{1,8}\.[A-Za-z0-9_-]{22}$/);
+      expect(context.order.tracking_link).toBe(context.shop.tracking_page_url);
+    }
+    const documented = TEMPLATE_VARIABLES.map((v) => v.name);
+    for (const name of ["order.tracking_link", "shipment.headline", "shipment.explanation", "shipment.next", "shipment.attention", "shipment.pickup_location"]) {
+      expect(documented, name).toContain(name);
+      expect(validateTemplate({ channel: "sms", body: `{{ ${name} }} ok` }), name).toEqual({ ok: true });
+    }
+    expect(TEMPLATE_VARIABLES.find((v) => v.name === "shop.tracking_page_url")!.example).toContain("/apps/track?t=");
+    expect(TEMPLATE_VARIABLES.find((v) => v.name === "shipment.attention")!.example).not.toBe("");
+  });
+
   it("thank a returning customer", () => {
     const t = defaultTemplate("packed", "email", "en")!;
     const once = renderMessage({ channel: "email", ...t, context: sampleContext("en", { moment: "packed", returning: false }) });

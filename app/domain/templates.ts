@@ -31,7 +31,10 @@ export interface TemplateShipment {
   /** "" when there is no reason */
   reason: StatusReason | "";
   reason_label: string;
-  /** estimated delivery date, already formatted in the message's language ("Friday, November 20"), or "" */
+  /**
+   * the best estimate there is when the message is sent (carrier, learned, promise), formatted in the message's
+   * language ("Friday, November 20", or a window); "" when there is none. Never a date that has passed.
+   */
   eta: string;
   /** delivery date, formatted like eta, or "" */
   delivered_at: string;
@@ -39,13 +42,26 @@ export interface TemplateShipment {
   location: string;
   /** shipping service ("UPS Ground"), or "" */
   service: string;
+  /** where the parcel waits to be collected ("Walgreens, 120 Main St"), while it is at a pickup point; else "" */
+  pickup_location: string;
+  /** the story's headline, as the tracking page tells it ("Arriving Friday 20 November", "Running late") */
+  headline: string;
+  /** the story's explanation: what the carrier last did, and the estimate */
+  explanation: string;
+  /** the story's next step: what happens now, what the shop is doing */
+  next: string;
+  /** while a case the shopper would notice is open, what is wrong and what the shop does about it; else "" */
+  attention: string;
 }
 
 export interface TemplateContext {
   shop: {
     name: string;
     url: string;
-    /** the store's branded tracking page for this order (or the order status page when the tracking page is off) */
+    /**
+     * this order on the store's tracking page: `https://<shop>/apps/track?t=<token>`, a signed link that names the
+     * order and nothing about the shopper (the same as order.tracking_link)
+     */
     tracking_page_url: string;
     /** always set: the support address, else the shop's contact email */
     support_email: string;
@@ -62,6 +78,8 @@ export interface TemplateContext {
     total: string;
     currency: string;
     status_url: string;
+    /** the same link as shop.tracking_page_url, named for what it is */
+    tracking_link: string;
   };
   /** the shipment this message is about; the first one when it covers several */
   shipment: TemplateShipment;
@@ -214,6 +232,11 @@ interface SampleLocale {
   location: string;
   eta: string;
   delivered_at: string;
+  pickup_location: string;
+  /** what the story (story.ts) says of the sample parcel on its way, and while it runs late */
+  story: { headline: string; explanation: string; next: string };
+  late: { headline: string; explanation: string; next: string };
+  pickup: { headline: string; explanation: string; next: string };
 }
 
 const SAMPLES: Record<Locale, SampleLocale> = {
@@ -228,6 +251,10 @@ const SAMPLES: Record<Locale, SampleLocale> = {
     location: "Louisville, KY",
     eta: "Friday, November 20",
     delivered_at: "Wednesday, November 18",
+    pickup_location: "The UPS Store, 1450 Bardstown Rd, Louisville, KY",
+    pickup: { headline: "Ready for pickup at The UPS Store, 1450 Bardstown Rd, Louisville, KY", explanation: "UPS is holding your parcel at The UPS Store, 1450 Bardstown Rd, Louisville, KY since November 19.", next: "Bring your ID and tracking number to collect it: parcels left too long are sent back." },
+    story: { headline: "Arriving Friday, November 20", explanation: "UPS picked up your parcel on November 18. UPS expects to deliver it on Friday, November 20.", next: "We will let you know when it is out for delivery." },
+    late: { headline: "Running late", explanation: "Your parcel is taking longer than we promised. UPS last scanned it on November 18.", next: "We are following it up with UPS and will write to you by November 21." },
   },
   fr: {
     first_name: "Camille",
@@ -240,6 +267,10 @@ const SAMPLES: Record<Locale, SampleLocale> = {
     location: "Lyon",
     eta: "vendredi 20 novembre",
     delivered_at: "mercredi 18 novembre",
+    pickup_location: "Relais Pickup, 12 rue de la République, Lyon",
+    pickup: { headline: "Disponible au retrait : Relais Pickup, 12 rue de la République, Lyon", explanation: "Colissimo garde votre colis au point de retrait Relais Pickup, 12 rue de la République, Lyon depuis le 19 novembre.", next: "Munissez-vous d'une pièce d'identité et de votre numéro de suivi pour le retirer : un colis non retiré est renvoyé au bout de quelques jours." },
+    story: { headline: "Livraison prévue le vendredi 20 novembre", explanation: "Colissimo a pris en charge votre colis le 18 novembre. Colissimo prévoit de le livrer le vendredi 20 novembre.", next: "Nous vous préviendrons quand il sera en cours de livraison." },
+    late: { headline: "En retard", explanation: "Votre colis met plus de temps que promis. Dernier scan par Colissimo le 18 novembre.", next: "Nous suivons la situation avec Colissimo et nous vous écrirons d'ici le 21 novembre." },
   },
   es: {
     first_name: "Lucía",
@@ -252,6 +283,10 @@ const SAMPLES: Record<Locale, SampleLocale> = {
     location: "Madrid",
     eta: "viernes 20 de noviembre",
     delivered_at: "miércoles 18 de noviembre",
+    pickup_location: "Oficina de Correos, Calle de Alcalá 120, Madrid",
+    pickup: { headline: "Listo para recoger en Oficina de Correos, Calle de Alcalá 120, Madrid", explanation: "Correos guarda su paquete en Oficina de Correos, Calle de Alcalá 120, Madrid desde el 19 de noviembre.", next: "Lleve su documento de identidad y el número de seguimiento para recogerlo: los paquetes que no se recogen se devuelven pasado un tiempo." },
+    story: { headline: "Llega el viernes 20 de noviembre", explanation: "Correos recogió su paquete el 18 de noviembre. Correos prevé entregarlo el viernes 20 de noviembre.", next: "Le avisaremos cuando esté en reparto." },
+    late: { headline: "Va con retraso", explanation: "Su paquete está tardando más de lo prometido. Correos lo escaneó por última vez el 18 de noviembre.", next: "Estamos haciendo el seguimiento con Correos y le escribiremos antes del 21 de noviembre." },
   },
   de: {
     first_name: "Lena",
@@ -264,14 +299,19 @@ const SAMPLES: Record<Locale, SampleLocale> = {
     location: "Köln",
     eta: "Freitag, 20. November",
     delivered_at: "Mittwoch, 18. November",
+    pickup_location: "DHL Packstation 112, Köln",
+    pickup: { headline: "Zur Abholung bereit: DHL Packstation 112, Köln", explanation: "DHL hält Ihr Paket bei DHL Packstation 112, Köln seit dem 19. November bereit.", next: "Bringen Sie einen Ausweis und die Sendungsnummer mit: Nicht abgeholte Pakete werden nach einiger Zeit zurückgeschickt." },
+    story: { headline: "Kommt am Freitag, 20. November", explanation: "DHL hat Ihr Paket am 18. November abgeholt. DHL plant die Zustellung am Freitag, 20. November.", next: "Wir melden uns, sobald es in Zustellung ist." },
+    late: { headline: "Später als versprochen", explanation: "Ihr Paket braucht länger als versprochen. DHL hat es zuletzt am 18. November gescannt.", next: "Wir haken beim Paketdienst nach und schreiben Ihnen bis zum 21. November." },
   },
 };
 
 /** What a shipment looks like at each moment, for a preview that reads true. */
-const SAMPLE_STATE: Record<TemplateKey, { status: ShipmentStatus; reason: StatusReason | ""; eta: boolean; delivered: boolean }> = {
+const SAMPLE_STATE: Record<TemplateKey, { status: ShipmentStatus; reason: StatusReason | ""; eta: boolean; delivered: boolean; late?: boolean }> = {
   packed: { status: "label_created", reason: "", eta: true, delivered: false },
   first_scan: { status: "picked_up", reason: "", eta: true, delivered: false },
   out_for_delivery: { status: "out_for_delivery", reason: "", eta: true, delivered: false },
+  ready_for_pickup: { status: "available_for_pickup", reason: "", eta: false, delivered: false },
   delivered: { status: "delivered", reason: "", eta: false, delivered: true },
   post_delivery: { status: "delivered", reason: "", eta: false, delivered: true },
   delay_weather: { status: "delayed", reason: "weather", eta: true, delivered: false },
@@ -280,6 +320,7 @@ const SAMPLE_STATE: Record<TemplateKey, { status: ShipmentStatus; reason: Status
   delay_held: { status: "delayed", reason: "customs", eta: false, delivered: false },
   delay_lost: { status: "exception", reason: "lost", eta: false, delivered: false },
   delay_returned: { status: "returning_to_sender", reason: "recipient_unavailable", eta: false, delivered: false },
+  delay_late: { status: "in_transit", reason: "", eta: true, delivered: false, late: true },
   delay_other: { status: "delayed", reason: "carrier_delay", eta: true, delivered: false },
   rule_message: { status: "delayed", reason: "carrier_delay", eta: true, delivered: false },
   internal_alert: { status: "exception", reason: "address_issue", eta: false, delivered: false },
@@ -293,6 +334,12 @@ export interface SampleOptions {
   returning?: boolean;
 }
 
+/**
+ * What a message link looks like (track-links.ts): the sample's is not signed, but has the real shape, so a
+ * template written against it renders the way a real message does.
+ */
+export const SAMPLE_TRACK_TOKEN = "2hdx7k9fq3.kcq.S4mpleT0kenN0tS1gned0A";
+
 /** A complete, realistic context (used to validate templates and to preview them in the editor). */
 export function sampleContext(locale: Locale = "en", options: SampleOptions = {}): TemplateContext {
   const s = SAMPLES[locale];
@@ -300,8 +347,10 @@ export function sampleContext(locale: Locale = "en", options: SampleOptions = {}
   const state = isTemplateKey(moment) ? SAMPLE_STATE[moment] : SAMPLE_STATE.first_scan;
   const count = Math.max(1, Math.min(20, Math.floor(options.shipmentCount ?? 1)));
   const shop = "https://mapleandmoss.com";
+  const trackingLink = `${shop}/apps/track?t=${SAMPLE_TRACK_TOKEN}`;
   const shipments = Array.from({ length: count }, (_, i): TemplateShipment => {
     const number = s.tracking(i);
+    const story = state.late ? s.late : state.status === "available_for_pickup" ? s.pickup : s.story;
     return {
       carrier: s.carrier,
       tracking_number: number,
@@ -314,12 +363,17 @@ export function sampleContext(locale: Locale = "en", options: SampleOptions = {}
       delivered_at: state.delivered ? s.delivered_at : "",
       location: s.location,
       service: s.service,
+      pickup_location: state.status === "available_for_pickup" ? s.pickup_location : "",
+      headline: story.headline,
+      explanation: story.explanation,
+      next: story.next,
+      attention: state.late ? `${s.late.explanation} ${s.late.next}` : "",
     };
   });
   return {
-    shop: { name: "Maple & Moss", url: shop, tracking_page_url: `${shop}/apps/track/MM1042`, support_email: "help@mapleandmoss.com" },
+    shop: { name: "Maple & Moss", url: shop, tracking_page_url: trackingLink, support_email: "help@mapleandmoss.com" },
     customer: { first_name: s.first_name, name: `${s.first_name} ${s.last_name}`, returning: options.returning ?? false },
-    order: { name: "#1042", total: "84.50", currency: s.currency, status_url: `${shop}/account/orders/9f8e7d6c5b4a` },
+    order: { name: "#1042", total: "84.50", currency: s.currency, status_url: `${shop}/account/orders/9f8e7d6c5b4a`, tracking_link: trackingLink },
     shipment: shipments[0]!,
     shipments,
     shipment_count: count,
@@ -339,7 +393,7 @@ export function sampleContext(locale: Locale = "en", options: SampleOptions = {}
 const VARIABLE_DOCS: Array<[name: string, group: TemplateVariable["group"], description: string]> = [
   ["shop.name", "Shop", "Your store's name"],
   ["shop.url", "Shop", "Your storefront's address"],
-  ["shop.tracking_page_url", "Shop", "This order on your branded tracking page (every package, always up to date)"],
+  ["shop.tracking_page_url", "Shop", "This order on your tracking page (every package, always up to date): a signed link, https://<your shop>/apps/track?t=…, that opens without the customer typing anything"],
   ["shop.support_email", "Shop", "Where customers can write to you"],
   ["customer.first_name", "Customer", "The customer's first name (can be empty: check with {% if customer.first_name != blank %})"],
   ["customer.name", "Customer", "The customer's full name"],
@@ -347,7 +401,8 @@ const VARIABLE_DOCS: Array<[name: string, group: TemplateVariable["group"], desc
   ["order.name", "Order", "The order number as customers see it"],
   ["order.total", "Order", "The order total, without currency"],
   ["order.currency", "Order", "The order's currency code"],
-  ["order.status_url", "Order", "Shopify's order status page"],
+  ["order.status_url", "Order", "Where customers follow the order (the same signed tracking link in messages Shipwatch sends)"],
+  ["order.tracking_link", "Order", "This order on your tracking page: the same signed link as shop.tracking_page_url"],
   ["shipment.carrier", "Shipment", "The carrier's name"],
   ["shipment.tracking_number", "Shipment", "The tracking number"],
   ["shipment.tracking_url", "Shipment", "The carrier's own tracking page (can be empty)"],
@@ -355,10 +410,15 @@ const VARIABLE_DOCS: Array<[name: string, group: TemplateVariable["group"], desc
   ["shipment.status_label", "Shipment", "The status in plain words, in the customer's language"],
   ["shipment.reason", "Shipment", "The reason code for a delay or problem (weather, address_issue, customs, …), empty when none"],
   ["shipment.reason_label", "Shipment", "The reason in plain words, in the customer's language (can be empty)"],
-  ["shipment.eta", "Shipment", "Estimated delivery date, already formatted in the customer's language (can be empty)"],
+  ["shipment.eta", "Shipment", "The best delivery estimate when the message goes out (the carrier's date, else the shipping method's promise), in the customer's language; empty when there is none. A date that has passed is never shown"],
   ["shipment.delivered_at", "Shipment", "Delivery date, formatted like the ETA (empty until delivered)"],
   ["shipment.location", "Shipment", "Last known location (can be empty)"],
   ["shipment.service", "Shipment", "The shipping service (can be empty)"],
+  ["shipment.pickup_location", "Shipment", "Where the package waits to be collected, while it is at a pickup point (can be empty)"],
+  ["shipment.headline", "Shipment", "The headline your tracking page shows for this package, in the customer's language"],
+  ["shipment.explanation", "Shipment", "What the tracking page says has happened (the last scan, the estimate)"],
+  ["shipment.next", "Shipment", "What the tracking page says happens next"],
+  ["shipment.attention", "Shipment", "While there is a problem the customer would notice (late, no news, lost…), what it is and what you are doing; empty otherwise"],
   ["shipments", "Shipment", "Every package this message is about: {% for s in shipments %}{{ s.tracking_number }}{% endfor %}"],
   ["shipment_count", "Shipment", "How many packages this message is about"],
   ["moment", "Message", "Which message this is (packed, first_scan, delay_weather, …)"],
@@ -376,7 +436,7 @@ function lookup(ctx: unknown, path: string): unknown {
 }
 
 export const TEMPLATE_VARIABLES: readonly TemplateVariable[] = (() => {
-  const samples = [sampleContext("en", { moment: "delay_weather", returning: true }), sampleContext("en", { moment: "delivered" })];
+  const samples = [sampleContext("en", { moment: "delay_weather", returning: true }), sampleContext("en", { moment: "delivered" }), sampleContext("en", { moment: "delay_late" }), sampleContext("en", { moment: "ready_for_pickup" })];
   return VARIABLE_DOCS.map(([name, group, description]) => {
     const value = samples.map((sample) => lookup(sample, name)).find((v) => v !== "") ?? "";
     const example = Array.isArray(value) ? `${value.length} package(s), each with the fields of shipment` : String(value);
@@ -524,13 +584,30 @@ export class TemplateError extends Error {
 
 type Schema = "leaf" | { [key: string]: Schema } | [Schema];
 const SHIPMENT_SCHEMA: Schema = Object.fromEntries(
-  ["carrier", "tracking_number", "tracking_url", "status", "status_label", "reason", "reason_label", "eta", "delivered_at", "location", "service"].map((k) => [k, "leaf" as const]),
+  [
+    "carrier",
+    "tracking_number",
+    "tracking_url",
+    "status",
+    "status_label",
+    "reason",
+    "reason_label",
+    "eta",
+    "delivered_at",
+    "location",
+    "service",
+    "pickup_location",
+    "headline",
+    "explanation",
+    "next",
+    "attention",
+  ].map((k) => [k, "leaf" as const]),
 );
 const leaves = (...keys: string[]): Schema => Object.fromEntries(keys.map((k) => [k, "leaf" as const]));
 const CONTEXT_SCHEMA: { [key: string]: Schema } = {
   shop: leaves("name", "url", "tracking_page_url", "support_email"),
   customer: leaves("first_name", "name", "returning"),
-  order: leaves("name", "total", "currency", "status_url"),
+  order: leaves("name", "total", "currency", "status_url", "tracking_link"),
   shipment: SHIPMENT_SCHEMA,
   shipments: [SHIPMENT_SCHEMA],
   shipment_count: "leaf",
@@ -815,6 +892,11 @@ function safeShipment(s: Partial<TemplateShipment> | undefined): TemplateShipmen
     delivered_at: str(s?.delivered_at),
     location: str(s?.location),
     service: str(s?.service),
+    pickup_location: str(s?.pickup_location),
+    headline: str(s?.headline),
+    explanation: str(s?.explanation),
+    next: str(s?.next),
+    attention: str(s?.attention),
   };
 }
 
@@ -827,7 +909,7 @@ function safeContext(c: TemplateContext): TemplateContext {
   return {
     shop: { name: str(c.shop?.name), url: safeUrl(c.shop?.url), tracking_page_url: safeUrl(c.shop?.tracking_page_url), support_email: str(c.shop?.support_email) },
     customer: { first_name: str(c.customer?.first_name), name: str(c.customer?.name), returning: c.customer?.returning === true },
-    order: { name: str(c.order?.name), total: str(c.order?.total), currency: str(c.order?.currency), status_url: safeUrl(c.order?.status_url) },
+    order: { name: str(c.order?.name), total: str(c.order?.total), currency: str(c.order?.currency), status_url: safeUrl(c.order?.status_url), tracking_link: safeUrl(c.order?.tracking_link) },
     shipment: c.shipment ? safeShipment(c.shipment) : shipments[0]!,
     shipments,
     shipment_count: shipments.length,
@@ -958,6 +1040,8 @@ const HAS_LOC = "shipment.location != blank";
 const HAS_DELIVERED = "shipment.delivered_at != blank";
 const HAS_REASON = 'shipment.reason_label != blank and shipment.reason != "other"';
 const CUSTOMS = 'shipment.reason == "customs"';
+const PICKUP = "{{ shipment.pickup_location }}";
+const HAS_PICKUP = "shipment.pickup_location != blank";
 
 const when = (condition: string, then: string, otherwise?: string) =>
   otherwise === undefined ? `{% if ${condition} %}${then}{% endif %}` : `{% if ${condition} %}${then}{% else %}${otherwise}{% endif %}`;
@@ -1079,6 +1163,20 @@ const EN: LocaleCopy = {
         "Please reply to this email to tell us what you'd prefer: we can send your order again (just confirm your address) or refund you once it's back with us.",
       ],
     },
+    ready_for_pickup: {
+      subject: when(HAS_PICKUP, `Ready for pickup at ${PICKUP}: order ${ON}`, `Ready for pickup: order ${ON}`),
+      lead: [
+        `${pl("Your package is", "Your packages are")} ready for pickup${when(HAS_PICKUP, ` at <strong>${PICKUP}</strong>`)}. ${CAR} is holding ${pl("it", "them")} for you there.`,
+        `Bring your ID and your order or tracking number to collect ${pl("it", "them")}. Parcels left uncollected too long are sent back, so please pick ${pl("it", "them")} up soon.`,
+      ],
+    },
+    delay_late: {
+      subject: `Your order ${ON} is running late`,
+      lead: [
+        `${pl("Your package is", "Your packages are")} taking longer than we promised, and we're sorry for the wait.${when(HAS_ETA, ` The latest estimate is ${ETA}.`, ` ${CAR} hasn't given a new delivery date yet.`)}`,
+        `We're following it up with ${CAR} and will write to you as soon as we know more. There's nothing you need to do.`,
+      ],
+    },
     delay_other: {
       subject: `Your order ${ON} is delayed`,
       lead: [
@@ -1106,6 +1204,8 @@ const EN: LocaleCopy = {
     delay_held: `${when(CUSTOMS, `your order ${ON} is held at customs and will move on once cleared.`, `your order ${ON} is held at a carrier facility; we're keeping an eye on it.`)} Track it: ${URL}`,
     delay_lost: `we're sorry, your order ${ON} appears to be lost in transit. We're on it and will make it right with a replacement or refund. No action needed. ${URL}`,
     delay_returned: `the carrier is returning your order ${ON} to us. Write to ${SUP}: should we send it again (confirm your address) or refund you? ${URL}`,
+    ready_for_pickup: `your order ${ON} is ready for pickup${when(HAS_PICKUP, ` at ${PICKUP}`)}. Bring your ID to collect it. Details: ${URL}`,
+    delay_late: `your order ${ON} is running late: it's taking longer than we promised${when(HAS_ETA, `; latest estimate: ${ETA}`)}. We're following it up with the carrier. Track it: ${URL}`,
     delay_other: `your order ${ON} is delayed${when(HAS_ETA, `; new estimate: ${ETA}`)}. We're keeping an eye on it. Track it: ${URL}`,
     rule_message: `an update on your order ${ON}: ${STATUS}${when(HAS_REASON, ` (${REASON})`)}. Track it: ${URL}`,
   },
@@ -1209,6 +1309,20 @@ const FR: LocaleCopy = {
         "Répondez à cet e-mail pour nous dire ce que vous préférez : un nouvel envoi (confirmez simplement votre adresse) ou un remboursement dès que le colis nous sera revenu.",
       ],
     },
+    ready_for_pickup: {
+      subject: when(HAS_PICKUP, `Disponible au retrait à ${PICKUP} : commande ${ON}`, `Disponible au retrait : commande ${ON}`),
+      lead: [
+        `${pl("Votre colis est disponible", "Vos colis sont disponibles")} au retrait${when(HAS_PICKUP, ` à <strong>${PICKUP}</strong>`)}. ${CAR} ${pl("le", "les")} garde pour vous.`,
+        `Munissez-vous d'une pièce d'identité et de votre numéro de commande ou de suivi pour ${pl("le", "les")} retirer. Un colis non retiré à temps est renvoyé : pensez à passer ${pl("le", "les")} chercher bientôt.`,
+      ],
+    },
+    delay_late: {
+      subject: `Votre commande ${ON} est en retard`,
+      lead: [
+        `${pl("Votre colis met", "Vos colis mettent")} plus de temps que promis, et nous en sommes désolés.${when(HAS_ETA, ` Dernière estimation : ${ETA}.`, ` ${CAR} n'a pas encore communiqué de nouvelle date.`)}`,
+        `Nous suivons la situation avec ${CAR} et vous écrirons dès que nous en saurons plus. Vous n'avez rien à faire.`,
+      ],
+    },
     delay_other: {
       subject: `Votre commande ${ON} a du retard`,
       lead: [
@@ -1236,6 +1350,8 @@ const FR: LocaleCopy = {
     delay_held: `${when(CUSTOMS, `votre commande ${ON} est retenue en douane ; elle repartira dès la fin du dédouanement.`, `votre commande ${ON} est retenue dans un centre du transporteur ; nous suivons la situation.`)} Suivi : ${URL}`,
     delay_lost: `nous sommes désolés, votre commande ${ON} semble perdue par le transporteur. Nous nous en occupons : nouvel envoi ou remboursement. Rien à faire de votre côté. ${URL}`,
     delay_returned: `le transporteur nous retourne votre commande ${ON}. Écrivez-nous à ${SUP} : nouvel envoi (confirmez votre adresse) ou remboursement ? ${URL}`,
+    ready_for_pickup: `votre commande ${ON} est disponible au retrait${when(HAS_PICKUP, ` à ${PICKUP}`)}. Munissez-vous d'une pièce d'identité. Détails : ${URL}`,
+    delay_late: `votre commande ${ON} est en retard : elle met plus de temps que promis${when(HAS_ETA, ` ; dernière estimation : ${ETA}`)}. Nous suivons la situation avec le transporteur. Suivi : ${URL}`,
     delay_other: `votre commande ${ON} a du retard${when(HAS_ETA, ` ; nouvelle estimation : ${ETA}`)}. Nous suivons la situation. Suivi : ${URL}`,
     rule_message: `du nouveau sur votre commande ${ON} : ${STATUS}${when(HAS_REASON, ` (${REASON})`)}. Suivi : ${URL}`,
   },
@@ -1339,6 +1455,20 @@ const ES: LocaleCopy = {
         "Responde a este correo para decirnos qué prefieres: que te lo mandemos de nuevo (solo confirma tu dirección) o un reembolso cuando nos llegue.",
       ],
     },
+    ready_for_pickup: {
+      subject: when(HAS_PICKUP, `Listo para recoger en ${PICKUP}: pedido ${ON}`, `Listo para recoger: pedido ${ON}`),
+      lead: [
+        `${pl("Tu paquete está listo", "Tus paquetes están listos")} para recoger${when(HAS_PICKUP, ` en <strong>${PICKUP}</strong>`)}. ${CAR} ${pl("lo", "los")} guarda para ti.`,
+        `Lleva tu documento de identidad y el número de pedido o de seguimiento para recoger${pl("lo", "los")}. Los paquetes que no se recogen a tiempo se devuelven, así que pasa a buscar${pl("lo", "los")} pronto.`,
+      ],
+    },
+    delay_late: {
+      subject: `Tu pedido ${ON} está tardando más de lo prometido`,
+      lead: [
+        `${pl("Tu paquete está tardando", "Tus paquetes están tardando")} más de lo que te prometimos; lo sentimos.${when(HAS_ETA, ` Última fecha estimada: ${ETA}.`, ` ${CAR} aún no ha indicado una nueva fecha.`)}`,
+        `Estamos haciendo el seguimiento con ${CAR} y te escribiremos en cuanto sepamos más. No tienes que hacer nada.`,
+      ],
+    },
     delay_other: {
       subject: `Tu pedido ${ON} va con retraso`,
       lead: [
@@ -1366,6 +1496,8 @@ const ES: LocaleCopy = {
     delay_held: `${when(CUSTOMS, `tu pedido ${ON} está retenido en la aduana; seguirá su ruta en cuanto se despache.`, `tu pedido ${ON} está retenido en un centro del transportista; lo estamos vigilando.`)} Síguelo: ${URL}`,
     delay_lost: `lo sentimos, parece que tu pedido ${ON} se ha perdido en el transporte. Ya nos ocupamos: reemplazo o reembolso. No tienes que hacer nada. ${URL}`,
     delay_returned: `el transportista nos está devolviendo tu pedido ${ON}. Escríbenos a ${SUP}: ¿te lo mandamos de nuevo (confirma tu dirección) o prefieres un reembolso? ${URL}`,
+    ready_for_pickup: `tu pedido ${ON} está listo para recoger${when(HAS_PICKUP, ` en ${PICKUP}`)}. Lleva tu documento de identidad. Detalles: ${URL}`,
+    delay_late: `tu pedido ${ON} está tardando más de lo prometido${when(HAS_ETA, `; última fecha estimada: ${ETA}`)}. Lo estamos siguiendo con el transportista. Síguelo: ${URL}`,
     delay_other: `tu pedido ${ON} va con retraso${when(HAS_ETA, `; nueva fecha estimada: ${ETA}`)}. Lo estamos vigilando. Síguelo: ${URL}`,
     rule_message: `novedades sobre tu pedido ${ON}: ${STATUS}${when(HAS_REASON, ` (${REASON})`)}. Síguelo: ${URL}`,
   },
@@ -1469,6 +1601,20 @@ const DE: LocaleCopy = {
         "Antworten Sie auf diese E-Mail und sagen Sie uns, was Ihnen lieber ist: eine erneute Zusendung (bestätigen Sie einfach Ihre Adresse) oder eine Erstattung, sobald die Sendung wieder bei uns ist.",
       ],
     },
+    ready_for_pickup: {
+      subject: when(HAS_PICKUP, `Zur Abholung bereit: ${PICKUP} (Bestellung ${ON})`, `Zur Abholung bereit: Bestellung ${ON}`),
+      lead: [
+        `${pl("Ihr Paket liegt", "Ihre Pakete liegen")} zur Abholung bereit${when(HAS_PICKUP, `: <strong>${PICKUP}</strong>`)}. ${CAR} bewahrt ${pl("es", "sie")} dort für Sie auf.`,
+        `Bringen Sie zur Abholung einen Ausweis und Ihre Bestell- oder Sendungsnummer mit. Nicht abgeholte Pakete werden nach einiger Zeit zurückgeschickt; holen Sie ${pl("es", "sie")} also bald ab.`,
+      ],
+    },
+    delay_late: {
+      subject: `Ihre Bestellung ${ON} ist später als versprochen`,
+      lead: [
+        `${pl("Ihr Paket braucht", "Ihre Pakete brauchen")} länger als versprochen; das tut uns leid.${when(HAS_ETA, ` Aktuelle Schätzung: ${ETA}.`, ` ${CAR} hat noch keinen neuen Termin genannt.`)}`,
+        `Wir haken bei ${CAR} nach und melden uns, sobald wir mehr wissen. Sie müssen nichts tun.`,
+      ],
+    },
     delay_other: {
       subject: `Ihre Bestellung ${ON} verspätet sich`,
       lead: [
@@ -1496,6 +1642,8 @@ const DE: LocaleCopy = {
     delay_held: `${when(CUSTOMS, `Ihre Bestellung ${ON} ist beim Zoll; nach der Freigabe geht es weiter.`, `Ihre Bestellung ${ON} wird in einem Paketzentrum festgehalten; wir behalten sie im Blick.`)} Verfolgen: ${URL}`,
     delay_lost: `Es tut uns leid: Ihre Bestellung ${ON} ist offenbar verloren gegangen. Wir kümmern uns darum, mit Ersatz oder Erstattung. Sie müssen nichts tun. ${URL}`,
     delay_returned: `Der Paketdienst schickt Ihre Bestellung ${ON} an uns zurück. Schreiben Sie an ${SUP}: erneute Zusendung (Adresse bestätigen) oder Erstattung? ${URL}`,
+    ready_for_pickup: `Ihre Bestellung ${ON} liegt zur Abholung bereit${when(HAS_PICKUP, `: ${PICKUP}`)}. Bitte Ausweis mitbringen. Details: ${URL}`,
+    delay_late: `Ihre Bestellung ${ON} braucht länger als versprochen${when(HAS_ETA, `; aktuelle Schätzung: ${ETA}`)}. Wir haken beim Paketdienst nach. Verfolgen: ${URL}`,
     delay_other: `Ihre Bestellung ${ON} verspätet sich${when(HAS_ETA, `; neuer Termin: ${ETA}`)}. Wir behalten sie im Blick. Verfolgen: ${URL}`,
     rule_message: `Neuigkeiten zu Ihrer Bestellung ${ON}: ${STATUS}${when(HAS_REASON, ` (${REASON})`)}. Verfolgen: ${URL}`,
   },
@@ -1506,7 +1654,7 @@ const COPY: Record<Locale, LocaleCopy> = { en: EN, fr: FR, es: ES, de: DE };
 /** Moments whose email thanks a returning customer. */
 const THANKS_RETURNING: ReadonlySet<CustomerKey> = new Set<CustomerKey>(["packed", "first_scan", "delivered", "post_delivery"]);
 /** Moments where an estimated date would be noise (already delivered, or no longer meaningful). */
-const NO_ETA: ReadonlySet<CustomerKey> = new Set<CustomerKey>(["delivered", "post_delivery", "delay_lost", "delay_returned"]);
+const NO_ETA: ReadonlySet<CustomerKey> = new Set<CustomerKey>(["ready_for_pickup", "delivered", "post_delivery", "delay_lost", "delay_returned"]);
 
 const STYLE = {
   wrap: "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#1f2124;max-width:560px;margin:0 auto;padding:24px",

@@ -22,6 +22,7 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect, useState, type ReactNode } from "react";
 import { z } from "zod";
 import { RelativeTime } from "~/components/Timestamp";
+import { TrackingPageCard, trackingPageLinks } from "~/components/TrackingPageCard";
 import { DEFAULT_CARRIER_WORKDAYS, isValidTimeZone } from "~/domain/business-time";
 import { CARRIERS, type CarrierCode } from "~/domain/carriers";
 
@@ -44,6 +45,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     },
     carriers: CARRIER_CODES.map((c) => ({ code: c, name: CARRIERS[c].name })),
     keys: keys.map((k) => ({ id: k.id, name: k.name, lastFour: k.lastFour, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt })),
+    trackingPage: trackingPageLinks(session.shop, context.shipwatch.config.shopify.apiKey),
   };
 };
 
@@ -137,7 +139,7 @@ const formatHoliday = (day: string) =>
   new Intl.DateTimeFormat("en-US", { weekday: "short", month: "short", day: "numeric", year: "numeric", timeZone: "UTC" }).format(Date.parse(`${day}T00:00:00Z`));
 
 export default function SettingsPage() {
-  const { now, settings, carriers, keys } = useLoaderData<typeof loader>();
+  const { now, settings, carriers, keys, trackingPage } = useLoaderData<typeof loader>();
   const save = useFetcher<typeof action>();
   const keyFetcher = useFetcher<typeof action>();
   const [timezone, setTimezone] = useState(settings.timezone);
@@ -371,6 +373,10 @@ export default function SettingsPage() {
             </Button>
           </InlineStack>
         </Layout.Section>
+
+        <Section title="Tracking page" description="Where shoppers follow their parcels, and where every link in your customer messages leads.">
+          <TrackingPageCard {...trackingPage} />
+        </Section>
 
         <Section title="API keys" description="Let a helpdesk or an agent read shipments and open exceptions through the Support API. Each key works for this store only.">
           <Card>

@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import {
+  Banner,
   BlockStack,
   Box,
   Card,
@@ -34,12 +35,18 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
   const detail = id.success ? await context.shipwatch.services.admin.shipmentDetail(session.shop, id.data) : null;
   if (!detail) throw new Response("Shipment not found", { status: 404, statusText: "Not Found" });
   const { shipment: s, events, siblings } = detail;
+  // what the shopper reads about this parcel (tracking page, order status page, messages): one story
+  const [view] = await context.shipwatch.services.lookup.views(session.shop, [s]);
   // what the customer (and the team) were told about this parcel: support should know before they answer
   const messages = await context.shipwatch.services.notifications.outbox(session.shop, { shipmentId: s.id }, { limit: 30, offset: 0 });
   return {
     messages: messages.rows.map((m) => ({ id: m.id, moment: m.moment, channel: m.channel, status: m.status, at: m.sentAt ?? m.sendAt })),
     messageCount: messages.total,
     now: context.shipwatch.clock.now(),
+    // null for a superseded shipment: no shopper sees it any more
+    shopperView: view
+      ? { story: view.story, attention: view.attention, statusLabel: view.statusLabel, estimatedDelivery: view.estimatedDelivery, items: view.items }
+      : null,
     shipment: {
       id: s.id,
       orderName: s.orderName,
@@ -72,6 +79,16 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
+const ESTIMATE_SOURCES: Record<string, string> = { carrier: "the carrier's date", learned: "recent deliveries", promise: "the shipping promise" };
+
+/** An estimate as support reads it: its day or window (the recipient's days) and where it comes from. */
+function estimateWords(e: { earliest: string; latest: string; source: string }): string {
+  // ISO dates are calendar days: formatted at noon UTC they stay that day
+  const day = (iso: string) => new Intl.DateTimeFormat("en-US", { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" }).format(Date.parse(`${iso}T12:00:00Z`));
+  const when = e.earliest === e.latest ? day(e.latest) : `${day(e.earliest)} – ${day(e.latest)}`;
+  return `${when} (${ESTIMATE_SOURCES[e.source] ?? e.source})`;
+}
+
 /** Where a raw status came from, in words. */
 const SOURCE_LABELS: Record<string, string> = {
   shopify_fulfillment_event: "Carrier event via Shopify",
@@ -79,7 +96,7 @@ const SOURCE_LABELS: Record<string, string> = {
 };
 
 export default function ShipmentDetail() {
-  const { now, shipment, events, siblings, messages, messageCount } = useLoaderData<typeof loader>();
+  const { now, shipment, events, siblings, messages, messageCount, shopperView } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const timeZone = useViewerTimeZone();
   // the list's filters ride along in the URL, so "Shipments" returns to the same filtered page
@@ -95,6 +112,33 @@ export default function ShipmentDetail() {
       subtitle={[shipment.carrierName, shipment.trackingNumber].filter(Boolean).join(" · ")}
     >
       <Layout>
+        {shopperView ? (
+          <Layout.Section>
+            {/* the same headline, attention and estimate the shopper reads, in their language */}
+            {shopperView.attention ? (
+              <Banner tone="warning" title={`The customer sees: ${shopperView.story.headline}`}>
+                <BlockStack gap="100">
+                  <Text as="p">{shopperView.attention.message}</Text>
+                  <Text as="p" tone="subdued">
+                    Shown since <RelativeTime at={Date.parse(shopperView.attention.since)} now={now} />, while a case the customer would notice is open.
+                  </Text>
+                </BlockStack>
+              </Banner>
+            ) : (
+              <Card>
+                <BlockStack gap="100">
+                  <Text as="h2" variant="headingMd">
+                    {`The customer sees: ${shopperView.story.headline}`}
+                  </Text>
+                  <Text as="p">{shopperView.story.explanation}</Text>
+                  <Text as="p" tone="subdued">
+                    {shopperView.story.next}
+                  </Text>
+                </BlockStack>
+              </Card>
+            )}
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <Card>
             <InlineGrid columns={{ xs: 2, md: 3, lg: 6 }} gap="400">
@@ -130,9 +174,9 @@ export default function ShipmentDetail() {
                 <Text as="span">
                   {shipment.deliveredAt
                     ? formatDay(shipment.deliveredAt, timeZone)
-                    : shipment.estimatedDeliveryAt
-                      ? formatDay(shipment.estimatedDeliveryAt, timeZone)
-                      : "Not given by the carrier"}
+                    : shopperView?.estimatedDelivery
+                      ? estimateWords(shopperView.estimatedDelivery)
+                      : "None that has not passed"}
                 </Text>
               </Fact>
               <Fact label="Last carrier scan">
@@ -247,6 +291,17 @@ export default function ShipmentDetail() {
                   Destination
                 </Text>
                 <Text as="p">{shipment.destination ?? "Not given"}</Text>
+                {shopperView && shopperView.items.length > 0 ? (
+                  <BlockStack as="ul" gap="050">
+                    {shopperView.items.map((item, i) => (
+                      <Box as="li" key={`${i}-${item.title}`}>
+                        <Text as="span" tone="subdued">
+                          {`${item.quantity} × ${item.title}`}
+                        </Text>
+                      </Box>
+                    ))}
+                  </BlockStack>
+                ) : null}
                 {shipment.cancelledAt ? (
                   <Text as="p" tone="critical">
                     The order or fulfillment was cancelled <RelativeTime at={shipment.cancelledAt} now={now} />.

@@ -42,7 +42,7 @@ function message(channel: Channel, overrides: Partial<OutgoingMessage> = {}): Ou
     idempotencyKey: `${SHOP}:case-42:out_for_delivery:${channel}:${randomBytes(4).toString("hex")}`,
     to: channel === "email" ? "maya.chen@example.com" : channel === "sms" ? "+16135550123" : null,
     subject: channel === "email" ? "Your order #1001 is out for delivery" : null,
-    text: "Good news: order #1001 is out for delivery today. Track it: https://maple-and-moss.example/apps/track?order=1001",
+    text: "Good news: order #1001 is out for delivery today. Track it: https://maple-and-moss.example/apps/track?t=2hdx7k9fq3.kcq.S4mpleT0kenN0tS1gned0A",
     html: channel === "email" ? "<p>Good news: order <strong>#1001</strong> is out for delivery today.</p>" : null,
     event: {
       name: "Shipwatch: Out for delivery",

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "~/domain/clock";
 import { startSmtpCapture, type SmtpCapture } from "../../scripts/local-services/smtp-capture";
-import { fulfillmentPayload, newId, orderPayload } from "../fixtures/shopify";
+import { fulfillmentEventPayload, fulfillmentPayload, newId, orderPayload } from "../fixtures/shopify";
 import { SHOP_A, startTestApp, type TestApp } from "../support/test-app";
 
 /**
@@ -66,5 +66,19 @@ describe("recipient's time zone for quiet hours", () => {
   });
   it("GIVEN a fulfillment without a destination THEN the order's shipping address decides", async () => {
     expect(await plannedSendAt("2026-11-18T15:00:00Z", TOKYO, "none")).toBe("2026-11-18T23:00:00.000Z");
+  });
+});
+
+describe("recipient's time zone for the dates a message tells", () => {
+  it("GIVEN a parcel delivered just after midnight in Tokyo (still the 18th in New York) THEN the message says the Tokyo day", async () => {
+    await plannedSendAt("2026-11-18T15:00:00Z", TOKYO);
+    const [row] = await app!.db.selectFrom("Notification").select(["shipmentId", "orderId"]).where("shop", "=", SHOP_A).execute();
+    const f = await app!.db.selectFrom("Shipment").select("fulfillmentId").where("id", "=", row!.shipmentId).executeTakeFirstOrThrow();
+    // 01:00 on Thursday 19 November in Tokyo; 11:00 on Wednesday 18 November in New York, the shop's zone
+    const delivered = fulfillmentEventPayload(Number(f.fulfillmentId), Number(row!.orderId), { status: "delivered", message: "Delivered", happened_at: "2026-11-18T16:00:00Z" });
+    expect((await app!.sendWebhook("fulfillment_events/create", delivered)).status).toBe(200);
+    await app!.settle();
+    const preview = await app!.container.services.notifications.previewTemplate(SHOP_A, { template: "delivered", channel: "sms", locale: "en", subject: null, body: "[{{ shipment.delivered_at }}] {{ shipment.headline }}", shipmentId: row!.shipmentId });
+    expect(preview.ok && preview.rendered.text).toContain("[Thursday, November 19] Delivered on November 19");
   });
 });

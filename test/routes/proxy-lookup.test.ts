@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixedClock } from "~/domain/clock";
+import { TRACK_TOKEN_MAX_LENGTH } from "~/.server/services/track-links";
 import { fulfillmentPayload, newId, orderPayload, upsJourney } from "../fixtures/shopify";
 import { SHOP_A, SHOP_B, startTestApp, type TestApp } from "../support/test-app";
 
@@ -11,7 +13,8 @@ describe("GET /proxy/lookup (storefront contract)", () => {
   const fulfillmentB = fulfillmentPayload(orderB.id, { name: "#1001.1", tracking_number: "1Z12345E0205271688", tracking_company: "UPS" });
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // an hour after the parcel went out for delivery: nothing is late or silent yet
+    app = await startTestApp({ clock: fixedClock("2026-11-04T14:00:00Z") });
     await app.sendWebhook("orders/create", orderA, { shop: SHOP_A });
     await app.sendWebhook("fulfillments/create", fulfillmentA, { shop: SHOP_A });
     for (const e of upsJourney(fulfillmentA.id, orderA.id).slice(0, 5)) await app.sendWebhook("fulfillment_events/create", e, { shop: SHOP_A });
@@ -38,9 +41,12 @@ describe("GET /proxy/lookup (storefront contract)", () => {
       reason: null,
       lastEventAt: "2026-11-04T12:55:00.000Z",
     });
-    expect(Object.keys(shipment).sort()).toEqual(
-      ["carrier", "estimatedDeliveryAt", "events", "lastEventAt", "reason", "status", "statusLabel", "trackingNumber", "trackingUrl"].sort(),
+    // the contract's fields, and those added by "Shipment object, added fields"
+    expect(Object.keys(shipment)).toEqual(
+      expect.arrayContaining(["carrier", "estimatedDeliveryAt", "events", "lastEventAt", "reason", "status", "statusLabel", "trackingNumber", "trackingUrl", "estimatedDelivery", "attention", "items", "destination"]),
     );
+    expect(shipment.attention).toBeNull();
+    expect(shipment.destination).toEqual({ city: "Ottawa", province: "Ontario", country: "Canada" });
     expect(shipment.events.map((e: { status: string }) => e.status)).toEqual(["out_for_delivery", "in_transit", "in_transit", "picked_up", "label_created"]);
     expect(shipment.events[0]).toEqual({
       status: "out_for_delivery",
@@ -73,6 +79,34 @@ describe("GET /proxy/lookup (storefront contract)", () => {
     const own = await fetch(app.proxyUrl({ order: "#1001", email: "maya.chen@example.com" }, { shop: SHOP_B }));
     const body = await own.json();
     expect(body.shipments.map((s: { trackingNumber: string }) => s.trackingNumber)).toEqual(["1Z12345E0205271688"]);
+  });
+
+  it("GIVEN a message link (t) THEN the same answer as the order and its email", async () => {
+    const t = app.container.trackLinks.token(SHOP_A, String(orderA.id), app.clock.now());
+    const byLink = await fetch(app.proxyUrl({ t }));
+    const byEmail = await fetch(app.proxyUrl({ order: "#1001", email: "maya.chen@example.com" }));
+    expect([byLink.status, byEmail.status]).toEqual([200, 200]);
+    expect(byLink.headers.get("cache-control")).toBe("no-store");
+    expect(await byLink.json()).toEqual(await byEmail.json());
+  });
+
+  it("GIVEN a tampered, expired, foreign, malformed or over-long link THEN the unknown order's 404", async () => {
+    const links = app.container.trackLinks;
+    const now = app.clock.now();
+    const good = links.token(SHOP_A, String(orderA.id), now);
+    const bad = [
+      `${good.slice(0, -2)}AA`,
+      links.token(SHOP_A, String(orderA.id), now - 400 * 86_400_000),
+      links.token(SHOP_B, String(orderB.id), now),
+      links.token(SHOP_B, String(orderA.id), now),
+      "not-a-token",
+      "x".repeat(TRACK_TOKEN_MAX_LENGTH + 1),
+    ];
+    for (const t of bad) {
+      const res = await fetch(app.proxyUrl({ t }));
+      expect(res.status, t).toBe(404);
+      expect(await res.text()).toBe('{"error":"not_found"}');
+    }
   });
 
   it("GIVEN a bad signature, a stale timestamp or no signature THEN 401", async () => {

@@ -13,7 +13,7 @@ describe("Support API (/api/v1, contract)", () => {
     app = await startTestApp();
     for (const [shop, tracking] of [[SHOP_A, "1Z999AA10123456784"], [SHOP_B, "1Z12345E0205271688"]] as const) {
       const order = orderPayload({ id: newId(), name: "#1001" });
-      const f = fulfillmentPayload(order.id, { name: "#1001.1", tracking_number: tracking, tracking_numbers: [tracking] });
+      const f = fulfillmentPayload(order.id, { name: "#1001.1", tracking_number: tracking, tracking_numbers: [tracking], line_items: [{ id: 1, title: "Trail Runner 2", quantity: 1, price: "170.00", sku: "TR2-42" }] });
       await app.sendWebhook("orders/create", order, { shop });
       await app.sendWebhook("fulfillments/create", f, { shop });
       await app.sendWebhook("fulfillment_events/create", fulfillmentEventPayload(f.id, order.id, { status: "failure", message: "Incorrect address - unable to deliver" }), { shop });
@@ -34,6 +34,29 @@ describe("Support API (/api/v1, contract)", () => {
     expect((await byTracking.json()).shipments[0].orderName).toBe("#1001");
     expect((await get("/api/v1/shipments?order=9999", keyA)).status).toBe(404);
     expect(await (await get("/api/v1/shipments?order=9999", keyA)).json()).toEqual({ error: "not_found" });
+  });
+
+  it("shipment objects carry the added fields: the story, the attention of an open case, an estimate never passed, items, destination without the street", async () => {
+    const body = await (await get("/api/v1/shipments?order=%231001", keyA)).json();
+    const [shipment] = body.shipments;
+    expect(Object.keys(shipment).sort()).toEqual(
+      ["attention", "carrier", "destination", "estimatedDelivery", "estimatedDeliveryAt", "events", "items", "lastEventAt", "orderName", "reason", "status", "statusLabel", "story", "trackingNumber", "trackingUrl"].sort(),
+    );
+    // the parcel has open cases the shopper would notice (the address problem, and by now its silence): said in words
+    expect(shipment.attention).toEqual({ since: expect.any(String), message: expect.stringMatching(/UPS/) });
+    expect(shipment.statusLabel).not.toBe("On its way");
+    expect(shipment.story).toEqual({ headline: expect.any(String), explanation: expect.any(String), next: expect.any(String) });
+    expect(shipment.attention.message).toBe(`${shipment.story.explanation} ${shipment.story.next}`);
+    // the fixture's dates are weeks behind the clock: whatever is shown has not passed
+    const today = new Date(app.clock.now()).toISOString().slice(0, 10);
+    if (shipment.estimatedDelivery) expect(shipment.estimatedDelivery.latest >= today).toBe(true);
+    expect(shipment.items).toEqual([{ title: "Trail Runner 2", quantity: 1 }]);
+    expect(shipment.destination).toEqual({ city: "Ottawa", province: "Ontario", country: "Canada" });
+    expect(JSON.stringify(body)).not.toContain("Elgin");
+    // the same object the storefront lookup answers with
+    const lookup = await app.container.services.lookup.lookup(SHOP_A, { kind: "tracking", tracking: "1Z999AA10123456784" }, app.clock.now());
+    const { orderName: _name, ...asShopperSees } = shipment;
+    expect(lookup.found && lookup.shipments[0]).toEqual(asShopperSees);
   });
 
   it("exceptions: open by default, the contract's fields, rule and reason in words", async () => {

@@ -138,6 +138,26 @@ describe("storefront lookup: misses are limited per order name too", () => {
     expect((await fetch(app.proxyUrl({ order: "#1001", email: "maya.chen@example.com" }), forwarded([], "198.51.100.204"))).status).toBe(200);
   });
 
+  it("GIVEN wrong emails guessed on the tracking page (/proxy) THEN they lock the order in the JSON lookup too: one limit, wherever the guesses come in", async () => {
+    app.clock.advance(LOOKUP_LIMIT_DEFAULTS.failedWindowMs);
+    const budget = LOOKUP_LIMIT_DEFAULTS.failedAttemptsPerOrder;
+    const onPage = (i: number) => fetch(app.proxyUrl({ order: "#1001", email: `page-guess${i}@example.com` }).replace("/proxy/lookup?", "/proxy?"), forwarded([], `192.0.2.${i + 1}`));
+    const outcomes: (string | null)[] = [];
+    for (let i = 0; i < budget; i++) {
+      const res = await onPage(i);
+      await res.arrayBuffer();
+      expect(res.status).toBe(200);
+      outcomes.push(res.headers.get("x-shipwatch-outcome"));
+    }
+    expect(outcomes).toEqual(Array(budget).fill("not_found"));
+    const json = await fetch(app.proxyUrl({ order: "#1001", email: "maya.chen@example.com" }), forwarded([], "198.51.100.210"));
+    expect(json.status).toBe(429);
+    expect(await json.json()).toMatchObject({ error: "too_many_attempts" });
+    const page = await onPage(200);
+    expect(page.headers.get("x-shipwatch-outcome")).toBe("too_many_attempts");
+    expect(await page.text()).toContain("Too many attempts");
+  });
+
   it("a found answer never counts against the order", async () => {
     app.clock.advance(LOOKUP_LIMIT_DEFAULTS.failedWindowMs);
     const answered = await statuses(

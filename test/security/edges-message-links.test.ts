@@ -51,9 +51,11 @@ describe("message links from fulfillments", () => {
   });
 
   for (const unsafe of ["http://carrier.example/track/1", "javascript:alert(1)", "https://ups.com@evil.example/x"]) {
-    it(`GIVEN the tracking URL ${unsafe} THEN the email links the shop's tracking page instead`, async () => {
+    it(`GIVEN the tracking URL ${unsafe} THEN the email links the shop's tracking page instead, signed for the order`, async () => {
       const link = await linkSent(unsafe);
-      expect(link.startsWith(`https://${SHOP_A}/apps/track?`), link).toBe(true);
+      const token = /^https:\/\/([^/]+)\/apps\/track\?t=([^&#]+)$/.exec(link);
+      expect(token?.[1], link).toBe(SHOP_A);
+      expect(app.container.trackLinks.verify(SHOP_A, token![2]!, app.clock.now()), link).not.toBeNull();
     });
   }
 });

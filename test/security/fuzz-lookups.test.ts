@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { Liquid } from "liquidjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "~/domain/clock";
 import { mintSessionToken } from "~/.server/shopify/session-token";
@@ -67,7 +68,19 @@ const trackingParam = fc.oneof(
 /** Malformed percent-escapes and separators, spliced raw into the query string. */
 const RAW_JUNK = ["%", "%Z", "%E0%A4", "%ED%A0%80", "%FF%FE", "%00", "+", "&&", "==", "%26tracking%3D1Z999AA10123456784", ";", "%23"];
 
+/**
+ * Message links (`t`), by what they are; the tokens are written once the shops are seeded (`links`). A link
+ * answers only the order it names, in the shop it was written for, until it expires.
+ */
+const TOKEN_KINDS = ["mine", "theirs", "mine, signed for the other shop", "tampered", "expired", "truncated", "unknown order"] as const;
+type TokenKind = (typeof TOKEN_KINDS)[number];
+const links = new Map<TokenKind, string>();
+/** the order each good link of shop A names */
+const linkedOrder = new Map<string, string>();
+const tokenParam = fc.oneof(fc.constantFrom(...TOKEN_KINDS).map((kind) => ({ kind })), paramJunk.map((junk) => ({ junk })));
+
 const lookupQuery = fc.record({
+  t: sometimes(tokenParam, 3),
   order: sometimes(orderParam, 2),
   email: sometimes(emailParam, 2),
   tracking: sometimes(trackingParam, 2),
@@ -79,6 +92,7 @@ type LookupQuery = typeof lookupQuery extends fc.Arbitrary<infer T> ? T : never;
 
 function rawQueryOf(q: LookupQuery): string {
   const params = new URLSearchParams();
+  if (q.t) params.append("t", "kind" in q.t ? links.get(q.t.kind)! : paramText(q.t.junk));
   for (const key of ["order", "email", "tracking"] as const) if (q[key] !== null) params.append(key, paramText(q[key]!));
   for (const [k, v] of q.extra) params.append(k, paramText(v));
   if (q.repeat) params.append(q.repeat, q.repeat === "timestamp" ? "0" : q.repeat === "shop" ? SHOP_B : "x");
@@ -110,6 +124,19 @@ describe("fuzz: storefront lookup and Support API parameters (signed, real HTTP,
     control = await plantStalledParcel(app, SHOP_B);
     mine = knownOf(app, SHOP_A);
     theirs = knownOf(app, SHOP_B);
+    const sqlite = app.container.database.sqlite!;
+    const orderIdOf = (shop: string, name: string) => sqlite.prepare(`SELECT "orderId" FROM "Order" WHERE shop = ? AND name = ?`).pluck().get(shop, name) as string;
+    const now = clock.now();
+    const writer = app.container.trackLinks;
+    const good = writer.token(SHOP_A, orderIdOf(SHOP_A, "#1002"), now);
+    links.set("mine", good);
+    links.set("theirs", writer.token(SHOP_B, orderIdOf(SHOP_B, "#1001"), now));
+    links.set("mine, signed for the other shop", writer.token(SHOP_B, orderIdOf(SHOP_A, "#1002"), now));
+    links.set("tampered", `${good.slice(0, -1)}${good.endsWith("A") ? "B" : "A"}`);
+    links.set("expired", writer.token(SHOP_A, orderIdOf(SHOP_A, "#1002"), now - 400 * 86_400_000));
+    links.set("truncated", good.slice(0, -3));
+    links.set("unknown order", writer.token(SHOP_A, "424242", now));
+    linkedOrder.set(good, "#1002");
     keyA = (await app.container.services.supportApi.createKey(SHOP_A, "Fuzz")).key;
     await app.container.services.supportApi.createKey(SHOP_B, "Other");
     // the key's first use records when it was used; on the held clock, later uses change nothing
@@ -148,7 +175,11 @@ describe("fuzz: storefront lookup and Support API parameters (signed, real HTTP,
           const body = JSON.parse(text) as { order: { name: string }; shipments: { trackingNumber: string | null; trackingUrl: string | null }[] };
           expectOnlyMine(body.shipments);
           const tracking = asked.get("tracking")?.trim();
-          if (tracking) {
+          const token = asked.get("t")?.trim();
+          if (token) {
+            // by link: only the order a good link of this shop names
+            expect(linkedOrder.get(token), `a link answered that names no order of shop A: ${token.slice(0, 40)}`).toBe(body.order.name);
+          } else if (tracking) {
             // by tracking number: only the parcel named (case and spaces aside)
             const normal = tracking.replace(/\s+/g, "").toUpperCase();
             expect(body.shipments.map((s) => s.trackingNumber?.toUpperCase())).toEqual([normal]);
@@ -162,6 +193,30 @@ describe("fuzz: storefront lookup and Support API parameters (signed, real HTTP,
         } else {
           expectUnchanged(before, await everything(), `a lookup answered ${res.status} changes nothing`);
         }
+      }, signal);
+    });
+  }
+
+  {
+    const name = "fuzz tracking page (/proxy), signed: no 5xx, a Liquid page with nothing for Liquid to run, only the shop's own parcels, no email ever shown";
+    const engine = new Liquid();
+    it(name, async ({ signal }) => {
+      const emails = [...mine.orders.values(), ...theirs.orders.values()].filter(Boolean);
+      await fuzz(name, { runs: 60, ms: 3_000 }, lookupQuery, async (q) => {
+        const url = signedProxyUrl(app, SHOP_A, rawQueryOf(q)).replace("/proxy/lookup?", "/proxy?");
+        const before = await everything();
+        const res = await fetch(url);
+        const body = await res.text();
+        expect(res.status, `the tracking page is never a 5xx: ${body.slice(0, 200)}`).toBeLessThan(500);
+        if (res.status === HEADERS_TOO_LARGE) return;
+        expect(res.status).toBe(200);
+        expect(res.headers.get("content-type")).toMatch(/^application\/liquid/);
+        const page = body.startsWith("{% layout none %}") ? body.slice("{% layout none %}".length) : body;
+        for (const delimiter of ["{{", "}}", "{%", "%}"]) expect(page, `the page holds ${delimiter}`).not.toContain(delimiter);
+        expect(await engine.parseAndRender(page, { customer: { email: "LEAKED" } })).toBe(page);
+        for (const email of emails) expect(body.toLowerCase(), "an email on the page").not.toContain(email);
+        for (const t of theirs.tracking) if (!mine.tracking.has(t)) expect(body, "another shop's parcel on the page").not.toContain(t);
+        if (res.headers.get("x-shipwatch-outcome") !== "found") expectUnchanged(before, await everything(), "a page without an answer changes nothing");
       }, signal);
     });
   }

@@ -67,6 +67,14 @@ describe("GET /api/customer-account/shipments (order status page extension)", ()
       ["1Z999AA10123456784", "in_transit"],
       ["7023210039414604", "delivered"],
     ]);
+    // the added fields the extension shows: the story's headline, the attention, the estimate; where, never the street
+    for (const shipment of body.shipments) {
+      expect(shipment).toMatchObject({ story: { headline: expect.any(String), explanation: expect.any(String), next: expect.any(String) }, items: expect.any(Array) });
+      expect(shipment).toHaveProperty("attention");
+      expect(shipment).toHaveProperty("estimatedDelivery");
+      expect(shipment.destination).toEqual({ city: "Ottawa", province: "Ontario", country: "Canada" });
+    }
+    expect(JSON.stringify(body)).not.toContain("Elgin");
     // exactly what support and the tracking page see
     const storefront = await (await fetch(app.proxyUrl({ order: "#1001", email: "maya.chen@example.com" }))).json();
     expect(body).toEqual(storefront);

@@ -47,6 +47,11 @@ function shipment(overrides: Partial<ShipmentView>): ShipmentView {
     estimatedDeliveryAt: null,
     lastEventAt: "2026-11-21T13:20:00.000Z",
     events: [],
+    estimatedDelivery: null,
+    attention: null,
+    items: [],
+    destination: { city: "Ottawa", province: "Ontario", country: "Canada" },
+    story: { headline: "On its way", explanation: "Your parcel is on its way with UPS.", next: "We will let you know when it is out for delivery." },
     ...overrides,
   };
 }
@@ -62,7 +67,14 @@ describe("order status extension: view logic", () => {
   it("GIVEN a parcel on its way with an estimate THEN status, next step, the estimate as a date, step 2 of 4, the newest three events", () => {
     const story = storyOf(
       shipment({
-        estimatedDeliveryAt: "2026-11-24T00:00:00.000Z",
+        // the app's words: the estimate is the headline; the day is the recipient's (Ottawa)
+        estimatedDeliveryAt: "2026-11-25T04:59:59.999Z",
+        estimatedDelivery: { earliest: "2026-11-24", latest: "2026-11-24", source: "carrier" },
+        story: {
+          headline: "Arriving Tuesday, November 24",
+          explanation: "Your parcel is on its way with UPS; last scan on November 21. UPS expects to deliver it on Tuesday, November 24.",
+          next: "We will let you know when it is out for delivery.",
+        },
         events: [
           event("in_transit", "2026-11-21T13:20:00.000Z", "Arrived at Facility", "Ottawa, Ontario, Canada"),
           event("in_transit", "2026-11-20T10:15:00.000Z", "Departed from Facility", "Toronto, Ontario, Canada"),
@@ -78,11 +90,13 @@ describe("order status extension: view logic", () => {
     expect(story).toEqual({
       key: "1Z999AA10123456784",
       position: null,
-      headline: "On its way",
+      headline: "Arriving Tuesday, November 24",
       reason: null,
       tone: "auto",
-      next: "Your parcel is moving through the carrier's network.",
-      // midnight UTC is a date, not 7 pm the day before in New York
+      attention: null,
+      explanation: "Your parcel is on its way with UPS; last scan on November 21. UPS expects to deliver it on Tuesday, November 24.",
+      next: "We will let you know when it is out for delivery.",
+      // the estimate's day is the recipient's calendar day, the same in any zone the page is read in
       when: "Estimated delivery: Tuesday, November 24",
       progress: { value: 0.5, label: "Step 2 of 4: On its way", critical: false },
       carrier: "UPS",
@@ -98,23 +112,58 @@ describe("order status extension: view logic", () => {
     });
   });
 
+  it("GIVEN an open case the shopper would notice THEN the app's attention in a banner, its headline, the critical tone, never plain progress", () => {
+    const message = "No update from UPS since November 3. We have asked UPS to trace it and will write to you by November 12.";
+    const story = storyOf(
+      shipment({
+        statusLabel: "Delayed",
+        attention: { since: "2026-11-03T14:40:00.000Z", message },
+        estimatedDelivery: { earliest: "2026-11-13", latest: "2026-11-13", source: "promise" },
+        story: { headline: "Waiting for news from UPS", explanation: "No update from UPS since November 3.", next: "We have asked UPS to trace it and will write to you by November 12." },
+        events: [event("in_transit", "2026-11-03T14:40:00.000Z", "Arrived at Facility", "Ottawa")],
+      }),
+      0,
+      1,
+      en,
+    );
+    expect(story).toMatchObject({ headline: "Waiting for news from UPS", attention: message, explanation: null, next: null, tone: "critical", when: "Expected by Friday, November 13" });
+    expect(story.headline).not.toBe("On its way");
+  });
+
+  it("GIVEN a window THEN both days; GIVEN no estimate (a passed one is never sent) THEN no date at all", () => {
+    const windowed = storyOf(shipment({ estimatedDelivery: { earliest: "2026-11-24", latest: "2026-11-26", source: "learned" } }), 0, 1, en);
+    expect(windowed.when).toBe("Estimated delivery: Tuesday, November 24 – Thursday, November 26");
+    // an old carrier date alone is not an estimate the app stands behind
+    const none = storyOf(shipment({ estimatedDeliveryAt: null, estimatedDelivery: null }), 0, 1, en);
+    expect(none.when).toBeNull();
+    const ja = storyOf(shipment({ estimatedDelivery: { earliest: "2026-11-24", latest: "2026-11-24", source: "promise" } }), 0, 1, i18nFor("ja", "ja-JP", "Asia/Tokyo"));
+    expect(ja.when).toBe("11月24日火曜日までにお届け予定");
+  });
+
   it("GIVEN a delivered parcel THEN when it was delivered (not the estimate), the whole bar, the success tone", () => {
     const story = storyOf(
       shipment({
         status: "delivered",
-        estimatedDeliveryAt: "2026-11-20T00:00:00.000Z",
+        estimatedDeliveryAt: "2026-11-21T04:59:59.999Z",
+        estimatedDelivery: { earliest: "2026-11-20", latest: "2026-11-20", source: "carrier" },
+        story: { headline: "Delivered on November 19", explanation: "UPS delivered your parcel on November 19.", next: "Can't find it? Look around your door and ask your neighbours, then contact us." },
         events: [event("delivered", "2026-11-19T18:42:00.000Z", "Delivered"), event("out_for_delivery", "2026-11-19T13:05:00.000Z"), event("in_transit", "2026-11-18T11:40:00.000Z"), event("picked_up", "2026-11-17T22:10:00.000Z")],
       }),
       1,
       2,
       en,
     );
-    expect(story).toMatchObject({ position: "Shipment 2 of 2", headline: "Delivered", tone: "success", when: "Delivered on Thursday, November 19", progress: { value: 1, label: "Step 4 of 4: Delivered", critical: false }, earlier: "and 1 earlier update" });
+    expect(story).toMatchObject({ position: "Shipment 2 of 2", headline: "Delivered on November 19", tone: "success", when: "Delivered on Thursday, November 19", progress: { value: 1, label: "Step 4 of 4: Delivered", critical: false }, earlier: "and 1 earlier update" });
   });
 
   it("GIVEN a problem off the happy path THEN the reason in words, the critical tone, and the bar where the parcel got to", () => {
     const story = storyOf(
-      shipment({ status: "exception", reason: "address_issue", events: [event("exception", "2026-11-20T15:00:00.000Z", "Incorrect address", null, "address_issue"), event("in_transit", "2026-11-19T09:00:00.000Z")] }),
+      shipment({
+        status: "exception",
+        reason: "address_issue",
+        story: { headline: "Problem with delivery", explanation: "UPS reported a problem with your parcel (address problem) on November 20.", next: "We are looking into it and will let you know what happens next." },
+        events: [event("exception", "2026-11-20T15:00:00.000Z", "Incorrect address", null, "address_issue"), event("in_transit", "2026-11-19T09:00:00.000Z")],
+      }),
       0,
       1,
       en,
@@ -123,21 +172,38 @@ describe("order status extension: view logic", () => {
       headline: "Problem with delivery",
       reason: "Address problem",
       tone: "critical",
-      next: "There's a problem with this delivery. We're looking into it, and we'll contact you if we need anything.",
+      attention: null,
+      next: "We are looking into it and will let you know what happens next.",
       progress: { value: 0.5, label: "Step 2 of 4: On its way", critical: true },
       when: null,
     });
   });
 
   it("GIVEN only a label THEN packed, step 1 of 4, no history; a non-https tracking link is dropped", () => {
-    const story = storyOf(shipment({ status: "label_created", trackingNumber: null, trackingUrl: "javascript:alert(1)", events: [] }), 2, 3, en);
-    expect(story).toMatchObject({ key: "shipment-2", position: "Shipment 3 of 3", headline: "Packed, waiting for the carrier", progress: { value: 0.25, label: "Step 1 of 4: Packed", critical: false }, recent: [], earlier: null, trackingUrl: null, trackingNumber: null });
+    const story = storyOf(
+      shipment({ status: "label_created", trackingNumber: null, trackingUrl: "javascript:alert(1)", events: [], story: { headline: "Packed, waiting for UPS", explanation: "Your order is packed.", next: "We will let you know as soon as UPS scans it." } }),
+      2,
+      3,
+      en,
+    );
+    expect(story).toMatchObject({ key: "shipment-2", position: "Shipment 3 of 3", headline: "Packed, waiting for UPS", progress: { value: 0.25, label: "Step 1 of 4: Packed", critical: false }, recent: [], earlier: null, trackingUrl: null, trackingNumber: null });
   });
 
   it("speaks the shopper's language", () => {
     const fr = i18nFor("fr", "fr-FR", "Europe/Paris");
-    const story = storyOf(shipment({ status: "delayed", reason: "weather", estimatedDeliveryAt: "2026-11-24T00:00:00.000Z", events: [event("delayed", "2026-11-20T11:00:00.000Z", "Severe weather", "Harrisburg")] }), 0, 1, fr);
-    expect(story).toMatchObject({ headline: "Retardé", reason: "Météo", when: "Livraison estimée : mardi 24 novembre", progress: { label: "Étape 2 sur 4 : En route" } });
+    const story = storyOf(
+      shipment({
+        status: "delayed",
+        reason: "weather",
+        estimatedDelivery: { earliest: "2026-11-24", latest: "2026-11-24", source: "carrier" },
+        story: { headline: "Retardé : météo", explanation: "UPS signale un retard (météo).", next: "Nous le surveillons et vous préviendrons dès qu'il repartira." },
+        events: [event("delayed", "2026-11-20T11:00:00.000Z", "Severe weather", "Harrisburg")],
+      }),
+      0,
+      1,
+      fr,
+    );
+    expect(story).toMatchObject({ headline: "Retardé : météo", reason: "Météo", when: "Livraison estimée : mardi 24 novembre", progress: { label: "Étape 2 sur 4 : En route" } });
     expect(story.recent[0]!.at).toBe("20 nov., 12:00");
   });
 
@@ -283,10 +349,14 @@ describe("order status extension: the bundle, on a page, against the real endpoi
       progress: Array.from(document.querySelectorAll("s-progress")).map((p) => [Number(p.getAttribute("value")), p.getAttribute("accessibilityLabel")]),
       links: Array.from(document.querySelectorAll("s-link")).map((a) => [a.textContent, a.getAttribute("href")]),
       items: Array.from(document.querySelectorAll("s-list-item")).length,
+      banners: Array.from(document.querySelectorAll("s-banner")).map((b) => [b.getAttribute("tone"), b.textContent]),
     }));
     expect(text).toEqual({
       section: "Delivery status",
-      headings: ["Out for delivery", "Delivered"],
+      // the fixture's first parcel has been out for delivery since 4 November, a month before the clock: the app
+      // has a lost case open, and the extension says so, as the tracking page does, instead of "Out for delivery"
+      headings: ["Your parcel appears to be lost", "Delivered on November 3"],
+      banners: [["warning", expect.stringMatching(/^UPS has not scanned your parcel since November 4 and cannot locate it\. We are on it/)]],
       positions: ["Shipment 1 of 2", "Shipment 2 of 2"],
       progress: [
         [0.75, "Step 3 of 4: Out for delivery"],
@@ -305,7 +375,7 @@ describe("order status extension: the bundle, on a page, against the real endpoi
   it("fulfillment target: only that fulfillment's parcel, without a heading of its own", async () => {
     const { page, errors } = await runTarget("fulfillment.js", { customer: 7_100_000_001, fulfillmentId: `gid://shopify/Fulfillment/${second.id}` });
     await page.waitForSelector("s-heading");
-    await expect(page.evaluate(() => [document.querySelectorAll("s-section").length, Array.from(document.querySelectorAll("s-heading")).map((h) => h.textContent)])).resolves.toEqual([0, ["Delivered"]]);
+    await expect(page.evaluate(() => [document.querySelectorAll("s-section").length, Array.from(document.querySelectorAll("s-heading")).map((h) => h.textContent)])).resolves.toEqual([0, ["Delivered on November 3"]]);
     expect(errors.take()).toEqual([]);
     await page.close();
   });

@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fulfillmentEventPayload, fulfillmentPayload, orderPayload } from "../fixtures/shopify";
 import { eventually, launchChromium, SCREENSHOT_DIR, watchBrowserErrors } from "../browser/support";
+import { fixedClock } from "~/domain/clock";
 import { SHOP_A, startTestApp, type TestApp } from "../support/test-app";
 import { renderBlock, startStorefront, type Storefront } from "./support";
 
@@ -131,7 +132,8 @@ async function shipmentCards() {
 
 describe("storefront tracking page (theme app extension block, Chromium)", () => {
   beforeAll(async () => {
-    app = await startTestApp({ env: { LOOKUP_RATE_LIMIT: String(RATE_LIMIT) } });
+    // the shopper reads the page on the afternoon of 21 November, while the UPS parcel is moving and its date is ahead
+    app = await startTestApp({ env: { LOOKUP_RATE_LIMIT: String(RATE_LIMIT) }, clock: fixedClock("2026-11-21T20:00:00Z") });
     for (const order of [maya, jordan, sam]) expect((await app.sendWebhook("orders/create", order, { shop: SHOP_A })).status).toBe(200);
     for (const [fulfillment, order, steps] of journeys) {
       expect((await app.sendWebhook("fulfillments/create", fulfillment, { shop: SHOP_A })).status).toBe(200);
@@ -260,7 +262,8 @@ describe("storefront tracking page (theme app extension block, Chromium)", () =>
     expect(card).toMatchObject({
       count: null,
       status: "Delayed · Weather",
-      next: "The carrier reports a delay. Your parcel is still on its way.",
+      // the parcel is past the shipping method's promise and has an open late case: the shopper reads that, and what the shop does
+      next: "Your parcel is taking longer than we promised. FedEx last scanned it on November 20. We are following it up with FedEx and will write to you by November 22.",
       when: null,
       steps: ["Packed:sw-past", "On its way:sw-now*", "Out for delivery:next", "Delivered:next"],
       facts: ["FedEx", FEDEX],

@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import type { ShipmentStatus, StatusReason } from "~/domain/status";
-import type { EventRecord, FulfillmentRecord, ShipmentRecord, ShipmentRepository } from "../services/ports";
+import type { EventRecord, FulfillmentRecord, ParcelItem, ShipmentRecord, ShipmentRepository, ShownEstimate } from "../services/ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
 import type { DB } from "./db/schema.generated";
@@ -29,6 +29,7 @@ export function createShipmentRepository({ db }: Database): ShipmentRepository {
         trackingNumbers: JSON.stringify(f.trackingNumbers),
         trackingUrls: JSON.stringify(f.trackingUrls),
         destination: f.destination == null ? null : JSON.stringify(f.destination),
+        items: JSON.stringify(f.items),
         createdAt: f.createdAt,
         updatedAt: f.updatedAt,
       };
@@ -48,6 +49,7 @@ export function createShipmentRepository({ db }: Database): ShipmentRepository {
               trackingNumbers: eb.ref("excluded.trackingNumbers"),
               trackingUrls: eb.ref("excluded.trackingUrls"),
               destination: eb.ref("excluded.destination"),
+              items: eb.ref("excluded.items"),
               updatedAt: eb.ref("excluded.updatedAt"),
             }))
             // an older snapshot that arrives late never overwrites a newer one
@@ -210,6 +212,25 @@ export function createShipmentRepository({ db }: Database): ShipmentRepository {
         .execute();
       return rows.map(toEvent);
     },
+    async getFulfillments(shop, fulfillmentIds) {
+      if (!fulfillmentIds.length) return [];
+      const rows = await db
+        .selectFrom("Fulfillment")
+        .selectAll()
+        .where("shop", "=", shop)
+        .where("fulfillmentId", "in", [...fulfillmentIds])
+        .execute();
+      return rows.map(toFulfillment);
+    },
+    async rememberShownEstimates(shop, shown) {
+      if (!shown.length) return;
+      // rare (an estimate changes a few times in a parcel's life): one small UPDATE each, one commit
+      await db.transaction().execute(async (trx) => {
+        for (const { id, shown: estimate } of shown) {
+          await trx.updateTable("Shipment").set({ shownEstimate: JSON.stringify(estimate) }).where("shop", "=", shop).where("id", "=", id).execute();
+        }
+      });
+    },
     async countUnmapped(shop, source, code, example, at) {
       await db
         .insertInto("UnmappedStatusCode")
@@ -239,6 +260,7 @@ function toFulfillment(row: Selectable<DB["Fulfillment"]>): FulfillmentRecord {
     trackingNumbers: readJson<string[]>(row.trackingNumbers, []),
     trackingUrls: readJson<string[]>(row.trackingUrls, []),
     destination,
+    items: readJson<ParcelItem[]>(row.items, []),
     destinationCountry: destination?.countryCode ?? null,
     destinationProvince: destination?.provinceCode ?? null,
     createdAt: row.createdAt,
@@ -266,5 +288,5 @@ export function toEvent(row: Selectable<DB["ShipmentEvent"]>): EventRecord {
 }
 
 export function toShipment(row: Selectable<DB["Shipment"]>): ShipmentRecord {
-  return { ...row, status: row.status as ShipmentStatus, reason: row.reason as StatusReason | null };
+  return { ...row, status: row.status as ShipmentStatus, reason: row.reason as StatusReason | null, shownEstimate: readJson<ShownEstimate | null>(row.shownEstimate, null) };
 }

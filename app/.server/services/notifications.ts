@@ -34,7 +34,10 @@ import {
 import { destinationProblem, type DestinationKind } from "~/domain/destinations";
 import type { ExceptionType, PlannedIntent } from "~/domain/rules";
 import { STATUS_LABELS } from "~/domain/status";
-import { defaultTemplate, reasonLabel, renderMessage, sampleContext, statusLabel, TEMPLATE_KEYS, validateTemplate, type TemplateContext } from "~/domain/templates";
+import type { EstimateResult } from "~/domain/estimate";
+import { pickupPlaceOf, storyLanguage, type Story } from "~/domain/story";
+import { estimateOf, storyOfShipment, type ShipmentFacts } from "./shipment-views";
+import { defaultTemplate, reasonLabel, renderMessage, SAMPLE_TRACK_TOKEN, sampleContext, TEMPLATE_KEYS, validateTemplate, type TemplateContext, type TemplateShipment } from "~/domain/templates";
 import { zoneForDestination, type DestinationPlace } from "~/domain/time-zones";
 import { safeHttpsUrl } from "~/domain/urls";
 import { retryDelayMs } from "../jobs/queue";
@@ -58,6 +61,7 @@ import type {
   StoredOrder,
   TemplateRepository,
 } from "./ports";
+import type { TrackLinks } from "./track-links";
 
 export type Notifications = ReturnType<typeof createNotifications>;
 
@@ -95,6 +99,8 @@ export function createNotifications(deps: {
   isInstalled: (shop: string) => Promise<boolean>;
   /** the shop's own time zone: the fallback for recipients whose zone is unknown */
   shopTimezone: (shop: string) => Promise<string>;
+  /** the signed `https://<shop>/apps/track?t=<token>` links every customer message carries */
+  links: TrackLinks;
   /** runs the send job for a message at (or after) runAt */
   schedule: (shop: string, id: number, runAt: number) => Promise<void>;
   clock: Clock;
@@ -575,6 +581,50 @@ export function createNotifications(deps: {
 
   // ---- what a message says
 
+  /**
+   * The order's link on the shop's tracking page, signed (track-links.ts): it names the order and nothing about
+   * the shopper. Without an order (a test send, a channel alert) the bare page, which asks for the order.
+   */
+  function trackLinkOf(shop: string, orderId: string | null | undefined): string {
+    const page = `https://${shop}/apps/track`;
+    if (!orderId || !/^\d{1,19}$/.test(orderId)) return page;
+    return deps.links.url(shop, orderId, clock.now());
+  }
+
+  /**
+   * What the tracking page says of a parcel, told now: the story (story.ts) with its open cases, the best estimate
+   * there is at this moment (never a passed date), in the recipient's zone and the message's language.
+   */
+  async function tellNow(
+    shop: string,
+    s: ShipmentRecord,
+    order: StoredOrder | null,
+    cases: readonly CaseRecord[],
+    locale: string,
+    zones: { recipient: string; shop: string },
+  ): Promise<{ story: Story; estimate: EstimateResult; location: string; pickupLocation: string }> {
+    const now = clock.now();
+    const events = (await deps.shipments.listEvents(shop, s.fulfillmentId)).filter((e) => e.deletedAt === null).sort((a, b) => b.happenedAt - a.happenedAt);
+    const located = events.find((e) => e.location?.trim());
+    // the pickup point is where the carrier said it waits: the latest "available for pickup" scan that names a place
+    const pickupLocation = s.status === "available_for_pickup" ? (pickupPlaceOf(events) ?? "") : "";
+    // the same estimate and story the tracking page shows (shipment-views.ts), worked out again now
+    const facts: ShipmentFacts = {
+      shipment: s,
+      events,
+      fulfillment: null,
+      order,
+      cases: cases.filter((c) => c.shipmentId === s.id && (c.status === "open" || c.status === "snoozed")),
+      shopZone: zones.shop,
+      now,
+    };
+    const { estimate } = estimateOf(facts, zones.recipient);
+    // the shopper's own locale ("fr-CA") styles the dates when the message is in its language
+    const storyLocale = order?.locale && storyLanguage(order.locale) === locale ? order.locale : locale;
+    const story = storyOfShipment(facts, zones.recipient, estimate, storyLocale);
+    return { story, estimate, location: located?.location?.trim() ?? "", pickupLocation };
+  }
+
   async function contextFor(
     shop: string,
     msg: Pick<NotificationRecord, "moment" | "locale" | "shipmentId" | "ruleId" | "id">,
@@ -582,50 +632,67 @@ export function createNotifications(deps: {
     order: StoredOrder | null,
     siblings: readonly ShipmentRecord[],
     openCases: readonly CaseRecord[],
-  ): Promise<TemplateContext> {
+  ): Promise<{ context: TemplateContext; told: Awaited<ReturnType<typeof tellNow>> | null }> {
     const locale = pickLocale(msg.locale, "en");
     const ctx = sampleContext(locale);
-    const zone = shipment ? zoneForDestination(recipientPlace(shipment, order), await deps.shopTimezone(shop)) : "UTC";
+    const shopZone = await deps.shopTimezone(shop);
+    // the recipient's zone for every country (time-zones.ts); the shop's only when nothing is known of where it goes
+    const zone = shipment ? zoneForDestination(recipientPlace(shipment, order), shopZone) : shopZone;
     const shopName = shop.replace(/\.myshopify\.com$/, "").replace(/[-_]+/g, " ").replace(/\b\w/g, (c) => c.toUpperCase());
-    const trackingPage = `https://${shop}/apps/track`;
+    const link = trackLinkOf(shop, order?.orderId ?? shipment?.orderId);
     const date = (ms: number | null) => (ms === null ? "" : new Intl.DateTimeFormat(locale, { weekday: "long", month: "long", day: "numeric", timeZone: zone }).format(ms));
-    const shipmentVars = (s: ShipmentRecord) => ({
-      carrier: s.carrierName,
-      tracking_number: s.trackingNumber ?? "",
-      // someone else's words: a carrier link that is not safe https falls back to the shop's tracking page
-      tracking_url: safeHttpsUrl(s.trackingUrl) ?? `${trackingPage}?order=${encodeURIComponent(s.orderName)}`,
-      status: s.status,
-      status_label: statusLabel(s.status, locale),
-      reason: s.reason ?? ("" as const),
-      reason_label: reasonLabel(s.reason, locale),
-      eta: date(s.estimatedDeliveryAt ?? s.promisedBy),
-      delivered_at: date(s.deliveredAt),
-      location: "",
-      service: s.service ?? "",
-    });
+    const all = shipment ? [shipment, ...siblings.filter((s) => s.id !== shipment.id)] : [];
+    // the siblings' cases too: each parcel's story is its own
+    const siblingIds = all.slice(1).map((s) => s.id);
+    const cases = siblingIds.length ? [...openCases, ...(await deps.cases.openForShipments(shop, siblingIds))] : openCases;
+    const told = await Promise.all(all.map((s) => tellNow(shop, s, order, cases, locale, { recipient: zone, shop: shopZone })));
+    const shipmentVars = (s: ShipmentRecord, i: number): TemplateShipment => {
+      const t = told[i]!;
+      return {
+        carrier: s.carrierName,
+        tracking_number: s.trackingNumber ?? "",
+        // someone else's words: a carrier link that is not safe https falls back to the shop's tracking page
+        tracking_url: safeHttpsUrl(s.trackingUrl) ?? link,
+        status: s.status,
+        // the page's label: never plain progress while the shopper would notice a problem
+        status_label: t.story.statusLabel,
+        reason: s.reason ?? ("" as const),
+        reason_label: reasonLabel(s.reason, locale),
+        // estimated again now, at send time: a date that has passed since the message was planned is not in it
+        eta: s.deliveredAt === null && s.status !== "delivered" ? etaWords(t.estimate, locale) : "",
+        delivered_at: date(s.deliveredAt),
+        location: t.location,
+        service: s.service ?? "",
+        pickup_location: t.pickupLocation,
+        headline: t.story.headline,
+        explanation: t.story.explanation,
+        next: t.story.next,
+        attention: t.story.attention?.message ?? "",
+      };
+    };
     let returning = false;
     if (order && (order.customerId || order.email)) {
       const theirs = await deps.orders.findForCustomer(shop, { id: order.customerId, email: order.email }, []);
       returning = theirs.some((o) => o.orderId !== order.orderId && o.createdAt < order.createdAt);
     }
-    const all = shipment ? [shipment, ...siblings.filter((s) => s.id !== shipment.id)] : [];
     const related = openCases.find((c) => msg.ruleId !== null && c.ruleId === msg.ruleId) ?? openCases[0];
     const alert = alertDetails.get(msg.id) ?? (related ? { title: related.ruleName, detail: related.reason } : { title: "Shipwatch alert", detail: msg.moment });
     const name = order?.customerName ?? "";
-    return {
+    const context: TemplateContext = {
       ...ctx,
-      shop: { name: shopName, url: `https://${shop}`, tracking_page_url: order ? `${trackingPage}?order=${encodeURIComponent(order.name)}` : trackingPage, support_email: await supportEmail(shop) },
+      shop: { name: shopName, url: `https://${shop}`, tracking_page_url: link, support_email: await supportEmail(shop) },
       customer: { first_name: name.split(/\s+/)[0] ?? "", name, returning },
       // the order status page needs a token we are not given: the tracking page tells the same story
-      order: order ? { name: order.name, total: order.totalPrice.toFixed(2), currency: order.currency, status_url: `${trackingPage}?order=${encodeURIComponent(order.name)}` } : ctx.order,
-      shipment: all[0] ? shipmentVars(all[0]) : ctx.shipment,
+      order: order ? { name: order.name, total: order.totalPrice.toFixed(2), currency: order.currency, status_url: link, tracking_link: link } : { ...ctx.order, status_url: link, tracking_link: link },
+      shipment: all[0] ? shipmentVars(all[0], 0) : ctx.shipment,
       shipments: all.length ? all.map(shipmentVars) : ctx.shipments,
       shipment_count: all.length || 1,
       moment: msg.moment,
       moment_label: (MOMENT_LABELS as Record<string, string>)[msg.moment] ?? msg.moment,
       locale,
       alert: { ...alert, case_url: related ? `/app/exceptions/${related.id}` : "" },
-    } as TemplateContext;
+    };
+    return { context, told: told[0] ?? null };
   }
 
   /** where messages tell customers to write: the policy's address, else the email channel's reply-to or sender */
@@ -650,7 +717,7 @@ export function createNotifications(deps: {
     siblings: readonly ShipmentRecord[],
     openCases: readonly CaseRecord[],
   ): Promise<{ message: OutgoingMessage; preview: string } | { error: string }> {
-    const ctx = await contextFor(msg.shop, msg, shipment, order, siblings, openCases);
+    const { context: ctx, told } = await contextFor(msg.shop, msg, shipment, order, siblings, openCases);
     let subject: string | null = null;
     let text = "";
     let html: string | null = null;
@@ -676,8 +743,19 @@ export function createNotifications(deps: {
       carrier: shipment?.carrierName ?? null,
       tracking_number: shipment?.trackingNumber ?? null,
       tracking_url: ctx.shipment.tracking_url,
+      // the signed link to the order on the shop's tracking page (no personal data in it)
       tracking_page_url: ctx.shop.tracking_page_url,
-      eta: shipment?.estimatedDeliveryAt ?? shipment?.promisedBy ?? null,
+      tracking_link: ctx.order.tracking_link,
+      // the best estimate now, at send time; never a passed date for a parcel still coming
+      eta: shipment && shipment.deliveredAt === null ? (told?.estimate.estimatedDeliveryAt ?? null) : null,
+      estimated_delivery: shipment && shipment.deliveredAt === null ? (told?.estimate.estimatedDelivery ?? null) : null,
+      // the story the tracking page tells, in the message's language
+      status_label: told?.story.statusLabel ?? null,
+      headline: told?.story.headline ?? null,
+      explanation: told?.story.explanation ?? null,
+      next: told?.story.next ?? null,
+      attention: told?.story.attention ?? null,
+      pickup_location: told?.pickupLocation || null,
       shipment_count: ctx.shipment_count,
       returning_customer: ctx.customer.returning,
       locale: msg.locale,
@@ -872,9 +950,7 @@ export function createNotifications(deps: {
       const shipment = draft.shipmentId ? await deps.shipments.getShipment(shop, draft.shipmentId) : null;
       const order = shipment ? await deps.orders.findById(shop, shipment.orderId) : null;
       const openCases = shipment ? await deps.cases.openForShipments(shop, [shipment.id]) : [];
-      const ctx = shipment
-        ? await contextFor(shop, { id: -1, moment: draft.template, locale: draft.locale, shipmentId: shipment.id, ruleId: null }, shipment, order, [], openCases)
-        : sampleContext(pickLocale(draft.locale, "en"));
+      const ctx = shipment ? (await contextFor(shop, { id: -1, moment: draft.template, locale: draft.locale, shipmentId: shipment.id, ruleId: null }, shipment, order, [], openCases)).context : sampleFor(shop, draft.template, draft.locale);
       try {
         return { ok: true as const, rendered: renderMessage({ channel: draft.channel as "email", subject: draft.subject, body: draft.body, context: ctx }) };
       } catch (error) {
@@ -882,6 +958,26 @@ export function createNotifications(deps: {
       }
     },
   };
+}
+
+/**
+ * The editor's sample, at the shop's own address: its link has the shape of a real message link
+ * (`https://<shop>/apps/track?t=<token>`); a preview against a real shipment carries a real, signed one.
+ */
+function sampleFor(shop: string, template: string, locale: string): TemplateContext {
+  const ctx = sampleContext(pickLocale(locale, "en"), { moment: template });
+  const link = `https://${shop}/apps/track?t=${SAMPLE_TRACK_TOKEN}`;
+  return { ...ctx, shop: { ...ctx.shop, url: `https://${shop}`, tracking_page_url: link }, order: { ...ctx.order, tracking_link: link } };
+}
+
+/** An estimate as a message writes it: "Friday, November 20", or a window "November 20 – 22"; "" without one. */
+function etaWords(estimate: EstimateResult, locale: string): string {
+  const e = estimate.estimatedDelivery;
+  if (!e) return "";
+  // ISO dates are the recipient's calendar days already: read at noon UTC, they are those days
+  const noon = (iso: string) => Date.parse(`${iso}T12:00:00Z`);
+  if (e.earliest === e.latest) return new Intl.DateTimeFormat(locale, { weekday: "long", month: "long", day: "numeric", timeZone: "UTC" }).format(noon(e.latest));
+  return new Intl.DateTimeFormat(locale, { month: "long", day: "numeric", timeZone: "UTC" }).formatRange(noon(e.earliest), noon(e.latest));
 }
 
 // ---- sending: in-flight attempts and recipients

@@ -1,4 +1,5 @@
 import type { PromisePolicy } from "~/domain/business-time";
+import type { EstimatedDelivery } from "~/domain/estimate";
 import type { Destination, OrderSnapshot } from "~/domain/order";
 import type { TracesMatcher } from "~/domain/redaction";
 import type { CaseChanges, ConditionCheck, ExceptionType, Owner, Priority, Resolution, Rule, RuleInput } from "~/domain/rules";
@@ -69,8 +70,25 @@ export interface FulfillmentRecord {
   destinationCountry: string | null;
   destinationProvince: string | null;
   destination: unknown;
+  /** what is in this parcel (Shopify's fulfillment line_items, cleaned and capped) */
+  items: ParcelItem[];
   createdAt: number;
   updatedAt: number;
+}
+
+/** One line of a parcel as the shopper reads it: no price, no SKU, nothing personal. */
+export interface ParcelItem {
+  title: string;
+  quantity: number;
+}
+
+/**
+ * The delivery estimate shoppers were last shown, and the one shown before it changed: the story says
+ * "now expected 9 December, was 7 December" from these.
+ */
+export interface ShownEstimate {
+  current: EstimatedDelivery;
+  was: EstimatedDelivery | null;
 }
 
 export interface EventRecord {
@@ -120,6 +138,8 @@ export interface ShipmentRecord {
   nextCheckAt: number | null;
   lookupCount: number;
   lastLookedUpAt: number | null;
+  /** the estimate shoppers were last shown (written by the shipment views when it changes) */
+  shownEstimate: ShownEstimate | null;
   cancelledAt: number | null;
   supersededAt: number | null;
   createdAt: number;
@@ -127,7 +147,7 @@ export interface ShipmentRecord {
 }
 
 /** What recomputing from Shopify's data writes; evaluation and lookups own the other columns. */
-export type ShipmentWrite = Omit<ShipmentRecord, "id" | "shop" | "createdAt" | "promisedBy" | "nextCheckAt" | "lookupCount" | "lastLookedUpAt">;
+export type ShipmentWrite = Omit<ShipmentRecord, "id" | "shop" | "createdAt" | "promisedBy" | "nextCheckAt" | "lookupCount" | "lastLookedUpAt" | "shownEstimate">;
 
 export interface ShipmentRepository {
   getFulfillment(shop: string, fulfillmentId: string): Promise<FulfillmentRecord | null>;
@@ -159,6 +179,10 @@ export interface ShipmentRepository {
   recordLookups(shop: string, lookups: { id: number; count: number; lastAt: number }[]): Promise<void>;
   /** the events of several fulfillments in one read, newest first (as listEvents) */
   listEventsOfFulfillments(shop: string, fulfillmentIds: string[]): Promise<EventRecord[]>;
+  /** several fulfillments in one read (their items and destinations for the shipment views) */
+  getFulfillments(shop: string, fulfillmentIds: readonly string[]): Promise<FulfillmentRecord[]>;
+  /** records the estimates shoppers were shown, for the shipments whose estimate changed */
+  rememberShownEstimates(shop: string, shown: readonly { id: number; shown: ShownEstimate }[]): Promise<void>;
 }
 
 export interface StoredOrder extends OrderSnapshot {

@@ -43,6 +43,7 @@ export function createShipmentTracking(deps: {
       trackingNumbers: f.trackingNumbers,
       trackingUrls: f.trackingUrls,
       destination: f.destination,
+      items: f.items,
       destinationCountry: f.destination?.countryCode ?? null,
       destinationProvince: f.destination?.provinceCode ?? null,
       createdAt: f.createdAt,

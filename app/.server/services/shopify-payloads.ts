@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Destination, OrderSnapshot } from "~/domain/order";
 import { parseTags } from "~/domain/order";
-import { cleanIdentifier, wellFormedText } from "~/domain/text";
+import { cleanIdentifier, oneLine, wellFormedText } from "~/domain/text";
 
 /**
  * Shopify's REST webhook payloads, as much of them as Shipwatch reads. Unknown fields pass through;
@@ -152,6 +152,37 @@ export const parseOrder = (body: unknown, context: ParseContext) =>
  */
 export const MAX_TRACKING_NUMBERS = 100;
 
+/**
+ * A parcel's contents as the shopper reads them: the title and the quantity of each line, nothing else (no
+ * price, no SKU). Someone else's words, so cleaned and capped: a parcel lists a handful of lines, and a title
+ * is a line of text. A line that makes no sense is left out; it never parks the fulfillment.
+ */
+export const MAX_PARCEL_ITEMS = 50;
+export const MAX_ITEM_TITLE = 120;
+const MAX_ITEM_QUANTITY = 100_000;
+const lineItem = z
+  .object({ name: z.string().nullish(), title: z.string().nullish(), quantity: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).nullish() })
+  .passthrough();
+const lineItems = z
+  .array(z.unknown())
+  .nullish()
+  .catch(null)
+  .transform((lines) => {
+    const items: { title: string; quantity: number }[] = [];
+    for (const raw of lines ?? []) {
+      const line = lineItem.safeParse(raw);
+      if (!line.success) continue;
+      // Shopify's `name` carries the variant ("Trail Runner 2 - 42 / Blue"): what the shopper chose
+      // cleaned after the cut too: a cut may halve a surrogate pair
+      const title = wellFormedText(oneLine(line.data.name ?? line.data.title ?? "", MAX_ITEM_TITLE));
+      const quantity = line.data.quantity ?? 1;
+      if (!title || !Number.isInteger(quantity) || quantity < 1) continue;
+      items.push({ title, quantity: Math.min(quantity, MAX_ITEM_QUANTITY) });
+      if (items.length === MAX_PARCEL_ITEMS) break;
+    }
+    return items;
+  });
+
 const fulfillmentFields = z
   .object({
     id,
@@ -175,6 +206,7 @@ const fulfillmentFields = z
     tracking_url: optionalString,
     tracking_urls: z.array(z.string()).nullish(),
     destination: address.nullish(),
+    line_items: lineItems,
   })
   .passthrough();
 
@@ -196,6 +228,7 @@ function toFulfillmentUpdate(f: z.output<typeof fulfillmentFields>) {
     trackingNumbers: [...new Set(numbers)],
     trackingUrls: urls,
     destination: toDestination(f.destination),
+    items: f.line_items,
   };
 }
 

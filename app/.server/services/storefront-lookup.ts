@@ -1,51 +1,16 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import type { Clock } from "~/domain/clock";
 import { normalizeOrderName } from "~/domain/shipment-state";
-import { STATUS_LABELS, type ShipmentStatus, type StatusReason } from "~/domain/status";
-import { safeHttpsUrl } from "~/domain/urls";
+import type { LookupResult } from "~/domain/shipment-view";
 import { createCustomerAccountShipments } from "./customer-account";
-import type { EventRecord, OrderRepository, ShipmentRecord, ShipmentRepository } from "./ports";
+import type { CaseRepository, OrderRepository, ShipmentRecord, ShipmentRepository, StoredOrder } from "./ports";
+import { createShipmentViews } from "./shipment-views";
+import { trackLinkExpired, type TrackLinks } from "./track-links";
 
-/** The shipment object of the storefront lookup and Support API contracts (ARCHITECTURE.md). */
-export interface ShipmentView {
-  trackingNumber: string | null;
-  carrier: { code: string; name: string };
-  trackingUrl: string | null;
-  status: ShipmentStatus;
-  statusLabel: string;
-  reason: StatusReason | null;
-  estimatedDeliveryAt: string | null;
-  lastEventAt: string | null;
-  events: { status: ShipmentStatus; reason: StatusReason | null; happenedAt: string; message: string | null; location: string | null }[];
-}
+export type { LookupResult, ShipmentView } from "~/domain/shipment-view";
 
-export type LookupQuery = { kind: "order"; order: string; email: string } | { kind: "tracking"; tracking: string };
-export type LookupResult = { found: true; order: { name: string }; shipments: ShipmentView[] } | { found: false };
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-export function toShipmentView(shipment: ShipmentRecord, events: EventRecord[]): ShipmentView {
-  return {
-    trackingNumber: shipment.trackingNumber,
-    carrier: { code: shipment.carrierCode, name: shipment.carrierName },
-    // checked again on the way out: rows stored before tracking URLs were checked on the way in
-    trackingUrl: safeHttpsUrl(shipment.trackingUrl),
-    status: shipment.status,
-    statusLabel: STATUS_LABELS[shipment.status] ?? STATUS_LABELS.unknown,
-    reason: shipment.reason,
-    estimatedDeliveryAt: iso(shipment.estimatedDeliveryAt),
-    lastEventAt: iso(shipment.lastEventAt),
-    // listEvents gives newest first, the order shoppers and agents read a timeline in
-    events: events
-      .filter((e) => e.deletedAt === null)
-      .map((e) => ({
-        status: e.status,
-        reason: e.reason,
-        happenedAt: new Date(e.happenedAt).toISOString(),
-        message: e.rawMessage,
-        location: e.location,
-      })),
-  };
-}
+/** What a shopper asks by: order name and email, a tracking number, or a message link's token (track-links.ts). */
+export type LookupQuery = { kind: "order"; order: string; email: string } | { kind: "tracking"; tracking: string } | { kind: "token"; token: string };
 
 /** Emails compare without case or surrounding space, by digest and in constant time. */
 const emailDigest = (email: string) => createHash("sha256").update(email.trim().toLowerCase()).digest();
@@ -83,7 +48,7 @@ function createAnswerMemory<V>() {
 
 type Found = { result: Extract<LookupResult, { found: true }>; shipmentIds: number[] };
 /** What an order name leads to: the order's email digest (null when no such order) and, once asked for, its answer. */
-type KnownOrder = { email: Buffer | null; orderId: string; orderName: string; found: Promise<Found> | null };
+type KnownOrder = { email: Buffer | null; order: StoredOrder | null; orderName: string; found: Promise<Found> | null };
 
 /**
  * Lookups are counted in memory and written together a moment later: the shopper's answer never waits on a
@@ -132,22 +97,28 @@ function createLookupCounter(shipments: ShipmentRepository, delayMs = 250) {
  * the shipments it showed (a count and a time, nothing about who asked): a customer checking three times is
  * asking, and rules and analytics can read that.
  */
-export function createStorefrontLookup(deps: { orders: OrderRepository; shipments: ShipmentRepository }) {
-  const { orders, shipments } = deps;
+export function createStorefrontLookup(deps: {
+  orders: OrderRepository;
+  shipments: ShipmentRepository;
+  links: TrackLinks;
+  /** open cases of the shipments shown: the story's attention */
+  cases: Pick<CaseRepository, "openForShipments">;
+  /** the shop's time zone (its settings): promises are counted in it; the recipient's when their address says nothing */
+  shopZone: (shop: string) => Promise<string>;
+  clock: Clock;
+}) {
+  const { orders, shipments, links } = deps;
   const counter = createLookupCounter(shipments);
   const byOrderName = createAnswerMemory<KnownOrder>();
   const byTracking = createAnswerMemory<Promise<Found | null>>();
+  const byOrderId = createAnswerMemory<Promise<{ found: Found; delivered: { deliveredAt: number | null }[] } | null>>();
+  // one read per kind (events, fulfillments, cases, orders) for all the shipments of an answer
+  const viewsFor = createShipmentViews({ shipments, orders, cases: deps.cases, shopZone: deps.shopZone, clock: deps.clock });
 
-  async function viewsFor(shop: string, records: ShipmentRecord[]): Promise<ShipmentView[]> {
+  async function found(shop: string, orderName: string, records: ShipmentRecord[], order: StoredOrder | null = null): Promise<Found> {
     const live = records.filter((s) => s.supersededAt === null);
-    // one read for every fulfillment's events (a fulfillment with two tracking numbers shares them)
-    const events = await shipments.listEventsOfFulfillments(shop, [...new Set(live.map((s) => s.fulfillmentId))]);
-    return live.map((s) => toShipmentView(s, events.filter((e) => e.fulfillmentId === s.fulfillmentId)));
-  }
-
-  async function found(shop: string, orderName: string, records: ShipmentRecord[]): Promise<Found> {
-    const live = records.filter((s) => s.supersededAt === null);
-    return { result: { found: true, order: { name: orderName }, shipments: await viewsFor(shop, live) }, shipmentIds: live.map((s) => s.id) };
+    const views = await viewsFor(shop, live, order ? { orders: [order] } : undefined);
+    return { result: { found: true, order: { name: orderName }, shipments: views }, shipmentIds: live.map((s) => s.id) };
   }
 
   /** Concurrent askers share one read; a failed read is forgotten at once, so the next asker tries again. */
@@ -161,15 +132,16 @@ export function createStorefrontLookup(deps: { orders: OrderRepository; shipment
     let known = byOrderName.get(key);
     if (!known) {
       const order = await orders.findByName(shop, name);
-      known = { email: order?.email ? emailDigest(order.email) : null, orderId: order?.orderId ?? "", orderName: order?.name ?? name, found: null };
+      known = { email: order?.email ? emailDigest(order.email) : null, order, orderName: order?.name ?? name, found: null };
       byOrderName.set(key, known);
     }
     // the same comparison whether or not the order exists
     const matches = timingSafeEqual(known.email ?? NO_EMAIL, emailDigest(email));
-    if (!matches || !known.email) return null;
+    if (!matches || !known.email || !known.order) return null;
     const entry = known;
+    const order = known.order;
     entry.found ??= shared(
-      shipments.listShipmentsOfOrder(shop, entry.orderId).then((records) => found(shop, entry.orderName, records)),
+      shipments.listShipmentsOfOrder(shop, order.orderId).then((records) => found(shop, entry.orderName, records, order)),
       () => (entry.found = null),
     );
     return entry.found;
@@ -188,9 +160,38 @@ export function createStorefrontLookup(deps: { orders: OrderRepository; shipment
     return answer;
   }
 
+  /**
+   * A message link answers like the order and its email. A tampered, foreign or too old token reads an order
+   * all the same (one that cannot exist), so every not-found does the same work; an order whose parcels were
+   * all delivered more than 90 days ago is not-found too.
+   */
+  function byToken(shop: string, token: string, at: number): Promise<Found | null> {
+    const named = links.verify(shop, token, at);
+    // a bad token reads as an order that cannot exist: remembered like any other, so it costs what a good one does
+    const key = `${shop}\n${named?.orderId ?? "0"}`;
+    let answer = byOrderId.get(key);
+    if (!answer) {
+      answer = (async () => {
+        const order = await orders.findById(shop, named?.orderId ?? "0");
+        if (!order) return null;
+        const records = (await shipments.listShipmentsOfOrder(shop, order.orderId)).filter((s) => s.supersededAt === null);
+        return { found: await found(shop, order.name, records, order), delivered: records.map((r) => ({ deliveredAt: r.deliveredAt })) };
+      })();
+      answer.catch(() => byOrderId.forget(key));
+      byOrderId.set(key, answer);
+    }
+    // the link's life is judged at each ask, not when the answer was remembered
+    return answer.then((known) => (named && known && !trackLinkExpired(known.delivered, at) ? known.found : null));
+  }
+
   return {
     async lookup(shop: string, query: LookupQuery, at: number): Promise<LookupResult> {
-      const answer = query.kind === "order" ? await byOrder(shop, normalizeOrderName(query.order), query.email) : await byTrackingNumber(shop, query.tracking);
+      const answer =
+        query.kind === "order"
+          ? await byOrder(shop, normalizeOrderName(query.order), query.email)
+          : query.kind === "token"
+            ? await byToken(shop, query.token, at)
+            : await byTrackingNumber(shop, query.tracking);
       if (!answer) return { found: false };
       counter.count(shop, answer.shipmentIds, at);
       return answer.result;
@@ -202,5 +203,10 @@ export function createStorefrontLookup(deps: { orders: OrderRepository; shipment
      * customer's own order. Viewing the page is not counted as a lookup: it opens for many reasons.
      */
     shipmentsForCustomer: createCustomerAccountShipments({ orders, shipments, views: viewsFor }),
+    /**
+     * The shipment objects of these shipments, as the shopper reads them (the Support API and the admin's
+     * shipment page tell the same story). Not counted as lookups.
+     */
+    views: viewsFor,
   };
 }

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "~/domain/clock";
 import { normalizeOrderName } from "~/domain/shipment-state";
-import type { ApiKeyRepository, CaseRecord, CaseRepository, OfflineSessionLookup, OrderRepository, ShipmentRepository, ShopRepository } from "./ports";
-import { toShipmentView, type ShipmentView } from "./storefront-lookup";
+import type { ShipmentView } from "~/domain/shipment-view";
+import type { ApiKeyRepository, CaseRecord, CaseRepository, OfflineSessionLookup, OrderRepository, ShipmentRecord, ShipmentRepository, ShopRepository, StoredOrder } from "./ports";
+import type { ShipmentViews } from "./shipment-views";
 
 /** The exception object of the Support API contract (ARCHITECTURE.md). */
 export interface ExceptionView {
@@ -57,15 +58,16 @@ export function createSupportApi(deps: {
   shops: Pick<ShopRepository, "isInstalled">;
   verifySessionToken: (token: string) => { shop: string } | null;
   clock: Clock;
+  /** the shipment objects the shopper reads (storefront-lookup's views): support sees the same story */
+  views: ShipmentViews;
 }) {
   const { shipments, orders, cases, apiKeys, clock } = deps;
 
-  async function views(shop: string, list: Awaited<ReturnType<ShipmentRepository["listShipmentsOfOrder"]>>) {
-    const result: (ShipmentView & { orderName: string })[] = [];
-    for (const s of list.filter((x) => x.supersededAt === null)) {
-      result.push({ ...toShipmentView(s, await shipments.listEvents(shop, s.fulfillmentId)), orderName: s.orderName });
-    }
-    return result;
+  /** the same objects as the storefront lookup, plus the order's name; one read per kind for all of them */
+  async function views(shop: string, list: ShipmentRecord[], order?: StoredOrder): Promise<(ShipmentView & { orderName: string })[]> {
+    const live = list.filter((x) => x.supersededAt === null);
+    const shown = await deps.views(shop, live, order ? { orders: [order] } : undefined);
+    return shown.map((view, i) => ({ ...view, orderName: live[i]!.orderName }));
   }
 
   /** the shop a bearer credential names, installed or not */
@@ -97,7 +99,7 @@ export function createSupportApi(deps: {
       if (query.order) {
         const order = await orders.findByName(shop, normalizeOrderName(query.order));
         const orderId = order?.orderId ?? null;
-        if (orderId) return views(shop, await shipments.listShipmentsOfOrder(shop, orderId));
+        if (order && orderId) return views(shop, await shipments.listShipmentsOfOrder(shop, orderId), order);
         // shipments can be known before their order: fall back to the name read from the fulfillment
         return [];
       }

@@ -1,7 +1,10 @@
 /** @jsxImportSource preact */
 import type { ShipmentStory } from "./story";
 
-/** One parcel's story in Polaris web components: status and reason, what happens next, the estimate, progress, latest events. */
+/**
+ * One parcel's story in Polaris web components: the headline (the estimate, when there is one) and reason, the
+ * attention while a case is open (else what happened and what comes next), the estimate, progress, latest events.
+ */
 export function StoryView({ story }: { story: ShipmentStory }) {
   return (
     <s-stack direction="block" gap="small-200">
@@ -10,7 +13,9 @@ export function StoryView({ story }: { story: ShipmentStory }) {
         <s-heading>{story.headline}</s-heading>
         {story.reason && <s-badge tone={story.tone === "critical" ? "critical" : "neutral"}>{story.reason}</s-badge>}
       </s-stack>
-      <s-paragraph tone={story.tone === "critical" ? "critical" : "auto"}>{story.next}</s-paragraph>
+      {story.attention && <s-banner tone="warning">{story.attention}</s-banner>}
+      {story.explanation && <s-paragraph>{story.explanation}</s-paragraph>}
+      {story.next && <s-paragraph color="subdued">{story.next}</s-paragraph>}
       {story.when && <s-text type="strong">{story.when}</s-text>}
       <s-progress value={story.progress.value} tone={story.progress.critical ? "critical" : "auto"} accessibilityLabel={story.progress.label} />
       <s-text color="subdued">{story.progress.label}</s-text>

@@ -1,10 +1,12 @@
+import type { EstimatedDelivery } from "../../../app/domain/estimate";
+import type { ShipmentView } from "../../../app/domain/shipment-view";
 import { MILESTONES, milestoneOf, type ShipmentStatus } from "../../../app/domain/status";
-import type { ShipmentView } from "../../../app/.server/services/storefront-lookup";
 
 /**
  * What the order status page says about one parcel, worked out from the storefront lookup's shipment object
- * (the same one the tracking page and support read). Pure: translation and date formatting are handed in,
- * so the view logic is tested without Shopify's host.
+ * (the same one the tracking page and support read). The headline, the attention and the estimate are the
+ * app's story (app/domain/story.ts), told in the order's language: the page and this extension say the same.
+ * Pure: translation and date formatting are handed in, so the view logic is tested without Shopify's host.
  */
 
 export type { ShipmentView };
@@ -22,11 +24,16 @@ export interface ShipmentStory {
   key: string;
   /** "Shipment 2 of 3" when the order has more than one parcel */
   position: string | null;
+  /** the story's headline ("Arriving Tuesday, November 24", "Waiting for news from UPS") */
   headline: string;
   reason: string | null;
   tone: Tone;
-  next: string;
-  /** the estimate, or when it was delivered */
+  /** while a case the shopper would notice is open: what happened and what the shop is doing, in plain words */
+  attention: string | null;
+  /** what happened and what comes next (the attention says both while it is set) */
+  explanation: string | null;
+  next: string | null;
+  /** the estimate (never a passed one), or when it was delivered */
   when: string | null;
   progress: { value: number; label: string; critical: boolean };
   carrier: string;
@@ -46,10 +53,21 @@ export const RECENT_EVENTS = 3;
 const DAY: Intl.DateTimeFormatOptions = { weekday: "long", month: "long", day: "numeric" };
 const MOMENT: Intl.DateTimeFormatOptions = { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" };
 
-/** An estimate without a time of day is a date: read in UTC, or it shows as the day before west of Greenwich. */
+/** An instant's day, in the shopper's zone. */
 function day(iso: string, i18n: StoryI18n): string {
-  const dateOnly = /T00:00:00(\.0+)?Z$/.test(iso);
-  return i18n.formatDate(new Date(iso), dateOnly ? { ...DAY, timeZone: "UTC" } : DAY);
+  return i18n.formatDate(new Date(iso), DAY);
+}
+
+/** An estimate's day is already the recipient's ("YYYY-MM-DD"): formatted at noon UTC, it stays that day everywhere. */
+function calendarDay(isoDate: string, i18n: StoryI18n): string {
+  return i18n.formatDate(new Date(`${isoDate}T12:00:00Z`), { ...DAY, timeZone: "UTC" });
+}
+
+/** The estimate in words: a day, a window, or a promise's "by". */
+export function estimateWords(e: EstimatedDelivery, i18n: StoryI18n): string {
+  if (e.earliest !== e.latest) return i18n.translate("eta_window", { from: calendarDay(e.earliest, i18n), to: calendarDay(e.latest, i18n) });
+  if (e.source === "promise") return i18n.translate("eta_by", { date: calendarDay(e.latest, i18n) });
+  return i18n.translate("eta", { date: calendarDay(e.latest, i18n) });
 }
 
 /**
@@ -66,21 +84,25 @@ export function storyOf(shipment: ShipmentView, index: number, total: number, i1
   const { translate } = i18n;
   const reached = milestoneReached(shipment);
   const delivered = shipment.status === "delivered";
-  const critical = PROBLEMS.has(shipment.status);
+  const attention = shipment.attention?.message ?? null;
+  const critical = attention !== null || PROBLEMS.has(shipment.status);
   const droppedOff = delivered ? (shipment.events.find((e) => e.status === "delivered")?.happenedAt ?? shipment.lastEventAt) : null;
+  // the app never sends a passed estimate for a parcel still coming (estimate.ts)
   const when = droppedOff
     ? translate("delivered_on", { date: day(droppedOff, i18n) })
-    : !delivered && shipment.estimatedDeliveryAt
-      ? translate("eta", { date: day(shipment.estimatedDeliveryAt, i18n) })
+    : !delivered && shipment.estimatedDelivery
+      ? estimateWords(shipment.estimatedDelivery, i18n)
       : null;
   const olderCount = Math.max(0, shipment.events.length - RECENT_EVENTS);
   return {
     key: shipment.trackingNumber ?? `shipment-${index}`,
     position: total > 1 ? translate("shipment_of", { n: index + 1, total }) : null,
-    headline: translate(`status.${shipment.status}`),
+    headline: shipment.story.headline,
     reason: shipment.reason ? translate(`reason.${shipment.reason}`) : null,
     tone: critical ? "critical" : delivered ? "success" : "auto",
-    next: translate(`next.${shipment.status}`),
+    attention,
+    explanation: attention === null ? shipment.story.explanation : null,
+    next: attention === null ? shipment.story.next : null,
     when,
     // the bar runs from nothing to delivered in four milestones; reaching the first one is a quarter
     progress: { value: (reached + 1) / MILESTONES.length, label: translate("progress", { step: reached + 1, milestone: translate(`milestones.${MILESTONES[reached]}`) }), critical },

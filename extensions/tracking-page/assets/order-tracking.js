@@ -33,7 +33,8 @@
     const say = (text) => (live.textContent = text);
     const dateOf = (iso) => (/T00:00:00(\.0+)?Z$/.test(iso) ? dayUtc : dayLocal).format(new Date(iso));
     const statusText = (s) => {
-      const text = t.status[s.status] || s.statusLabel;
+      // an open case: the app's label
+      const text = (!s.attention && t.status[s.status]) || s.statusLabel;
       return s.reason && t.reason[s.reason] ? `${text} · ${t.reason[s.reason]}` : text;
     };
 
@@ -42,7 +43,6 @@
         group.hidden = group.dataset.by !== mode();
         group.querySelectorAll("input").forEach((input) => (input.disabled = group.hidden));
       });
-    // each field's aria-describedby names the error line, empty unless shown
     const clearErrors = () => {
       error.textContent = "";
       error.hidden = true;
@@ -115,7 +115,7 @@
       });
       wrap.append(el("h5", "", t.history), recent);
       if (older.childElementCount) {
-        // a native disclosure: keyboard and screen reader support for free
+        // native disclosure: accessible for free
         const more = el("details", "sw-more");
         more.append(el("summary", "", fill(t.show_all, { count: events.length })), older);
         wrap.append(more);
@@ -124,11 +124,11 @@
     }
 
     function card(s, i, total) {
-      const problem = PROBLEMS.includes(s.status);
+      const problem = s.attention || PROBLEMS.includes(s.status);
       const delivered = s.status === "delivered";
       const article = el("article", `sw-shipment${problem ? " sw-problem" : delivered ? " sw-delivered" : ""}`);
       if (total > 1) article.append(el("p", "sw-count", fill(t.shipment_of, { n: i + 1, total })));
-      article.append(el("h4", "sw-status", statusText(s)), el("p", "sw-next", t.next[s.status] || t.next.unknown));
+      article.append(el("h4", "sw-status", statusText(s)), el("p", "sw-next", s.attention?.message || t.next[s.status] || t.next.unknown));
       const droppedAt = delivered && (s.events.find((e) => e.status === "delivered")?.happenedAt || s.lastEventAt);
       const when = droppedAt ? fill(t.delivered_on, { date: dateOf(droppedAt) }) : !delivered && s.estimatedDeliveryAt ? fill(t.eta, { date: dateOf(s.estimatedDeliveryAt) }) : "";
       if (when) article.append(el("p", "sw-when", when));
@@ -149,7 +149,7 @@
       cta.hidden = !(list.length && list.every((s) => s.status === "delivered"));
       const found = list.length > 1 ? fill(t.found_many, { order, count: list.length }) : fill(t.found, { order });
       say([found, ...list.map(statusText)].join(" "));
-      // focus the answer: it closes a phone's keyboard; then bring the parcel's status into view
+      // focus closes a phone's keyboard; then the status comes into view
       heading.focus();
       heading.scrollIntoView();
     }
@@ -169,7 +169,7 @@
         retry = Number(res.headers.get("retry-after")) || retry;
         body = await res.json();
       } catch {
-        // offline, or not JSON: "failed" below
+        // offline, or not JSON
       }
       busy = false;
       form.removeAttribute("aria-busy");
@@ -198,10 +198,11 @@
       submit();
     });
 
-    // Deep links from notification emails: ?order=1001&email=… or ?tracking=…
+    // Deep links: a message's ?t=<token>, or ?order=1001&email=… or ?tracking=…
     const query = new URLSearchParams(location.search);
     const by = query.get("tracking") ? "tracking" : query.get("order") && query.get("email") ? "order" : "";
-    if (by) {
+    if (query.get("t")) lookup({ t: query.get("t") });
+    else if (by) {
       form.elements.by.value = by;
       sync();
       form.querySelectorAll("[data-by] input:enabled").forEach((input) => (input.value = query.get(input.name)));

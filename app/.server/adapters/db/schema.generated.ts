@@ -135,6 +135,10 @@ export type Fulfillment = {
     trackingNumbers: Generated<string>;
     trackingUrls: Generated<string>;
     destination: string | null;
+    /**
+     * what is in this parcel, as the shopper reads it: JSON [{ "title", "quantity" }] (titles cleaned, count and length capped)
+     */
+    items: string | null;
     createdAt: number;
     updatedAt: number;
 };
@@ -337,6 +341,11 @@ export type Shipment = {
      */
     lookupCount: Generated<number>;
     lastLookedUpAt: number | null;
+    /**
+     * the delivery estimate shoppers were last shown, and the one before it: JSON { "current", "was" } (estimate.ts),
+     * written only when it changes, so the story can say "now expected 9 December, was 7 December"
+     */
+    shownEstimate: string | null;
     cancelledAt: number | null;
     /**
      * set when a fulfillment update no longer lists this tracking number

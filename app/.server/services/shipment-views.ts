@@ -1,0 +1,227 @@
+import type { Clock } from "~/domain/clock";
+import { bestEstimate, type EstimatedDelivery, type EstimateInput, type EstimateResult } from "~/domain/estimate";
+import type { Destination } from "~/domain/order";
+import type { ShipmentView } from "~/domain/shipment-view";
+import { pickupPlaceOf, tellStory, type Story, type StoryCase } from "~/domain/story";
+import { zoneForDestination } from "~/domain/time-zones";
+import { safeHttpsUrl } from "~/domain/urls";
+import type { CaseRecord, CaseRepository, EventRecord, FulfillmentRecord, OrderRepository, ShipmentRecord, ShipmentRepository, ShownEstimate, StoredOrder } from "./ports";
+
+/**
+ * The shipment objects of the storefront lookup, the order status extension, the Support API and the admin's
+ * shipment page: one story, told the same everywhere (ARCHITECTURE.md, "Shipment object, added fields").
+ *
+ * One read per kind per answer, whatever the number of parcels: events, fulfillments (items and addresses),
+ * open cases and orders (locale, address) are each read once for all the shipments asked about.
+ */
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** Everything one shipment's object is made of, already read. */
+export interface ShipmentFacts {
+  shipment: ShipmentRecord;
+  /** the fulfillment's events, newest first (tombstones are left out here) */
+  events: readonly EventRecord[];
+  fulfillment: FulfillmentRecord | null;
+  order: StoredOrder | null;
+  /** the shipment's open cases (snoozed ones too: the trouble is still there) */
+  cases: readonly Pick<CaseRecord, "type" | "openedAt" | "dueAt">[];
+  /** the shop's time zone: promises are counted in it, and it is the recipient's when nothing else is known */
+  shopZone: string;
+  now: number;
+}
+
+/** The place a parcel goes, as far as the address says: the fulfillment's, else the order's. */
+function placeOf(facts: ShipmentFacts): Partial<Destination> | null {
+  const fromFulfillment = asDestination(facts.fulfillment?.destination);
+  return fromFulfillment ?? facts.order?.destination ?? null;
+}
+
+function asDestination(value: unknown): Partial<Destination> | null {
+  return value && typeof value === "object" ? (value as Partial<Destination>) : null;
+}
+
+const text = (value: unknown) => (typeof value === "string" && value.trim() ? value.trim() : null);
+
+/**
+ * Where it goes, never the street. A redacted customer's parcel keeps its region only (customers/redact
+ * clears the rest), and the view says no city for it even if a copy of one survived somewhere.
+ */
+export function destinationOf(facts: ShipmentFacts): ShipmentView["destination"] {
+  const place = placeOf(facts);
+  const redacted = facts.order?.redactedAt != null;
+  return {
+    city: redacted ? null : text(place?.city),
+    province: text(place?.province) ?? text(place?.provinceCode) ?? facts.shipment.destinationProvince,
+    country: text(place?.country) ?? text(place?.countryCode) ?? facts.shipment.destinationCountry,
+  };
+}
+
+/** The recipient's zone: from the address (country, region, postal code), else the shop's. */
+export function recipientZone(facts: ShipmentFacts): string {
+  const place = placeOf(facts);
+  return zoneForDestination(
+    {
+      country: text(place?.countryCode) ?? text(place?.country) ?? facts.shipment.destinationCountry,
+      region: text(place?.provinceCode) ?? facts.shipment.destinationProvince,
+      postalCode: text(place?.zip),
+    },
+    facts.shopZone,
+  );
+}
+
+const sameEstimate = (a: EstimatedDelivery, b: EstimatedDelivery) => a.latest === b.latest && a.source === b.source;
+
+/**
+ * The best estimate, and whether it moved later than the one shoppers saw before (the shipment's
+ * shownEstimate). `remember` is what to write when the estimate shown changed; null when nothing changed.
+ */
+export function estimateOf(facts: ShipmentFacts, zone: string): { estimate: EstimateResult; remember: ShownEstimate | null } {
+  const s = facts.shipment;
+  const input: EstimateInput = {
+    now: facts.now,
+    zone,
+    status: s.status,
+    deliveredAt: s.deliveredAt,
+    carrierEta: s.estimatedDeliveryAt,
+    // no learned model yet (the scorecard issue builds it)
+    learned: null,
+    promise: s.promisedBy !== null ? { by: s.promisedBy, zone: facts.shopZone } : null,
+  };
+  const shown = s.shownEstimate;
+  const estimate = bestEstimate({ ...input, previous: shown?.current ?? null });
+  const current = estimate.estimatedDelivery;
+  // a delivered parcel keeps the estimate last shown (estimate.ts): history, nothing to remember
+  if (s.status === "delivered" || s.deliveredAt !== null) return { estimate, remember: null };
+  // unchanged since it was last shown: the move to tell, if any, is the one from the estimate before that
+  if (shown && current && sameEstimate(current, shown.current)) return { estimate: bestEstimate({ ...input, previous: shown.was }), remember: null };
+  // no estimate now keeps the last one shown, so a later one is still told as a move
+  return { estimate, remember: current ? { current, was: shown?.current ?? null } : null };
+}
+
+/**
+ * The story of one shipment (app/domain/story.ts) from what was read: the page, the Support API and messages
+ * tell it from here. `locale` is the language to tell it in (a message's), else the order's.
+ */
+export function storyOfShipment(facts: ShipmentFacts, zone: string, estimate: EstimateResult, locale?: string | null): Story {
+  const s = facts.shipment;
+  const events = facts.events.filter((e) => e.deletedAt === null);
+  return tellStory({
+    locale: locale ?? facts.order?.locale ?? null,
+    zone,
+    now: facts.now,
+    shipment: {
+      status: s.status,
+      reason: s.reason,
+      carrierName: s.carrierName,
+      carrierCode: s.carrierCode,
+      lastCarrierScanAt: s.lastCarrierScanAt,
+      shippedAt: s.shippedAt,
+      deliveredAt: s.deliveredAt,
+      pickupLocation: s.status === "available_for_pickup" ? pickupPlaceOf(events) : null,
+    },
+    cases: facts.cases.map((c): StoryCase => ({ type: c.type, openedAt: c.openedAt, dueAt: c.dueAt })),
+    estimate,
+  });
+}
+
+/** One shipment's object, and the estimate to remember for it (null: nothing to write). */
+export function shipmentViewOf(facts: ShipmentFacts): { view: ShipmentView; remember: ShownEstimate | null } {
+  const { shipment: s } = facts;
+  const events = facts.events.filter((e) => e.deletedAt === null);
+  const zone = recipientZone(facts);
+  const { estimate, remember } = estimateOf(facts, zone);
+  const story = storyOfShipment(facts, zone, estimate);
+  const view: ShipmentView = {
+    trackingNumber: s.trackingNumber,
+    carrier: { code: s.carrierCode, name: s.carrierName },
+    // checked again on the way out: rows stored before tracking URLs were checked on the way in
+    trackingUrl: safeHttpsUrl(s.trackingUrl),
+    status: s.status,
+    statusLabel: story.statusLabel,
+    reason: s.reason,
+    estimatedDeliveryAt: estimate.estimatedDeliveryAt,
+    lastEventAt: iso(s.lastEventAt),
+    // newest first, the order shoppers and agents read a timeline in
+    events: events.map((e) => ({
+      status: e.status,
+      reason: e.reason,
+      happenedAt: new Date(e.happenedAt).toISOString(),
+      message: e.rawMessage,
+      location: e.location,
+    })),
+    estimatedDelivery: estimate.estimatedDelivery,
+    attention: story.attention,
+    items: (facts.fulfillment?.items ?? []).map((i) => ({ title: i.title, quantity: i.quantity })),
+    destination: destinationOf(facts),
+    story: { headline: story.headline, explanation: story.explanation, next: story.next },
+  };
+  return { view, remember };
+}
+
+export interface ShipmentViewsDeps {
+  shipments: Pick<ShipmentRepository, "listEventsOfFulfillments" | "getFulfillments" | "rememberShownEstimates">;
+  orders: Pick<OrderRepository, "findByIds">;
+  cases: Pick<CaseRepository, "openForShipments">;
+  /** the shop's time zone (its settings) */
+  shopZone: (shop: string) => Promise<string>;
+  clock: Clock;
+}
+
+export type ShipmentViews = (shop: string, records: readonly ShipmentRecord[], known?: { orders?: readonly StoredOrder[] }) => Promise<ShipmentView[]>;
+
+/**
+ * Builds the objects of the live (not superseded) shipments given, in their order. `known.orders` spares the
+ * read of orders the caller already has. The estimate shoppers were shown is written only when it changed,
+ * and a failed write loses only the "was" of a later story: the answer never fails for it.
+ */
+export function createShipmentViews(deps: ShipmentViewsDeps): ShipmentViews {
+  const { shipments, orders, cases, clock } = deps;
+  return async function views(shop, records, known) {
+    const live = records.filter((s) => s.supersededAt === null);
+    if (!live.length) return [];
+    const fulfillmentIds = [...new Set(live.map((s) => s.fulfillmentId))];
+    const orderIds = [...new Set(live.map((s) => s.orderId))];
+    const knownOrders = (known?.orders ?? []).filter((o) => orderIds.includes(o.orderId));
+    const missing = orderIds.filter((id) => !knownOrders.some((o) => o.orderId === id));
+    const [events, fulfillments, open, readOrders, shopZone] = await Promise.all([
+      shipments.listEventsOfFulfillments(shop, fulfillmentIds),
+      shipments.getFulfillments(shop, fulfillmentIds),
+      cases.openForShipments(shop, live.map((s) => s.id)),
+      missing.length ? orders.findByIds(shop, missing) : Promise.resolve([]),
+      deps.shopZone(shop),
+    ]);
+    const now = clock.now();
+    const orderById = new Map([...knownOrders, ...readOrders].map((o) => [o.orderId, o]));
+    const fulfillmentById = new Map(fulfillments.map((f) => [f.fulfillmentId, f]));
+    const eventsOf = groupBy(events, (e) => e.fulfillmentId);
+    const casesOf = groupBy(open, (c) => String(c.shipmentId));
+    const remember: { id: number; shown: ShownEstimate }[] = [];
+    const views = live.map((shipment) => {
+      const built = shipmentViewOf({
+        shipment,
+        events: eventsOf.get(shipment.fulfillmentId) ?? [],
+        fulfillment: fulfillmentById.get(shipment.fulfillmentId) ?? null,
+        order: orderById.get(shipment.orderId) ?? null,
+        cases: casesOf.get(String(shipment.id)) ?? [],
+        shopZone,
+        now,
+      });
+      if (built.remember) remember.push({ id: shipment.id, shown: built.remember });
+      return built.view;
+    });
+    if (remember.length) await shipments.rememberShownEstimates(shop, remember).catch(() => undefined);
+    return views;
+  };
+}
+
+function groupBy<T>(list: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of list) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
