@@ -23,6 +23,9 @@ const PROXY_PATH = /^\/(apps|a|community|tools)\/[A-Za-z0-9_-]{1,64}$/;
  */
 export function proxyPageEndpoint(deps: LookupGateDeps) {
   const gate = createLookupGate(deps);
+  // The lookup remembers an answer for two seconds and hands the same object to everyone who asks: its page is
+  // written once per language, path and minute (the page reads `now` only for "today"), not once per request.
+  const written = new WeakMap<object, Map<string, string>>();
   const headers = { "content-type": "application/liquid; charset=utf-8", "cache-control": "no-store", vary: "accept-language" };
 
   return (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -32,8 +35,18 @@ export function proxyPageEndpoint(deps: LookupGateDeps) {
     const proxyPath = PROXY_PATH.test(prefix) ? prefix : DEFAULT_PROXY_PATH;
     const fragment = url.searchParams.get("fragment") === "1";
     const send = (answer: PageAnswer, outcome: string) => {
-      const input = { language, proxyPath, answer, now: deps.now() };
-      const body = fragment ? renderTrackingResult(input) : renderTrackingPage(input);
+      const now = deps.now();
+      const input = { language, proxyPath, answer, now };
+      const render = () => (fragment ? renderTrackingResult(input) : renderTrackingPage(input));
+      let body: string;
+      if (answer.kind === "found") {
+        const key = `${language}|${proxyPath}|${fragment}|${Math.floor(now / 60_000)}`;
+        const pages = written.get(answer.shipments) ?? new Map<string, string>();
+        written.set(answer.shipments, pages);
+        body = pages.get(key) ?? render();
+        if (pages.size > 20) pages.clear();
+        pages.set(key, body);
+      } else body = render();
       res.writeHead(200, { ...headers, "content-length": Buffer.byteLength(body), "x-shipwatch-outcome": outcome });
       res.end(body);
     };
