@@ -1,7 +1,9 @@
 // Lint: TypeScript's recommended rules plus the layer boundaries of ARCHITECTURE.md, checked here
 // rather than remembered. Imports point downward only:
 //   server/, app/routes/  ->  app/.server/services  ->  app/domain
-//   app/.server/adapters implement the services' ports; only the composition root wires them.
+//   app/.server/adapters implement the ports (app/.server/ports); only the composition root wires them.
+// ESLint skips type-only imports when it looks for cycles and matches paths by their spelling, so
+// scripts/check-imports.ts (run by `npm run lint` after ESLint) holds the same lines on resolved paths.
 import importX from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
@@ -59,7 +61,26 @@ export default tseslint.config(
   layer(
     ["app/.server/services/**/*.ts"],
     ["../adapters/*", "~/.server/adapters/*", "~/routes/*", "../container", "~/.server/container", "@prisma/*", "kysely", "pg", "better-sqlite3"],
-    "Services depend on ports (services/ports.ts); adapters are wired in by the composition root.",
+    "Services depend on ports (app/.server/ports); adapters are wired in by the composition root.",
+  ),
+  // adapters implement ports; they never reach up into services or jobs
+  layer(
+    ["app/.server/adapters/**/*.ts"],
+    ["../services/*", "../../services/*", "~/.server/services/*", "../jobs/*", "../../jobs/*", "~/.server/jobs/*"],
+    "Adapters implement ports (app/.server/ports); they never import services or jobs.",
+  ),
+  // job definitions call services; storage reaches them through the composition root
+  layer(
+    ["app/.server/jobs/**/*.ts"],
+    ["../adapters/*", "~/.server/adapters/*"],
+    "Job definitions never import adapters; the composition root hands them what they need.",
+  ),
+  // extensions run in the shopper's browser: app/domain may be shared, app/.server never
+  layer(
+    ["extensions/**/*.{ts,tsx}"],
+    ["**/app/.server/*", "~/.server/*"],
+    "Extensions never import app/.server; share types through app/domain.",
+    { shared: false },
   ),
   // routes are thin: they call services through the load context, never storage
   layer(
@@ -74,7 +95,7 @@ export default tseslint.config(
     { shared: false },
   ),
   // nothing below the process entry reaches back up into it
-  layer(["app/**/*.{ts,tsx}"], [], "", { ignores: ["app/domain/**", "app/.server/services/**", "app/routes/**", "app/components/**"] }),
+  layer(["app/**/*.{ts,tsx}"], [], "", { ignores: ["app/domain/**", "app/.server/services/**", "app/.server/adapters/**", "app/.server/jobs/**", "app/routes/**", "app/components/**"] }),
   {
     files: ["app/**/*.{ts,tsx}", "server/**/*.ts"],
     ignores: ["**/*.test.ts"],

@@ -1,3 +1,4 @@
+import { adminWeightBenchmark } from "./admin-weight";
 import { emit } from "./support";
 import { ingestBenchmark } from "./ingest";
 import { lookupBenchmark } from "./lookup";
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Promise<{ bench: string; ratio: number; p
   "storefront-weight": storefrontWeightBenchmark,
   sweep: sweepBenchmark,
   notify: notifyBenchmark,
+  "admin-weight": adminWeightBenchmark,
 };
 const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const results = [];

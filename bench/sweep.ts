@@ -4,6 +4,7 @@ import type { CarrierCode } from "~/domain/carriers";
 import { evaluate, type ShipmentFacts } from "~/domain/rules";
 import type { ShipmentStatus } from "~/domain/status";
 import { createContainer } from "~/.server/container";
+import { statusClassOf } from "~/domain/status-classes";
 import { createLogger } from "~/.server/logger";
 import { loadConfigForTools } from "../scripts/tool-config";
 import { emit, tempDir } from "./support";
@@ -46,7 +47,7 @@ export async function sweepBenchmark(options: { active?: number; due?: number; s
   const setupSeconds = (performance.now() - started) / 1000;
 
   const desk = container.services.desk;
-  for (const shop of shops) await desk.shopSetup(shop);
+  for (const shop of shops) await container.services.profile.get(shop);
   // the container's clock is the system clock: hold the benchmark at `now` through Date.now
   const realNow = Date.now;
   Date.now = () => now;
@@ -68,7 +69,7 @@ export async function sweepBenchmark(options: { active?: number; due?: number; s
   const stillDue = Number((sqlite.prepare(`SELECT count(*) AS n FROM "Shipment" WHERE "nextCheckAt" <= ?`).get(now) as { n: number }).n);
 
   // baseline: a full scan through every active shipment, same rules, same calendar, no writes
-  const { rules } = await desk.shopSetup(shops[0]!);
+  const { rules } = await container.services.profile.get(shops[0]!);
   const calendar = calendarFor({ timezone: "America/New_York", carrier: "ups" as CarrierCode });
   const t = performance.now();
   let fired = 0;
@@ -76,6 +77,7 @@ export async function sweepBenchmark(options: { active?: number; due?: number; s
   for (const row of scan.iterate() as Iterable<Record<string, number | string | null>>) {
     const facts: ShipmentFacts = {
       status: row.status as ShipmentStatus,
+      statusClass: statusClassOf(row.status as ShipmentStatus, {}),
       reason: null,
       carrierCode: String(row.carrierCode),
       service: null,

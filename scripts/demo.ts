@@ -1,18 +1,15 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { businessHoursBetween, calendarFor } from "~/domain/business-time";
 import type { CarrierCode } from "~/domain/carriers";
 import { openDatabase } from "~/.server/adapters/db/database";
-import { createContainer } from "~/.server/container";
-import { createLogger } from "~/.server/logger";
-import { signWebhook } from "~/.server/shopify/signatures";
+import { createTrackLinks } from "~/.server/services/track-links";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
-import { connectDemoChannels, messageSummary, startLocalChannels, waitForMessages } from "./demo/notifications";
+import { messageSummary, waitForMessages } from "./demo/notifications";
 import { shopperTruth } from "./demo/shopper-truth";
-import { simulateStore, type SimulatedDelivery } from "./demo/simulated-store";
-import { LOCAL_SHOPIFY_ENV, loadConfigForTools } from "./tool-config";
+import { simulateStore } from "./demo/simulated-store";
+import { ensureBuilt, sendDeliveries, Shutdown, startDemoStack, waitForProcessing } from "./demo/stack";
+import { LOCAL_SHOPIFY_ENV } from "./tool-config";
 
 /**
  * `npm run demo`: the whole product on the embedded default, with no Shopify account and no network.
@@ -27,6 +24,7 @@ const { values: args } = parseArgs({
     port: { type: "string", default: process.env.PORT ?? "3000" },
     concurrency: { type: "string", default: "16" },
     once: { type: "boolean", default: false },
+    db: { type: "string", default: "prisma/demo.sqlite" },
   },
 });
 const seed = Number(args.seed);
@@ -34,20 +32,12 @@ const shipmentCount = Number(args.shipments);
 const port = Number(args.port);
 const concurrency = Math.max(1, Number(args.concurrency));
 if (!Number.isInteger(seed) || !Number.isInteger(shipmentCount) || shipmentCount < 1 || !Number.isInteger(port)) {
-  process.stderr.write("usage: npm run demo -- [--seed N] [--shipments N] [--port N] [--once]\n");
+  process.stderr.write("usage: npm run demo -- [--seed N] [--shipments N] [--port N] [--db FILE] [--once]\n");
   process.exit(2);
 }
 
-const dbPath = path.resolve("prisma/demo.sqlite");
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  ...LOCAL_SHOPIFY_ENV,
-  SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
-  DATABASE_URL: `file:${dbPath}`,
-  PORT: String(port),
-  SHIPWATCH_LOCAL_PREVIEW: "1",
-  NODE_ENV: "development",
-  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+const dbPath = path.resolve(args.db);
+const env: Record<string, string> = {
   LOOKUP_RATE_LIMIT: process.env.LOOKUP_RATE_LIMIT ?? "30",
   // the summary reads every parcel as a shopper would, a few thousand pages in a minute: more than the per-shop guard allows
   LOOKUP_SHOP_RATE_LIMIT: process.env.LOOKUP_SHOP_RATE_LIMIT ?? "100000",
@@ -57,33 +47,15 @@ const env: NodeJS.ProcessEnv = {
   SWEEP_INTERVAL_SECONDS: process.env.SWEEP_INTERVAL_SECONDS ?? "3",
 };
 const graceMs = Number(env.SILENCE_GRACE_MINUTES) * 60_000;
-const base = `http://127.0.0.1:${port}`;
 const say = (line: string) => process.stdout.write(`${line}\n`);
+// Ctrl-C or SIGTERM at any phase stops what is running (build, stand-ins, server) and exits
+const shutdown = new Shutdown(say);
+shutdown.handleSignals();
 
 async function main() {
   say(`Shipwatch demo — seed ${seed}, ${shipmentCount} shipments`);
-  if (!fs.existsSync("build/server/index.js")) {
-    say("• building the admin (first run only)…");
-    const built = spawnSync("npx", ["remix", "vite:build"], { stdio: "ignore" });
-    if (built.status !== 0) throw new Error("npm run build failed; run it to see why");
-  }
-
-  // local stand-ins for every channel: mail is really sent, over SMTP, to a server in this process
-  const channels = await startLocalChannels();
-  Object.assign(env, channels.env);
-
-  // a fresh database, migrated, with the demo shop installed (offline session + Shop row) and its channels connected
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${dbPath}${suffix}`, { force: true });
-  const config = loadConfigForTools({ ...channels.env, DATABASE_URL: `file:${dbPath}`, SHOPIFY_APP_URL: env.SHOPIFY_APP_URL });
-  const seeder = await createContainer(config, { migrate: true, logger: createLogger("silent") });
-  await seeder.installLocally(PREVIEW_SHOP);
-  const policy = await connectDemoChannels(seeder, PREVIEW_SHOP, channels.providers);
-  await seeder.close();
-  say(`• fresh database ${path.relative(process.cwd(), dbPath)} migrated; demo shop ${PREVIEW_SHOP} installed`);
-  say(`• channels connected to local stand-ins: email → SMTP ${channels.smtp.url}, SMS/Klaviyo/Slack/helpdesk/Shopify → ${channels.providers.url}`);
-
-  const server = startServer();
-  await waitForHealth();
+  await ensureBuilt(shutdown, say);
+  const { base, channels, policy, server } = await startDemoStack({ port, dbPath, env, shutdown, say });
   say(`• server up at ${base} (in-process worker)`);
 
   const store = simulateStore({ seed, shipments: shipmentCount, shop: PREVIEW_SHOP, end: new Date() });
@@ -91,7 +63,7 @@ async function main() {
   say(`• simulated store: ${store.orders} orders, ${store.intended.length} shipments, ${store.deliveries.length} webhook deliveries (${store.deliveries.length - unique} duplicates)`);
 
   const started = performance.now();
-  const codes = await send(store.deliveries);
+  const codes = await sendDeliveries(base, store.deliveries, concurrency);
   const sendSeconds = (performance.now() - started) / 1000;
   say(`• delivered in ${sendSeconds.toFixed(1)} s (${Math.round(store.deliveries.length / sendSeconds)}/s): ${Object.entries(codes).map(([c, n]) => `${n}× ${c}`).join(", ")}`);
 
@@ -123,6 +95,7 @@ async function main() {
   const cases = await caseSummary(db, store.intended);
   const unmapped = await db.selectFrom("UnmappedStatusCode").select(["code", "count"]).execute();
   const messages = await messageSummary(db, PREVIEW_SHOP, policy, channels);
+  const trackingLink = await shopperLink(db);
   const shopper = await shopperTruth({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, db, channels });
   await database.close();
 
@@ -162,109 +135,44 @@ async function main() {
   if (shopper.attention.waitingAtPickup) say(`                 (and ${shopper.attention.waitingAtPickup} late or silent parcels now wait at a pickup point: they read "Ready for pickup at …")`);
   say(`  SMTP capture   ${messages.smtp.received} emails received for ${messages.smtp.sentEmail} sent; Twilio stand-in ${messages.sms.received} texts for ${messages.sms.sentSms} sent; ${messages.alerts} channel-outage alerts`);
 
+  const ok = wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 && messages.ok && shopper.ok;
   if (args.once) {
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
-    await channels.close();
-    process.exit(wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 && messages.ok && shopper.ok ? 0 : 1);
+    await shutdown.stopAll();
+    process.exit(ok ? 0 : 1);
   }
   say("");
   say(`Open the admin:        ${base}/local-preview`);
   say(`The Outbox:            ${base}/local-preview?path=/app/notifications/outbox`);
+  if (trackingLink) say(`A shopper's page:      ${base}${trackingLink.path}  (order ${trackingLink.orderName}: its message link, signed as Shopify's app proxy would forward it)`);
   say(`Mail received so far:  ${channels.smtp.messages.length} (the SMTP stand-in keeps running with the server)`);
-  say(`Look up as a shopper:  ${base}/proxy and /proxy/lookup need Shopify's app proxy signature; try the admin's shipment pages`);
-  say("The server keeps running; Ctrl-C stops it.");
-  const stop = () => server.kill("SIGTERM");
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  await new Promise((r) => server.once("exit", r));
+  say("The server keeps running; Ctrl-C stops it and the stand-ins.");
+  // the server stopping on its own (a crash) stops the demo too, stand-ins included
+  if (server.exitCode === null && server.signalCode === null) await new Promise((r) => server.once("exit", r));
+  // stopped by a signal: its handler exits with the signal's code once everything has stopped
+  if (shutdown.signalled) return;
+  await shutdown.stopAll();
+  process.exit(server.exitCode === 0 ? 0 : 1);
 }
 
-function startServer(): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
-  child.once("exit", (code, signal) => {
-    if (code && code !== 0) {
-      process.stderr.write(`server exited with ${code}${signal ? ` (${signal})` : ""}\n`);
-      process.exit(1);
-    }
-  });
-  process.once("exit", () => child.kill("SIGTERM"));
-  return child;
-}
-
-async function waitForHealth() {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the server did not answer on ${base} within 30 s (is port ${port} taken? try --port)`);
-}
-
-async function send(deliveries: SimulatedDelivery[]): Promise<Record<number, number>> {
-  const codes: Record<number, number> = {};
-  let next = 0;
-  let lastReport = Date.now();
-  const secret = LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET;
-  async function worker() {
-    while (next < deliveries.length) {
-      const d = deliveries[next++]!;
-      const body = JSON.stringify(d.payload);
-      for (let attempt = 1; ; attempt++) {
-        // like Shopify, a delivery that gets no 2xx is sent again
-        const res = await fetch(`${base}/webhooks`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "x-shopify-topic": d.topic,
-            "x-shopify-shop-domain": PREVIEW_SHOP,
-            "x-shopify-webhook-id": d.webhookId,
-            "x-shopify-event-id": d.eventId,
-            "x-shopify-triggered-at": d.triggeredAt,
-            "x-shopify-api-version": "2026-07",
-            "x-shopify-hmac-sha256": signWebhook(body, secret),
-          },
-          body,
-        }).catch(() => null);
-        if (res) {
-          await res.arrayBuffer();
-          codes[res.status] = (codes[res.status] ?? 0) + 1;
-        }
-        if ((res && res.status < 500) || attempt >= 8) break;
-        await new Promise((r) => setTimeout(r, 50 * attempt));
-      }
-      if (Date.now() - lastReport > 1000) {
-        lastReport = Date.now();
-        process.stdout.write(`  sending… ${next}/${deliveries.length}\r`);
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return codes;
-}
-
-async function waitForProcessing(db: ReturnType<typeof openDatabase>["db"], unique: number) {
-  const deadline = Date.now() + 10 * 60_000;
-  let lastReport = 0;
-  while (Date.now() < deadline) {
-    const pending = await db.selectFrom("WebhookDelivery").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "received").executeTakeFirstOrThrow();
-    // jobs due now (a message waiting for a shopper's morning is queued for later, not pending work)
-    const jobs = await db.selectFrom("Job").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "in", ["queued", "running"]).where("runAt", "<=", Date.now()).executeTakeFirstOrThrow();
-    if (Number(pending.n) === 0 && Number(jobs.n) === 0) {
-      process.stdout.write(`  processed ${unique}/${unique}            \n`);
-      return;
-    }
-    if (Date.now() - lastReport > 1000) {
-      lastReport = Date.now();
-      process.stdout.write(`  processing… ${unique - Number(pending.n)}/${unique}\r`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("processing did not finish within 10 minutes");
+/**
+ * A shopper's tracking page for one demo order on its way, as its message link opens it. A link Shopify forwards
+ * is signed with a timestamp and refused after 90 s, so the printed link is the local preview's: each time it is
+ * opened it signs the /proxy?t= request afresh and shows the page in the browser (server/endpoints/local-preview.ts).
+ */
+async function shopperLink(db: ReturnType<typeof openDatabase>["db"]) {
+  const recent = await db
+    .selectFrom("Shipment")
+    .select(["orderId", "orderName", "status"])
+    .where("shop", "=", PREVIEW_SHOP)
+    .where("supersededAt", "is", null)
+    .orderBy("lastEventAt", "desc")
+    .limit(500)
+    .execute();
+  // a parcel on its way tells the most; any parcel will do in a tiny demo
+  const order = recent.find((s) => ["in_transit", "out_for_delivery", "delayed"].includes(s.status)) ?? recent.find((s) => s.status !== "delivered") ?? recent[0];
+  if (!order?.orderId) return null;
+  const token = createTrackLinks([LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET]).token(PREVIEW_SHOP, order.orderId, Date.now());
+  return { orderName: order.orderName, path: `/local-preview/track?t=${token}` };
 }
 
 /** Waits until silence can be judged for every shipment and the sweep has looked at everything due. */
@@ -336,7 +244,10 @@ async function caseSummary(db: ReturnType<typeof openDatabase>["db"], intended: 
   };
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
+  // what fails while a signal is stopping everything is that stop, not a failure
+  if (shutdown.signalled) return;
   process.stderr.write(`demo failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  await shutdown.stopAll();
   process.exit(1);
 });

@@ -19,7 +19,7 @@ if (!values.shop) {
 const ids = (list?: string) => list?.split(",").map((s) => s.trim()).filter(Boolean);
 const container = await createContainer(loadConfigForTools(), { logger: createLogger("silent") });
 const shop = values.shop;
-const failedDeliveries = await container.services.deliveries.listFailed(shop, 200);
+const failedDeliveries = await container.repositories.deliveries.listFailed(shop, 200);
 const parkedJobs = (await container.queue.listParked({ shop, limit: 200 })).filter((j) => j.name !== "process-delivery");
 const parkedMessages = (await container.services.notifications.outbox(shop, { status: "failed" }, { limit: 200, offset: 0 })).rows;
 if (values.list) {

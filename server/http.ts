@@ -32,7 +32,7 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
   const lookup = proxyLookupEndpoint(storefront);
   const trackingPage = proxyPageEndpoint(storefront);
   const supportApi = supportApiEndpoint(services.supportApi);
-  const preview = config.localPreview ? localPreviewEndpoints(container) : null;
+  const preview = config.localPreview ? localPreviewEndpoints(container, { trackingPage }) : null;
 
   const server = http.createServer((req, res) => {
     res.on("shipwatch:error", (error: unknown) => logger.error({ err: String(error), url: req.url }, "request failed"));

@@ -1,6 +1,6 @@
 import { Session } from "@shopify/shopify-api";
 import { systemClock, type Clock } from "~/domain/clock";
-import { createDeliveryStore, PROCESS_DELIVERY_JOB } from "./adapters/delivery-store";
+import { createDeliveryStore } from "./adapters/delivery-store";
 import { createAdminReadModel } from "./adapters/admin-read-model";
 import { createDeliveryRepository } from "./adapters/deliveries";
 import { openDatabase, type Database } from "./adapters/db/database";
@@ -23,13 +23,16 @@ import { createSecretBox } from "./adapters/secret-box";
 import type { AppConfig } from "./config";
 import { evaluateShipmentJob, processDeliveryJob, recordParkedEvaluations, SILENCE_SWEEP_JOB, silenceSweepJob } from "./jobs/definitions";
 import { SEND_NOTIFICATION_JOB, sendNotificationJob } from "./jobs/notification-jobs";
-import { createEmbeddedQueue } from "./jobs/embedded-queue";
-import type { JobDefinition, JobQueue, RecurringJob } from "./jobs/queue";
+import { createEmbeddedQueue } from "./adapters/queue/embedded";
+import { PROCESS_DELIVERY_JOB, type JobDefinition, type JobQueue, type RecurringJob } from "./ports";
 import { createLogger, type Logger } from "./logger";
 import { createCompliance } from "./services/compliance";
 import { createDeliveryProcessor } from "./services/delivery-processor";
 import { createKeyedHash } from "./services/keyed-hash";
 import { createExceptionDesk } from "./services/exception-desk";
+import { createShopProfile } from "./services/shop-profile";
+import { createSweep } from "./services/sweep";
+import { createShipmentBrowser } from "./services/shipment-browser";
 import { createNotifications } from "./services/notifications";
 import { createOrderSync } from "./services/order-sync";
 import { createRuleBook } from "./services/rule-book";
@@ -78,24 +81,15 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const settings = createSettingsRepository(database);
   const apiKeys = createApiKeyRepository(database);
   // REDIS_URL: BullMQ (loaded only then), relaying the jobs the ingest commits to the Job table; else the embedded queue
-  const queue: JobQueue & { wake?: () => void } = config.redisUrl ? (await import("./jobs/bullmq-queue")).createBullmqQueue({ redisUrl: config.redisUrl, concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, clock, logger, outbox: database }) : createEmbeddedQueue(database, clock, logger, { concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, ...options.queue });
+  const queue: JobQueue & { wake?: () => void } = config.redisUrl ? (await import("./adapters/queue/bullmq")).createBullmqQueue({ redisUrl: config.redisUrl, concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, clock, logger, outbox: database }) : createEmbeddedQueue(database, clock, logger, { concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, ...options.queue });
 
+  // Built in dependency order: each part is whole when the next one takes it. Nothing is bound late.
+  const profile = createShopProfile({ settings, rules, clock });
   const statusMappings = createStatusMappingRepository(database);
   const statusOverrides = createStatusOverrides(statusMappings, clock);
   const tracking = createShipmentTracking({ shipments, orders, shops, clock, statusOverrides: (shop) => statusOverrides.forShop(shop) });
   const orderSync = createOrderSync({ orders, shipments, clock });
   const outbox = createNotificationRepository(database);
-  // bound once the notifications exist (below): an uninstall drops their cached view of the shop at once
-  let forgetNotifications = (shop: string): void => void shop;
-  const compliance = createCompliance({ shops, orders, shipments, deliveries, redactions: createRedactionStore(database), keyedHash: createKeyedHash(secrets), clock, purgeJobs: (shop) => queue.purgeShop(shop), redactMessages: (shop, ids) => outbox.redactOrders(shop, ids), forgetNotifications: (shop) => forgetNotifications(shop), revokeApiKeys: (shop) => apiKeys.revokeAll(shop, clock.now()) });
-  // Changed shipments are evaluated by the sweep in batches: one sweep is requested a moment ahead (so a
-  // burst of deliveries is evaluated together), and this process remembers it has one pending.
-  let sweepPending = false;
-  const requestSweep = async () => {
-    if (sweepPending) return;
-    sweepPending = true;
-    await queue.enqueueOnce({ name: SILENCE_SWEEP_JOB, shop: "*", payload: {}, runAt: clock.now() + (options.evaluationDelayMs ?? 250) });
-  };
   const gateway = createChannelGateway({
     email: config.email,
     timeoutMs: config.notifications.timeoutMs,
@@ -107,8 +101,6 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     clock,
   });
   const sessionStorage = createSessionStorage(database);
-  // the desk is built below; the notifications read the shop's time zone through it
-  let shopTimezone: (shop: string) => Promise<string> = async () => "UTC";
   const notifications = createNotifications({
     outbox,
     settings: createNotificationSettingsRepository(database),
@@ -119,7 +111,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     gateway,
     secrets: createSecretBox(config.notifications.encryptionKey),
     accessToken: async (shop) => (await sessionStorage.loadSession(`offline_${shop}`))?.accessToken ?? null,
-    shopTimezone: (shop) => shopTimezone(shop),
+    shopTimezone: (shop) => profile.timezone(shop),
     links: trackLinks,
     isInstalled: (shop) => shops.isInstalled(shop),
     schedule: (shop, id, runAt) => queue.enqueue({ name: SEND_NOTIFICATION_JOB, shop, payload: { id }, runAt }),
@@ -133,20 +125,42 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     callTimeoutMs: config.notifications.timeoutMs,
     retryBaseMs: options.notifications?.retryBaseMs,
   });
-  forgetNotifications = (shop) => notifications.forgetShop(shop);
+  const compliance = createCompliance({
+    shops,
+    orders,
+    shipments,
+    deliveries,
+    redactions: createRedactionStore(database),
+    keyedHash: createKeyedHash(secrets),
+    clock,
+    purgeJobs: (shop) => queue.purgeShop(shop),
+    redactMessages: (shop, ids) => outbox.redactOrders(shop, ids),
+    // an uninstall drops every cached view of the shop at once
+    forgetNotifications: (shop) => {
+      notifications.forgetShop(shop);
+      profile.forget(shop);
+    },
+    revokeApiKeys: (shop) => apiKeys.revokeAll(shop, clock.now()),
+  });
   const desk = createExceptionDesk({
     shipments,
     orders,
     cases,
-    rules,
-    settings,
+    profile,
     evaluations: createEvaluationStore(database),
     clock,
     silenceGraceMs: config.exceptions.silenceGraceMs,
-    notify: (shop, items) => notifications.plan(shop, items),
+    // the desk records what it decided; notifications plan their messages from it
+    subscribers: [(shop, evaluated) => notifications.plan(shop, evaluated)],
     onParked: recordParkedEvaluations({ enqueue: (job) => queue.enqueue(job), logger }),
   });
-  shopTimezone = async (shop) => (await desk.shopSetup(shop)).settings.timezone;
+  const sweep = createSweep({
+    desk,
+    notifications,
+    schedule: (runAt) => queue.enqueueOnce({ name: SILENCE_SWEEP_JOB, shop: "*", payload: {}, ...(runAt === undefined ? {} : { runAt }) }),
+    now: () => clock.now(),
+    delayMs: options.evaluationDelayMs,
+  });
   const processor = createDeliveryProcessor({
     deliveries,
     shops,
@@ -155,7 +169,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     compliance,
     clock,
     markDue: (shop, ids) => shipments.markDue(shop, ids, clock.now()),
-    requestSweep,
+    requestSweep: () => sweep.request(),
     logger,
   });
   const ingest = createWebhookIngest({
@@ -169,8 +183,8 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     shipments,
     links: trackLinks,
     cases,
-    // the desk keeps each shop's settings a moment: the zone costs no read per lookup
-    shopZone: async (shop) => (await desk.shopSetup(shop)).settings.timezone,
+    // the profile keeps each shop's settings a moment: the zone costs no read per lookup
+    shopZone: (shop) => profile.timezone(shop),
     clock,
   });
   const supportApi = createSupportApi({
@@ -185,8 +199,9 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     views: lookup.views,
   });
   const admin = createAdminReadModel({ database, shipments });
-  const ruleBook = createRuleBook({ rules, desk, admin, clock });
-  const statusMapping = createStatusMapping({ mappings: statusMappings, overrides: statusOverrides, settings, shopSetup: (shop) => desk.shopSetup(shop, true), recompute: tracking.recompute, evaluate: desk.evaluateShipments, forgetShop: desk.forgetShop, clock });
+  const shipmentBrowser = createShipmentBrowser({ admin });
+  const ruleBook = createRuleBook({ rules, profile, desk, admin, clock });
+  const statusMapping = createStatusMapping({ mappings: statusMappings, overrides: statusOverrides, profile, recompute: tracking.recompute, evaluate: desk.evaluateShipments, clock });
   const shopify: ShopifyApp = createShopifyApp(config, sessionStorage, {
     afterAuth: async (shop) => shops.ensureInstalled(shop, clock.now()),
   });
@@ -195,16 +210,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     processDeliveryJob({ processor, deliveries }),
     evaluateShipmentJob({ evaluate: (shop, id) => desk.evaluateShipment(shop, id) }),
     sendNotificationJob({ notifications }),
-    silenceSweepJob({
-      sweep: async (limit) => {
-        sweepPending = false;
-        const result = await desk.sweep(limit);
-        await notifications.requeueStranded();
-        await notifications.checkChannelHealth();
-        return result;
-      },
-      enqueueAgain: () => queue.enqueueOnce({ name: SILENCE_SWEEP_JOB, shop: "*", payload: {} }),
-    }),
+    silenceSweepJob({ sweep: (limit) => sweep.run(limit), enqueueAgain: () => sweep.again() }),
   ];
   const recurring: RecurringJob[] = [{ name: SILENCE_SWEEP_JOB, everyMs: config.worker.sweepIntervalMs }];
 
@@ -219,7 +225,10 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     shopify,
     verifyAppProxy: appProxyVerifier(secrets),
     trackLinks,
-    services: { notifications, ingest, processor, tracking, orderSync, compliance, lookup, admin, shops, deliveries, desk, cases, rules, settings, supportApi, ruleBook, statusMapping },
+    /** the use cases: all that routes and endpoints see */
+    services: { notifications, ingest, processor, tracking, orderSync, compliance, lookup, shipmentBrowser, desk, profile, sweep, supportApi, ruleBook, statusMapping },
+    /** storage, for operator tools (replay), the demo and tests; never handed to routes (see app/load-context.ts) */
+    repositories: { shops, deliveries, cases, rules, settings, admin },
     /**
      * Installs a shop without Shopify: an offline session with the configured scopes and a Shop row.
      * For the demo and the local preview only; a real install comes through OAuth / token exchange.

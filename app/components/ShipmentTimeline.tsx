@@ -1,6 +1,7 @@
 import { BlockStack, Box, InlineGrid, Text } from "@shopify/polaris";
 import type { ReactNode } from "react";
-import type { ShipmentStatus, StatusReason } from "~/domain/status";
+import { STATUS_LABELS, type ShipmentStatus, type StatusReason } from "~/domain/status";
+import { countryName } from "./format";
 import { reasonLabel, StatusBadge } from "./StatusBadge";
 import { ExactTime } from "./Timestamp";
 
@@ -14,6 +15,16 @@ export interface TimelineEvent {
   location: string | null;
   /** where the raw status came from, shown beside the code when `describeSource` is given */
   source?: string;
+}
+
+/**
+ * "Ottawa, ON, CA" → "Ottawa, ON, Canada". Only the third part is read as a country: in "Springfield, IL" the two
+ * letters are a state (IL is also Israel's code).
+ */
+export function placeWords(location: string): string {
+  const parts = location.split(",").map((p) => p.trim());
+  if (parts.length >= 3) parts[parts.length - 1] = countryName(parts.at(-1)!);
+  return parts.join(", ");
 }
 
 /**
@@ -79,9 +90,23 @@ export function ShipmentTimeline({
                 ) : null}
               </BlockStack>
               <BlockStack gap="100">
-                <Text as="p">{e.rawMessage ?? "No message"}</Text>
+                <Text as="p">{e.rawMessage ?? STATUS_LABELS[e.status]}</Text>
+                {/* the carrier's own code is evidence for a claim or a mapping question, not the headline */}
                 <Text as="p" variant="bodySm" tone="subdued">
-                  <code>{e.rawStatus ?? "no status code"}</code>
+                  {e.rawStatus ? (
+                    <>
+                      Carrier code{" "}
+                      <span
+                        style={{
+                          fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace",
+                        }}
+                      >
+                        {e.rawStatus}
+                      </span>
+                    </>
+                  ) : (
+                    "No carrier code"
+                  )}
                   {describeSource && e.source ? ` · ${describeSource(e.source)}` : null}
                 </Text>
               </BlockStack>
@@ -90,7 +115,7 @@ export function ShipmentTimeline({
                   <ExactTime at={e.happenedAt} now={now} />
                 </Text>
                 <Text as="p" variant="bodySm" tone="subdued">
-                  {e.location ?? "Place not given"}
+                  {e.location ? placeWords(e.location) : "Place not given"}
                 </Text>
               </BlockStack>
             </Columns>

@@ -1,5 +1,6 @@
 import { Badge, type BadgeProps } from "@shopify/polaris";
 import { RESOLUTIONS, type ExceptionType, type Owner, type Priority, type Resolution } from "~/domain/rules";
+import type { CaseActionOutcome } from "~/domain/case-lifecycle";
 import { formatAge } from "./format";
 
 /** How the exception queue names things, in the words support and fulfillment use. */
@@ -25,7 +26,12 @@ export const OWNER_LABELS: Record<Owner, string> = {
   operations: "Operations",
 };
 
-export const PRIORITY_LABELS: Record<Priority, string> = { low: "Low", normal: "Normal", high: "High", urgent: "Urgent" };
+export const PRIORITY_LABELS: Record<Priority, string> = {
+  low: "Low",
+  normal: "Normal",
+  high: "High",
+  urgent: "Urgent",
+};
 
 export const RESOLUTION_LABELS: Record<Resolution, string> = {
   reshipped: "Reshipped",
@@ -38,9 +44,29 @@ export const RESOLUTION_LABELS: Record<Resolution, string> = {
 export type ResolutionCode = Resolution;
 export const RESOLUTION_CODES: readonly Resolution[] = RESOLUTIONS;
 
-export const CASE_STATUS_LABELS = { open: "Open", snoozed: "Snoozed", resolved: "Resolved" } as const;
+/** Why an action on a case did not happen, in the words support reads (the lifecycle's refusals). */
+export const CASE_REFUSALS: Record<Exclude<CaseActionOutcome, { ok: true }>["reason"], string> = {
+  not_found: "This case no longer exists.",
+  already_resolved: "This case is resolved. Reopen it first.",
+  not_resolved: "Only a resolved case can be reopened.",
+  snooze_out_of_range: "Choose a time in the next 90 days",
+  not_due: "This case is not snoozed.",
+  changed_meanwhile: "Nothing changed: someone changed the case a moment ago. Reload to see it.",
+  duplicate_open: "This case cannot be reopened: another case of this type is open for the shipment.",
+};
 
-const PRIORITY_TONES: Record<Priority, BadgeProps["tone"]> = { low: undefined, normal: "info", high: "warning", urgent: "critical" };
+export const CASE_STATUS_LABELS = {
+  open: "Open",
+  snoozed: "Snoozed",
+  resolved: "Resolved",
+} as const;
+
+const PRIORITY_TONES: Record<Priority, BadgeProps["tone"]> = {
+  low: undefined,
+  normal: "info",
+  high: "warning",
+  urgent: "critical",
+};
 
 export function PriorityBadge({ priority }: { priority: Priority }) {
   return (
@@ -92,10 +118,27 @@ export function SlaBadge({ status, dueAt, now }: { status: string; dueAt: number
 
 export const SYSTEM_ACTOR = "shipwatch";
 
-/** Who did something, as the audit trail shows it. */
+/**
+ * Who did something, as the audit trail shows it: "You", "Shipwatch", a name or email where the actor carries one,
+ * and otherwise "Staff member #123". Never the raw "staff:123" the session token's user id is stored as.
+ */
 export function actorLabel(actor: string, me: string): string {
-  if (actor === me) return "You";
+  if (actor === me || (emailOf(actor) !== null && emailOf(actor) === emailOf(me))) return "You";
   if (actor === SYSTEM_ACTOR) return "Shipwatch";
-  const staff = /^staff:(.+)$/.exec(actor);
-  return staff ? `Staff member ${staff[1]}` : actor;
+  const staff = /^staff:(.*)$/.exec(actor);
+  if (staff) return /^\d+$/.test(staff[1]!) ? `Staff member #${staff[1]}` : "A staff member";
+  // "Ada Lovelace <ada@example.com>": the name the admin session gave when the action happened
+  const named = /^(.+?)\s*<[^<>]+>$/.exec(actor);
+  return named ? named[1]! : actor;
+}
+
+/** The same, in the middle of a sentence: "Assigned to you". */
+export function actorInSentence(actor: string, me: string): string {
+  const label = actorLabel(actor, me);
+  return label === "You" ? "you" : label;
+}
+
+function emailOf(actor: string): string | null {
+  const match = /<([^<>@\s]+@[^<>\s]+)>$/.exec(actor) ?? /^([^<>@\s]+@[^<>\s]+)$/.exec(actor);
+  return match ? match[1]!.toLowerCase() : null;
 }

@@ -49,18 +49,44 @@ export function formatDateTime(at: number, timeZone: string, now?: number): stri
 
 /** "Tue, Mar 3": for delivery estimates, where the hour would be false precision. */
 export function formatDay(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-US", { weekday: "short", month: "short", day: "numeric", timeZone }).format(at);
+  return new Intl.DateTimeFormat("en-US", {
+    weekday: "short",
+    month: "short",
+    day: "numeric",
+    timeZone,
+  }).format(at);
 }
 
 function zoneName(at: number, timeZone: string): string {
-  const part = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "short" })
+  const part = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    timeZoneName: "short",
+  })
     .formatToParts(at)
     .find((p) => p.type === "timeZoneName");
   return part?.value ?? timeZone;
 }
 
-/** "US-NY", "CA": the destination as support reads it on a label. */
-export function formatDestination(country: string | null, province: string | null): string | null {
+const regionNames = new Intl.DisplayNames("en", {
+  type: "region",
+  fallback: "code",
+});
+
+/** "US" → "United States". A name already written out (Shopify sends both) or an unknown code stays as given. */
+export function countryName(code: string): string {
+  const trimmed = code.trim();
+  if (!/^[A-Za-z]{2}$/.test(trimmed)) return trimmed;
+  try {
+    const name = regionNames.of(trimmed.toUpperCase());
+    // "ZZ" is CLDR's own code for an unknown region
+    return name && name !== "Unknown Region" ? name : trimmed;
+  } catch {
+    return trimmed;
+  }
+}
+
+/** "NY, United States", "Canada": the destination as support says it on the phone, not the codes on a label. */
+export function formatDestination(country: string | null, province: string | null, city?: string | null): string | null {
   if (!country) return null;
-  return province ? `${country}-${province}` : country;
+  return [city, province, countryName(country)].filter((part): part is string => !!part && part.trim() !== "").join(", ");
 }

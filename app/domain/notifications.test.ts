@@ -1,3 +1,5 @@
+import { DEFAULT_STATUS_CLASSES, type StatusClass } from "./status-classes";
+import type { ShipmentStatus } from "./status";
 import { describe, expect, it } from "vitest";
 import {
   capDeferral,
@@ -8,6 +10,7 @@ import {
   isFresh,
   maskRecipient,
   MOMENT_LABELS,
+  MOMENTS,
   momentEnabled,
   momentTime,
   NotificationPolicySchema,
@@ -15,6 +18,7 @@ import {
   pickLocale,
   sendKey,
   sendTime,
+  silencedByClass,
   smsEligible,
   stillCurrent,
   toE164,
@@ -245,5 +249,16 @@ describe("freshness", () => {
   it("GIVEN a delay a case found (silence) THEN it is news even though the last scan is old", () => {
     expect(isFresh("delay_lost", at("2026-10-01T00:00:00Z"), now, DEFAULT_POLICY, true)).toBe(true);
     expect(isFresh("delay_lost", at("2026-10-01T00:00:00Z"), now, DEFAULT_POLICY, false)).toBe(false);
+  });
+});
+
+describe("status classes and messages", () => {
+  const classes = (over: Partial<Record<ShipmentStatus, StatusClass>>) => (status: ShipmentStatus) => over[status] ?? DEFAULT_STATUS_CLASSES[status];
+  it("with the default classes no moment is silenced (only In transit is informational, and no moment is about it)", () => {
+    expect(MOMENTS.filter((m) => silencedByClass(m, classes({})))).toEqual([]);
+  });
+  it("a progress moment whose status the shop classes informational is not sent; delay moments follow cases, not classes", () => {
+    const quiet = classes({ picked_up: "informational", out_for_delivery: "informational", delayed: "informational", exception: "informational" });
+    expect(MOMENTS.filter((m) => silencedByClass(m, quiet))).toEqual(["first_scan", "out_for_delivery"]);
   });
 });

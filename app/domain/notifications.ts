@@ -2,6 +2,7 @@ import { z } from "zod";
 import { localParts, zonedTimeToUtc } from "./business-time";
 import type { ExceptionType } from "./rules";
 import { CARRIER_SCAN_STATUSES, type ShipmentStatus, type StatusReason } from "./status";
+import type { StatusClass } from "./status-classes";
 
 /**
  * Proactive notifications: what is worth telling whom, and when. Pure: the caller brings the facts
@@ -164,6 +165,25 @@ export interface NotifyFacts {
   cancelled: boolean;
   /** open exception cases of the shipment */
   openCaseTypes: readonly ExceptionType[];
+}
+
+/** The status each progress moment is about: the one whose class (Status mapping) decides whether it is sent. */
+export const MOMENT_STATUS: Record<ProgressMoment, ShipmentStatus> = {
+  packed: "label_created",
+  first_scan: "picked_up",
+  out_for_delivery: "out_for_delivery",
+  ready_for_pickup: "available_for_pickup",
+  delivered: "delivered",
+  post_delivery: "delivered",
+};
+
+/**
+ * A progress moment whose status the shop classes as informational stays on the timeline and the tracking page:
+ * no message (docs/decisions/0007-status-classes.md). Delay messages follow the shipment's cases and reasons.
+ */
+export function silencedByClass(moment: Moment, classOf: (status: ShipmentStatus) => StatusClass): boolean {
+  const status = (MOMENT_STATUS as Partial<Record<Moment, ShipmentStatus>>)[moment];
+  return status !== undefined && classOf(status) === "informational";
 }
 
 /** The delay or exception a shipment is in now, one per reason; null when none. */

@@ -13,6 +13,7 @@ import {
   type Rule,
   type ShipmentFacts,
 } from "./rules";
+import { statusClassOf } from "./status-classes";
 
 const NY = "America/New_York";
 const t = (iso: string) => Date.parse(iso);
@@ -21,6 +22,8 @@ const rules: Rule[] = DEFAULT_RULES.map((r, i) => ({ ...r, id: i + 1, position: 
 
 const facts = (over: Partial<ShipmentFacts> = {}): ShipmentFacts => ({
   status: "in_transit",
+  // the default class of the status the test chose, unless it names one (a merchant's Status mapping choice)
+  statusClass: over.statusClass ?? statusClassOf(over.status ?? "in_transit", {}),
   reason: null,
   carrierCode: "canada_post",
   service: null,
@@ -57,6 +60,13 @@ describe("default rules", () => {
     ["address problem: urgent, and the generic carrier exception steps aside", facts({ status: "exception", reason: "address_issue" }), "2026-11-17T18:00:00Z", ["address_issue/support/urgent"]],
     ["damaged", facts({ status: "exception", reason: "damaged" }), "2026-11-17T18:00:00Z", ["damaged/fulfillment/high"]],
     ["an exception nothing else explains", facts({ status: "exception", reason: null }), "2026-11-17T18:00:00Z", ["carrier_exception/support/normal"]],
+    // the shop's Status mapping classes drive the catch-all: a status it calls an exception gets a case…
+    ["a delay the shop classes as an exception", facts({ status: "delayed", statusClass: "exception" }), "2026-11-17T18:00:00Z", ["carrier_exception/support/normal"]],
+    ["a delay with the default class", facts({ status: "delayed" }), "2026-11-17T18:00:00Z", []],
+    // …and one it does not call an exception gets none
+    ["an exception the shop classes as customer-facing", facts({ status: "exception", statusClass: "customer_facing" }), "2026-11-17T18:00:00Z", []],
+    // a more specific case replaces the catch-all (a failed attempt is classed exception by default)
+    ["a failed attempt is a failed attempt, not a carrier exception too", facts({ status: "attempted_delivery" }), "2026-11-17T18:00:00Z", ["failed_attempt/support/normal"]],
     ["returned to sender", facts({ status: "returned_to_sender" }), "2026-11-17T18:00:00Z", ["returned_to_sender/fulfillment/normal"]],
     ["customs", facts({ status: "delayed", reason: "customs" }), "2026-11-17T18:00:00Z", ["customs_hold/support/normal"]],
     ["unknown carrier status", facts({ status: "unknown" }), "2026-11-17T18:00:00Z", ["unknown_status/operations/low"]],

@@ -6,6 +6,7 @@ import {
   businessHoursBetween,
   type BusinessCalendar,
 } from "./business-time";
+import { fieldErrorsOf } from "./field-errors";
 import { hasTag } from "./order";
 import {
   CARRIER_SCAN_STATUSES,
@@ -17,6 +18,7 @@ import {
   type ShipmentStatus,
   type StatusReason,
 } from "./status";
+import { STATUS_CLASSES, type StatusClass } from "./status-classes";
 
 /** The Support API contract's exception types and owners (ARCHITECTURE.md). */
 export const EXCEPTION_TYPES = [
@@ -48,6 +50,8 @@ const hours = z.number({ invalid_type_error: "enter a number of hours" }).positi
 export const ConditionSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("status_in"), statuses: nonEmpty(z.enum(SHIPMENT_STATUSES), "status") }),
   z.object({ kind: z.literal("reason_in"), reasons: nonEmpty(z.enum(STATUS_REASONS), "reason") }),
+  /** the class the shop gives the current status on the Status mapping page (informational, customer-facing, exception) */
+  z.object({ kind: z.literal("status_class_in"), classes: nonEmpty(z.enum(STATUS_CLASSES), "class") }),
   z.object({ kind: z.literal("carrier_in"), carriers: nonEmpty(z.string().min(1), "carrier") }),
   z.object({ kind: z.literal("shipping_method_matches"), pattern: z.string().trim().min(1, "enter part of the shipping method's name or code").max(100) }),
   z.object({
@@ -99,17 +103,14 @@ export type Rule = z.infer<typeof RuleSchema> & { id: number; position: number; 
 export function validateRule(input: unknown): { ok: true; rule: z.infer<typeof RuleSchema> } | { ok: false; fieldErrors: Record<string, string> } {
   const parsed = RuleSchema.safeParse(input);
   if (parsed.success) return { ok: true, rule: parsed.data };
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of parsed.error.issues) {
-    const key = issue.path.join(".") || "rule";
-    fieldErrors[key] ??= issue.message;
-  }
-  return { ok: false, fieldErrors };
+  return { ok: false, fieldErrors: fieldErrorsOf(parsed.error.issues, "rule") };
 }
 
 /** Everything a rule can look at, gathered by the caller. Times are epoch ms. */
 export interface ShipmentFacts {
   status: ShipmentStatus;
+  /** the current status's class for this shop (its Status mapping choice, or the default) */
+  statusClass: StatusClass;
   reason: StatusReason | null;
   carrierCode: string;
   service: string | null;
@@ -171,6 +172,8 @@ function check(condition: Condition, facts: ShipmentFacts, calendar: BusinessCal
   switch (condition.kind) {
     case "status_in":
       return result(condition.statuses.includes(facts.status), `status ${facts.status} (${STATUS_LABELS[facts.status]})`);
+    case "status_class_in":
+      return result(condition.classes.includes(facts.statusClass), `status ${facts.status} (${STATUS_LABELS[facts.status]}), classed ${facts.statusClass.replace("_", "-")}`);
     case "reason_in":
       return result(!!facts.reason && condition.reasons.includes(facts.reason), facts.reason ? `reason ${facts.reason} (${REASON_LABELS[facts.reason]})` : "no reason given");
     case "carrier_in":
@@ -374,7 +377,8 @@ export const DEFAULT_RULES: readonly DefaultRule[] = [
   {
     builtIn: "carrier_exception",
     name: "Carrier exception",
-    conditions: [{ kind: "status_in", statuses: ["exception"] }],
+    // every status the shop classes as an exception; a more specific case for the parcel replaces this one
+    conditions: [{ kind: "status_class_in", classes: ["exception"] }],
     actions: [openCase("carrier_exception", "support", "normal", 24)],
   },
   {

@@ -1,27 +1,15 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import {
-  Badge,
-  BlockStack,
-  Box,
-  Button,
-  Card,
-  Icon,
-  InlineStack,
-  Layout,
-  Link,
-  Page,
-  Select,
-  Text,
-  TextField,
-} from "@shopify/polaris";
+import { Badge, BlockStack, Box, Button, Card, Icon, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
 import { CheckCircleIcon, XCircleIcon } from "@shopify/polaris-icons";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import {
+  actorInSentence,
   actorLabel,
+  CASE_REFUSALS,
   CASE_STATUS_LABELS,
   EXCEPTION_TYPE_LABELS,
   OWNER_LABELS,
@@ -34,15 +22,18 @@ import {
 } from "~/components/case-words";
 import { hrefWith, shopifyParamsOf } from "~/components/embedded-url";
 import { formatDateTime } from "~/components/format";
-import { describeCondition } from "~/components/rule-words";
+import { describeCondition, describeSaw } from "~/components/rule-words";
 import { Fact } from "~/components/Fact";
 import { ShipmentTimeline } from "~/components/ShipmentTimeline";
 import { staffMemberOf } from "~/components/staff";
 import { StatusBadge } from "~/components/StatusBadge";
 import { ExactTime, RelativeTime, useViewerTimeZone } from "~/components/Timestamp";
+import type { CaseActionOutcome } from "~/domain/case-lifecycle";
 import { CARRIERS } from "~/domain/carriers";
 import { PRIORITIES, type Priority } from "~/domain/rules";
 import { notFoundBoundary } from "~/components/NotFound";
+import { pageTitle } from "~/components/page-title";
+import { SnoozePicker } from "~/components/SnoozePicker";
 
 const CaseId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const carrierNames = Object.fromEntries(Object.values(CARRIERS).map((c) => [c.code, c.name]));
@@ -50,12 +41,17 @@ const carrierNames = Object.fromEntries(Object.values(CARRIERS).map((c) => [c.co
 export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
   const auth = await context.shipwatch.shopify.authenticate.admin(request);
   const shop = auth.session.shop;
-  const { cases, admin } = context.shipwatch.services;
+  const { desk, shipmentBrowser } = context.shipwatch.services;
   const id = CaseId.safeParse(params.id);
   // every read is scoped to the signed-in shop: another shop's case is "not found", exactly like a missing one
-  const c = id.success ? await cases.get(shop, id.data) : null;
-  if (!c) throw new Response("Case not found", { status: 404, statusText: "Not Found" });
-  const [activities, detail] = await Promise.all([cases.activities(shop, c.id), admin.shipmentDetail(shop, c.shipmentId)]);
+  const file = id.success ? await desk.caseFile(shop, id.data) : null;
+  if (!file)
+    throw new Response("Case not found", {
+      status: 404,
+      statusText: "Not Found",
+    });
+  const { case: c, activities } = file;
+  const detail = await shipmentBrowser.shipmentDetail(shop, c.shipmentId);
   return {
     now: context.shipwatch.clock.now(),
     me: staffMemberOf(auth),
@@ -79,7 +75,11 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       trackingNumber: c.trackingNumber,
     },
     // why: each condition of the rule that opened it, and what it saw at that moment
-    why: c.explanation.map((check) => ({ condition: describeCondition(check.condition, carrierNames), passed: check.passed, saw: check.saw })),
+    why: c.explanation.map((check) => ({
+      condition: describeCondition(check.condition, carrierNames),
+      passed: check.passed,
+      saw: describeSaw(check.saw, carrierNames),
+    })),
     shipment: detail
       ? {
           id: detail.shipment.id,
@@ -98,19 +98,33 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       location: e.location,
     })),
     // newest first, like the timeline
-    activities: [...activities].reverse().map((a) => ({ id: a.id, at: a.at, actor: a.actor, kind: a.kind, detail: a.detail })),
+    activities: [...activities].reverse().map((a) => ({
+      id: a.id,
+      at: a.at,
+      actor: a.actor,
+      kind: a.kind,
+      detail: a.detail,
+    })),
   };
 };
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
-const NINETY_DAYS = 90 * 86_400_000;
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  {
+    title: pageTitle(data ? `${EXCEPTION_TYPE_LABELS[data.case.type]} · ${data.case.orderName}` : "Case"),
+  },
+];
+
 const CaseAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("assign_to_me") }),
   z.object({ intent: z.literal("unassign") }),
   z.object({ intent: z.literal("priority"), priority: z.enum(PRIORITIES) }),
   z.object({ intent: z.literal("snooze"), until: z.coerce.number().int() }),
-  z.object({ intent: z.literal("note"), note: z.string().trim().min(1, "Write a note first").max(2000, "At most 2,000 characters") }),
+  z.object({
+    intent: z.literal("note"),
+    note: z.string().trim().min(1, "Write a note first").max(2000, "At most 2,000 characters"),
+  }),
   z.object({
     intent: z.literal("resolve"),
     resolution: z.enum(RESOLUTION_CODES as [ResolutionCode, ...ResolutionCode[]], { errorMap: () => ({ message: "Choose how it was resolved" }) }),
@@ -124,43 +138,58 @@ export const action = async ({ request, params, context }: ActionFunctionArgs) =
   const shop = auth.session.shop;
   const me = staffMemberOf(auth);
   const id = CaseId.safeParse(params.id);
-  if (!id.success) throw new Response("Case not found", { status: 404, statusText: "Not Found" });
+  if (!id.success)
+    throw new Response("Case not found", {
+      status: 404,
+      statusText: "Not Found",
+    });
   const parsed = CaseAction.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false as const, field: String(issue?.path[0] ?? "intent"), error: issue?.message ?? "That did not work" };
+    return {
+      ok: false as const,
+      field: String(issue?.path[0] ?? "intent"),
+      error: issue?.message ?? "That did not work",
+    };
   }
   const { desk } = context.shipwatch.services;
-  const now = context.shipwatch.clock.now();
   const a = parsed.data;
-  let ok: boolean;
+  let outcome: CaseActionOutcome;
   switch (a.intent) {
     case "assign_to_me":
-      ok = await desk.assign(shop, id.data, me, me);
+      outcome = await desk.assign(shop, id.data, me, me);
       break;
     case "unassign":
-      ok = await desk.assign(shop, id.data, null, me);
+      outcome = await desk.assign(shop, id.data, null, me);
       break;
     case "priority":
-      ok = await desk.setPriority(shop, id.data, a.priority, me);
+      outcome = await desk.setPriority(shop, id.data, a.priority, me);
       break;
     case "snooze":
-      if (a.until <= now || a.until > now + NINETY_DAYS) return { ok: false as const, field: "until", error: "Choose a time in the next 90 days" };
-      ok = await desk.snooze(shop, id.data, a.until, me);
+      outcome = await desk.snooze(shop, id.data, a.until, me);
       break;
     case "note":
-      ok = await desk.addNote(shop, id.data, a.note, me);
+      outcome = await desk.addNote(shop, id.data, a.note, me);
       break;
     case "resolve":
-      ok = await desk.resolve(shop, id.data, a.resolution, me, a.note || undefined);
+      outcome = await desk.resolve(shop, id.data, a.resolution, me, a.note || undefined);
       break;
     case "reopen":
-      ok = await desk.reopen(shop, id.data, me);
+      outcome = await desk.reopen(shop, id.data, me);
       break;
   }
-  if (!ok) {
-    // a case of another shop is not found; one that is already resolved (or reopened) says so
-    return { ok: false as const, field: "intent", error: a.intent === "reopen" ? "This case cannot be reopened: another case of this type is open for the shipment." : "Nothing changed: the case may have changed meanwhile." };
+  if (!outcome.ok) {
+    // another shop's case is not found, like a missing one
+    if (outcome.reason === "not_found")
+      throw new Response("Case not found", {
+        status: 404,
+        statusText: "Not Found",
+      });
+    return {
+      ok: false as const,
+      field: outcome.reason === "snooze_out_of_range" ? "until" : "intent",
+      error: CASE_REFUSALS[outcome.reason],
+    };
   }
   return { ok: true as const, intent: a.intent };
 };
@@ -176,13 +205,21 @@ const DONE: Record<z.infer<typeof CaseAction>["intent"], string> = {
 };
 
 /** What an audit entry says, in words: stored details name codes and people the way the services keep them. */
-function activityText(kind: string, detail: string, me: string, timeZone: string, now: number): string {
+function activityText(kind: string, detail: string, me: string, timeZone: string, now: number, ruleName: string): string {
   switch (kind) {
-    case "opened":
-      return `Opened by the rule ${detail}`;
+    case "opened": {
+      // stored as the rule engine's sentence, "<rule name>: <what it saw>; <what it saw>", with codes in it
+      const saw = detail.startsWith(`${ruleName}: `) ? detail.slice(ruleName.length + 2) : null;
+      return saw
+        ? `Opened by the rule ${ruleName}. It saw: ${saw
+            .split("; ")
+            .map((part) => describeSaw(part, carrierNames))
+            .join("; ")}`
+        : `Opened by the rule ${detail}`;
+    }
     case "assigned": {
       const to = /^Assigned to (.+)$/.exec(detail);
-      return to ? `Assigned to ${actorLabel(to[1]!, me) === "You" ? "you" : actorLabel(to[1]!, me)}` : detail;
+      return to ? `Assigned to ${actorInSentence(to[1]!, me)}` : detail;
     }
     case "snoozed": {
       const until = Date.parse(detail.replace(/^Snoozed until /, ""));
@@ -212,7 +249,7 @@ export default function CaseDetail() {
   const [note, setNote] = useState("");
   const [resolution, setResolution] = useState<ResolutionCode | "">("");
   const [resolveNote, setResolveNote] = useState("");
-  const [snoozeUntil, setSnoozeUntil] = useState("");
+  const [snoozeUntil, setSnoozeUntil] = useState<number | null>(null);
 
   const busy = fetcher.state !== "idle";
   const failed = fetcher.data && !fetcher.data.ok ? fetcher.data : null;
@@ -350,7 +387,7 @@ export default function CaseDetail() {
                             <ExactTime at={a.at} now={now} />
                           </Text>
                         </InlineStack>
-                        <Text as="p">{activityText(a.kind, a.detail, me, timeZone, now)}</Text>
+                        <Text as="p">{activityText(a.kind, a.detail, me, timeZone, now, c.ruleName)}</Text>
                       </BlockStack>
                     </Box>
                   ))}
@@ -386,14 +423,15 @@ export default function CaseDetail() {
                 </Fact>
                 <Select
                   label="Priority"
-                  options={PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABELS[p] }))}
+                  options={PRIORITIES.map((p) => ({
+                    value: p,
+                    label: PRIORITY_LABELS[p],
+                  }))}
                   value={c.priority}
                   disabled={busy}
                   onChange={(value) => submit({ intent: "priority", priority: value })}
                 />
-                <Fact label="Due">
-                  {c.dueAt ? <ExactTime at={c.dueAt} now={now} /> : "No deadline"}
-                </Fact>
+                <Fact label="Due">{c.dueAt ? <ExactTime at={c.dueAt} now={now} /> : "No deadline"}</Fact>
                 <Fact label="Opened">
                   <ExactTime at={c.openedAt} now={now} />
                 </Fact>
@@ -413,7 +451,7 @@ export default function CaseDetail() {
                   </Text>
                   <Text as="p">
                     {c.resolution ? RESOLUTION_LABELS[c.resolution] : "Resolved"}
-                    {c.resolvedBy ? `, by ${actorLabel(c.resolvedBy, me) === "You" ? "you" : actorLabel(c.resolvedBy, me)}` : ""}
+                    {c.resolvedBy ? `, by ${actorInSentence(c.resolvedBy, me)}` : ""}
                     {c.resolvedAt ? (
                       <>
                         {" "}
@@ -441,7 +479,11 @@ export default function CaseDetail() {
                     method="post"
                     onSubmit={(event) => {
                       event.preventDefault();
-                      submit({ intent: "resolve", resolution, note: resolveNote });
+                      submit({
+                        intent: "resolve",
+                        resolution,
+                        note: resolveNote,
+                      });
                     }}
                   >
                     <BlockStack gap="300">
@@ -452,7 +494,10 @@ export default function CaseDetail() {
                         label="Resolution"
                         name="resolution"
                         placeholder="Choose how it was resolved"
-                        options={RESOLUTION_CODES.map((code) => ({ value: code, label: RESOLUTION_LABELS[code] }))}
+                        options={RESOLUTION_CODES.map((code) => ({
+                          value: code,
+                          label: RESOLUTION_LABELS[code],
+                        }))}
                         value={resolution}
                         onChange={(value) => setResolution(value as ResolutionCode)}
                         error={failed?.field === "resolution" ? failed.error : undefined}
@@ -471,26 +516,19 @@ export default function CaseDetail() {
                     method="post"
                     onSubmit={(event) => {
                       event.preventDefault();
-                      const until = snoozeUntil ? new Date(snoozeUntil).getTime() : NaN;
-                      submit({ intent: "snooze", until: Number.isNaN(until) ? "" : String(until) });
+                      submit({ intent: "snooze", until: snoozeUntil === null ? "" : String(snoozeUntil) });
                     }}
                   >
                     <BlockStack gap="300">
                       <Text as="h2" variant="headingMd">
                         Snooze
                       </Text>
-                      <TextField
-                        label="Snooze until"
-                        type="datetime-local"
-                        name="until"
-                        value={snoozeUntil}
-                        onChange={setSnoozeUntil}
-                        autoComplete="off"
-                        helpText="In your time zone. The case stays in the queue, marked snoozed."
-                        error={failed?.field === "until" ? failed.error : undefined}
-                      />
+                      <SnoozePicker now={now} onChange={setSnoozeUntil} error={failed?.field === "until" ? failed.error : undefined} />
+                      <Text as="p" variant="bodySm" tone="subdued">
+                        The case stays in the queue, marked snoozed, and comes back by itself.
+                      </Text>
                       <InlineStack align="end">
-                        <Button submit disabled={busy || snoozeUntil === ""}>
+                        <Button submit disabled={busy || snoozeUntil === null}>
                           Snooze
                         </Button>
                       </InlineStack>

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import {
@@ -21,10 +21,12 @@ import {
 } from "@shopify/polaris";
 import { CheckCircleIcon } from "@shopify/polaris-icons";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import { pageTitle } from "~/components/page-title";
 import { EmptyState } from "~/components/EmptyState";
+import { useListPagination } from "~/components/ListPagination";
 import { useEffect, useState } from "react";
 import { z } from "zod";
-import type { CaseQuery } from "~/.server/services/ports";
+import type { CaseQuery } from "~/.server/ports";
 import {
   actorLabel,
   CASE_STATUS_LABELS,
@@ -102,7 +104,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const now = context.shipwatch.clock.now();
   const params = new URL(request.url).searchParams;
   const f = CaseFilters.parse(Object.fromEntries(params));
-  const { cases } = context.shipwatch.services;
+  const { desk } = context.shipwatch.services;
 
   const query: CaseQuery = {
     status: f.status,
@@ -116,8 +118,14 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     offset: (f.page - 1) * PAGE_SIZE,
   };
   const [page, ...viewTotals] = await Promise.all([
-    cases.list(shop, query),
-    ...VIEWS.map((v) => cases.list(shop, { status: "open", ...viewQuery(v.id, me, now), limit: 0 })),
+    desk.queue(shop, query),
+    ...VIEWS.map((v) =>
+      desk.queue(shop, {
+        status: "open",
+        ...viewQuery(v.id, me, now),
+        limit: 0,
+      })
+    ),
   ]);
   return {
     now,
@@ -143,6 +151,8 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
+export const meta: MetaFunction = () => [{ title: pageTitle("Exceptions") }];
+
 const BulkAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("assign_to_me"), ids: z.string() }),
   z.object({
@@ -160,15 +170,27 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
   const me = staffMemberOf(auth);
   const parsed = BulkAction.safeParse(Object.fromEntries(await request.formData()));
   const ids = parsed.success ? CaseIds.safeParse(parsed.data.ids.split(",")) : null;
-  if (!parsed.success || !ids?.success) return { ok: false as const, error: "Choose at least one case, and a resolution to resolve with." };
+  if (!parsed.success || !ids?.success)
+    return {
+      ok: false as const,
+      error: "Choose at least one case, and a resolution to resolve with.",
+    };
   const { desk } = context.shipwatch.services;
   let done = 0;
   for (const id of ids.data) {
     // another shop's id is simply not found: desk calls are scoped to the signed-in shop
-    const ok = parsed.data.intent === "assign_to_me" ? await desk.assign(shop, id, me, me) : await desk.resolve(shop, id, parsed.data.resolution, me, parsed.data.note || undefined);
-    if (ok) done++;
+    const outcome =
+      parsed.data.intent === "assign_to_me"
+        ? await desk.assign(shop, id, me, me)
+        : await desk.resolve(shop, id, parsed.data.resolution, me, parsed.data.note || undefined);
+    if (outcome.ok) done++;
   }
-  return { ok: true as const, intent: parsed.data.intent, done, skipped: ids.data.length - done };
+  return {
+    ok: true as const,
+    intent: parsed.data.intent,
+    done,
+    skipped: ids.data.length - done,
+  };
 };
 
 export default function Exceptions() {
@@ -188,9 +210,7 @@ export default function Exceptions() {
   const { mode, setMode } = useSetIndexFiltersMode(filtering ? IndexFiltersMode.Filtering : IndexFiltersMode.Default);
   const clearAll = () => change((p) => ["type", "owner", "priority", "status", "age"].forEach((name) => p.delete(name)));
 
-  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(
-    cases.map((c) => ({ id: String(c.id) })),
-  );
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(cases.map((c) => ({ id: String(c.id) })));
   const [resolveOpen, setResolveOpen] = useState(false);
   const [resolution, setResolution] = useState<ResolutionCode>("contacted_customer");
   const [note, setNote] = useState("");
@@ -239,26 +259,69 @@ export default function Exceptions() {
   ];
   const remove = (key: string) => () => change((p) => p.delete(key));
   const appliedFilters = [
-    ...(filters.type ? [{ key: "type", label: `Problem: ${EXCEPTION_TYPE_LABELS[filters.type as ExceptionType]}`, onRemove: remove("type") }] : []),
-    ...(filters.owner ? [{ key: "owner", label: `Owner: ${OWNER_LABELS[filters.owner as Owner]}`, onRemove: remove("owner") }] : []),
-    ...(filters.priority ? [{ key: "priority", label: `Priority: ${PRIORITY_LABELS[filters.priority as Priority]}`, onRemove: remove("priority") }] : []),
-    ...(filters.status !== "open"
-      ? [{ key: "status", label: `Status: ${STATUS_CHOICES.find((c) => c.value === filters.status)!.label}`, onRemove: remove("status") }]
+    ...(filters.type
+      ? [
+          {
+            key: "type",
+            label: `Problem: ${EXCEPTION_TYPE_LABELS[filters.type as ExceptionType]}`,
+            onRemove: remove("type"),
+          },
+        ]
       : []),
-    ...(filters.age ? [{ key: "age", label: AGE_CHOICES.find((c) => c.value === filters.age)!.label, onRemove: remove("age") }] : []),
+    ...(filters.owner
+      ? [
+          {
+            key: "owner",
+            label: `Owner: ${OWNER_LABELS[filters.owner as Owner]}`,
+            onRemove: remove("owner"),
+          },
+        ]
+      : []),
+    ...(filters.priority
+      ? [
+          {
+            key: "priority",
+            label: `Priority: ${PRIORITY_LABELS[filters.priority as Priority]}`,
+            onRemove: remove("priority"),
+          },
+        ]
+      : []),
+    ...(filters.status !== "open"
+      ? [
+          {
+            key: "status",
+            label: `Status: ${STATUS_CHOICES.find((c) => c.value === filters.status)!.label}`,
+            onRemove: remove("status"),
+          },
+        ]
+      : []),
+    ...(filters.age
+      ? [
+          {
+            key: "age",
+            label: AGE_CHOICES.find((c) => c.value === filters.age)!.label,
+            onRemove: remove("age"),
+          },
+        ]
+      : []),
   ];
 
   const loading = navigation.state === "loading" && navigation.location.pathname === location.pathname;
-  const first = (page - 1) * pageSize + 1;
-  const pageLabel = cases.length ? `${first}–${first + cases.length - 1} of ${total}` : total ? "No cases on this page" : "No cases";
+  const pagination = useListPagination({
+    page,
+    pageSize,
+    total,
+    shown: cases.length,
+    noun: "cases",
+  });
   const selectedCount = allResourcesSelected ? cases.length : selectedResources.length;
 
   if (viewCounts.all === 0 && filters.view === "all" && !filtering) {
     return (
       <Page title="Exceptions">
         <EmptyState icon={CheckCircleIcon} tone="success" title="No open exceptions">
-          When a parcel gets into trouble — a failed delivery, an address problem, a label nobody scanned — your rules open a case here
-          with an owner and a deadline, before the customer has to ask.
+          When a parcel gets into trouble — a failed delivery, an address problem, a label nobody scanned — your rules open a case here with an owner and a
+          deadline, before the customer has to ask.
         </EmptyState>
       </Page>
     );
@@ -268,7 +331,13 @@ export default function Exceptions() {
     <Page title="Exceptions" subtitle="Shipments that need a person, newest first. Each case says which rule opened it and why." fullWidth>
       <Card padding="0">
         <IndexFilters
-          tabs={VIEWS.map((v, i) => ({ id: v.id, content: v.content, index: i, badge: String(viewCounts[v.id]), isLocked: true }))}
+          tabs={VIEWS.map((v, i) => ({
+            id: v.id,
+            content: v.content,
+            index: i,
+            badge: String(viewCounts[v.id]),
+            isLocked: true,
+          }))}
           selected={viewIndex < 0 ? 0 : viewIndex}
           onSelect={(index) => change((p) => setOrDelete(p, "view", index === 0 ? null : VIEWS[index]!.id))}
           canCreateNewView={false}
@@ -291,7 +360,10 @@ export default function Exceptions() {
           onSelectionChange={handleSelectionChange}
           loading={loading || bulk.state !== "idle"}
           promotedBulkActions={[
-            { content: "Assign to me", onAction: () => submitBulk("assign_to_me") },
+            {
+              content: "Assign to me",
+              onAction: () => submitBulk("assign_to_me"),
+            },
             { content: "Resolve…", onAction: () => setResolveOpen(true) },
           ]}
           headings={[
@@ -304,13 +376,7 @@ export default function Exceptions() {
             { title: "SLA" },
             { title: "Age", alignment: "end" },
           ]}
-          pagination={{
-            hasPrevious: page > 1,
-            hasNext: page * pageSize < total,
-            onPrevious: () => change((p) => setOrDelete(p, "page", page - 1 > 1 ? String(page - 1) : null), { keepPage: true }),
-            onNext: () => change((p) => p.set("page", String(page + 1)), { keepPage: true }),
-            label: pageLabel,
-          }}
+          pagination={pagination}
         >
           {cases.map((c, index) => (
             <IndexTable.Row id={String(c.id)} key={c.id} position={index} selected={selectedResources.includes(String(c.id))}>
@@ -362,14 +428,21 @@ export default function Exceptions() {
         open={resolveOpen}
         onClose={() => setResolveOpen(false)}
         title={`Resolve ${selectedCount} ${selectedCount === 1 ? "case" : "cases"}`}
-        primaryAction={{ content: "Resolve", onAction: () => submitBulk("resolve"), loading: bulk.state !== "idle" }}
+        primaryAction={{
+          content: "Resolve",
+          onAction: () => submitBulk("resolve"),
+          loading: bulk.state !== "idle",
+        }}
         secondaryActions={[{ content: "Cancel", onAction: () => setResolveOpen(false) }]}
       >
         <Modal.Section>
           <BlockStack gap="400">
             <Select
               label="Resolution"
-              options={RESOLUTION_CODES.map((code) => ({ value: code, label: RESOLUTION_LABELS[code] }))}
+              options={RESOLUTION_CODES.map((code) => ({
+                value: code,
+                label: RESOLUTION_LABELS[code],
+              }))}
               value={resolution}
               onChange={(value) => setResolution(value as ResolutionCode)}
             />
@@ -380,4 +453,3 @@ export default function Exceptions() {
     </Page>
   );
 }
-

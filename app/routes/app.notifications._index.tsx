@@ -18,9 +18,13 @@ import {
   TextField,
   Page,
 } from "@shopify/polaris";
+import { useAppBridge } from "@shopify/app-bridge-react";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { useEffect, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { z } from "zod";
+import { ContextualSaveBar } from "~/components/ContextualSaveBar";
+import { errorAt } from "~/components/form-errors";
+import { useFetcherAnswer } from "~/components/use-fetcher-answer";
 import { hrefWith, shopifyParamsOf, useAdminHref } from "~/components/embedded-url";
 import { RelativeTime } from "~/components/Timestamp";
 import {
@@ -186,12 +190,6 @@ type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 type ChannelView = LoaderData["channels"][number];
 type Policy = LoaderData["policy"];
 
-/** The error for a field, or for anything inside it. */
-function errorAt(errors: Record<string, string> | undefined, key: string): string | undefined {
-  if (!errors) return undefined;
-  return errors[key] ?? Object.entries(errors).find(([k]) => k.startsWith(`${key}.`))?.[1];
-}
-
 const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const fieldError = (errors: Record<string, string> | undefined, key: string) => {
   const message = errorAt(errors, key);
@@ -254,15 +252,58 @@ function policyInput(d: PolicyDraft) {
 export default function NotificationsPage() {
   const { now, policy, channels, alerts, operatorEmail, alertAfterHours } = useLoaderData<typeof loader>();
   const adminHref = useAdminHref();
+  const shopify = useAppBridge();
   const [searchParams] = useSearchParams();
   const save = useFetcher<typeof action>();
   const [draft, setDraft] = useState<PolicyDraft>(() => draftOf(policy));
   const update = (part: Partial<PolicyDraft>) => setDraft((d) => ({ ...d, ...part }));
+  const [errors, setErrors] = useState<Record<string, string> | undefined>();
+  const policyDirty = JSON.stringify(draft) !== JSON.stringify(draftOf(policy));
 
-  const answer = save.state === "idle" && save.data?.intent === "policy" ? save.data : undefined;
-  const errors = answer && "fieldErrors" in answer ? answer.fieldErrors : undefined;
-  const saving = save.state !== "idle";
-  const submit = () => save.submit({ intent: "policy", policy: JSON.stringify(policyInput(draft)) }, { method: "post" });
+  // One Save for the page: the policy and every channel with changes go together. Each channel card keeps its
+  // own form and its own request (the action takes one channel at a time); the page learns of its state here.
+  const cards = useRef(new Map<Channel, ChannelCardHandle>());
+  const [cardStates, setCardStates] = useState<Partial<Record<Channel, { dirty: boolean; saving: boolean }>>>({});
+  const onCardState = useCallback((channel: Channel, state: { dirty: boolean; saving: boolean }) => setCardStates((all) => ({ ...all, [channel]: state })), []);
+  const register = useCallback((channel: Channel, handle: ChannelCardHandle | null) => {
+    if (handle) cards.current.set(channel, handle);
+    else cards.current.delete(channel);
+  }, []);
+  // what the current save is waiting for, and what it has saved so far
+  const round = useRef<{ pending: Set<string>; saved: string[] }>({ pending: new Set(), saved: [] });
+  const settle = useCallback(
+    (part: string, savedAs: string | null) => {
+      const r = round.current;
+      if (!r.pending.delete(part)) return;
+      if (savedAs) r.saved.push(savedAs);
+      if (r.pending.size === 0 && r.saved.length) shopify.toast.show(`${r.saved.join(", ")} saved`);
+    },
+    [shopify],
+  );
+
+  useFetcherAnswer(save, (data) => {
+    if (data.intent !== "policy") return;
+    if ("saved" in data) {
+      // the loader's policy is the new starting point: numbers come back as the server keeps them
+      setDraft(draftOf(policy));
+      setErrors(undefined);
+    } else setErrors(data.fieldErrors);
+    settle("policy", "saved" in data ? "Notification settings" : null);
+  });
+
+  const dirtyChannels = CHANNELS.filter((c) => cardStates[c]?.dirty);
+  const dirty = policyDirty || dirtyChannels.length > 0;
+  const saving = save.state !== "idle" || CHANNELS.some((c) => cardStates[c]?.saving);
+  const saveAll = () => {
+    round.current = { pending: new Set([...(policyDirty ? ["policy"] : []), ...dirtyChannels]), saved: [] };
+    if (policyDirty) save.submit({ intent: "policy", policy: JSON.stringify(policyInput(draft)) }, { method: "post" });
+    for (const channel of dirtyChannels) cards.current.get(channel)?.save();
+  };
+  const discardAll = () => {
+    setDraft(draftOf(policy));
+    setErrors(undefined);
+    for (const handle of cards.current.values()) handle.discard();
+  };
   const outboxHref = (params: Record<string, string>) => {
     const search = shopifyParamsOf(searchParams);
     for (const [name, value] of Object.entries(params)) search.set(name, value);
@@ -274,12 +315,12 @@ export default function NotificationsPage() {
     <Page
       title="Notifications"
       subtitle="Tell customers where their parcel is before they ask."
-      primaryAction={{ content: "Save settings", onAction: submit, loading: saving }}
       secondaryActions={[
         { content: "Outbox", url: adminHref("/app/notifications/outbox") },
         { content: "Templates", url: adminHref("/app/notifications/templates") },
       ]}
     >
+      <ContextualSaveBar id="notifications-save-bar" dirty={dirty} saving={saving} onSave={saveAll} onDiscard={discardAll} />
       <Layout>
         {alerts.length ? (
           <Layout.Section>
@@ -296,13 +337,6 @@ export default function NotificationsPage() {
                   </p>
                 ))}
               </BlockStack>
-            </Banner>
-          </Layout.Section>
-        ) : null}
-        {answer && "saved" in answer ? (
-          <Layout.Section>
-            <Banner tone="success" title="Notification settings saved">
-              Messages planned from now on follow them.
             </Banner>
           </Layout.Section>
         ) : null}
@@ -325,7 +359,7 @@ export default function NotificationsPage() {
               </Banner>
             ) : null}
             {channels.map((c) => (
-              <ChannelCard key={c.channel} view={c} now={now} operatorEmail={operatorEmail} />
+              <ChannelCard key={c.channel} view={c} now={now} operatorEmail={operatorEmail} onState={onCardState} register={register} onSettled={settle} />
             ))}
           </BlockStack>
         </Layout.AnnotatedSection>
@@ -470,15 +504,6 @@ export default function NotificationsPage() {
           </Card>
         </Layout.AnnotatedSection>
 
-        <Layout.Section>
-          <Box paddingBlockEnd="800">
-            <InlineStack align="end">
-              <Button variant="primary" onClick={submit} loading={saving}>
-                Save settings
-              </Button>
-            </InlineStack>
-          </Box>
-        </Layout.Section>
       </Layout>
     </Page>
   );
@@ -506,24 +531,58 @@ function channelBadge(c: ChannelView): ReactNode {
   return <Badge tone="success">On</Badge>;
 }
 
-function ChannelCard({ view, now, operatorEmail }: { view: ChannelView; now: number; operatorEmail: boolean }) {
+interface ChannelCardHandle {
+  save: () => void;
+  discard: () => void;
+}
+
+function channelDraftOf(view: ChannelView) {
+  const form = CHANNEL_FORMS[view.channel];
+  return {
+    enabled: view.enabled,
+    settings: Object.fromEntries(form.settings.map((f) => [f.name, String(view.settings[f.name] ?? "")])) as Record<string, string>,
+    flags: Object.fromEntries((form.flags ?? []).map((f) => [f.name, view.settings[f.name] !== false])) as Record<string, boolean>,
+    // typed secrets live here until saved, then are forgotten: nothing puts a stored secret back into the page
+    secret: {} as Record<string, string>,
+  };
+}
+
+function ChannelCard({
+  view,
+  now,
+  operatorEmail,
+  onState,
+  register,
+  onSettled,
+}: {
+  view: ChannelView;
+  now: number;
+  operatorEmail: boolean;
+  onState: (channel: Channel, state: { dirty: boolean; saving: boolean }) => void;
+  register: (channel: Channel, handle: ChannelCardHandle | null) => void;
+  onSettled: (channel: Channel, savedAs: string | null) => void;
+}) {
   const form = CHANNEL_FORMS[view.channel];
   const save = useFetcher<typeof action>();
   const test = useFetcher<typeof action>();
-  const [enabled, setEnabled] = useState(view.enabled);
-  const [settings, setSettings] = useState<Record<string, string>>(() => Object.fromEntries(form.settings.map((f) => [f.name, String(view.settings[f.name] ?? "")])));
-  const [flags, setFlags] = useState<Record<string, boolean>>(() => Object.fromEntries((form.flags ?? []).map((f) => [f.name, view.settings[f.name] !== false])));
-  // typed secrets live here until saved, then are forgotten: nothing puts a stored secret back into the page
-  const [secret, setSecret] = useState<Record<string, string>>({});
+  const [draft, setDraft] = useState(() => channelDraftOf(view));
+  const { enabled, settings, flags, secret } = draft;
+  const setEnabled = (on: boolean) => setDraft((d) => ({ ...d, enabled: on }));
+  const [errors, setErrors] = useState<Record<string, string> | undefined>();
   const [testTo, setTestTo] = useState("");
 
-  const answer = save.state === "idle" && save.data?.intent === "channel" ? save.data : undefined;
-  const errors = answer && "fieldErrors" in answer ? answer.fieldErrors : undefined;
   const testAnswer = test.state === "idle" && test.data?.intent === "test" ? test.data : undefined;
+  const dirty = JSON.stringify(draft) !== JSON.stringify(channelDraftOf(view));
+  const saving = save.state !== "idle";
 
-  useEffect(() => {
-    if (answer && "saved" in answer) setSecret({});
-  }, [answer]);
+  useFetcherAnswer(save, (data) => {
+    if (data.intent !== "channel") return;
+    if ("saved" in data) {
+      setDraft(channelDraftOf(view));
+      setErrors(undefined);
+    } else setErrors(data.fieldErrors);
+    onSettled(view.channel, "saved" in data ? view.label : null);
+  });
 
   const submit = () =>
     save.submit(
@@ -536,6 +595,20 @@ function ChannelCard({ view, now, operatorEmail }: { view: ChannelView; now: num
       },
       { method: "post" },
     );
+  const discard = () => {
+    setDraft(channelDraftOf(view));
+    setErrors(undefined);
+  };
+  // the page's Save and Discard reach this card's latest form through the handle
+  const handle = useRef<ChannelCardHandle>({ save: submit, discard });
+  handle.current.save = submit;
+  handle.current.discard = discard;
+  useEffect(() => {
+    register(view.channel, handle.current);
+    return () => register(view.channel, null);
+  }, [register, view.channel]);
+  useEffect(() => onState(view.channel, { dirty, saving }), [onState, view.channel, dirty, saving]);
+
   const sendTest = () => test.submit({ intent: "test", channel: view.channel, to: testTo }, { method: "post" });
   const secretHelp = (f: FieldSpec) => {
     if (view.hasSecret) return "Saved and encrypted. Leave empty to keep it, or type a new one to replace it.";
@@ -573,7 +646,7 @@ function ChannelCard({ view, now, operatorEmail }: { view: ChannelView; now: num
                   label={f.label}
                   type={f.type ?? "text"}
                   value={settings[f.name] ?? ""}
-                  onChange={(value) => setSettings((s) => ({ ...s, [f.name]: value }))}
+                  onChange={(value) => setDraft((d) => ({ ...d, settings: { ...d.settings, [f.name]: value } }))}
                   placeholder={f.placeholder}
                   helpText={f.helpText}
                   autoComplete="off"
@@ -586,7 +659,7 @@ function ChannelCard({ view, now, operatorEmail }: { view: ChannelView; now: num
                   label={f.label}
                   type="password"
                   value={secret[f.name] ?? ""}
-                  onChange={(value) => setSecret((s) => ({ ...s, [f.name]: value }))}
+                  onChange={(value) => setDraft((d) => ({ ...d, secret: { ...d.secret, [f.name]: value } }))}
                   placeholder={view.hasSecret ? "•••••••• saved" : f.placeholder}
                   helpText={secretHelp(f)}
                   autoComplete="new-password"
@@ -597,7 +670,7 @@ function ChannelCard({ view, now, operatorEmail }: { view: ChannelView; now: num
           ) : null}
           {expanded
             ? form.flags?.map((f) => (
-                <Checkbox key={f.name} label={f.label} helpText={f.helpText} checked={flags[f.name] ?? true} onChange={(on) => setFlags((s) => ({ ...s, [f.name]: on }))} />
+                <Checkbox key={f.name} label={f.label} helpText={f.helpText} checked={flags[f.name] ?? true} onChange={(on) => setDraft((d) => ({ ...d, flags: { ...d.flags, [f.name]: on } }))} />
               ))
             : null}
 
@@ -606,19 +679,8 @@ function ChannelCard({ view, now, operatorEmail }: { view: ChannelView; now: num
               <p>{view.label} was not saved: fix the fields marked above.</p>
             </Banner>
           ) : null}
-          {answer && "saved" in answer ? (
-            <Banner tone="success">
-              <p>{view.label} saved.</p>
-            </Banner>
-          ) : null}
 
           <ChannelHealth view={view} now={now} />
-
-          <InlineStack align="end">
-            <Button onClick={submit} loading={save.state !== "idle"} accessibilityLabel={`Save ${view.label}`}>
-              Save
-            </Button>
-          </InlineStack>
 
           {form.testable && view.ready ? (
             <>

@@ -1,10 +1,12 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Box, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { z } from "zod";
 import { hrefWith, useAdminHref } from "~/components/embedded-url";
 import { Fact } from "~/components/Fact";
+import { MessagePayload, parseJsonObject } from "~/components/MessagePayload";
+import { pageTitle } from "~/components/page-title";
 import { channelLabel, momentLabel, OutboxStatusBadge, type OutboxStatus } from "~/components/notification-words";
 import { SandboxedHtml } from "~/components/SandboxedHtml";
 import { ExactTime } from "~/components/Timestamp";
@@ -20,13 +22,20 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
   const { notifications } = context.shipwatch.services;
   // another shop's message is "not found", exactly like a missing one
   const m = id.success ? await notifications.message(session.shop, id.data) : null;
-  if (!m) throw new Response("Message not found", { status: 404, statusText: "Not Found" });
+  if (!m)
+    throw new Response("Message not found", {
+      status: 404,
+      statusText: "Not Found",
+    });
 
   // A sent email keeps the HTML that went out. A message not rendered yet is shown from the template as it is
   // now, rendered for this message's shipment.
-  let current: { subject: string | null; text: string; html: string | null; sent: boolean } | null = m.html
-    ? { subject: m.subject, text: m.preview ?? "", html: m.html, sent: true }
-    : null;
+  let current: {
+    subject: string | null;
+    text: string;
+    html: string | null;
+    sent: boolean;
+  } | null = m.html ? { subject: m.subject, text: m.preview ?? "", html: m.html, sent: true } : null;
   if (!current && isTemplated(m.channel)) {
     const template = await notifications.template(session.shop, m.template, m.channel, m.locale);
     if (template) {
@@ -38,7 +47,13 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
         body: template.body,
         shipmentId: m.shipmentId || null,
       });
-      if (rendered.ok) current = { subject: rendered.rendered.subject ?? null, text: rendered.rendered.text, html: rendered.rendered.html ?? null, sent: false };
+      if (rendered.ok)
+        current = {
+          subject: rendered.rendered.subject ?? null,
+          text: rendered.rendered.text,
+          html: rendered.rendered.html ?? null,
+          sent: false,
+        };
     }
   }
 
@@ -72,13 +87,25 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  {
+    title: pageTitle(data ? `${momentLabel(data.message.moment)} · ${channelLabel(data.message.channel)}` : "Message", "Outbox"),
+  },
+];
+
 export const action = async ({ request, params, context }: ActionFunctionArgs) => {
   const { session } = await context.shipwatch.shopify.authenticate.admin(request);
   const id = MessageId.safeParse(params.id);
-  if (!id.success) throw new Response("Message not found", { status: 404, statusText: "Not Found" });
+  if (!id.success)
+    throw new Response("Message not found", {
+      status: 404,
+      statusText: "Not Found",
+    });
   const form = await request.formData();
   if (form.get("intent") !== "replay") return { replayed: 0 };
-  return { replayed: await context.shipwatch.services.notifications.replay(session.shop, [id.data]) };
+  return {
+    replayed: await context.shipwatch.services.notifications.replay(session.shop, [id.data]),
+  };
 };
 
 /** The stored preview is "subject, blank line, text" when the message has a subject. */
@@ -88,15 +115,12 @@ function splitPreview(subject: string | null, preview: string | null): string | 
   return preview;
 }
 
-/** Structured channels (webhooks, Klaviyo, Shopify) carry JSON: shown indented. */
-function readable(text: string): { text: string; code: boolean } {
-  try {
-    const value = JSON.parse(text) as unknown;
-    if (value && typeof value === "object") return { text: JSON.stringify(value, null, 2), code: true };
-  } catch {
-    // plain text
-  }
-  return { text, code: false };
+/** Structured channels (webhooks, Klaviyo, Shopify) carry JSON: read out field by field, the JSON itself folded away. */
+function readable(text: string): {
+  text: string;
+  payload: ReturnType<typeof parseJsonObject>;
+} {
+  return { text, payload: parseJsonObject(text) };
 }
 
 export default function OutboxMessage() {
@@ -108,7 +132,7 @@ export default function OutboxMessage() {
   const backHref = hrefWith("/app/notifications/outbox", searchParams);
   const sentText = splitPreview(m.subject, m.preview);
   const body = sentText !== null ? readable(sentText) : current ? readable(current.text) : null;
-  const subject = m.preview !== null ? m.subject : (current?.subject ?? null);
+  const subject = m.preview !== null ? m.subject : current?.subject ?? null;
   const replayed = replay.state === "idle" && replay.data ? replay.data.replayed : null;
 
   return (
@@ -119,7 +143,11 @@ export default function OutboxMessage() {
       titleMetadata={<OutboxStatusBadge status={m.status as OutboxStatus} />}
       primaryAction={
         m.status === "failed"
-          ? { content: "Replay", loading: replay.state !== "idle", onAction: () => replay.submit({ intent: "replay" }, { method: "post" }) }
+          ? {
+              content: "Replay",
+              loading: replay.state !== "idle",
+              onAction: () => replay.submit({ intent: "replay" }, { method: "post" }),
+            }
           : undefined
       }
     >
@@ -164,10 +192,20 @@ export default function OutboxMessage() {
                     </Text>
                   </Fact>
                 ) : null}
-                {body ? (
-                  <Fact label={body.code ? "Payload" : "Text"}>
+                {body?.payload ? (
+                  <MessagePayload payload={body.payload} raw={body.text} now={now} />
+                ) : body ? (
+                  <Fact label="Text">
                     <Box padding="300" background="bg-surface-secondary" borderRadius="200">
-                      <pre aria-label="Message text" style={{ margin: 0, whiteSpace: "pre-wrap", overflowWrap: "anywhere", font: body.code ? "12px/1.5 ui-monospace, SFMono-Regular, Menlo, monospace" : "inherit" }}>
+                      <pre
+                        aria-label="Message text"
+                        style={{
+                          margin: 0,
+                          whiteSpace: "pre-wrap",
+                          overflowWrap: "anywhere",
+                          font: "inherit",
+                        }}
+                      >
                         {body.text}
                       </pre>
                     </Box>
@@ -187,8 +225,8 @@ export default function OutboxMessage() {
                       Email as the customer sees it
                     </Text>
                     <Text as="p" tone="subdued">
-                      {current.sent ? "The HTML that was sent." : "The HTML version, from the current template for this shipment."} Shown in a sandbox: nothing in
-                      it runs.
+                      {current.sent ? "The HTML that was sent." : "The HTML version, from the current template for this shipment."} Shown in a sandbox: nothing
+                      in it runs.
                     </Text>
                   </BlockStack>
                   <SandboxedHtml html={current.html} title="HTML email preview" height={640} />

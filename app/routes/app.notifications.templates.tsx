@@ -16,9 +16,12 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
+import { useAppBridge } from "@shopify/app-bridge-react";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
+import { ContextualSaveBar } from "~/components/ContextualSaveBar";
+import { useFetcherAnswer } from "~/components/use-fetcher-answer";
 import { setOrDelete, useAdminHref, useUrlFilters } from "~/components/embedded-url";
 import { CHANNEL_SHORT_LABELS } from "~/components/notification-words";
 import { SandboxedHtml } from "~/components/SandboxedHtml";
@@ -50,7 +53,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { session } = await context.shipwatch.shopify.authenticate.admin(request);
   const shop = session.shop;
   const choice = choiceOf(new URL(request.url).searchParams);
-  const { notifications, admin } = context.shipwatch.services;
+  const { notifications, shipmentBrowser: admin } = context.shipwatch.services;
   const [effective, list, recent] = await Promise.all([
     notifications.template(shop, choice.key, choice.channel, choice.locale),
     notifications.templateList(shop),
@@ -182,11 +185,17 @@ function Editor({
   variables: LoaderData["variables"];
   shipments: LoaderData["shipments"];
 }) {
+  const shopify = useAppBridge();
   const save = useFetcher<typeof action>();
   const reset = useFetcher<typeof action>();
   const preview = useFetcher<typeof action>();
   const [subject, setSubject] = useState(template.subject ?? "");
   const [body, setBody] = useState(template.body);
+  // the version messages use now: what the page opened with, then what this page saved or reset to. Not the
+  // loader's: the live preview's requests can hold its revalidation back past a save's answer.
+  const [saved, setSaved] = useState({ subject: template.subject ?? "", body: template.body });
+  const submitted = useRef(saved);
+  const [saveIssues, setSaveIssues] = useState<Issue[] | undefined>();
   const [shipmentId, setShipmentId] = useState(shipments[0] ? String(shipments[0].id) : "");
   const [confirmReset, setConfirmReset] = useState(false);
   const isEmail = choice.channel === "email";
@@ -205,13 +214,29 @@ function Editor({
       setConfirmReset(false);
       setSubject(reset.data.subject ?? "");
       setBody(reset.data.body ?? "");
+      setSaved({ subject: reset.data.subject ?? "", body: reset.data.body ?? "" });
+      setSaveIssues(undefined);
     }
   }, [reset.state, reset.data]);
 
-  const saveAnswer = save.state === "idle" && save.data?.intent === "save" ? save.data : undefined;
-  const saveIssues = issuesOf(saveAnswer);
-  const saved = saveAnswer && "saved" in saveAnswer;
-  const changed = subject !== (template.subject ?? "") || body !== template.body;
+  useFetcherAnswer(save, (data) => {
+    if (data.intent !== "save") return;
+    if ("saved" in data) {
+      setSaved(submitted.current);
+      shopify.toast.show("Template saved");
+    }
+    setSaveIssues(issuesOf(data));
+  });
+  const changed = subject !== saved.subject || body !== saved.body;
+  const submitSave = () => {
+    submitted.current = { subject, body };
+    save.submit({ intent: "save", ...base, subject, body }, { method: "post" });
+  };
+  const discard = () => {
+    setSubject(saved.subject);
+    setBody(saved.body);
+    setSaveIssues(undefined);
+  };
   const previewData = preview.data?.intent === "preview" ? preview.data : undefined;
   const previewIssues = issuesOf(previewData);
   const rendered = previewData && "rendered" in previewData ? previewData.rendered : undefined;
@@ -226,17 +251,11 @@ function Editor({
 
   return (
     <Layout>
+      <ContextualSaveBar id="template-save-bar" dirty={changed} saving={save.state !== "idle"} onSave={submitSave} onDiscard={discard} />
       {saveIssues ? (
         <Layout.Section>
           <Banner tone="critical" title="The template was not saved">
             <p>Fix what is marked below: messages keep using the saved version until then.</p>
-          </Banner>
-        </Layout.Section>
-      ) : null}
-      {saved && !changed ? (
-        <Layout.Section>
-          <Banner tone="success" title="Template saved">
-            <p>Messages use it from now on.</p>
           </Banner>
         </Layout.Section>
       ) : null}
@@ -263,12 +282,9 @@ function Editor({
               helpText={isEmail ? "Values are HTML-escaped for you. A plain-text version is made from it." : choice.channel === "sms" ? "Plain text. Keep it short: long texts are split and each part is billed." : "Slack formatting (mrkdwn). Values are escaped for you."}
               error={messageFor(saveIssues, "body")}
             />
-            <InlineStack align="space-between" blockAlign="center" gap="300">
+            <InlineStack align="start">
               <Button tone="critical" variant="plain" disabled={!template.custom} onClick={() => setConfirmReset(true)}>
                 Reset to default
-              </Button>
-              <Button variant="primary" loading={save.state !== "idle"} onClick={() => save.submit({ intent: "save", ...base, subject, body }, { method: "post" })}>
-                Save template
               </Button>
             </InlineStack>
           </BlockStack>

@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData } from "@remix-run/react";
+import { useFetcher, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
   Banner,
@@ -23,17 +24,20 @@ import {
 } from "@shopify/polaris";
 import { CheckCircleIcon, XCircleIcon } from "@shopify/polaris-icons";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { z } from "zod";
 import { EXCEPTION_TYPE_LABELS, OWNER_LABELS, PRIORITY_LABELS } from "~/components/case-words";
+import { ContextualSaveBar } from "~/components/ContextualSaveBar";
+import { errorAt } from "~/components/form-errors";
 import { hrefWith, shopifyParamsOf, useAdminHref } from "~/components/embedded-url";
-import { ACTION_LABELS, CONDITION_LABELS, describeCondition, newAction, newCondition } from "~/components/rule-words";
+import { ACTION_LABELS, CONDITION_LABELS, describeCondition, describeSaw, newAction, newCondition, STATUS_CLASS_LABELS } from "~/components/rule-words";
 import { StatusBadge } from "~/components/StatusBadge";
 import { TagPicker } from "~/components/TagPicker";
 import { CARRIERS } from "~/domain/carriers";
 import { EXCEPTION_TYPES, OWNERS, PRIORITIES, type Condition, type RuleAction } from "~/domain/rules";
 import { REASON_LABELS, SHIPMENT_STATUSES, STATUS_LABELS, STATUS_REASONS } from "~/domain/status";
 import { notFoundBoundary } from "~/components/NotFound";
+import type { StatusClass } from "~/domain/status-classes";
 
 const RuleId = z.union([z.literal("new"), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)]);
 const carrierOptions = Object.values(CARRIERS).map((c) => ({ value: c.code, label: c.name }));
@@ -114,7 +118,7 @@ export const action = async ({ request, params, context }: ActionFunctionArgs) =
           shipment: result.shipment,
           fired: result.fired,
           evaluated: result.evaluated,
-          checks: result.checks.map((c) => ({ condition: describeCondition(c.condition, carrierNames), passed: c.passed, saw: c.saw })),
+          checks: result.checks.map((c) => ({ condition: describeCondition(c.condition, carrierNames), passed: c.passed, saw: describeSaw(c.saw, carrierNames) })),
         },
       };
     }
@@ -147,14 +151,6 @@ function toRuleInput(draft: Draft) {
   return { ...draft, conditions: draft.conditions.map(convert), actions: draft.actions.map(convert) };
 }
 
-/** The error for a field, or for anything inside it ("conditions.0.countries.1" shows under the countries). */
-function errorAt(errors: Record<string, string> | undefined, key: string): string | undefined {
-  if (!errors) return undefined;
-  if (errors[key]) return errors[key];
-  const nested = Object.keys(errors).find((k) => k.startsWith(`${key}.`));
-  return nested ? errors[nested] : undefined;
-}
-
 const labelled = <T extends string>(values: readonly T[], labels: Record<T, string>) => values.map((value) => ({ value: value as string, label: labels[value] }));
 const STATUS_OPTIONS = labelled(SHIPMENT_STATUSES, STATUS_LABELS);
 const REASON_OPTIONS = labelled(STATUS_REASONS, REASON_LABELS);
@@ -166,13 +162,20 @@ export default function RuleEditor() {
   const adminHref = useAdminHref();
   const save = useFetcher<typeof action>();
   const tryIt = useFetcher<typeof action>();
-  const [draft, setDraft] = useState<Draft>(() => ({
+  const shopify = useAppBridge();
+  const navigate = useNavigate();
+  const navigation = useNavigation();
+  const saved = (): Draft => ({
     name: rule.name,
     enabled: rule.enabled,
     stopAfter: rule.stopAfter,
     conditions: (rule.conditions as Condition[]).map(toDraftItem),
     actions: (rule.actions as RuleAction[]).map(toDraftItem),
-  }));
+  });
+  const [draft, setDraft] = useState<Draft>(saved);
+  // a new rule is unsaved from the start; discarding it goes back to the list
+  const [discarded, setDiscarded] = useState(false);
+  const dirty = id === null ? !discarded : JSON.stringify(draft) !== JSON.stringify(saved());
   const [lookup, setLookup] = useState("");
   const [confirmDelete, setConfirmDelete] = useState(false);
 
@@ -192,6 +195,20 @@ export default function RuleEditor() {
   }, [tryIt.state, tryResult]);
   const errorCount = errors ? Object.keys(errors).length : 0;
 
+  // a save or a delete answers with the way back to the list: say what happened as the list opens
+  const told = useRef(false);
+  const leavingTo = navigation.state === "loading" && navigation.location.pathname === "/app/rules" ? new URLSearchParams(navigation.location.search) : null;
+  const outcome = leavingTo?.get("saved") ? "Rule saved" : leavingTo?.get("deleted") ? "Rule deleted" : null;
+  useEffect(() => {
+    if (!outcome || told.current) return;
+    told.current = true;
+    shopify.toast.show(outcome);
+  }, [outcome, shopify]);
+  const listHref = adminHref("/app/rules");
+  useEffect(() => {
+    if (discarded) navigate(listHref);
+  }, [discarded, navigate, listHref]);
+
   const update = (part: Partial<Draft>) => setDraft((d) => ({ ...d, ...part }));
   const setItem = (list: "conditions" | "actions", index: number, item: Item) =>
     setDraft((d) => ({ ...d, [list]: d[list].map((x, i) => (i === index ? item : x)) }));
@@ -199,6 +216,12 @@ export default function RuleEditor() {
   const addItem = (list: "conditions" | "actions", item: Item) => setDraft((d) => ({ ...d, [list]: [...d[list], item] }));
 
   const submitSave = () => save.submit({ intent: "save", rule: JSON.stringify(toRuleInput(draft)) }, { method: "post" });
+  const discard = () => {
+    setErrors(undefined);
+    setNotSaved(false);
+    if (id === null) setDiscarded(true);
+    else setDraft(saved());
+  };
   const submitTry = () => tryIt.submit({ intent: "try", rule: JSON.stringify(toRuleInput(draft)), lookup }, { method: "post" });
 
   return (
@@ -206,9 +229,9 @@ export default function RuleEditor() {
       backAction={{ content: "Rules", url: adminHref("/app/rules") }}
       title={id === null ? "New rule" : draft.name || "Untitled rule"}
       titleMetadata={builtIn ? <Badge tone="info">Default</Badge> : undefined}
-      primaryAction={{ content: "Save rule", onAction: submitSave, loading: save.state !== "idle" }}
       secondaryActions={id === null ? [] : [{ content: "Delete rule", destructive: true, onAction: () => setConfirmDelete(true) }]}
     >
+      <ContextualSaveBar id="rule-save-bar" dirty={dirty} saving={save.state !== "idle"} onSave={submitSave} onDiscard={discard} />
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -330,13 +353,6 @@ export default function RuleEditor() {
           <Text as="p">Cases it already opened stay open. To keep the rule for later, turn it off instead.</Text>
         </Modal.Section>
       </Modal>
-      <Box paddingBlockEnd="800">
-        <InlineStack align="end">
-          <Button variant="primary" onClick={submitSave} loading={save.state !== "idle"}>
-            Save rule
-          </Button>
-        </InlineStack>
-      </Box>
     </Page>
   );
 }
@@ -399,6 +415,8 @@ function ConditionFields(props: FieldsProps & { carriers: { value: string; label
   switch (item.kind as Condition["kind"]) {
     case "status_in":
       return <TagPicker label="Statuses" placeholder="Add a status…" options={STATUS_OPTIONS} values={list("statuses")} onChange={(statuses) => onChange({ ...item, statuses })} error={errorAt(errors, `${path}.statuses`)} />;
+    case "status_class_in":
+      return <TagPicker label="Classes" placeholder="Add a class…" options={(Object.keys(STATUS_CLASS_LABELS) as StatusClass[]).map((k) => ({ value: k, label: STATUS_CLASS_LABELS[k] }))} values={list("classes")} onChange={(classes) => onChange({ ...item, classes })} error={errorAt(errors, `${path}.classes`)} />;
     case "reason_in":
       return <TagPicker label="Reasons" placeholder="Add a reason…" options={REASON_OPTIONS} values={list("reasons")} onChange={(reasons) => onChange({ ...item, reasons })} error={errorAt(errors, `${path}.reasons`)} />;
     case "carrier_in":

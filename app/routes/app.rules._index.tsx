@@ -1,8 +1,9 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, ButtonGroup, Card, InlineStack, Link, Page, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Box, Button, ButtonGroup, Card, InlineStack, Link, Page, Text } from "@shopify/polaris";
 import { ArrowDownIcon, ArrowUpIcon } from "@shopify/polaris-icons";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import { pageTitle } from "~/components/page-title";
 import { z } from "zod";
 import { hrefWith, shopifyParamsOf, useAdminHref } from "~/components/embedded-url";
 import { describeAction, describeCondition } from "~/components/rule-words";
@@ -28,10 +29,20 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
+export const meta: MetaFunction = () => [{ title: pageTitle("Rules") }];
+
 const RuleId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const RuleListAction = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("enable"), id: RuleId, enabled: z.enum(["true", "false"]) }),
-  z.object({ intent: z.literal("move"), id: RuleId, direction: z.enum(["up", "down"]) }),
+  z.object({
+    intent: z.literal("enable"),
+    id: RuleId,
+    enabled: z.enum(["true", "false"]),
+  }),
+  z.object({
+    intent: z.literal("move"),
+    id: RuleId,
+    direction: z.enum(["up", "down"]),
+  }),
 ]);
 
 export const action = async ({ request, context }: ActionFunctionArgs) => {
@@ -52,8 +63,6 @@ export default function Rules() {
   const adminHref = useAdminHref();
   const fetcher = useFetcher<typeof action>();
   const busy = fetcher.state !== "idle";
-  const saved = searchParams.get("saved");
-  const deleted = searchParams.get("deleted");
   const editHref = (id: number | "new") => hrefWith(`/app/rules/${id}`, shopifyParamsOf(searchParams));
 
   return (
@@ -63,8 +72,6 @@ export default function Rules() {
       primaryAction={{ content: "Add rule", url: adminHref("/app/rules/new") }}
     >
       <BlockStack gap="400">
-        {saved ? <Banner tone="success" title="Rule saved">Shipments are judged by it from now on.</Banner> : null}
-        {deleted ? <Banner tone="info" title="Rule deleted" /> : null}
         <Card padding="0">
           <BlockStack as="ol" aria-label="Rules, in the order they run">
             {rules.map((r, index) => (
@@ -103,19 +110,46 @@ export default function Rules() {
                           icon={ArrowUpIcon}
                           accessibilityLabel={`Move "${r.name}" up`}
                           disabled={busy || index === 0}
-                          onClick={() => fetcher.submit({ intent: "move", id: String(r.id), direction: "up" }, { method: "post" })}
+                          onClick={() =>
+                            fetcher.submit(
+                              {
+                                intent: "move",
+                                id: String(r.id),
+                                direction: "up",
+                              },
+                              { method: "post" }
+                            )
+                          }
                         />
                         <Button
                           icon={ArrowDownIcon}
                           accessibilityLabel={`Move "${r.name}" down`}
                           disabled={busy || index === rules.length - 1}
-                          onClick={() => fetcher.submit({ intent: "move", id: String(r.id), direction: "down" }, { method: "post" })}
+                          onClick={() =>
+                            fetcher.submit(
+                              {
+                                intent: "move",
+                                id: String(r.id),
+                                direction: "down",
+                              },
+                              { method: "post" }
+                            )
+                          }
                         />
                       </ButtonGroup>
                       <Button
                         accessibilityLabel={`${r.enabled ? "Turn off" : "Turn on"} "${r.name}"`}
                         disabled={busy}
-                        onClick={() => fetcher.submit({ intent: "enable", id: String(r.id), enabled: String(!r.enabled) }, { method: "post" })}
+                        onClick={() =>
+                          fetcher.submit(
+                            {
+                              intent: "enable",
+                              id: String(r.id),
+                              enabled: String(!r.enabled),
+                            },
+                            { method: "post" }
+                          )
+                        }
                       >
                         {r.enabled ? "Turn off" : "Turn on"}
                       </Button>

@@ -13,14 +13,19 @@ import {
   Layout,
   Modal,
   Page,
-  Tag,
   Text,
   TextField,
 } from "@shopify/polaris";
 import { ArrowDownIcon, ArrowUpIcon } from "@shopify/polaris-icons";
+import { useAppBridge } from "@shopify/app-bridge-react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect, useState, type ReactNode } from "react";
 import { z } from "zod";
+import { ContextualSaveBar } from "~/components/ContextualSaveBar";
+import { DateListPicker } from "~/components/DateListPicker";
+import { errorAt, fieldErrorsOf } from "~/components/form-errors";
+import { TimeZonePicker } from "~/components/TimeZonePicker";
+import { useFetcherAnswer } from "~/components/use-fetcher-answer";
 import { RelativeTime } from "~/components/Timestamp";
 import { TrackingPageCard, trackingPageLinks } from "~/components/TrackingPageCard";
 import { DEFAULT_CARRIER_WORKDAYS, isValidTimeZone } from "~/domain/business-time";
@@ -30,8 +35,8 @@ const CARRIER_CODES = Object.keys(CARRIERS) as CarrierCode[];
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { session } = await context.shipwatch.shopify.authenticate.admin(request);
-  const { desk, supportApi } = context.shipwatch.services;
-  const [setup, keys] = await Promise.all([desk.shopSetup(session.shop, true), supportApi.listKeys(session.shop)]);
+  const { profile, supportApi } = context.shipwatch.services;
+  const [setup, keys] = await Promise.all([profile.get(session.shop, true), supportApi.listKeys(session.shop)]);
   const s = setup.settings;
   return {
     now: context.shipwatch.clock.now(),
@@ -83,11 +88,8 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
   const { session } = await context.shipwatch.shopify.authenticate.admin(request);
   const shop = session.shop;
   const parsed = SettingsAction.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { intent: "invalid" as const, fieldErrors: { [String(issue?.path.join(".") ?? "form")]: issue?.message ?? "Could not read the form" } };
-  }
-  const { desk, settings, supportApi } = context.shipwatch.services;
+  if (!parsed.success) return { intent: "invalid" as const, fieldErrors: fieldErrorsOf(parsed.error.issues) };
+  const { profile, supportApi } = context.shipwatch.services;
   switch (parsed.data.intent) {
     case "save": {
       let json: unknown;
@@ -97,22 +99,8 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
         json = null;
       }
       const input = SettingsInput.safeParse(json);
-      if (!input.success) {
-        const fieldErrors: Record<string, string> = {};
-        for (const issue of input.error.issues) fieldErrors[issue.path.join(".") || "form"] ??= issue.message;
-        return { intent: "save" as const, fieldErrors };
-      }
-      const { settings: current } = await desk.shopSetup(shop, true);
-      const v = input.data;
-      // only days that differ from a carrier's default are kept: the defaults can improve later
-      const carrierWorkdays = Object.fromEntries(
-        Object.entries(v.carrierWorkdays)
-          .map(([code, days]) => [code, [...new Set(days)].sort()] as const)
-          .filter(([code, days]) => days.join() !== [...DEFAULT_CARRIER_WORKDAYS[code as CarrierCode]].join()),
-      );
-      await settings.save(shop, { ...current, timezone: v.timezone, holidays: [...new Set(v.holidays)].sort(), carrierWorkdays, promisePolicies: v.promisePolicies, autoResolve: v.autoResolve }, context.shipwatch.clock.now());
-      // the next evaluation reads them, not a worker's copy
-      desk.forgetShop(shop);
+      if (!input.success) return { intent: "save" as const, fieldErrors: fieldErrorsOf(input.error.issues) };
+      await profile.saveSettings(shop, input.data);
       return { intent: "save" as const, saved: true };
     }
     case "create_key": {
@@ -130,31 +118,46 @@ type Settings = ReturnType<typeof useLoaderData<typeof loader>>["settings"];
 type PolicyDraft = { match: string; businessDays: string; cutoffHour: string };
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
-function errorAt(errors: Record<string, string> | undefined, key: string) {
-  if (!errors) return undefined;
-  return errors[key] ?? Object.entries(errors).find(([k]) => k.startsWith(`${key}.`))?.[1];
+/** The form's working copy: numbers as typed, numbers again when sent. Equal to the saved one when nothing changed. */
+function draftOf(settings: Settings) {
+  return {
+    timezone: settings.timezone,
+    holidays: settings.holidays,
+    workdays: settings.carrierWorkdays,
+    policies: settings.promisePolicies.map((p): PolicyDraft => ({ match: p.match, businessDays: String(p.businessDays), cutoffHour: String(p.cutoffHour) })),
+    autoResolve: settings.autoResolve,
+  };
 }
+type Draft = ReturnType<typeof draftOf>;
 
-const formatHoliday = (day: string) =>
-  new Intl.DateTimeFormat("en-US", { weekday: "short", month: "short", day: "numeric", year: "numeric", timeZone: "UTC" }).format(Date.parse(`${day}T00:00:00Z`));
+const number = (text: string) => (text.trim() === "" || Number.isNaN(Number(text)) ? null : Number(text));
 
 export default function SettingsPage() {
   const { now, settings, carriers, keys, trackingPage } = useLoaderData<typeof loader>();
+  const shopify = useAppBridge();
   const save = useFetcher<typeof action>();
   const keyFetcher = useFetcher<typeof action>();
-  const [timezone, setTimezone] = useState(settings.timezone);
-  const [holidays, setHolidays] = useState<string[]>(settings.holidays);
-  const [newHoliday, setNewHoliday] = useState("");
-  const [workdays, setWorkdays] = useState<Settings["carrierWorkdays"]>(settings.carrierWorkdays);
-  const [policies, setPolicies] = useState<PolicyDraft[]>(() =>
-    settings.promisePolicies.map((p) => ({ match: p.match, businessDays: String(p.businessDays), cutoffHour: String(p.cutoffHour) })),
-  );
-  const [autoResolve, setAutoResolve] = useState(settings.autoResolve);
+  const [draft, setDraft] = useState<Draft>(() => draftOf(settings));
+  const { timezone, holidays, workdays, policies, autoResolve } = draft;
+  const update = (part: Partial<Draft>) => setDraft((d) => ({ ...d, ...part }));
+  const setPolicies = (edit: (list: PolicyDraft[]) => PolicyDraft[]) => setDraft((d) => ({ ...d, policies: edit(d.policies) }));
+  const [errors, setErrors] = useState<Record<string, string> | undefined>();
   const [keyName, setKeyName] = useState("");
   const [revoking, setRevoking] = useState<{ id: number; name: string } | null>(null);
 
-  const saveAnswer = save.state === "idle" && save.data?.intent === "save" ? save.data : undefined;
-  const errors = saveAnswer && "fieldErrors" in saveAnswer ? saveAnswer.fieldErrors : undefined;
+  // the loader's settings after a save are the new baseline: the form is clean again
+  const dirty = JSON.stringify(draft) !== JSON.stringify(draftOf(settings));
+  const saving = save.state !== "idle";
+  useFetcherAnswer(save, (data) => {
+    if (data.intent !== "save") return;
+    if ("saved" in data) {
+      // the loader's settings are the new starting point: numbers and lists come back as the server keeps them
+      setDraft(draftOf(settings));
+      setErrors(undefined);
+      shopify.toast.show("Settings saved");
+    } else setErrors(data.fieldErrors);
+  });
+
   const keyAnswer = keyFetcher.data;
   const created = keyAnswer && keyAnswer.intent === "create_key" && "created" in keyAnswer ? keyAnswer.created : null;
   const keyError = keyAnswer && "fieldErrors" in keyAnswer && keyAnswer.fieldErrors ? Object.values(keyAnswer.fieldErrors)[0] : undefined;
@@ -166,7 +169,6 @@ export default function SettingsPage() {
     if (keyFetcher.state === "idle" && keyAnswer?.intent === "revoke_key") setRevoking(null);
   }, [keyFetcher.state, keyAnswer]);
 
-  const number = (text: string) => (text.trim() === "" || Number.isNaN(Number(text)) ? null : Number(text));
   const submitSave = () =>
     save.submit(
       {
@@ -181,9 +183,9 @@ export default function SettingsPage() {
       },
       { method: "post" },
     );
-  const addHoliday = () => {
-    if (newHoliday && !holidays.includes(newHoliday)) setHolidays([...holidays, newHoliday].sort());
-    setNewHoliday("");
+  const discard = () => {
+    setDraft(draftOf(settings));
+    setErrors(undefined);
   };
   const setPolicy = (index: number, part: Partial<PolicyDraft>) => setPolicies((list) => list.map((p, i) => (i === index ? { ...p, ...part } : p)));
   const movePolicy = (index: number, by: -1 | 1) =>
@@ -194,15 +196,9 @@ export default function SettingsPage() {
     });
 
   return (
-    <Page title="Settings" primaryAction={{ content: "Save", onAction: submitSave, loading: save.state !== "idle" }}>
+    <Page title="Settings">
+      <ContextualSaveBar id="settings-save-bar" dirty={dirty} saving={saving} onSave={submitSave} onDiscard={discard} />
       <Layout>
-        {saveAnswer && "saved" in saveAnswer ? (
-          <Layout.Section>
-            <Banner tone="success" title="Settings saved">
-              Shipments are judged with them from now on.
-            </Banner>
-          </Layout.Section>
-        ) : null}
         {errors ? (
           <Layout.Section>
             <Banner tone="critical" title="Settings were not saved">
@@ -214,19 +210,19 @@ export default function SettingsPage() {
         <Section title="Business hours" description="Silence is counted in business time: in your time zone, on the days each carrier scans, without your holidays.">
           <Card>
             <BlockStack gap="400">
-              <TextField
+              <TimeZonePicker
                 label="Time zone"
                 value={timezone}
-                onChange={setTimezone}
-                autoComplete="off"
-                helpText="The IANA name, such as America/New_York or Europe/Berlin. Cut-off hours and holidays are in this zone."
+                onChange={(zone) => update({ timezone: zone })}
+                at={now}
+                helpText="Cut-off hours and holidays are in this zone."
                 error={errorAt(errors, "timezone")}
               />
               <Checkbox
                 label="Resolve cases by themselves when the parcel moves again"
                 helpText="A case closes as “Waited: it moved again” once the carrier scans the parcel and no rule holds it open."
                 checked={autoResolve}
-                onChange={setAutoResolve}
+                onChange={(on) => update({ autoResolve: on })}
               />
             </BlockStack>
           </Card>
@@ -234,43 +230,15 @@ export default function SettingsPage() {
 
         <Section title="Holidays" description="Days your shop does not ship: they do not count toward promise dates or silence.">
           <Card>
-            <BlockStack gap="300">
-              <div
-                onKeyDown={(event) => {
-                  if (event.key === "Enter") {
-                    event.preventDefault();
-                    addHoliday();
-                  }
-                }}
-              >
-                <TextField
-                  label="Add a holiday"
-                  type="date"
-                  value={newHoliday}
-                  onChange={setNewHoliday}
-                  autoComplete="off"
-                  connectedRight={
-                    <Button onClick={addHoliday} disabled={!newHoliday}>
-                      Add holiday
-                    </Button>
-                  }
-                  error={errorAt(errors, "holidays")}
-                />
-              </div>
-              {holidays.length ? (
-                <InlineStack gap="200" aria-label="Holidays">
-                  {holidays.map((day) => (
-                    <Tag key={day} onRemove={() => setHolidays(holidays.filter((d) => d !== day))} accessibilityLabel={`Remove ${formatHoliday(day)}`}>
-                      {formatHoliday(day)}
-                    </Tag>
-                  ))}
-                </InlineStack>
-              ) : (
-                <Text as="p" tone="subdued">
-                  No holidays yet.
-                </Text>
-              )}
-            </BlockStack>
+            <DateListPicker
+              label="Holidays"
+              addLabel="Add holiday"
+              values={holidays}
+              onChange={(days) => update({ holidays: days })}
+              at={now}
+              emptyText="No holidays yet."
+              error={errorAt(errors, "holidays")}
+            />
           </Card>
         </Section>
 
@@ -295,7 +263,7 @@ export default function SettingsPage() {
                           label={`${c.name} works on ${d}`}
                           labelHidden
                           checked={workdays[c.code].includes(day)}
-                          onChange={(on) => setWorkdays({ ...workdays, [c.code]: on ? [...workdays[c.code], day].sort() : workdays[c.code].filter((x) => x !== day) })}
+                          onChange={(on) => update({ workdays: { ...workdays, [c.code]: on ? [...workdays[c.code], day].sort() : workdays[c.code].filter((x) => x !== day) } })}
                         />
                       </InlineStack>
                     ))}
@@ -348,7 +316,7 @@ export default function SettingsPage() {
                       <ButtonGroup variant="segmented">
                         <Button icon={ArrowUpIcon} accessibilityLabel={`Move policy ${index + 1} up`} disabled={index === 0} onClick={() => movePolicy(index, -1)} />
                         <Button icon={ArrowDownIcon} accessibilityLabel={`Move policy ${index + 1} down`} disabled={index === policies.length - 1} onClick={() => movePolicy(index, 1)} />
-                        <Button tone="critical" accessibilityLabel={`Remove policy ${index + 1}`} onClick={() => setPolicies(policies.filter((_, i) => i !== index))}>
+                        <Button tone="critical" accessibilityLabel={`Remove policy ${index + 1}`} onClick={() => setPolicies((list) => list.filter((_, i) => i !== index))}>
                           Remove
                         </Button>
                       </ButtonGroup>
@@ -360,19 +328,11 @@ export default function SettingsPage() {
                 {policies.length === 0 ? "No policies: orders get no promise date, and nothing is ever late." : "A policy of * matches every order: keep it last."}
               </Text>
               <InlineStack>
-                <Button onClick={() => setPolicies([...policies, { match: "", businessDays: "3", cutoffHour: "14" }])}>Add policy</Button>
+                <Button onClick={() => setPolicies((list) => [...list, { match: "", businessDays: "3", cutoffHour: "14" }])}>Add policy</Button>
               </InlineStack>
             </BlockStack>
           </Card>
         </Section>
-
-        <Layout.Section>
-          <InlineStack align="end">
-            <Button variant="primary" onClick={submitSave} loading={save.state !== "idle"}>
-              Save
-            </Button>
-          </InlineStack>
-        </Layout.Section>
 
         <Section title="Tracking page" description="Where shoppers follow their parcels, and where every link in your customer messages leads.">
           <TrackingPageCard {...trackingPage} />

@@ -1,18 +1,6 @@
-import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
-import {
-  Banner,
-  BlockStack,
-  Box,
-  Card,
-  Icon,
-  InlineGrid,
-  InlineStack,
-  Layout,
-  Link,
-  Page,
-  Text,
-} from "@shopify/polaris";
+import { Banner, BlockStack, Box, Card, Icon, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import { ExternalSmallIcon } from "@shopify/polaris-icons";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { z } from "zod";
@@ -24,6 +12,7 @@ import { reasonLabel, StatusBadge } from "~/components/StatusBadge";
 import { channelLabel, momentLabel, OutboxStatusBadge } from "~/components/notification-words";
 import { RelativeTime, useViewerTimeZone } from "~/components/Timestamp";
 import { notFoundBoundary } from "~/components/NotFound";
+import { pageTitle } from "~/components/page-title";
 import { safeHttpsUrl } from "~/domain/urls";
 
 const ShipmentId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -32,20 +21,36 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
   const { session } = await context.shipwatch.shopify.authenticate.admin(request);
   const id = ShipmentId.safeParse(params.id);
   // The read model only sees the signed-in shop: another shop's shipment is "not found", exactly like a missing one.
-  const detail = id.success ? await context.shipwatch.services.admin.shipmentDetail(session.shop, id.data) : null;
-  if (!detail) throw new Response("Shipment not found", { status: 404, statusText: "Not Found" });
+  const detail = id.success ? await context.shipwatch.services.shipmentBrowser.shipmentDetail(session.shop, id.data) : null;
+  if (!detail)
+    throw new Response("Shipment not found", {
+      status: 404,
+      statusText: "Not Found",
+    });
   const { shipment: s, events, siblings } = detail;
   // what the shopper reads about this parcel (tracking page, order status page, messages): one story
   const [view] = await context.shipwatch.services.lookup.views(session.shop, [s]);
   // what the customer (and the team) were told about this parcel: support should know before they answer
   const messages = await context.shipwatch.services.notifications.outbox(session.shop, { shipmentId: s.id }, { limit: 30, offset: 0 });
   return {
-    messages: messages.rows.map((m) => ({ id: m.id, moment: m.moment, channel: m.channel, status: m.status, at: m.sentAt ?? m.sendAt })),
+    messages: messages.rows.map((m) => ({
+      id: m.id,
+      moment: m.moment,
+      channel: m.channel,
+      status: m.status,
+      at: m.sentAt ?? m.sendAt,
+    })),
     messageCount: messages.total,
     now: context.shipwatch.clock.now(),
     // null for a superseded shipment: no shopper sees it any more
     shopperView: view
-      ? { story: view.story, attention: view.attention, statusLabel: view.statusLabel, estimatedDelivery: view.estimatedDelivery, items: view.items }
+      ? {
+          story: view.story,
+          attention: view.attention,
+          statusLabel: view.statusLabel,
+          estimatedDelivery: view.estimatedDelivery,
+          items: view.items,
+        }
       : null,
     shipment: {
       id: s.id,
@@ -59,7 +64,12 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       estimatedDeliveryAt: s.estimatedDeliveryAt,
       deliveredAt: s.deliveredAt,
       deliveryAttempts: s.deliveryAttempts,
-      destination: formatDestination(s.destinationCountry, s.destinationProvince),
+      // the fulfillment's own address where there is one (it has the city), in words: "Brooklyn, NY, United States"
+      destination: formatDestination(
+        view?.destination.country ?? s.destinationCountry,
+        view?.destination.province ?? s.destinationProvince,
+        view?.destination.city
+      ),
       cancelledAt: s.cancelledAt,
     },
     // newest first, as the read model returns them: support reads the latest word before the history
@@ -73,18 +83,35 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       happenedAt: e.happenedAt,
       location: e.location,
     })),
-    siblings: siblings.map((o) => ({ id: o.id, trackingNumber: o.trackingNumber, carrierName: o.carrierName, status: o.status })),
+    siblings: siblings.map((o) => ({
+      id: o.id,
+      trackingNumber: o.trackingNumber,
+      carrierName: o.carrierName,
+      status: o.status,
+    })),
   };
 };
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
-const ESTIMATE_SOURCES: Record<string, string> = { carrier: "the carrier's date", learned: "recent deliveries", promise: "the shipping promise" };
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: pageTitle(data?.shipment.orderName, "Shipment") }];
+
+const ESTIMATE_SOURCES: Record<string, string> = {
+  carrier: "the carrier's date",
+  learned: "recent deliveries",
+  promise: "the shipping promise",
+};
 
 /** An estimate as support reads it: its day or window (the recipient's days) and where it comes from. */
 function estimateWords(e: { earliest: string; latest: string; source: string }): string {
   // ISO dates are calendar days: formatted at noon UTC they stay that day
-  const day = (iso: string) => new Intl.DateTimeFormat("en-US", { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" }).format(Date.parse(`${iso}T12:00:00Z`));
+  const day = (iso: string) =>
+    new Intl.DateTimeFormat("en-US", {
+      weekday: "short",
+      month: "short",
+      day: "numeric",
+      timeZone: "UTC",
+    }).format(Date.parse(`${iso}T12:00:00Z`));
   const when = e.earliest === e.latest ? day(e.latest) : `${day(e.earliest)} – ${day(e.latest)}`;
   return `${when} (${ESTIMATE_SOURCES[e.source] ?? e.source})`;
 }
@@ -145,7 +172,11 @@ export default function ShipmentDetail() {
               <Fact label="Tracking number">
                 {shipment.trackingNumber && shipment.trackingUrl ? (
                   <InlineStack gap="050" blockAlign="center" wrap={false}>
-                    <Link url={shipment.trackingUrl} target="_blank" accessibilityLabel={`Track ${shipment.trackingNumber} on the carrier's site (opens in a new tab)`}>
+                    <Link
+                      url={shipment.trackingUrl}
+                      target="_blank"
+                      accessibilityLabel={`Track ${shipment.trackingNumber} on the carrier's site (opens in a new tab)`}
+                    >
                       {/* a 22-digit USPS number is wider than its column: it breaks rather than run into the next */}
                       <span style={{ overflowWrap: "anywhere" }}>{shipment.trackingNumber}</span>
                     </Link>
@@ -175,8 +206,8 @@ export default function ShipmentDetail() {
                   {shipment.deliveredAt
                     ? formatDay(shipment.deliveredAt, timeZone)
                     : shopperView?.estimatedDelivery
-                      ? estimateWords(shopperView.estimatedDelivery)
-                      : "None that has not passed"}
+                    ? estimateWords(shopperView.estimatedDelivery)
+                    : "None that has not passed"}
                 </Text>
               </Fact>
               <Fact label="Last carrier scan">
@@ -259,7 +290,9 @@ export default function ShipmentDetail() {
                     Messages
                   </Text>
                   {messageCount > messages.length ? (
-                    <Link url={hrefWith("/app/notifications/outbox", new URLSearchParams([...adminParams, ["q", shipment.orderName]]))}>All {messageCount}</Link>
+                    <Link url={hrefWith("/app/notifications/outbox", new URLSearchParams([...adminParams, ["q", shipment.orderName]]))}>
+                      All {messageCount}
+                    </Link>
                   ) : null}
                 </InlineStack>
                 {messages.length === 0 ? (

@@ -1,17 +1,33 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, Pagination, Select, Tabs, Text } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState, type ReactNode } from "react";
 import { z } from "zod";
+import { setOrDelete, useUrlFilters } from "~/components/embedded-url";
 import { StatusBadge } from "~/components/StatusBadge";
 import { RelativeTime } from "~/components/Timestamp";
 import { REASON_LABELS, SHIPMENT_STATUSES, STATUS_LABELS, STATUS_REASONS, type ShipmentStatus } from "~/domain/status";
+import { STATUS_CLASS_LABELS } from "~/components/rule-words";
+import type { StatusClass } from "~/domain/status-classes";
 
+/** Unmapped codes per page: each shows its examples, read for the codes on the page only. */
+const UNMAPPED_PAGE_SIZE = 10;
+const View = z.object({
+  source: z.string().max(64).catch(""),
+  unmapped: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+
+// One source's codes at a time (a tab each) and one page of unmapped codes: every code row carries two selects
+// of a dozen options, and both sources on one page made a 200 KB document.
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { session } = await context.shipwatch.shopify.authenticate.admin(request);
-  const overview = await context.shipwatch.services.statusMapping.overview(session.shop);
-  return { now: context.shipwatch.clock.now(), ...overview };
+  const view = View.parse({ source: undefined, unmapped: undefined, ...Object.fromEntries(new URL(request.url).searchParams) });
+  const overview = await context.shipwatch.services.statusMapping.overview(session.shop, {
+    source: view.source,
+    unmapped: { offset: (view.unmapped - 1) * UNMAPPED_PAGE_SIZE, limit: UNMAPPED_PAGE_SIZE },
+  });
+  return { now: context.shipwatch.clock.now(), unmappedPage: view.unmapped, unmappedPageSize: UNMAPPED_PAGE_SIZE, ...overview };
 };
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
@@ -57,12 +73,11 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
 
 const counts = (o: { events: number; changedEvents: number; shipments: number }) => ({ events: o.events, changedEvents: o.changedEvents, shipments: o.shipments });
 
-const CLASS_LABELS = { informational: "Informational", customer_facing: "Customer-facing", exception: "Exception" } as const;
-type StatusClass = keyof typeof CLASS_LABELS;
+const CLASS_LABELS = STATUS_CLASS_LABELS;
 const CLASS_HELP: Record<StatusClass, string> = {
-  informational: "On the timeline only",
+  informational: "On the timeline only: the shopper gets no message for it",
   customer_facing: "A moment the shopper hears about",
-  exception: "Someone has to act",
+  exception: "Someone has to act: the Carrier exception rule opens a case unless a more specific one does",
 };
 
 const STATUS_OPTIONS = SHIPMENT_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }));
@@ -89,8 +104,10 @@ function outcomeText(answer: Answer): { tone: "success" | "critical"; title: str
 }
 
 export default function StatusMapping() {
-  const { now, sources, unmapped, classes } = useLoaderData<typeof loader>();
+  const { now, sources, tabs, unmapped, unmappedTotal, unmappedPage, unmappedPageSize, classes } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<typeof action>();
+  const change = useUrlFilters();
+  const shownSource = sources[0]?.source;
   const busy = fetcher.state !== "idle";
   const [classDraft, setClassDraft] = useState<Record<string, string>>(classes);
   const [choices, setChoices] = useState<Record<string, { status: string; reason: string }>>({});
@@ -127,7 +144,7 @@ export default function StatusMapping() {
                   once: the events already received with it are read again, and so are their shipments.
                 </Text>
               </BlockStack>
-              {unmapped.length === 0 ? (
+              {unmappedTotal === 0 ? (
                 <Text as="p">Every code your carriers have sent is mapped.</Text>
               ) : (
                 <BlockStack as="ul" gap="0" aria-label="Unmapped codes">
@@ -182,8 +199,27 @@ export default function StatusMapping() {
                   })}
                 </BlockStack>
               )}
+              {unmappedTotal > unmappedPageSize ? (
+                <InlineStack align="center">
+                  <Pagination
+                    hasPrevious={unmappedPage > 1}
+                    onPrevious={() => change((p) => setOrDelete(p, "unmapped", unmappedPage - 1 > 1 ? String(unmappedPage - 1) : null))}
+                    hasNext={unmappedPage * unmappedPageSize < unmappedTotal}
+                    onNext={() => change((p) => p.set("unmapped", String(unmappedPage + 1)))}
+                    label={`${(unmappedPage - 1) * unmappedPageSize + 1}–${(unmappedPage - 1) * unmappedPageSize + unmapped.length} of ${unmappedTotal} codes`}
+                  />
+                </InlineStack>
+              ) : null}
             </BlockStack>
           </Card>
+        </Layout.Section>
+
+        <Layout.Section>
+          <Tabs
+            tabs={tabs.map((t) => ({ id: `source-${t.source}`, content: t.label, ...(t.overrides ? { badge: String(t.overrides) } : {}) }))}
+            selected={Math.max(0, tabs.findIndex((t) => t.source === shownSource))}
+            onSelect={(index) => change((p) => setOrDelete(p, "source", index === 0 ? null : tabs[index]!.source))}
+          />
         </Layout.Section>
 
         {sources.map((source) => (

@@ -1,4 +1,4 @@
-import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import { Banner } from "@shopify/polaris";
@@ -6,8 +6,31 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { useAdminHref } from "~/components/embedded-url";
+import { pageTitle } from "~/components/page-title";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+/**
+ * Each admin page's title, by path. A page without a `meta` export of its own inherits this one, so every page has a
+ * title; a page that knows more (an order name) exports its own. The path, not the matched route: Remix hands a
+ * layout's meta only the matches down to the layout itself.
+ */
+const TITLES: [RegExp, string][] = [
+  [/^\/app\/?$/, "Shipments"],
+  [/^\/app\/shipments\/[^/]+\/?$/, "Shipment"],
+  [/^\/app\/exceptions\/?$/, "Exceptions"],
+  [/^\/app\/exceptions\/[^/]+\/?$/, "Case"],
+  [/^\/app\/rules\/?$/, "Rules"],
+  [/^\/app\/rules\/[^/]+\/?$/, "Rule"],
+  [/^\/app\/notifications\/?$/, "Notifications"],
+  [/^\/app\/notifications\/templates\/?$/, "Templates"],
+  [/^\/app\/notifications\/outbox\/?$/, "Outbox"],
+  [/^\/app\/notifications\/outbox\/[^/]+\/?$/, "Message · Outbox"],
+  [/^\/app\/status-mapping\/?$/, "Status mapping"],
+  [/^\/app\/settings\/?$/, "Settings"],
+];
+
+export const meta: MetaFunction = ({ location }) => [{ title: pageTitle(TITLES.find(([path]) => path.test(location.pathname))?.[1]) }];
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { session } = await context.shipwatch.shopify.authenticate.admin(request);
@@ -37,17 +60,30 @@ export default function AdminLayout() {
         <Link to={adminHref("/app/exceptions")}>Exceptions</Link>
         <Link to={adminHref("/app/rules")}>Rules</Link>
         <Link to={adminHref("/app/notifications")}>Notifications</Link>
-        <Link to={adminHref("/app/notifications/outbox")}>Outbox</Link>
         <Link to={adminHref("/app/status-mapping")}>Status mapping</Link>
         <Link to={adminHref("/app/settings")}>Settings</Link>
       </NavMenu>
       {failing.length && !onNotifications ? (
-        <div style={{ maxWidth: "62.375rem", margin: "0 auto", padding: "1rem 1rem 0" }}>
+        <div
+          style={{
+            maxWidth: "62.375rem",
+            margin: "0 auto",
+            padding: "1rem 1rem 0",
+          }}
+        >
           <Banner
             tone="critical"
-            title={`${failing.join(", ")} ${failing.length > 1 ? "have" : "has"} been failing for more than ${alertAfterHours === 1 ? "an hour" : `${alertAfterHours} hours`}`}
-            action={{ content: "See the channels", url: adminHref("/app/notifications") }}
-            secondaryAction={{ content: "See failed messages", url: adminHref("/app/notifications/outbox?status=failed") }}
+            title={`${failing.join(", ")} ${failing.length > 1 ? "have" : "has"} been failing for more than ${
+              alertAfterHours === 1 ? "an hour" : `${alertAfterHours} hours`
+            }`}
+            action={{
+              content: "See the channels",
+              url: adminHref("/app/notifications"),
+            }}
+            secondaryAction={{
+              content: "See failed messages",
+              url: adminHref("/app/notifications/outbox?status=failed"),
+            }}
           >
             <p>Customers are not getting those messages. They are retried, then kept in the Outbox for replay.</p>
           </Banner>

@@ -52,7 +52,7 @@ export async function connectDemoChannels(container: Container, shop: string, pr
   const bad = results.find((r) => !r.ok);
   if (bad) throw new Error(`could not connect the demo channels: ${JSON.stringify(bad)}`);
   // a rule of the merchant's own: lost parcels alert the team on Slack and tag the order
-  await container.services.rules.create(
+  await container.repositories.rules.create(
     shop,
     {
       name: "Lost parcel: alert the team and tag the order",

@@ -3,7 +3,10 @@ import path from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Container } from "~/.server/container";
 import { mintSessionToken } from "~/.server/shopify/session-token";
+import { signAppProxy } from "~/.server/shopify/signatures";
 import { sendJson } from "./respond";
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 
 export const PREVIEW_SHOP = "shipwatch-demo.myshopify.com";
 
@@ -24,12 +27,13 @@ const LOOPBACK_HOST = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/i;
  * the embedded admin outside Shopify. Every endpoint answers loopback peers asking by a loopback Host only. A stand-in for App Bridge gets session tokens from here, minted
  * with the app secret for the demo shop, so every admin request goes through authenticate.admin's real path.
  */
-export function localPreviewEndpoints(container: Container) {
+export function localPreviewEndpoints(container: Container, storefront: { trackingPage?: Handler } = {}) {
   const { config, clock } = container;
   const shim = fs.readFileSync(path.resolve("server/local-preview/app-bridge.js"), "utf8");
   const bouncePageReady = pointBouncePageAtStandIn().catch((error: unknown) =>
     container.logger.warn({ err: String(error) }, "local preview: the bounce page keeps Shopify's App Bridge"),
   );
+  const openTrackingPage = storefront.trackingPage ? trackingPageOpener(config, clock, storefront.trackingPage) : null;
   const mint = () =>
     mintSessionToken({ shop: PREVIEW_SHOP, apiKey: config.shopify.apiKey, apiSecret: config.shopify.apiSecret, nowMs: clock.now() });
 
@@ -49,6 +53,8 @@ export function localPreviewEndpoints(container: Container) {
         res.writeHead(200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-store" });
         res.end(shim);
         return;
+      case "/local-preview/track":
+        return openTrackingPage ? openTrackingPage(req, res, url) : sendJson(res, 404, { error: "not_found" });
       case "/local-preview":
       case "/local-preview/": {
         await bouncePageReady;
@@ -65,6 +71,31 @@ export function localPreviewEndpoints(container: Container) {
       default:
         return sendJson(res, 404, { error: "not_found" });
     }
+  };
+}
+
+/**
+ * A shopper's tracking page as a message link opens it (`?t=<token>`): Shopify would forward the link to /proxy,
+ * signed and timestamped (refused after 90 s), so this signs that request afresh each time and answers the page.
+ * The page is Liquid for Shopify to set in the theme; a browser given `application/liquid` would save it as a
+ * file, so here it is HTML. The gate, limits and lookup are the real ones.
+ */
+function trackingPageOpener(config: Container["config"], clock: Container["clock"], trackingPage: Handler) {
+  return (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const params = new URLSearchParams({
+      shop: PREVIEW_SHOP,
+      path_prefix: "/apps/track",
+      timestamp: String(Math.floor(clock.now() / 1000)),
+      logged_in_customer_id: "",
+      t: url.searchParams.get("t") ?? "",
+    });
+    params.set("signature", signAppProxy(params, config.shopify.apiSecret));
+    const writeHead = res.writeHead.bind(res) as (status: number, headers?: Record<string, string | number>) => ServerResponse;
+    res.writeHead = ((status: number, headers?: Record<string, string | number>) => {
+      const type = String(headers?.["content-type"] ?? "");
+      return writeHead(status, type.startsWith("application/liquid") ? { ...headers, "content-type": "text/html; charset=utf-8" } : headers);
+    }) as typeof res.writeHead;
+    trackingPage(req, res, new URL(`/proxy?${params}`, url));
   };
 }
 

@@ -23,11 +23,11 @@
     });
   };
 
-  function toast(message) {
+  function toast(message, options) {
     var el = document.createElement("div");
     el.setAttribute("role", "status");
     el.textContent = message;
-    el.style.cssText = "position:fixed;bottom:24px;left:50%;transform:translateX(-50%);background:#303030;color:#fff;padding:10px 16px;border-radius:8px;font:14px system-ui;z-index:1000";
+    el.style.cssText = "position:fixed;bottom:" + (saveBarShowing() ? 88 : 24) + "px;left:50%;transform:translateX(-50%);background:" + (options && options.isError ? "#8e1f0b" : "#303030") + ";color:#fff;padding:10px 16px;border-radius:8px;font:14px system-ui;z-index:1000";
     document.body.appendChild(el);
     setTimeout(function () { el.remove(); }, 3000);
   }
@@ -37,6 +37,16 @@
     config: { apiKey: script && script.getAttribute("data-api-key"), shop: "shipwatch-demo.myshopify.com", locale: "en" },
     idToken: idToken,
     toast: { show: toast, hide: function () {} },
+    saveBar: {
+      show: function (id) { return saveBarCall(id, "show"); },
+      hide: function (id) { return saveBarCall(id, "hide"); },
+      toggle: function (id) { return saveBarCall(id, "toggle"); },
+      // the admin's "Leave page with unsaved changes?" dialog; staying rejects, so that the caller can stay too
+      leaveConfirmation: function () {
+        if (!saveBarShowing()) return Promise.resolve();
+        return window.confirm("Leave page with unsaved changes? If you leave, your changes will be lost.") ? Promise.resolve() : Promise.reject(new Error("The merchant stayed on the page"));
+      },
+    },
     loading: function () {},
     environment: { embedded: false, mobile: false, pos: false },
   };
@@ -53,6 +63,67 @@
       target.searchParams.set("id_token", token);
       location.replace(target.toString());
     });
+  }
+
+  function saveBarCall(id, method) {
+    var bar = document.getElementById(id);
+    return bar && typeof bar[method] === "function" ? bar[method]() : Promise.resolve();
+  }
+  function saveBarShowing() {
+    return Array.prototype.some.call(document.querySelectorAll("ui-save-bar"), function (bar) { return bar.showing === true; });
+  }
+  // a reload or a typed address while a save bar shows: the browser's own "Leave site?" stands in for the admin's
+  window.addEventListener("beforeunload", function (event) {
+    if (!saveBarShowing()) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  // <ui-save-bar> as a bar along the bottom of the page while shown (the admin draws it over its top bar; here the
+  // top is the app's navigation, which must stay reachable so that leaving can be confirmed). Its <button> children stay the page's own (in a
+  // slot, so React's handlers and markup are untouched): the primary one is Save, the other Discard.
+  if (!customElements.get("ui-save-bar")) {
+    var SAVE_BAR_STYLE =
+      ":host{display:none}" +
+      ":host(:state(showing)){display:flex;position:fixed;bottom:0;left:0;right:0;z-index:900;align-items:center;gap:8px;padding:12px 20px;background:#1a1a1a;color:#e3e3e3;font:600 14px system-ui;box-shadow:0 -2px 6px rgba(0,0,0,.3)}" +
+      ".title{flex:1}" +
+      "::slotted(button){font:600 13px system-ui;padding:6px 12px;border-radius:8px;border:1px solid #616161;background:#303030;color:#fff;cursor:pointer}" +
+      "::slotted(button[variant=primary]){background:#fff;color:#303030;border-color:#fff}" +
+      "::slotted(button[loading]),::slotted(button:disabled){opacity:.6;cursor:default}";
+    customElements.define(
+      "ui-save-bar",
+      class extends HTMLElement {
+        constructor() {
+          super();
+          this._internals = this.attachInternals();
+          var root = this.attachShadow({ mode: "open" });
+          root.innerHTML = '<style>' + SAVE_BAR_STYLE + '</style><span class="title">Unsaved changes</span><slot></slot>';
+        }
+        get showing() {
+          return this._internals.states.has("showing");
+        }
+        show() {
+          if (!this.showing) {
+            this._internals.states.add("showing");
+            // room below the page's end, so that the bar hides nothing
+            document.body.style.paddingBottom = "64px";
+            this.dispatchEvent(new CustomEvent("show"));
+          }
+          return Promise.resolve();
+        }
+        hide() {
+          if (this.showing) {
+            this._internals.states.delete("showing");
+            if (!saveBarShowing()) document.body.style.paddingBottom = "";
+            this.dispatchEvent(new CustomEvent("hide"));
+          }
+          return Promise.resolve();
+        }
+        toggle() {
+          return this.showing ? this.hide() : this.show();
+        }
+      },
+    );
   }
 
   if (!customElements.get("ui-nav-menu")) {

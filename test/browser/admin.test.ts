@@ -1,8 +1,10 @@
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mintSessionToken } from "~/.server/shopify/session-token";
-import { REASON_LABELS, STATUS_LABELS } from "~/domain/status";
+import { REASON_LABELS, STATUS_LABELS, type ShipmentStatus } from "~/domain/status";
 import { PREVIEW_SHOP } from "../../server/endpoints/local-preview";
 import { SHOP_B, startTestApp, TEST_API_KEY, TEST_SECRET, type TestApp } from "../support/test-app";
 import {
@@ -97,7 +99,7 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
     clock.resume();
 
     // the fixtures say what they mean before any page is judged by them
-    const stored = await app.container.services.admin.listShipments(PREVIEW_SHOP, { pageSize: 100 });
+    const stored = await app.container.repositories.admin.listShipments(PREVIEW_SHOP, { pageSize: 100 });
     expect(stored.total).toBe(SCENARIOS.length);
     for (const seed of seeded) {
       const shipment = stored.shipments.find((s) => s.trackingNumber === seed.trackingNumber);
@@ -160,7 +162,7 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
 
     const rows = await tableRows(page);
     expect(rows).toHaveLength(25);
-    const expected = await app.container.services.admin.listShipments(PREVIEW_SHOP, { pageSize: 25 });
+    const expected = await app.container.repositories.admin.listShipments(PREVIEW_SHOP, { pageSize: 25 });
     expect(rows.map((r) => r.trackingNumber)).toEqual(expected.shipments.map((s) => s.trackingNumber));
     for (const row of rows) {
       const seed = seedOf(row.trackingNumber);
@@ -176,7 +178,78 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
 
     await expect(page.getByText("1–25 of 30").isVisible()).resolves.toBe(true);
     expect(await page.content()).not.toContain(otherShops.trackingNumber);
+    await expect(page.title()).resolves.toBe("Shipments · Shipwatch");
+    await page.getByRole("heading", { name: "Set up Shipwatch" }).waitFor();
     await screenshot(page, "shipments");
+  });
+
+  it("shows a setup guide on Home: done where the shop's data says so, marked by the merchant otherwise, and dismissible", async () => {
+    await openPreview();
+    const guide = page.getByRole("list", { name: "Setup steps" });
+    await guide.waitFor();
+    const steps = await guide.locator(":scope > li").allInnerTexts();
+    expect(steps.map((text) => text.split("\n")[0])).toEqual([
+      "Look at your tracking page",
+      "Connect a channel to reach customers",
+      "Review your message templates",
+      "Review your rules",
+    ]);
+    // no channel, no template of the shop's own, the default rules as installed: nothing done yet
+    await page.getByText("0 of 4 steps done").waitFor();
+    const href = async (name: string) => new URL((await page.getByRole("link", { name, exact: true }).getAttribute("href"))!, app.url);
+    expect((await href("View it")).href).toBe(`https://${PREVIEW_SHOP}/apps/track`);
+    expect((await href("Tracking page settings")).pathname).toBe("/app/settings");
+    expect((await href("Set up channels")).pathname).toBe("/app/notifications");
+    expect((await href("Review templates")).pathname).toBe("/app/notifications/templates");
+    const rulesHref = await href("Review rules");
+    expect([rulesHref.pathname, rulesHref.searchParams.get("shop")]).toEqual(["/app/rules", PREVIEW_SHOP]);
+
+    // the rules have been read: the merchant says so, and this browser remembers it for this shop
+    await guide.locator(":scope > li", { hasText: "Review your rules" }).getByRole("button", { name: "Mark as done" }).click();
+    await page.getByText("1 of 4 steps done").waitFor();
+    await screenshot(page, "home-setup-guide");
+    await page.reload();
+    await waitForHydration(page);
+    await page.getByText("1 of 4 steps done").waitFor();
+
+    await page.getByRole("button", { name: "Dismiss the setup guide" }).click();
+    await eventually(async () => expect(await page.getByRole("heading", { name: "Set up Shipwatch" }).count()).toBe(0));
+    await page.reload();
+    await waitForHydration(page);
+    await rowsAfterNavigation(25);
+    expect(await page.getByRole("heading", { name: "Set up Shipwatch" }).count()).toBe(0);
+  });
+
+  it("names every admin page in the browser tab, and keeps the Outbox under Notifications rather than in the nav", async () => {
+    await openPreview();
+    expect(await page.locator("ui-nav-menu a").allTextContents()).toEqual(["Shipments", "Exceptions", "Rules", "Notifications", "Status mapping", "Settings"]);
+    for (const [path, title] of [
+      ["/app/rules", "Rules · Shipwatch"],
+      ["/app/rules/new", "Rule · Shipwatch"],
+      ["/app/notifications", "Notifications · Shipwatch"],
+      ["/app/notifications/outbox", "Outbox · Shipwatch"],
+      ["/app/notifications/templates", "Templates · Shipwatch"],
+      ["/app/status-mapping", "Status mapping · Shipwatch"],
+      ["/app/settings", "Settings · Shipwatch"],
+    ] as const) {
+      await openPreview(path);
+      await expect(page.title(), path).resolves.toBe(title);
+    }
+  });
+
+  it("lists the rules in the order they run, each in words", async () => {
+    await openPreview("/app/rules");
+    const rules = page.getByRole("list", { name: "Rules, in the order they run" });
+    const texts = await rules.locator(":scope > li").allInnerTexts();
+    expect(texts.length).toBeGreaterThan(0);
+    for (const text of texts) {
+      expect(text).toMatch(/^When .+/m);
+      expect(text).toMatch(/^Then .+/m);
+    }
+    // no status, reason or owner codes ("attempted_delivery") where words belong; a template's own name is quoted
+    expect(texts.join("\n").replace(/"[^"]*"/g, "")).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
+    await expect(page.title()).resolves.toBe("Rules · Shipwatch");
+    await screenshot(page, "rules-list");
   });
 
   it("filters by status and carrier from the filter bar, and the URL keeps the filters and Shopify's parameters", async () => {
@@ -245,7 +318,7 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
     const rows = await rowsAfterNavigation(SCENARIOS.length - 25);
     expect(new URL(page.url()).searchParams.get("page")).toBe("2");
     await expect(page.getByText(`26–${SCENARIOS.length} of ${SCENARIOS.length}`).isVisible()).resolves.toBe(true);
-    const all = await app.container.services.admin.listShipments(PREVIEW_SHOP, { pageSize: 100 });
+    const all = await app.container.repositories.admin.listShipments(PREVIEW_SHOP, { pageSize: 100 });
     expect(rows.map((r) => r.trackingNumber)).toEqual(all.shipments.slice(25).map((s) => s.trackingNumber));
 
     await page.getByRole("button", { name: "Previous" }).click();
@@ -262,7 +335,7 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
     await page.getByRole("heading", { name: delivered.orderName, level: 1 }).waitFor();
     expect(new URL(page.url()).searchParams.get("status")).toBe("delivered");
 
-    const stored = (await app.container.services.admin.listShipments(PREVIEW_SHOP, { search: delivered.trackingNumber })).shipments[0]!;
+    const stored = (await app.container.repositories.admin.listShipments(PREVIEW_SHOP, { search: delivered.trackingNumber })).shipments[0]!;
     const trackingLink = page.getByRole("link", { name: new RegExp(`Track ${delivered.trackingNumber}`) });
     expect(await trackingLink.getAttribute("href")).toBe(stored.trackingUrl);
     expect(await trackingLink.getAttribute("target")).toBe("_blank");
@@ -287,6 +360,13 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
     // the order's other shipment is one click away
     const sibling = seeded[1]!;
     await expect(page.getByRole("link", { name: sibling.trackingNumber }).isVisible()).resolves.toBe(true);
+    await expect(page.title()).resolves.toBe(`${delivered.orderName} · Shipment · Shipwatch`);
+    // the destination in words, the country by its name
+    const destination = page.getByRole("heading", { name: "Destination", level: 2 }).locator("xpath=..");
+    await expect(destination.innerText()).resolves.toContain("Brooklyn, New York, United States");
+    expect(await page.locator("body").innerText()).not.toMatch(/\bUS-NY\b/);
+    // Shipwatch's words lead each event; the carrier's code is the small print under its message
+    expect(items[0]!.text).toContain("Carrier code delivered");
     await screenshot(page, "shipment-detail");
 
     // back keeps the list's filters
@@ -297,7 +377,7 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
 
   it("shows the normalized reason beside the raw carrier status of a problem", async () => {
     const problem = seeded.find((s) => s.scenario === "address_issue")!;
-    const stored = (await app.container.services.admin.listShipments(PREVIEW_SHOP, { search: problem.trackingNumber })).shipments[0]!;
+    const stored = (await app.container.repositories.admin.listShipments(PREVIEW_SHOP, { search: problem.trackingNumber })).shipments[0]!;
     await openPreview(`/app/shipments/${stored.id}`);
     const latest = page.getByRole("list", { name: "Timeline, newest first" }).locator(":scope > li").first();
     const text = await latest.textContent();
@@ -308,7 +388,7 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
   });
 
   it("answers another store's shipment id, and an unknown one, with Shipment not found", async () => {
-    const theirs = (await app.container.services.admin.listShipments(SHOP_B, {})).shipments[0]!;
+    const theirs = (await app.container.repositories.admin.listShipments(SHOP_B, {})).shipments[0]!;
     for (const id of [String(theirs.id), "999999", "not-a-number"]) {
       const response = await page.goto(`${app.url}/local-preview?path=${encodeURIComponent(`/app/shipments/${id}`)}`);
       expect(response?.status()).toBe(404);
@@ -366,5 +446,72 @@ describe("Shipwatch admin for a store with no shipments yet", { timeout: 60_000 
     expect(await emptyPage.locator("img").count()).toBe(0);
     await screenshot(emptyPage, "shipments-empty");
     expect(errors.take()).toEqual([]);
+  });
+});
+
+describe("A webhook message in the Outbox, read in words", { timeout: 60_000 }, () => {
+  let hookApp: TestApp;
+  let receiver: http.Server;
+  let hookAdmin: Awaited<ReturnType<typeof openAdminBrowser>>;
+
+  beforeAll(async () => {
+    // a helpdesk on loopback that takes every delivery
+    receiver = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200, { "content-type": "text/plain" }).end("ok"));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const hookClock = runningClock();
+    hookApp = await startTestApp({ remix: true, localPreview: true, shops: [PREVIEW_SHOP], clock: hookClock, env: { SWEEP_INTERVAL_SECONDS: "3600" } });
+    const { notifications } = hookApp.container.services;
+    expect(await notifications.savePolicy(PREVIEW_SHOP, { quietHours: { enabled: false }, combineWindowMinutes: 0, dailyCap: 10 })).toMatchObject({ ok: true });
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    expect(await notifications.saveChannel(PREVIEW_SHOP, "webhook", { enabled: true, settings: { url }, secret: { signingSecret: "whsec-test-signing-secret-0123456789" } })).toEqual({
+      ok: true,
+    });
+    const [shipment] = planShipments(["delivered"], { now: Date.now(), carriers: ["UPS"] });
+    await deliverShipment(hookApp, hookClock, PREVIEW_SHOP, shipment!, 9_300_000);
+    hookClock.resume();
+    await hookApp.settle();
+    hookAdmin = await openAdminBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await hookAdmin?.close();
+    await hookApp?.close();
+    await new Promise((resolve) => receiver?.close(resolve));
+  });
+
+  it("shows the payload's fields with statuses and times in words, and the JSON itself only under Raw payload", async () => {
+    const { rows } = await hookApp.container.services.notifications.outbox(PREVIEW_SHOP, { channel: "webhook" }, { limit: 50, offset: 0 });
+    const sent = rows.find((r) => r.status === "sent");
+    expect(sent, `webhook messages: ${JSON.stringify(rows.map((r) => [r.moment, r.status]))}`).toBeTruthy();
+    const hookPage = hookAdmin.page;
+    await hookPage.goto(`${hookApp.url}/local-preview?path=${encodeURIComponent(`/app/notifications/outbox/${sent!.id}`)}`);
+    await waitForHydration(hookPage);
+    await expect(hookPage.title()).resolves.toMatch(/ · Outbox · Shipwatch$/);
+
+    const fields = Object.fromEntries(
+      await hookPage.locator("dl").first().evaluate((dl) => {
+        const terms = Array.from(dl.querySelectorAll(":scope > dt"));
+        return terms.map((dt) => [(dt.textContent ?? "").trim(), (dt.nextElementSibling?.textContent ?? "").trim()]);
+      }),
+    ) as Record<string, string>;
+    const raw = hookPage.locator("details", { hasText: "Raw payload" });
+    // the JSON that went out is in the page (folded): the readable fields must say the same
+    const json = JSON.parse((await raw.locator("pre").textContent())!) as { order_name: string; status: ShipmentStatus };
+    expect(json.order_name).toBe("#1001");
+    expect(fields).toMatchObject({ Order: "#1001", Carrier: "UPS", Status: STATUS_LABELS[json.status] });
+    expect(Object.keys(fields)).not.toContain("order_name");
+    // no epoch milliseconds and no snake_case codes where a person reads
+    const shown = await hookPage.locator(".Polaris-Page").innerText();
+    expect(shown).not.toMatch(/\b1\d{12}\b/);
+    expect(await raw.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    await screenshot(hookPage, "outbox-message");
+
+    await raw.locator("summary").click();
+    await expect(raw.locator("pre").isVisible()).resolves.toBe(true);
+    expect(JSON.parse((await raw.locator("pre").textContent())!)).toMatchObject({ order_name: "#1001", status: "delivered" });
+    expect(hookAdmin.errors.take()).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import {
   screenshot,
   sendCarrierEvent,
   tableCells,
+  waitForHydration,
   waitForIdle,
   watchBrowserErrors,
   type Scenario,
@@ -41,7 +42,7 @@ let admin: Awaited<ReturnType<typeof openAdminBrowser>>;
 let page: Page;
 let browserErrors: ReturnType<typeof watchBrowserErrors>;
 
-const openCases = async (shop = PREVIEW_SHOP) => (await app.container.services.cases.list(shop, { status: "open", limit: 100 })).cases;
+const openCases = async (shop = PREVIEW_SHOP) => (await app.container.repositories.cases.list(shop, { status: "open", limit: 100 })).cases;
 const open = (path: string) => openAdminPage(page, app.url, path);
 const popover = () => page.locator("#PolarisPortalsContainer");
 
@@ -110,6 +111,7 @@ describe("Exceptions and case detail in Chromium", { timeout: 60_000 }, () => {
 
     await expect(page.getByRole("tab", { name: /All open/ }).textContent()).resolves.toContain(String(expected.length));
     expect(await page.content()).not.toContain(theirs.trackingNumber);
+    await expect(page.title()).resolves.toBe("Exceptions · Shipwatch");
     await screenshot(page, "exceptions");
   });
 
@@ -188,9 +190,9 @@ describe("Exceptions and case detail in Chromium", { timeout: 60_000 }, () => {
     await dialog.getByRole("button", { name: "Resolve" }).click();
     await page.getByRole("status").filter({ hasText: "1 case resolved" }).waitFor();
     await rowsAfterNavigation(1);
-    const resolved = (await app.container.services.cases.list(PREVIEW_SHOP, { status: "resolved", type: "failed_attempt" })).cases;
+    const resolved = (await app.container.repositories.cases.list(PREVIEW_SHOP, { status: "resolved", type: "failed_attempt" })).cases;
     expect(resolved.map((c) => [c.trackingNumber, c.resolution, c.resolvedBy])).toEqual([[tracking, "reshipped", ME]]);
-    const trail = await app.container.services.cases.activities(PREVIEW_SHOP, resolved[0]!.id);
+    const trail = await app.container.repositories.cases.activities(PREVIEW_SHOP, resolved[0]!.id);
     expect(trail.at(-1)).toMatchObject({ actor: ME, kind: "resolved", detail: "reshipped: Sent a new parcel" });
   });
 
@@ -207,7 +209,10 @@ describe("Exceptions and case detail in Chromium", { timeout: 60_000 }, () => {
     expect(await why.locator(":scope > li").count()).toBe(address.explanation.length);
     const whyText = await why.textContent();
     expect(whyText).toContain("Reason is Address problem");
-    expect(whyText).toContain("Saw: reason address_issue (Address problem)");
+    // what the rule saw, in words: no codes on the page
+    expect(whyText).toContain("Saw: Reason: Address problem");
+    expect(whyText).not.toContain("address_issue");
+    await expect(page.title()).resolves.toBe(`Address problem · ${seeded[0]!.orderName} · Shipwatch`);
 
     // the evidence: every event, newest first
     const timeline = page.getByRole("list", { name: "Timeline, newest first" });
@@ -229,22 +234,38 @@ describe("Exceptions and case detail in Chromium", { timeout: 60_000 }, () => {
       expect(entries.at(-1)).toContain("Shipwatch");
       expect(entries.at(-1)).toContain("Opened by the rule Address problem");
     });
-    const stored = await app.container.services.cases.activities(PREVIEW_SHOP, address.id);
+    const stored = await app.container.repositories.cases.activities(PREVIEW_SHOP, address.id);
     expect(stored.at(-1)).toMatchObject({ actor: ME, kind: "note", detail: "Called the customer: the flat number was missing." });
+
+    // a colleague took it first: named as a person, never by the raw "staff:42" their session token's id is stored as
+    expect(await app.container.services.desk.assign(PREVIEW_SHOP, address.id, "staff:42", "staff:42")).toMatchObject({ ok: true });
+    await page.reload();
+    await waitForHydration(page);
+    await eventually(async () => {
+      const entries = await page.getByRole("list", { name: "Audit trail, newest first" }).locator(":scope > li").allTextContents();
+      expect(entries[0]).toContain("Staff member #42");
+      expect(entries[0]).toContain("Assigned to Staff member #42");
+    });
+    expect(await page.locator("body").innerText()).not.toMatch(/staff:/i);
 
     // take it, raise nothing, then resolve it from the page
     await page.getByRole("button", { name: "Assign to me" }).click();
     await page.getByRole("status").filter({ hasText: "Assigned to you" }).waitFor();
     await page.getByRole("button", { name: "Unassign" }).waitFor();
+    await eventually(async () => expect(await page.getByRole("list", { name: "Audit trail, newest first" }).locator(":scope > li").first().textContent()).toContain("Assigned to you"));
+    const shown = await page.locator("body").innerText();
+    expect(shown).not.toMatch(/staff:/i);
+    expect(shown).toContain("Opened by the rule Address problem. It saw: Reason: Address problem");
+    expect(shown).not.toContain("address_issue");
     await screenshot(page, "case-detail");
 
     await page.getByLabel("Resolution").selectOption("contacted_customer");
     await page.getByRole("button", { name: "Resolve case" }).click();
     await page.getByRole("button", { name: "Reopen case" }).waitFor();
-    expect((await app.container.services.cases.get(PREVIEW_SHOP, address.id))).toMatchObject({ status: "resolved", resolution: "contacted_customer", resolvedBy: ME });
+    expect((await app.container.repositories.cases.get(PREVIEW_SHOP, address.id))).toMatchObject({ status: "resolved", resolution: "contacted_customer", resolvedBy: ME });
     await page.getByRole("button", { name: "Reopen case" }).click();
     await page.getByRole("button", { name: "Resolve case" }).waitFor();
-    expect((await app.container.services.cases.get(PREVIEW_SHOP, address.id))?.status).toBe("open");
+    expect((await app.container.repositories.cases.get(PREVIEW_SHOP, address.id))?.status).toBe("open");
   });
 
   it("changes priority and snoozes a case from its page", async () => {
@@ -252,22 +273,32 @@ describe("Exceptions and case detail in Chromium", { timeout: 60_000 }, () => {
     await open(`/app/exceptions/${damaged.id}`);
     await page.getByLabel("Priority").selectOption("urgent");
     await page.getByRole("status").filter({ hasText: "Priority changed" }).waitFor();
-    expect((await app.container.services.cases.get(PREVIEW_SHOP, damaged.id))?.priority).toBe("urgent");
+    expect((await app.container.repositories.cases.get(PREVIEW_SHOP, damaged.id))?.priority).toBe("urgent");
 
-    // a time in the past is refused with a reason, and nothing changes
-    await page.getByLabel("Snooze until").fill("2020-01-01T09:00");
+    // a Polaris date picker, not a native input: an hour already gone today is refused with a reason, and nothing changes
+    expect(await page.locator('input[type="datetime-local"]').count()).toBe(0);
+    await page.getByLabel("Snooze", { exact: true }).selectOption("pick");
+    // days and hours are the viewer's: ask the browser for its today (its zone need not be this process's)
+    const { dayLabel, tomorrowNine } = await page.evaluate(() => {
+      const today = new Date();
+      return {
+        dayLabel: new Intl.DateTimeFormat("en-US", { weekday: "long", month: "long", day: "numeric", year: "numeric" }).format(today).replace(/,/g, ""),
+        tomorrowNine: new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1, 9).getTime(),
+      };
+    });
+    await page.getByRole("button", { name: dayLabel }).click();
+    await page.getByLabel("At", { exact: true }).selectOption("0");
     await page.getByRole("button", { name: "Snooze", exact: true }).click();
     await page.getByText("Choose a time in the next 90 days").waitFor();
-    expect((await app.container.services.cases.get(PREVIEW_SHOP, damaged.id))?.status).toBe("open");
+    expect((await app.container.repositories.cases.get(PREVIEW_SHOP, damaged.id))?.status).toBe("open");
 
-    const tomorrow = new Date(Date.now() + 86_400_000);
-    const local = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, "0")}-${String(tomorrow.getDate()).padStart(2, "0")}T09:00`;
-    await page.getByLabel("Snooze until").fill(local);
+    await page.getByLabel("Snooze", { exact: true }).selectOption("tomorrow");
     await page.getByRole("button", { name: "Snooze", exact: true }).click();
     await page.getByRole("status").filter({ hasText: "Snoozed" }).waitFor();
-    const snoozed = await app.container.services.cases.get(PREVIEW_SHOP, damaged.id);
+    const snoozed = await app.container.repositories.cases.get(PREVIEW_SHOP, damaged.id);
     expect(snoozed?.status).toBe("snoozed");
-    expect(snoozed!.snoozedUntil! - Date.now()).toBeGreaterThan(0);
+    expect(snoozed!.snoozedUntil).toBe(tomorrowNine);
+    await screenshot(page, "case-snoozed");
   });
 
   it("answers another store's case id with Case not found, and refuses to change it", async () => {
@@ -288,7 +319,7 @@ describe("Exceptions and case detail in Chromium", { timeout: 60_000 }, () => {
     expect(await single.text()).not.toContain('"ok",true');
     const bulk = await fetch(`${app.url}/app/exceptions.data?index`, { method: "POST", headers, body: new URLSearchParams({ intent: "assign_to_me", ids: String(caseB!.id) }) });
     expect(bulk.status).toBe(200);
-    expect(await app.container.services.cases.get(SHOP_B, caseB!.id)).toMatchObject({ status: "open", assignee: null });
-    expect(await app.container.services.cases.activities(SHOP_B, caseB!.id)).toHaveLength(1);
+    expect(await app.container.repositories.cases.get(SHOP_B, caseB!.id)).toMatchObject({ status: "open", assignee: null });
+    expect(await app.container.repositories.cases.activities(SHOP_B, caseB!.id)).toHaveLength(1);
   });
 });

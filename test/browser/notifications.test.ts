@@ -78,6 +78,10 @@ const notifications = () => app.container.services.notifications;
 const outbox = (shop = PREVIEW_SHOP, filter: Parameters<ReturnType<typeof notifications>["outbox"]>[1] = {}) => notifications().outbox(shop, filter, { limit: 500, offset: 0 });
 const channelOf = async (channel: string) => (await notifications().overview(PREVIEW_SHOP)).channels.find((c) => c.channel === channel)!;
 const region = (name: string) => page.getByRole("region", { name, exact: true });
+/** App Bridge's contextual save bar (drawn by the local preview) and the toast that says a save went through */
+const saveBar = () => page.locator("ui-save-bar");
+const saveThroughBar = () => saveBar().getByRole("button", { name: "Save", exact: true }).click();
+const toast = (text: string) => page.getByRole("status").filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) });
 const customerEmail = (s: SeedShipment) => `customer${s.orderNumber}@example.com`;
 
 async function rowsAfterNavigation(expected: number) {
@@ -131,6 +135,8 @@ describe("Notifications, Outbox and Templates in Chromium", { timeout: 60_000 },
 
     admin = await openAdminBrowser();
     ({ page, errors: browserErrors } = admin);
+    // opening the next page over one left with unsaved changes: leave it
+    page.on("dialog", (dialog) => void dialog.accept());
   }, 180_000);
 
   afterEach(() => {
@@ -177,7 +183,7 @@ describe("Notifications, Outbox and Templates in Chromium", { timeout: 60_000 },
       await page.getByLabel("Quiet from").fill("22:00");
       await page.getByLabel("Quiet until").fill("22:00");
       await page.getByLabel("After-delivery check-in").fill("30");
-      await page.getByRole("button", { name: "Save settings" }).first().click();
+      await saveThroughBar();
       await page.getByText("Notification settings were not saved").waitFor();
       await page.getByText("Quiet hours must start and end at different times").waitFor();
       await page.getByText("At most 24 hours").waitFor();
@@ -200,8 +206,11 @@ describe("Notifications, Outbox and Templates in Chromium", { timeout: 60_000 },
         await page.getByRole("checkbox", { name: "Delay: weather", exact: true }).uncheck();
         await page.getByLabel("Orders worth at least").fill("250");
         await page.getByLabel("Default language").selectOption("fr");
-        await page.getByRole("button", { name: "Save settings" }).first().click();
-        await page.getByText("Notification settings saved").waitFor();
+        // the page's one Save is the save bar's
+        expect(await page.getByRole("button", { name: /^Save/ }).count()).toBe(1);
+        await saveThroughBar();
+        await toast("Notification settings saved").waitFor();
+        await saveBar().waitFor({ state: "hidden" });
         const { policy } = await notifications().overview(PREVIEW_SHOP);
         expect(policy).toMatchObject({
           quietHours: { enabled: true, start: "22:00", end: "07:30" },
@@ -231,10 +240,15 @@ describe("Notifications, Outbox and Templates in Chromium", { timeout: 60_000 },
       const klaviyo = region("Klaviyo events");
       await klaviyo.getByRole("checkbox", { name: "Send with Klaviyo events" }).check();
       await klaviyo.getByLabel("Private API key").fill("not-a-key");
-      await klaviyo.getByRole("button", { name: "Save Klaviyo events" }).click();
+      await saveThroughBar();
       await klaviyo.getByText("A Klaviyo private API key starts with pk_").waitFor();
       expect(await klaviyo.getByLabel("Private API key").getAttribute("aria-invalid")).toBe("true");
       expect((await channelOf("klaviyo")).enabled).toBe(false);
+      // Discard puts the card back as saved: off, no key, no error, and the save bar goes
+      await saveBar().getByRole("button", { name: "Discard", exact: true }).click();
+      await saveBar().waitFor({ state: "hidden" });
+      expect(await klaviyo.getByRole("checkbox", { name: "Send with Klaviyo events" }).isChecked()).toBe(false);
+      expect(await klaviyo.getByText("A Klaviyo private API key starts with pk_").count()).toBe(0);
 
       const slack = region("Slack (internal alerts)");
       const secretUrl = `${receiver.url}/slack/${SLACK_TOKEN}`;
@@ -242,8 +256,10 @@ describe("Notifications, Outbox and Templates in Chromium", { timeout: 60_000 },
       await slack.getByLabel("Channel name").fill("#shipping-alerts");
       expect(await slack.getByLabel("Incoming webhook URL").getAttribute("type")).toBe("password");
       await slack.getByLabel("Incoming webhook URL").fill(secretUrl);
-      await slack.getByRole("button", { name: "Save Slack (internal alerts)" }).click();
-      await slack.getByText("Slack (internal alerts) saved.").waitFor();
+      await saveBar().waitFor();
+      await screenshot(page, "notifications-unsaved");
+      await saveThroughBar();
+      await toast("Slack (internal alerts) saved").waitFor();
       const stored = await channelOf("slack");
       expect(stored).toMatchObject({ enabled: true, hasSecret: true, ready: true, settings: { label: "#shipping-alerts" } });
       // the typed secret is gone from the form once saved, and the page never had it from the server
@@ -435,7 +451,9 @@ describe("Notifications, Outbox and Templates in Chromium", { timeout: 60_000 },
       await eventually(async () => expect(await preview().textContent()).toBe(`Arriving today: order ${orderName}`));
       expect(await page.locator("iframe[title='Email preview']").getAttribute("sandbox")).toBe("");
 
+      expect(await saveBar().isVisible()).toBe(false);
       await page.getByLabel("Subject").fill("Heads up: {{ order.name }} arrives today with {{ shipment.carrier }}");
+      await saveBar().waitFor();
       await eventually(async () => expect(await preview().textContent()).toMatch(new RegExp(`^Heads up: ${orderName} arrives today with (UPS|USPS)$`)));
       // a different shipment, the same draft
       const other = seeded.find((s) => s.orderName !== orderName)!;
@@ -443,13 +461,16 @@ describe("Notifications, Outbox and Templates in Chromium", { timeout: 60_000 },
       await eventually(async () => expect(await preview().textContent()).toContain(`Heads up: ${other.orderName} arrives today`));
       await screenshot(page, "template-editor");
 
-      await page.getByRole("button", { name: "Save template" }).click();
-      await page.getByText("Template saved").waitFor();
+      await saveThroughBar();
+      await toast("Template saved").waitFor();
+      await saveBar().waitFor({ state: "hidden" });
       const saved = await notifications().template(PREVIEW_SHOP, "out_for_delivery", "email", "en");
       expect(saved).toMatchObject({ custom: true, subject: "Heads up: {{ order.name }} arrives today with {{ shipment.carrier }}" });
       await open(editor);
       expect(await page.getByLabel("Subject").inputValue()).toBe("Heads up: {{ order.name }} arrives today with {{ shipment.carrier }}");
       await page.getByText("Edited", { exact: true }).waitFor();
+      // the reopened page's live preview has answered: leaving with it in flight would abort it
+      await eventually(async () => expect(await preview().textContent()).toMatch(/^Heads up: /));
     });
 
     it("refuses an unknown variable on save with its line, and keeps the saved version", async () => {
@@ -457,7 +478,7 @@ describe("Notifications, Outbox and Templates in Chromium", { timeout: 60_000 },
       await open(editor);
       const body = page.getByLabel("Body (HTML)");
       await body.fill("<p>Hello {{ customer.first_name }},</p>\n<p>Your parcel: {{ shipment.tracking_nmber }}</p>");
-      await page.getByRole("button", { name: "Save template" }).click();
+      await saveThroughBar();
       await page.getByText("The template was not saved").waitFor();
       await page.getByText(/Unknown variable "shipment\.tracking_nmber"\. Did you mean "shipment\.tracking_number"\?.*\(line 2\)/).first().waitFor();
       expect(await body.getAttribute("aria-invalid")).toBe("true");

@@ -33,8 +33,32 @@ let browserErrors: ReturnType<typeof watchBrowserErrors>;
 
 const open = (path: string) => openAdminPage(page, app.url, path);
 const services = () => app.container.services;
-const shipmentOf = async (s: SeedShipment, shop = PREVIEW_SHOP) => (await services().admin.listShipments(shop, { search: s.trackingNumber })).shipments[0]!;
+const repositories = () => app.container.repositories;
+const shipmentOf = async (s: SeedShipment, shop = PREVIEW_SHOP) => (await repositories().admin.listShipments(shop, { search: s.trackingNumber })).shipments[0]!;
+/** App Bridge's contextual save bar (the local preview draws it over the top of the page) and its buttons */
+const saveBar = () => page.locator("ui-save-bar");
+const saveThroughBar = () => saveBar().getByRole("button", { name: "Save", exact: true }).click();
+const discardThroughBar = () => saveBar().getByRole("button", { name: "Discard", exact: true }).click();
+const toast = (text: string) => page.getByRole("status").filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) });
+/** what the page asked the merchant ("confirm: Leave page…"), and whether the next question is answered yes */
+let dialogs: string[] = [];
+let leave = true;
 const ruleNames = async () => page.getByRole("list", { name: "Rules, in the order they run" }).locator(":scope > li").evaluateAll((lis) => lis.map((li) => li.querySelector("a")?.textContent ?? ""));
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** Clicks a day on the open Polaris calendar, paging month by month to it from wherever the calendar opened. */
+async function pickDay(year: number, month: number, day: number) {
+  const target = year * 12 + month;
+  for (let step = 0; step < 48; step++) {
+    const next = await page.getByRole("button", { name: /^Show next month, / }).getAttribute("aria-label");
+    const [, name, nextYear] = /^Show next month, (\w+) (\d{4})$/.exec(next ?? "") ?? [];
+    const shown = Number(nextYear) * 12 + MONTHS.indexOf(name!) - 1;
+    if (shown === target) break;
+    await page.getByRole("button", { name: shown < target ? /^Show next month, / : /^Show previous month, / }).click();
+  }
+  await page.getByRole("button", { name: new RegExp(`${MONTHS[month]} ${day} ${year}$`) }).click();
+}
 
 describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, () => {
   beforeAll(async () => {
@@ -56,10 +80,17 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
 
     admin = await openAdminBrowser();
     ({ page, errors: browserErrors } = admin);
+    // leaving a page with unsaved changes asks first (the save bar's leave confirmation, or the browser's own)
+    page.on("dialog", (dialog) => {
+      dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void (leave ? dialog.accept() : dialog.dismiss());
+    });
   }, 180_000);
 
   afterEach(() => {
     expect(browserErrors?.take() ?? []).toEqual([]);
+    dialogs = [];
+    leave = true;
   });
 
   afterAll(async () => {
@@ -112,7 +143,10 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
       await page.getByLabel("Add a condition").selectOption({ label: "No carrier scan for at least (business hours)" });
       await page.getByLabel("Business hours").fill("0");
       await page.getByLabel("Resolve within").fill("");
-      await page.getByRole("button", { name: "Save rule" }).first().click();
+      // a new rule is unsaved from the start: the save bar is its one Save
+      await saveBar().waitFor();
+      expect(await page.getByRole("button", { name: /^Save/ }).count()).toBe(1);
+      await saveThroughBar();
       await page.getByText("The rule was not saved: 4 fields need attention").waitFor();
       await page.getByText("give the rule a name").waitFor();
       await page.getByText("choose at least one status").waitFor();
@@ -142,9 +176,9 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
       await eventually(async () => {
         const text = await saw.textContent();
         expect(text).toContain("Status is Problem with delivery");
-        expect(text).toContain("Saw: status exception (Problem with delivery)");
+        expect(text).toContain("Saw: Status: Problem with delivery");
         expect(text).toContain("Carrier is UPS");
-        expect(text).toContain("Saw: carrier ups");
+        expect(text).toContain("Saw: Carrier: UPS");
       });
       await screenshot(page, "rule-editor");
 
@@ -152,13 +186,13 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
       await page.getByLabel("Order or tracking number").fill(seeded[1]!.trackingNumber);
       await page.getByRole("button", { name: "Try it" }).click();
       await page.getByText("Would not fire").waitFor();
-      await eventually(async () => expect(await saw.textContent()).toContain("Saw: status delivered (Delivered)"));
+      await eventually(async () => expect(await saw.textContent()).toContain("Saw: Status: Delivered"));
       // a try changes nothing
       expect((await services().ruleBook.list(PREVIEW_SHOP)).length).toBe(count);
 
-      await page.getByRole("button", { name: "Save rule" }).first().click();
+      await saveThroughBar();
       await page.waitForURL((url) => url.pathname === "/app/rules");
-      await page.getByText("Rule saved").waitFor();
+      await toast("Rule saved").waitFor();
       const rules = await services().ruleBook.list(PREVIEW_SHOP);
       expect(rules).toHaveLength(count + 1);
       expect(rules.at(-1)).toMatchObject({
@@ -171,7 +205,38 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
         actions: [{ kind: "open_case", type: "carrier_exception", owner: "operations", priority: "normal", slaHours: 24 }],
       });
       expect(new URL(page.url()).searchParams.get("shop")).toBe(PREVIEW_SHOP);
-      expect((await ruleNames()).at(-1)).toBe("Problem parcels to operations");
+      await eventually(async () => expect((await ruleNames()).at(-1)).toBe("Problem parcels to operations"));
+    });
+
+    it("shows the save bar once a rule is edited: Discard restores it, leaving asks first, and Save keeps the edit", async () => {
+      const rule = (await services().ruleBook.list(PREVIEW_SHOP)).find((r) => r.name === "Failed delivery attempt")!;
+      await open(`/app/rules/${rule.id}`);
+      const name = page.getByLabel("Name");
+      expect(await saveBar().isVisible()).toBe(false);
+      await name.fill("Failed delivery, second try");
+      await saveBar().waitFor();
+      await discardThroughBar();
+      expect(await name.inputValue()).toBe("Failed delivery attempt");
+      await saveBar().waitFor({ state: "hidden" });
+
+      // another page of the app while the rule has changes: the merchant is asked, and can stay
+      await page.getByRole("checkbox", { name: "Stop after this rule" }).check({ force: true });
+      await name.fill("Failed delivery, second try");
+      await screenshot(page, "rule-editor-unsaved");
+      dialogs = [];
+      leave = false;
+      await page.getByRole("navigation", { name: "Shipwatch" }).getByRole("link", { name: "Settings" }).click();
+      await eventually(async () => expect(dialogs).toEqual(["confirm: Leave page with unsaved changes? If you leave, your changes will be lost."]));
+      expect(new URL(page.url()).pathname).toBe(`/app/rules/${rule.id}`);
+      expect(await name.inputValue()).toBe("Failed delivery, second try");
+
+      await saveThroughBar();
+      await page.waitForURL((url) => url.pathname === "/app/rules");
+      await toast("Rule saved").waitFor();
+      await page.getByRole("list", { name: "Rules, in the order they run" }).getByText("Failed delivery, second try").waitFor();
+      expect(await services().ruleBook.get(PREVIEW_SHOP, rule.id)).toMatchObject({ name: "Failed delivery, second try", stopAfter: true });
+      // the save left without asking
+      expect(dialogs).toHaveLength(1);
     });
 
     it("answers another store's rule with Rule not found", async () => {
@@ -203,7 +268,7 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
       expect(await events.locator(":scope > li", { hasText: "carrier_picked_up" }).textContent()).toContain("Picked up by the carrier");
       await screenshot(page, "status-mapping");
 
-      const unknownCase = (await services().cases.list(PREVIEW_SHOP, { status: "open", type: "unknown_status" })).cases;
+      const unknownCase = (await repositories().cases.list(PREVIEW_SHOP, { status: "open", type: "unknown_status" })).cases;
       expect(unknownCase.map((c) => c.trackingNumber)).toEqual([odd.trackingNumber]);
 
       await page.getByLabel("Map teleported to").selectOption("in_transit");
@@ -214,9 +279,9 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
       // the past events, the shipment and its case all follow
       const shipment = await shipmentOf(odd);
       expect(shipment.status).toBe("in_transit");
-      const detail = await services().admin.shipmentDetail(PREVIEW_SHOP, shipment.id);
+      const detail = await repositories().admin.shipmentDetail(PREVIEW_SHOP, shipment.id);
       expect(detail!.events.filter((e) => e.rawStatus?.toLowerCase() === "teleported").map((e) => e.status)).toEqual(["in_transit", "in_transit"]);
-      expect((await services().cases.get(PREVIEW_SHOP, unknownCase[0]!.id))?.status).toBe("resolved");
+      expect((await repositories().cases.get(PREVIEW_SHOP, unknownCase[0]!.id))?.status).toBe("resolved");
       // mapped codes leave the unmapped list and show as an override in the map
       await eventually(async () => expect(await unmapped.count()).toBe(0));
       await page.getByText("Every code your carriers have sent is mapped.").waitFor();
@@ -225,7 +290,7 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
       // a new event with the code is read with the mapping as it arrives
       await sendCarrierEvent(app, clock, PREVIEW_SHOP, odd, { id: 9_399_003, status: "TELEPORTED", message: "Parcel beamed again", at: Date.now() - 60_000 });
       clock.resume();
-      const again = await services().admin.shipmentDetail(PREVIEW_SHOP, shipment.id);
+      const again = await repositories().admin.shipmentDetail(PREVIEW_SHOP, shipment.id);
       expect(again!.events[0]).toMatchObject({ rawStatus: "TELEPORTED", status: "in_transit" });
       // and it is not counted as unmapped any more
       const overview = await services().statusMapping.overview(PREVIEW_SHOP);
@@ -252,7 +317,7 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
       await page.getByLabel(`On its way is`).selectOption("customer_facing");
       await page.getByRole("button", { name: "Save classification" }).click();
       await page.getByText("Classification saved").waitFor();
-      const settings = await services().settings.get(PREVIEW_SHOP);
+      const settings = await repositories().settings.get(PREVIEW_SHOP);
       expect(settings?.statusClasses).toEqual({ in_transit: "customer_facing" });
       await open("/app/status-mapping");
       expect(await page.getByLabel("On its way is").inputValue()).toBe("customer_facing");
@@ -260,24 +325,49 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
   });
 
   describe("Settings", () => {
-    it("refuses an unknown time zone and a policy without a match, saving nothing", async () => {
-      const before = await services().settings.get(PREVIEW_SHOP);
+    it("offers only real time zones, refuses a policy without a match field by field, saving nothing, and Discard restores the form", async () => {
+      const before = await repositories().settings.get(PREVIEW_SHOP);
       await open("/app/settings");
-      await page.getByLabel("Time zone").fill("Mars/Olympus_Mons");
+      const zone = page.getByRole("combobox", { name: "Time zone" });
+      const shown = await zone.inputValue();
+      expect(shown).toMatch(/^\(GMT[+-]\d\d:\d\d\) /);
+      await zone.fill("Olympus Mons");
+      await page.getByText("No time zone matches “Olympus Mons”").waitFor();
+      await zone.press("Tab");
+      expect(await zone.inputValue()).toBe(shown);
+      expect(await saveBar().isVisible()).toBe(false);
+
+      const policies = page.getByLabel("Shipping method contains");
+      const count = await policies.count();
       await page.getByRole("button", { name: "Add policy" }).click();
-      await page.getByRole("button", { name: "Save" }).first().click();
+      await saveBar().waitFor();
+      // the save bar is the page's one Save
+      expect(await page.getByRole("button", { name: "Save", exact: true }).count()).toBe(1);
+      await saveThroughBar();
       await page.getByText("Settings were not saved").waitFor();
-      await page.getByText("Enter a time zone such as America/New_York or Europe/Berlin").waitFor();
       await page.getByText("Enter part of a shipping method's name, or * for every order").waitFor();
-      expect(await services().settings.get(PREVIEW_SHOP)).toEqual(before);
+      expect(await policies.last().getAttribute("aria-invalid")).toBe("true");
+      expect(await repositories().settings.get(PREVIEW_SHOP)).toEqual(before);
+
+      await discardThroughBar();
+      await saveBar().waitFor({ state: "hidden" });
+      expect(await policies.count()).toBe(count);
+      expect(await page.getByText("Settings were not saved").count()).toBe(0);
+      expect(await repositories().settings.get(PREVIEW_SHOP)).toEqual(before);
     });
 
-    it("saves a holiday, a carrier's working days and a promise policy", async () => {
+    it("saves a time zone picked by city, a holiday picked on the calendar, a carrier's working days and a promise policy", async () => {
       await open("/app/settings");
-      await page.getByLabel("Time zone").fill("Europe/Berlin");
-      await page.getByLabel("Add a holiday").fill("2026-12-25");
+      await page.getByRole("combobox", { name: "Time zone" }).fill("Berlin");
+      await page.getByRole("option", { name: /\) Berlin$/ }).click();
+      expect(await page.getByRole("combobox", { name: "Time zone" }).inputValue()).toMatch(/^\(GMT\+0[12]:00\) Berlin$/);
+      await saveBar().waitFor();
+
       await page.getByRole("button", { name: "Add holiday" }).click();
-      await page.getByText("Fri, Dec 25, 2026").waitFor();
+      await page.getByRole("button", { name: /^Show next month, / }).waitFor();
+      await screenshot(page, "settings-holiday-picker");
+      await pickDay(2026, 11, 25);
+      await page.getByRole("list", { name: "Holidays" }).getByText("Fri, Dec 25, 2026").waitFor();
       await page.getByLabel("DHL works on Sat").check({ force: true });
       await page.getByRole("button", { name: "Add policy" }).click();
       const matches = page.getByLabel("Shipping method contains");
@@ -287,9 +377,11 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
       // first match wins: the new policy goes before the catch-all
       await page.getByRole("button", { name: `Move policy ${await matches.count()} up` }).click();
       await page.getByLabel("Resolve cases by themselves when the parcel moves again").uncheck({ force: true });
-      await page.getByRole("button", { name: "Save" }).first().click();
-      await page.getByText("Settings saved").waitFor();
-      const saved = await services().settings.get(PREVIEW_SHOP);
+      await screenshot(page, "settings-unsaved");
+      await saveThroughBar();
+      await toast("Settings saved").waitFor();
+      await saveBar().waitFor({ state: "hidden" });
+      const saved = await repositories().settings.get(PREVIEW_SHOP);
       expect(saved).toMatchObject({
         timezone: "Europe/Berlin",
         holidays: ["2026-12-25"],
@@ -304,10 +396,11 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
         statusClasses: { in_transit: "customer_facing" },
       });
       // evaluation reads the new settings at once
-      expect((await services().desk.shopSetup(PREVIEW_SHOP)).settings.timezone).toBe("Europe/Berlin");
+      expect((await services().profile.get(PREVIEW_SHOP)).settings.timezone).toBe("Europe/Berlin");
       await open("/app/settings");
-      expect(await page.getByLabel("Time zone").inputValue()).toBe("Europe/Berlin");
+      expect(await page.getByRole("combobox", { name: "Time zone" }).inputValue()).toMatch(/\) Berlin$/);
       await page.getByText("Fri, Dec 25, 2026").waitFor();
+      expect(await saveBar().isVisible()).toBe(false);
       await screenshot(page, "settings");
     });
 

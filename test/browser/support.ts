@@ -93,11 +93,25 @@ export async function openAdminBrowser() {
   };
 }
 
-/** Until React has hydrated, clicks land on inert HTML: wait for React's handle on the page's root. */
+/**
+ * Until React has hydrated, clicks land on inert HTML, and a click or a navigation while React is still
+ * hydrating (it hydrates in slices, yielding between them, which a loaded machine makes long) makes it throw the
+ * server's HTML away (minified errors #418 / #425). Wait for React's handle on every element of the page, not only
+ * its root.
+ */
 export async function waitForHydration(page: Page) {
   await page.waitForFunction(() => {
-    const el = document.querySelector(".Polaris-Page");
-    return !!el && Object.keys(el).some((key) => key.startsWith("__reactFiber"));
+    const root = document.querySelector(".Polaris-Page");
+    const hydrated = (el: Element) => Object.keys(el).some((key) => key.startsWith("__reactFiber"));
+    // markup React sets as HTML (a message preview) is not React's own: it never gets a handle
+    const asHtml = (el: Element) => {
+      for (let up = el.parentElement; up && up !== root; up = up.parentElement) {
+        const props = Object.entries(up).find(([key]) => key.startsWith("__reactProps"))?.[1] as { dangerouslySetInnerHTML?: unknown } | undefined;
+        if (props?.dangerouslySetInnerHTML) return true;
+      }
+      return false;
+    };
+    return !!root && hydrated(root) && Array.from(root.querySelectorAll("*")).every((el) => hydrated(el) || asHtml(el));
   });
 }
 

@@ -80,7 +80,7 @@ describe("arrival order and duplicates (property)", () => {
 
   async function freshShop() {
     const shop = `prop-${++shopCounter}.myshopify.com`;
-    await app.container.services.shops.ensureInstalled(shop, 0);
+    await app.container.repositories.shops.ensureInstalled(shop, 0);
     return shop;
   }
 

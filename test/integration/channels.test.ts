@@ -13,7 +13,7 @@ import {
 } from "~/.server/adapters/channels";
 import { maskSecrets, parseRetryAfter } from "~/.server/adapters/channels/http";
 import { createSecretBox } from "~/.server/adapters/secret-box";
-import type { ChannelCredentials, OutgoingMessage, SendOutcome } from "~/.server/services/ports";
+import type { ChannelCredentials, OutgoingMessage, SendOutcome } from "~/.server/ports";
 import type { Channel } from "~/domain/notifications";
 import { startFakeProviders, type FakeProviders } from "../../scripts/local-services/fake-providers";
 import { startSmtpCapture, type SmtpCapture } from "../../scripts/local-services/smtp-capture";

@@ -5,8 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fixedClock } from "~/domain/clock";
 import { openDatabase, type Database } from "~/.server/adapters/db/database";
 import { migrate } from "~/.server/adapters/db/migrate";
-import { createEmbeddedQueue } from "~/.server/jobs/embedded-queue";
-import { retryDelayMs, UnrecoverableJobError, type JobDefinition } from "~/.server/jobs/queue";
+import { createEmbeddedQueue } from "~/.server/adapters/queue/embedded";
+import { retryDelayMs } from "~/domain/retry";
+import { UnrecoverableJobError, type JobDefinition } from "~/.server/ports";
 import { createLogger } from "~/.server/logger";
 
 describe("embedded job queue", () => {

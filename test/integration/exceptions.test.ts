@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "~/domain/clock";
+import { DEFAULT_RULES } from "~/domain/rules";
 import { fulfillmentEventPayload, fulfillmentPayload, newId, orderPayload } from "../fixtures/shopify";
 import { SHOP_A, SHOP_B, startTestApp, type TestApp } from "../support/test-app";
 
@@ -96,10 +97,10 @@ describe("exception cases (integration, real SQLite)", () => {
   it("a person resolves a case with a code; the audit trail keeps who did what; the same problem later opens a new case", async () => {
     const [damaged] = (await casesOf()).filter((c) => c.type === "damaged");
     const desk = app.container.services.desk;
-    expect(await desk.assign(SHOP_A, damaged!.id, "ana@alpha-goods.test", "ana@alpha-goods.test")).toBe(true);
-    expect(await desk.addNote(SHOP_A, damaged!.id, "Customer sent photos; reshipping.", "ana@alpha-goods.test")).toBe(true);
-    expect(await desk.resolve(SHOP_A, damaged!.id, "reshipped", "ana@alpha-goods.test")).toBe(true);
-    expect(await desk.resolve(SHOP_A, damaged!.id, "refunded", "someone.else")).toBe(false);
+    expect(await desk.assign(SHOP_A, damaged!.id, "ana@alpha-goods.test", "ana@alpha-goods.test")).toEqual({ ok: true, status: "open" });
+    expect(await desk.addNote(SHOP_A, damaged!.id, "Customer sent photos; reshipping.", "ana@alpha-goods.test")).toEqual({ ok: true, status: "open" });
+    expect(await desk.resolve(SHOP_A, damaged!.id, "reshipped", "ana@alpha-goods.test")).toEqual({ ok: true, status: "resolved" });
+    expect(await desk.resolve(SHOP_A, damaged!.id, "refunded", "someone.else")).toEqual({ ok: false, reason: "already_resolved" });
     const trail = await app.db.selectFrom("CaseActivity").select(["kind", "actor", "detail"]).where("caseId", "=", damaged!.id).orderBy("id").execute();
     expect(trail.map((a) => [a.kind, a.actor])).toEqual([
       ["opened", "shipwatch"],
@@ -120,9 +121,9 @@ describe("exception cases (integration, real SQLite)", () => {
     expect(caseB).toMatchObject({ type: "address_issue" });
     const desk = app.container.services.desk;
     // shop A's staff cannot act on shop B's case by guessing its id
-    expect(await desk.resolve(SHOP_A, caseB!.id, "false_alarm", "intruder")).toBe(false);
-    expect(await desk.addNote(SHOP_A, caseB!.id, "hi", "intruder")).toBe(false);
-    expect(await desk.assign(SHOP_A, caseB!.id, "intruder", "intruder")).toBe(false);
+    expect(await desk.resolve(SHOP_A, caseB!.id, "false_alarm", "intruder")).toEqual({ ok: false, reason: "not_found" });
+    expect(await desk.addNote(SHOP_A, caseB!.id, "hi", "intruder")).toEqual({ ok: false, reason: "not_found" });
+    expect(await desk.assign(SHOP_A, caseB!.id, "intruder", "intruder")).toEqual({ ok: false, reason: "not_found" });
     expect((await casesOf(SHOP_B))[0]).toMatchObject({ status: "open" });
     expect((await casesOf(SHOP_A)).some((c) => c.id === caseB!.id)).toBe(false);
   });
@@ -143,15 +144,92 @@ describe("snoozed cases", () => {
     await app.sendWebhook("fulfillments/create", f);
     await app.settle();
     const c = await app.db.selectFrom("ExceptionCase").select(["id"]).where("shop", "=", SHOP_A).where("type", "=", "damaged").executeTakeFirstOrThrow();
-    const desk = app.container.services.desk;
-    expect(await desk.snooze(SHOP_A, c.id, clock.now() + 3_600_000, "ana")).toBe(true);
-    await desk.sweep();
+    const { desk, sweep } = app.container.services;
+    expect(await desk.snooze(SHOP_A, c.id, clock.now() + 3_600_000, "ana")).toEqual({ ok: true, status: "snoozed" });
+    await sweep.run(500);
     const status = () => app.db.selectFrom("ExceptionCase").select(["status", "snoozedUntil"]).where("id", "=", c.id).executeTakeFirstOrThrow();
     expect(await status()).toMatchObject({ status: "snoozed" });
     clock.advance(3_600_000);
-    await desk.sweep();
+    await sweep.run(500);
     expect(await status()).toEqual({ status: "open", snoozedUntil: null });
     const last = await app.db.selectFrom("CaseActivity").select(["kind", "actor"]).where("caseId", "=", c.id).orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(last).toEqual({ kind: "woken", actor: "shipwatch" });
+  });
+
+  it("GIVEN a resolved case THEN it cannot be snoozed: it stays resolved, and no later sweep brings it back to the queue", async () => {
+    const order = orderPayload({ id: newId(), name: "#7102" });
+    const f = fulfillmentPayload(order.id, { name: "#7102.1" });
+    await app.sendWebhook("fulfillments/create", f);
+    await app.sendWebhook("fulfillment_events/create", fulfillmentEventPayload(f.id, order.id, { status: "failure", message: "Package damaged in transit", happened_at: "2026-11-26T09:00:00-05:00" }));
+    await app.settle();
+    const c = await app.db.selectFrom("ExceptionCase").select(["id"]).where("shop", "=", SHOP_A).where("type", "=", "damaged").where("status", "=", "open").executeTakeFirstOrThrow();
+    const { desk, sweep } = app.container.services;
+    expect(await desk.resolve(SHOP_A, c.id, "reshipped", "ana")).toEqual({ ok: true, status: "resolved" });
+    const activities = async () => (await app.db.selectFrom("CaseActivity").select("kind").where("caseId", "=", c.id).execute()).map((a) => a.kind);
+    const before = await activities();
+
+    expect(await desk.snooze(SHOP_A, c.id, clock.now() + 3_600_000, "ana")).toEqual({ ok: false, reason: "already_resolved" });
+    const row = () => app.db.selectFrom("ExceptionCase").select(["status", "snoozedUntil"]).where("id", "=", c.id).executeTakeFirstOrThrow();
+    expect(await row()).toEqual({ status: "resolved", snoozedUntil: null });
+    expect(await activities()).toEqual(before);
+    clock.advance(2 * 3_600_000);
+    await sweep.run(500);
+    expect(await row()).toEqual({ status: "resolved", snoozedUntil: null });
+  });
+
+  it("GIVEN two people acting on one case at once THEN the lifecycle decides from the state each saw and the later one is told it changed", async () => {
+    const order = orderPayload({ id: newId(), name: "#7103" });
+    const f = fulfillmentPayload(order.id, { name: "#7103.1" });
+    await app.sendWebhook("fulfillments/create", f);
+    await app.sendWebhook("fulfillment_events/create", fulfillmentEventPayload(f.id, order.id, { status: "failure", message: "Package damaged in transit", happened_at: "2026-11-26T09:30:00-05:00" }));
+    await app.settle();
+    const c = await app.db.selectFrom("ExceptionCase").select(["id"]).where("shop", "=", SHOP_A).where("type", "=", "damaged").where("status", "=", "open").executeTakeFirstOrThrow();
+    const { desk } = app.container.services;
+    const [first, second] = await Promise.all([desk.resolve(SHOP_A, c.id, "reshipped", "ana"), desk.resolve(SHOP_A, c.id, "refunded", "ben")]);
+    expect([first, second].filter((o) => o.ok)).toHaveLength(1);
+    expect([first, second].find((o) => !o.ok)).toMatchObject({ ok: false, reason: expect.stringMatching(/^(changed_meanwhile|already_resolved)$/) });
+    const resolvedActivities = await app.db.selectFrom("CaseActivity").select("kind").where("caseId", "=", c.id).where("kind", "=", "resolved").execute();
+    expect(resolvedActivities).toHaveLength(1);
+    // another shop's case is not found, and nothing changes
+    expect(await desk.assign("other-shop.myshopify.com", c.id, "mallory", "mallory")).toEqual({ ok: false, reason: "not_found" });
+    expect(await desk.reopen(SHOP_A, c.id, "ana")).toEqual({ ok: true, status: "open" });
+    expect(await desk.reopen(SHOP_A, c.id, "ana")).toEqual({ ok: false, reason: "not_resolved" });
+  });
+
+  it("GIVEN a snoozed case snoozed again for longer THEN it wakes at the new time, not the old one", async () => {
+    const order = orderPayload({ id: newId(), name: "#7104" });
+    const f = fulfillmentPayload(order.id, { name: "#7104.1" });
+    await app.sendWebhook("fulfillments/create", f);
+    await app.sendWebhook("fulfillment_events/create", fulfillmentEventPayload(f.id, order.id, { status: "failure", message: "Package damaged in transit", happened_at: "2026-11-26T09:40:00-05:00" }));
+    await app.settle();
+    // the newest damaged case: this parcel's
+    const c = await app.db.selectFrom("ExceptionCase").select(["id"]).where("shop", "=", SHOP_A).where("type", "=", "damaged").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const { desk, sweep } = app.container.services;
+    const row = () => app.db.selectFrom("ExceptionCase").select(["status", "snoozedUntil"]).where("id", "=", c.id).executeTakeFirstOrThrow();
+    expect(await desk.snooze(SHOP_A, c.id, clock.now() + 3_600_000, "ana")).toEqual({ ok: true, status: "snoozed" });
+    expect(await desk.snooze(SHOP_A, c.id, clock.now() + 10 * 3_600_000, "ana")).toEqual({ ok: true, status: "snoozed" });
+    expect(await row()).toEqual({ status: "snoozed", snoozedUntil: clock.now() + 10 * 3_600_000 });
+    clock.advance(2 * 3_600_000);
+    await sweep.run(500);
+    expect((await row()).status).toBe("snoozed");
+  });
+});
+
+describe("a new shop's defaults", () => {
+  const clock = fixedClock("2026-11-26T15:00:00Z");
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ clock });
+  });
+  afterAll(async () => app?.close());
+
+  it("GIVEN two first reads of a new shop at once (the admin and the worker) THEN its default rules are installed once", async () => {
+    const shop = "brand-new.myshopify.com";
+    const { profile } = app.container.services;
+    await Promise.all([profile.get(shop), profile.get(shop, true), profile.get(shop, true)]);
+    const rules = await app.db.selectFrom("EscalationRule").select("builtIn").where("shop", "=", shop).execute();
+    expect(rules).toHaveLength(DEFAULT_RULES.length);
+    expect(new Set(rules.map((r) => r.builtIn)).size).toBe(DEFAULT_RULES.length);
+    expect((await profile.get(shop, true)).rules).toHaveLength(DEFAULT_RULES.length);
   });
 });

@@ -7,10 +7,10 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { systemClock } from "~/domain/clock";
 import { openDatabase, type Database } from "~/.server/adapters/db/database";
 import { migrate } from "~/.server/adapters/db/migrate";
-import { createDeliveryStore, PROCESS_DELIVERY_JOB } from "~/.server/adapters/delivery-store";
-import { createBullmqQueue } from "~/.server/jobs/bullmq-queue";
-import { createEmbeddedQueue } from "~/.server/jobs/embedded-queue";
-import { UnrecoverableJobError, type JobContext, type JobDefinition, type JobQueue } from "~/.server/jobs/queue";
+import { createDeliveryStore } from "~/.server/adapters/delivery-store";
+import { createBullmqQueue } from "~/.server/adapters/queue/bullmq";
+import { createEmbeddedQueue } from "~/.server/adapters/queue/embedded";
+import { PROCESS_DELIVERY_JOB, UnrecoverableJobError, type JobContext, type JobDefinition, type JobQueue } from "~/.server/ports";
 import { createLogger } from "~/.server/logger";
 
 /**

@@ -364,7 +364,7 @@ describe("notifications: channels, retries, parking", () => {
 
   it("GIVEN a rule asking for a message, an alert and a tag THEN each is carried out once", async () => {
     await start({ channels: ["email", "slack", "shopify"] });
-    const rule = await app.container.services.rules.create(
+    const rule = await app.container.repositories.rules.create(
       SHOP_A,
       {
         name: "VIP delayed",
@@ -377,7 +377,7 @@ describe("notifications: channels, retries, parking", () => {
       },
       app.clock.now(),
     );
-    app.container.services.desk.forgetShop(SHOP_A);
+    app.container.services.profile.forget(SHOP_A);
     const { order, event } = await shipOrder();
     await event("exception", "Held at facility", "2026-11-18T12:00:00-05:00", { status: "delayed" });
     await event("exception", "Still held at facility", "2026-11-18T13:00:00-05:00", { status: "delayed" });
@@ -393,12 +393,12 @@ describe("notifications: channels, retries, parking", () => {
 
   it("GIVEN a case that holds messages THEN customer messages wait until it is resolved, then go if still current", async () => {
     await start();
-    await app.container.services.rules.create(
+    await app.container.repositories.rules.create(
       SHOP_A,
       { name: "Address review", conditions: [{ kind: "reason_in", reasons: ["address_issue"] }], actions: [{ kind: "open_case", type: "address_issue", owner: "support", priority: "high", slaHours: 4 }, { kind: "hold_messages" }] },
       app.clock.now(),
     );
-    app.container.services.desk.forgetShop(SHOP_A);
+    app.container.services.profile.forget(SHOP_A);
     const { event } = await shipOrder();
     await event("failure", "Address incomplete, unable to deliver", "2026-11-18T12:00:00-05:00");
     const held = (await outbox()).find((r) => r.moment === "delay_address")!;

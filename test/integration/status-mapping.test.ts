@@ -18,6 +18,7 @@ describe("status mapping and the rule book (integration, real SQLite)", () => {
   afterAll(async () => app?.close());
 
   const services = () => app.container.services;
+  const repositories = () => app.container.repositories;
   const shipmentByTracking = (shop: string, tracking: string) =>
     app.db.selectFrom("Shipment").select(["id", "status", "reason"]).where("shop", "=", shop).where("shipmentKey", "=", tracking).executeTakeFirstOrThrow();
   const eventsOf = (shop: string, fulfillmentId: number) =>
@@ -57,7 +58,7 @@ describe("status mapping and the rule book (integration, real SQLite)", () => {
       expect((await shipmentByTracking(SHOP_A, "7316213581065001")).status).toBe("unknown");
       const overview = await services().statusMapping.overview(SHOP_A);
       expect(overview.unmapped.map((u) => [u.source, u.code, u.count, u.examples])).toEqual([["shopify_fulfillment_event", "teleported", 1, ["Parcel beamed to the local depot"]]]);
-      const open = await services().cases.list(SHOP_A, { status: "open", type: "unknown_status" });
+      const open = await repositories().cases.list(SHOP_A, { status: "open", type: "unknown_status" });
       expect(open.cases.map((c) => c.trackingNumber)).toEqual(["7316213581065001"]);
     });
 
@@ -78,7 +79,7 @@ describe("status mapping and the rule book (integration, real SQLite)", () => {
         ["teleported", "in_transit"],
       ]);
       expect(await shipmentByTracking(SHOP_A, "7316213581065001")).toMatchObject({ status: "in_transit" });
-      const resolved = await services().cases.list(SHOP_A, { status: "resolved", type: "unknown_status" });
+      const resolved = await repositories().cases.list(SHOP_A, { status: "resolved", type: "unknown_status" });
       expect(resolved.cases.map((c) => [c.trackingNumber, c.resolution])).toEqual([["7316213581065001", "waited"]]);
       // a mapped code is no longer listed as unmapped
       const overview = await services().statusMapping.overview(SHOP_A);
@@ -103,7 +104,7 @@ describe("status mapping and the rule book (integration, real SQLite)", () => {
     it("leaves the other shop's events, shipment, cases and unmapped codes alone", async () => {
       expect((await eventsOf(SHOP_B, b.fulfillment.id)).map((e) => e.status)).toEqual(["unknown"]);
       expect((await shipmentByTracking(SHOP_B, "7316213581065019")).status).toBe("unknown");
-      expect((await services().cases.list(SHOP_B, { status: "open", type: "unknown_status" })).total).toBe(1);
+      expect((await repositories().cases.list(SHOP_B, { status: "open", type: "unknown_status" })).total).toBe(1);
       const overview = await services().statusMapping.overview(SHOP_B);
       expect(overview.unmapped.map((u) => u.code)).toEqual(["teleported"]);
       expect(overview.sources.flatMap((s) => s.rows).filter((r) => r.override)).toEqual([]);
@@ -134,8 +135,8 @@ describe("status mapping and the rule book (integration, real SQLite)", () => {
     it("keeps only the classifications that differ from the defaults, and refuses an unknown class", async () => {
       expect(await services().statusMapping.classify(SHOP_A, { in_transit: "loud" })).toEqual({ ok: false, fieldErrors: { in_transit: expect.any(String) } });
       expect(await services().statusMapping.classify(SHOP_A, { in_transit: "customer_facing", delivered: "customer_facing" })).toEqual({ ok: true });
-      expect((await services().settings.get(SHOP_A))?.statusClasses).toEqual({ in_transit: "customer_facing" });
-      expect((await services().settings.get(SHOP_B))?.statusClasses ?? {}).toEqual({});
+      expect((await repositories().settings.get(SHOP_A))?.statusClasses).toEqual({ in_transit: "customer_facing" });
+      expect((await repositories().settings.get(SHOP_B))?.statusClasses ?? {}).toEqual({});
       expect((await services().statusMapping.overview(SHOP_A)).classes).toMatchObject({ in_transit: "customer_facing", delivered: "customer_facing", exception: "exception" });
     });
   });
@@ -179,7 +180,7 @@ describe("status mapping and the rule book (integration, real SQLite)", () => {
       const rules = await services().ruleBook.list(SHOP_A);
       expect(rules).toHaveLength(count + 1);
       expect(rules.at(-1)!.name).toBe("VIP problems to finance");
-      expect((await services().desk.shopSetup(SHOP_A)).rules.at(-1)!.name).toBe("VIP problems to finance");
+      expect((await services().profile.get(SHOP_A)).rules.at(-1)!.name).toBe("VIP problems to finance");
     });
 
     it("moves and turns rules off", async () => {
@@ -189,7 +190,7 @@ describe("status mapping and the rule book (integration, real SQLite)", () => {
       const moved = await services().ruleBook.list(SHOP_A);
       expect(moved.at(-2)!.id).toBe(last.id);
       expect(await services().ruleBook.setEnabled(SHOP_A, last.id, false)).toBe(true);
-      expect((await services().desk.shopSetup(SHOP_A)).rules.find((r) => r.id === last.id)!.enabled).toBe(false);
+      expect((await services().profile.get(SHOP_A)).rules.find((r) => r.id === last.id)!.enabled).toBe(false);
     });
 
     it("tries an unsaved rule on a shipment found by tracking number, and says what each condition saw", async () => {

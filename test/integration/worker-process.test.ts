@@ -6,8 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { systemClock } from "~/domain/clock";
 import { openDatabase, type Database } from "~/.server/adapters/db/database";
 import { migrate } from "~/.server/adapters/db/migrate";
-import { PROCESS_DELIVERY_JOB } from "~/.server/adapters/delivery-store";
-import { createBullmqQueue } from "~/.server/jobs/bullmq-queue";
+import { PROCESS_DELIVERY_JOB } from "~/.server/ports";
+import { createBullmqQueue } from "~/.server/adapters/queue/bullmq";
 import { createLogger } from "~/.server/logger";
 import { newId, orderPayload } from "../fixtures/shopify";
 

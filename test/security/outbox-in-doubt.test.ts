@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createChannelGateway, messageIdFor, type ClosableChannelGateway } from "~/.server/adapters/channels";
 import { createNotificationRepository } from "~/.server/adapters/notifications";
 import { MAY_HAVE_REPEATED } from "~/.server/services/notifications";
-import type { NewNotification } from "~/.server/services/ports";
+import type { NewNotification } from "~/.server/ports";
 import { startSmtpCapture, type SmtpCapture } from "../../scripts/local-services/smtp-capture";
 import { fulfillmentPayload, newId, orderPayload } from "../fixtures/shopify";
 import { SHOP_A, startTestApp, type TestApp } from "../support/test-app";

@@ -79,7 +79,7 @@ async function seedEverywhere(app: TestApp) {
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  expect(await app.container.services.desk.addNote(SHOP_A, opened.id, "Called Maya Chen on +1 613-555-0123: she will be home after 5", "sam@alpha-goods.test")).toBe(true);
+  expect(await app.container.services.desk.addNote(SHOP_A, opened.id, "Called Maya Chen on +1 613-555-0123: she will be home after 5", "sam@alpha-goods.test")).toEqual({ ok: true, status: "open" });
   const message = {
     shop: SHOP_A, shipmentId: shipment.id, orderId: String(listedOrder.id), orderName: "#3001", template: "delivered", sendAt: now, createdAt: now, updatedAt: now,
   };

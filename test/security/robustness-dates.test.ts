@@ -6,6 +6,7 @@ import { createOrderRepository } from "~/.server/adapters/orders";
 import { createRuleRepository } from "~/.server/adapters/rules";
 import { createSettingsRepository } from "~/.server/adapters/settings";
 import { createShipmentRepository } from "~/.server/adapters/shipments";
+import { createShopProfile } from "~/.server/services/shop-profile";
 import { createExceptionDesk, type ParkedEvaluation } from "~/.server/services/exception-desk";
 import { fulfillmentEventPayload, fulfillmentPayload, newId, orderPayload } from "../fixtures/shopify";
 import { SHOP_A, SHOP_B, startTestApp, type TestApp } from "../support/test-app";
@@ -202,14 +203,15 @@ describe("out-of-range times and the silence sweep (issue 13, hole 4)", () => {
       shipments: createShipmentRepository(database),
       orders: createOrderRepository(database),
       cases: createCaseRepository(database),
-      rules: createRuleRepository(database),
-      settings: createSettingsRepository(database),
+      profile: createShopProfile({ rules: createRuleRepository(database), settings: createSettingsRepository(database), clock }),
       evaluations: createEvaluationStore(database),
       clock,
-      notify: async (_shop, items) => {
-        if (items.some((i) => i.shipment.id === faultyId)) throw new Error("template engine fell over");
-        return async () => undefined;
-      },
+      subscribers: [
+        async (_shop, items) => {
+          if (items.some((i) => i.shipment.id === faultyId)) throw new Error("template engine fell over");
+          return async () => undefined;
+        },
+      ],
       onParked: async (parked) => void reported.push(...parked),
     });
     clock.set(STALLED_BY);

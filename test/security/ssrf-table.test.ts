@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { callProvider, failureFromResponse } from "~/.server/adapters/channels/http";
 import { createChannelGateway, systemResolver, type ClosableChannelGateway, type Dialer, type Resolver } from "~/.server/adapters/channels";
-import type { ChannelCredentials, OutgoingMessage, SendOutcome } from "~/.server/services/ports";
+import type { ChannelCredentials, OutgoingMessage, SendOutcome } from "~/.server/ports";
 import { classifyAddress, destinationProblem, formatIp, parseHost, type AddressKind } from "~/domain/destinations";
 import type { Channel } from "~/domain/notifications";
 import { startSmtpCapture, type SmtpCapture } from "../../scripts/local-services/smtp-capture";

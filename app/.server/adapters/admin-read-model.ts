@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { SHIPMENT_STATUSES } from "~/domain/status";
-import type { AdminReadModel, ShipmentListPage } from "../services/ports";
-import type { ShipmentRepository } from "../services/ports";
+import type { AdminReadModel, ShipmentListPage } from "../ports";
+import type { ShipmentRepository } from "../ports";
 import type { Database } from "./db/database";
 import { toEvent, toShipment } from "./shipments";
 

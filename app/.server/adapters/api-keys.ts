@@ -1,4 +1,4 @@
-import type { ApiKeyRepository, OfflineSessionLookup } from "../services/ports";
+import type { ApiKeyRepository, OfflineSessionLookup } from "../ports";
 import type { Database } from "./db/database";
 
 export function createApiKeyRepository({ db }: Database): ApiKeyRepository & OfflineSessionLookup {

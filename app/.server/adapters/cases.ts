@@ -1,6 +1,6 @@
-import type { Selectable } from "kysely";
+import type { Selectable, Updateable } from "kysely";
 import type { ConditionCheck, ExceptionType, Owner, Priority } from "~/domain/rules";
-import type { CaseRecord, CaseRepository, CaseStatus, Resolution } from "../services/ports";
+import type { CaseRecord, CaseRepository, CaseStatus, Resolution } from "../ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
 import type { DB } from "./db/schema.generated";
@@ -48,39 +48,27 @@ export function createCaseRepository({ db }: Database): CaseRepository {
         .execute();
       return rows.map(toCase);
     },
-    async update(shop, id, changes, at) {
-      const { holdMessages, ...rest } = changes;
-      const result = await db
-        .updateTable("ExceptionCase")
-        .set({ ...rest, ...(holdMessages === undefined ? {} : { holdMessages: holdMessages ? 1 : 0 }), updatedAt: at })
-        .where("shop", "=", shop)
-        .where("id", "=", id)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
-    },
-    async resolve(shop, id, resolution, actor, at) {
-      const result = await db
-        .updateTable("ExceptionCase")
-        .set({ status: "resolved", openSlot: `closed:${id}`, resolution, resolvedBy: actor, resolvedAt: at, snoozedUntil: null, updatedAt: at })
-        .where("shop", "=", shop)
-        .where("id", "=", id)
-        .where("status", "!=", "resolved")
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
-    },
-    async reopen(shop, id, at) {
-      // reopening is refused by the unique index if another case of the type opened meanwhile
+    async change(shop, id, change, activity) {
+      const at = activity.at;
+      const set: Updateable<DB["ExceptionCase"]> = { updatedAt: at };
+      if (change.assignee !== undefined) set.assignee = change.assignee;
+      if (change.priority !== undefined) set.priority = change.priority;
+      if (change.to === "snoozed") set.status = "snoozed";
+      // a snoozed case snoozed again stays snoozed, until the new time
+      if (change.snoozedUntil !== undefined) set.snoozedUntil = change.snoozedUntil;
+      // a resolved case leaves the one-open-case-per-type slot; reopening takes it back (the unique index refuses a twin)
+      if (change.to === "resolved") Object.assign(set, { status: "resolved", openSlot: `closed:${id}`, resolution: change.resolution ?? null, resolvedBy: activity.actor, resolvedAt: at, snoozedUntil: null });
+      if (change.to === "open") Object.assign(set, { status: "open", openSlot: OPEN, resolution: null, resolvedAt: null, resolvedBy: null, snoozedUntil: null });
       try {
-        const result = await db
-          .updateTable("ExceptionCase")
-          .set({ status: "open", openSlot: OPEN, resolution: null, resolvedAt: null, resolvedBy: null, updatedAt: at })
-          .where("shop", "=", shop)
-          .where("id", "=", id)
-          .where("status", "=", "resolved")
-          .executeTakeFirst();
-        return Number(result.numUpdatedRows) > 0;
-      } catch {
-        return false;
+        return await db.transaction().execute(async (trx) => {
+          const result = await trx.updateTable("ExceptionCase").set(set).where("shop", "=", shop).where("id", "=", id).where("status", "=", change.from).executeTakeFirst();
+          if (Number(result.numUpdatedRows) === 0) return "changed_meanwhile" as const;
+          await trx.insertInto("CaseActivity").values({ shop, caseId: id, at, actor: activity.actor, kind: activity.kind, detail: activity.detail }).execute();
+          return "applied" as const;
+        });
+      } catch (error) {
+        if (change.to === "open" && isUniqueViolation(error)) return "duplicate_open";
+        throw error;
       }
     },
     async wakeSnoozed(at) {
@@ -140,4 +128,10 @@ export function toCase(row: Selectable<DB["ExceptionCase"]>): CaseRecord {
     openedOnState: row.openedOnState,
     updatedAt: row.updatedAt,
   };
+}
+
+/** SQLite's and PostgreSQL's words for a unique index refusing a row. */
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  return e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "23505" || /UNIQUE constraint failed|duplicate key value/i.test(e?.message ?? "");
 }

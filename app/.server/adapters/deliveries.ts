@@ -1,5 +1,5 @@
 import { maskStoredValue } from "~/domain/redaction";
-import type { DeliveryRepository, StoredDelivery } from "../services/ports";
+import type { DeliveryRepository, StoredDelivery } from "../ports";
 import type { Database } from "./db/database";
 import { containsAnyOf } from "./db/text-search";
 

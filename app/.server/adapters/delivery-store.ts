@@ -1,8 +1,6 @@
 import { sql } from "kysely";
-import type { DeliveryStore, NewDelivery } from "../services/ports";
+import { PROCESS_DELIVERY_JOB, type DeliveryStore, type NewDelivery } from "../ports";
 import type { Database } from "./db/database";
-
-export const PROCESS_DELIVERY_JOB = "process-delivery";
 
 /**
  * The ingest hot path: the delivery and its processing job are committed together, so a delivery is

@@ -1,4 +1,4 @@
-import type { EvaluationStore } from "../services/ports";
+import type { EvaluationStore } from "../ports";
 import type { Database } from "./db/database";
 import { toCase } from "./cases";
 

@@ -1,5 +1,5 @@
 import type { Channel } from "~/domain/notifications";
-import type { NotificationSettingsRepository, StoredTemplate, TemplateRepository } from "../services/ports";
+import type { NotificationSettingsRepository, StoredTemplate, TemplateRepository } from "../ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
 

@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import { NOTIFICATION_STATUSES, type Channel } from "~/domain/notifications";
-import type { NotificationRecord, NotificationRepository, NotificationStatus } from "../services/ports";
+import type { NotificationRecord, NotificationRepository, NotificationStatus } from "../ports";
 import type { Database } from "./db/database";
 import type { Notification } from "./db/schema.generated";
 

@@ -1,7 +1,7 @@
 import type { Selectable } from "kysely";
 import { PERSONAL_DATA_FIELDS, type Destination, type OrderSnapshot } from "~/domain/order";
 import { phoneKey, regionOnly } from "~/domain/redaction";
-import type { OrderRepository, StoredOrder } from "../services/ports";
+import type { OrderRepository, StoredOrder } from "../ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
 import type { DB } from "./db/schema.generated";

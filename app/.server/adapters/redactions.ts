@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Destination } from "~/domain/order";
 import { maskStoredValue } from "~/domain/redaction";
-import type { RedactionStore } from "../services/ports";
+import type { RedactionStore } from "../ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
 import { containsAnyOf } from "./db/text-search";

@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import { ActionSchema, ConditionSchema, type Rule } from "~/domain/rules";
-import type { RuleRepository } from "../services/ports";
+import type { RuleRepository } from "../ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
 import type { DB } from "./db/schema.generated";

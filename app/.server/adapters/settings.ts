@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { SettingsRepository, ShopSettingsRecord } from "../services/ports";
+import type { SettingsRepository, ShopSettingsRecord } from "../ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
 
@@ -20,21 +20,35 @@ export function createSettingsRepository({ db }: Database): SettingsRepository {
         statusClasses: readJson<ShopSettingsRecord["statusClasses"]>(row.statusClasses, {}),
       };
     },
+    async createIfAbsent(shop, s, at) {
+      const created = await db
+        .insertInto("ShopSettings")
+        .values({ shop, ...columns(s, at) })
+        .onConflict((oc) => oc.column("shop").doNothing())
+        .returning("shop")
+        .executeTakeFirst();
+      // a row comes back only when this insert made it (a conflict returns none, on SQLite and PostgreSQL alike)
+      return created !== undefined;
+    },
     async save(shop, s, at) {
-      const values = {
-        timezone: s.timezone,
-        holidays: JSON.stringify(s.holidays),
-        carrierWorkdays: JSON.stringify(s.carrierWorkdays),
-        promisePolicies: JSON.stringify(s.promisePolicies),
-        autoResolve: s.autoResolve ? 1 : 0,
-        statusClasses: JSON.stringify(s.statusClasses),
-        updatedAt: at,
-      };
+      const values = columns(s, at);
       await db
         .insertInto("ShopSettings")
         .values({ shop, ...values })
         .onConflict((oc) => oc.column("shop").doUpdateSet(values))
         .execute();
     },
+  };
+}
+
+function columns(s: ShopSettingsRecord, at: number) {
+  return {
+    timezone: s.timezone,
+    holidays: JSON.stringify(s.holidays),
+    carrierWorkdays: JSON.stringify(s.carrierWorkdays),
+    promisePolicies: JSON.stringify(s.promisePolicies),
+    autoResolve: s.autoResolve ? 1 : 0,
+    statusClasses: JSON.stringify(s.statusClasses),
+    updatedAt: at,
   };
 }

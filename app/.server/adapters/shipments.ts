@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import type { ShipmentStatus, StatusReason } from "~/domain/status";
-import type { EventRecord, FulfillmentRecord, ParcelItem, ShipmentRecord, ShipmentRepository, ShownEstimate } from "../services/ports";
+import type { EventRecord, FulfillmentRecord, ParcelItem, ShipmentRecord, ShipmentRepository, ShownEstimate } from "../ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
 import type { DB } from "./db/schema.generated";

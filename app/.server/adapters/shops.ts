@@ -1,4 +1,4 @@
-import type { ShopRepository } from "../services/ports";
+import type { ShopRepository } from "../ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
 import type { DB } from "./db/schema.generated";

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { isShipmentStatus, isStatusReason } from "~/domain/status";
-import type { StatusMappingRepository, StatusOverrideRecord } from "../services/ports";
+import type { StatusMappingRepository, StatusOverrideRecord } from "../ports";
 import type { Database } from "./db/database";
 
 /** The raw code as the normalizer keys it: what was stored is the code as Shopify sent it. */

@@ -1,9 +1,7 @@
 import { z } from "zod";
-import { PROCESS_DELIVERY_JOB } from "../adapters/delivery-store";
 import type { createDeliveryProcessor } from "../services/delivery-processor";
 import type { ParkedEvaluation } from "../services/exception-desk";
-import type { DeliveryRepository } from "../services/ports";
-import { UnrecoverableJobError, type JobDefinition, type JobRequest } from "./queue";
+import { PROCESS_DELIVERY_JOB, UnrecoverableJobError, type DeliveryRepository, type JobDefinition, type JobRequest } from "../ports";
 
 export const SILENCE_SWEEP_JOB = "silence-sweep";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Notifications } from "../services/notifications";
-import type { JobDefinition } from "./queue";
+import type { JobDefinition } from "../ports";
 
 export const SEND_NOTIFICATION_JOB = "send-notification";
 

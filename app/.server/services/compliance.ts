@@ -9,7 +9,7 @@ import {
   type SubjectIds,
 } from "~/domain/redaction";
 import type { KeyedHash } from "./keyed-hash";
-import type { DeliveryRepository, OrderRepository, RedactionStore, ShipmentRepository, ShopRepository } from "./ports";
+import type { DeliveryRepository, OrderRepository, RedactionStore, ShipmentRepository, ShopRepository } from "../ports";
 
 type CustomerRef = { id?: string | null; email?: string | null; phone?: string | null } | null | undefined;
 

@@ -1,5 +1,5 @@
-import type { OrderRepository, ShipmentRecord, ShipmentRepository } from "./ports";
-import type { LookupResult, ShipmentView } from "./storefront-lookup";
+import type { OrderRepository, ShipmentRecord, ShipmentRepository } from "../ports";
+import type { LookupResult, ShipmentView } from "~/domain/shipment-view";
 
 /**
  * The order status page's data (customer account UI extension). Shopify's session token says which shop

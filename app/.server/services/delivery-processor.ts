@@ -2,7 +2,7 @@ import type { Clock } from "~/domain/clock";
 import { regionOnly, subjectIdsOfBody, withoutCustomer } from "~/domain/redaction";
 import type { Compliance } from "./compliance";
 import type { OrderSync } from "./order-sync";
-import type { DeliveryRepository, ShopRepository } from "./ports";
+import type { DeliveryRepository, ShopRepository } from "../ports";
 import type { ShipmentTracking } from "./shipment-tracking";
 import {
   CustomersDataRequestPayload,

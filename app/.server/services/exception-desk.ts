@@ -1,20 +1,26 @@
 import { calendarFor, findPromisePolicy, promisedBy as promiseFor, type BusinessCalendar } from "~/domain/business-time";
 import type { CarrierCode } from "~/domain/carriers";
 import type { Clock } from "~/domain/clock";
-import { DEFAULT_RULES, evaluate, planActions, reconcileCases, type CaseChanges, type ExceptionType, type Priority, type Rule, type ShipmentFacts } from "~/domain/rules";
+import type { ShipmentStatus } from "~/domain/status";
+import { statusClassOf } from "~/domain/status-classes";
+import { transition, type CaseActionOutcome, type CaseCommand } from "~/domain/case-lifecycle";
+import { evaluate, planActions, reconcileCases, type CaseChanges, type Priority, type Rule, type ShipmentFacts } from "~/domain/rules";
 import type {
+  CaseActivityRecord,
+  CaseChange,
+  CaseQuery,
   CaseRecord,
   CaseRepository,
   EvaluationStore,
+  EvaluationSubscriber,
   OrderRepository,
   Resolution,
-  RuleRepository,
-  SettingsRepository,
   ShipmentRecord,
   ShipmentRepository,
   ShopSettingsRecord,
   StoredOrder,
-} from "./ports";
+} from "../ports";
+import type { ShopProfile } from "./shop-profile";
 
 export type ExceptionDesk = ReturnType<typeof createExceptionDesk>;
 
@@ -31,19 +37,6 @@ export interface ParkedEvaluation {
  */
 export const PARKED_EVALUATION_MS = 24 * 3_600_000;
 
-export const DEFAULT_SETTINGS: ShopSettingsRecord = {
-  timezone: "America/New_York",
-  holidays: [],
-  carrierWorkdays: {},
-  promisePolicies: [
-    { match: "express", businessDays: 2, cutoffHour: 14 },
-    { match: "*", businessDays: 5, cutoffHour: 14 },
-  ],
-  autoResolve: true,
-  statusClasses: {},
-};
-
-
 /**
  * Where the workflow decides: a shipment's facts go through the shop's rules; cases open (at most one
  * open per shipment and type), intents are recorded, cases resolve themselves when the parcel recovers,
@@ -53,44 +46,22 @@ export function createExceptionDesk(deps: {
   shipments: ShipmentRepository;
   orders: OrderRepository;
   cases: CaseRepository;
-  rules: RuleRepository;
-  settings: SettingsRepository;
+  /** the shop's rules and settings (cached a moment per process) */
+  profile: Pick<ShopProfile, "get">;
   evaluations: EvaluationStore;
   clock: Clock;
-  /** how long a worker may reuse a shop's rules and settings before reading them again */
-  cacheMs?: number;
   /** silence is judged only this long after a shipment was first seen */
   silenceGraceMs?: number;
   /**
-   * Plans the customer messages and alerts of the evaluated shipments. Called before the evaluation is
-   * written: a crash in between leaves the shipment due, so it is evaluated (and planned, idempotently) again.
-   * What it returns runs after the evaluation is written (scheduling the sends, which read the cases).
+   * Told of every evaluated batch (notifications plan their messages from it). The desk records what
+   * happened and knows nothing of who listens; see EvaluationSubscriber for when each part runs.
    */
-  notify?: (
-    shop: string,
-    items: { shipment: ShipmentRecord; order: StoredOrder | null; openCaseTypes: ExceptionType[]; intents: CaseChanges["intents"] }[],
-  ) => Promise<() => Promise<void>>;
+  subscribers?: readonly EvaluationSubscriber[];
   /** told of the shipments the sweep set aside (to log them and keep a record an operator can replay) */
   onParked?: (parked: ParkedEvaluation[]) => Promise<void>;
 }) {
-  const { shipments, orders, cases, rules, settings, evaluations, clock } = deps;
-  const cacheMs = deps.cacheMs ?? 5_000;
-  const shopCache = new Map<string, { at: number; rules: Rule[]; settings: ShopSettingsRecord }>();
-
-  /** A shop's settings and rules; the first read installs the defaults (a new shop gets value on day one). */
-  async function shopSetup(shop: string, fresh = false) {
-    const cached = shopCache.get(shop);
-    if (!fresh && cached && clock.now() - cached.at < cacheMs) return cached;
-    let stored = await settings.get(shop);
-    if (!stored) {
-      await settings.save(shop, DEFAULT_SETTINGS, clock.now());
-      for (const rule of DEFAULT_RULES) await rules.create(shop, rule, clock.now());
-      stored = DEFAULT_SETTINGS;
-    }
-    const entry = { at: clock.now(), rules: await rules.list(shop), settings: stored };
-    shopCache.set(shop, entry);
-    return entry;
-  }
+  const { shipments, orders, cases, evaluations, clock, profile } = deps;
+  const subscribers = deps.subscribers ?? [];
 
   // one calendar object per shop settings and carrier, so the domain's compiled form of it is reused
   const calendars = new WeakMap<ShopSettingsRecord, Map<string, BusinessCalendar>>();
@@ -119,6 +90,7 @@ export function createExceptionDesk(deps: {
     }
     return {
       status: shipment.status,
+      statusClass: statusClassOf(shipment.status, setup.statusClasses),
       reason: shipment.reason,
       carrierCode: shipment.carrierCode,
       service: shipment.service,
@@ -149,7 +121,7 @@ export function createExceptionDesk(deps: {
     const failed: { id: number; error: unknown }[] = [];
     const list = await shipments.getShipments(shop, ids);
     if (!list.length) return { opened: [] as CaseRecord[], resolved: [] as number[], failed };
-    const setup = await shopSetup(shop);
+    const setup = await profile.get(shop);
     const now = clock.now();
     const orderList = await orders.findByIds(shop, [...new Set(list.map((s) => s.orderId))]);
     const orderById = new Map(orderList.map((o) => [o.orderId, o]));
@@ -167,19 +139,18 @@ export function createExceptionDesk(deps: {
         failed.push({ id: shipment.id, error });
       }
     }
-    let afterApply: (() => Promise<void>) | null = null;
-    if (deps.notify) {
-      afterApply = await deps.notify(
-        shop,
-        items.map(({ shipment, changes }) => {
-          const resolved = new Set(changes.resolve.map((r) => r.caseId));
-          const stillOpen = (openByShipment.get(shipment.id) ?? []).filter((c) => !resolved.has(c.id)).map((c) => c.type);
-          return { shipment, order: orderById.get(shipment.orderId) ?? null, openCaseTypes: [...new Set([...stillOpen, ...changes.open.map((c) => c.type)])], intents: changes.intents };
-        }),
-      );
+    const afterApply: (() => Promise<void>)[] = [];
+    if (subscribers.length) {
+      const classOf = (status: ShipmentStatus) => statusClassOf(status, setup.settings.statusClasses);
+      const evaluated = items.map(({ shipment, changes }) => {
+        const resolved = new Set(changes.resolve.map((r) => r.caseId));
+        const stillOpen = (openByShipment.get(shipment.id) ?? []).filter((c) => !resolved.has(c.id)).map((c) => c.type);
+        return { shipment, order: orderById.get(shipment.orderId) ?? null, openCaseTypes: [...new Set([...stillOpen, ...changes.open.map((c) => c.type)])], intents: changes.intents, classOf };
+      });
+      for (const subscriber of subscribers) afterApply.push(await subscriber(shop, evaluated));
     }
     const opened = await evaluations.apply(shop, items, now);
-    await afterApply?.();
+    for (const after of afterApply) await after();
     return { opened, resolved: items.flatMap((i) => i.changes.resolve.map((r) => r.caseId)), failed };
   }
 
@@ -218,9 +189,21 @@ export function createExceptionDesk(deps: {
     return parked;
   }
 
+  /**
+   * One person's action on a case: the lifecycle decides whether it may happen from the state the case is
+   * in, and storage writes it (with its activity) only if the case is still in that state.
+   */
+  async function act(shop: string, id: number, actor: string, command: CaseCommand, change: Omit<CaseChange, "from" | "to">, kind: string, detail: string): Promise<CaseActionOutcome> {
+    const current = await cases.get(shop, id);
+    if (!current) return { ok: false, reason: "not_found" };
+    const next = transition(current.status, command);
+    if (!next.ok) return { ok: false, reason: next.refused };
+    const written = await cases.change(shop, id, { from: current.status, ...(next.to !== current.status ? { to: next.to } : {}), ...change }, { at: clock.now(), actor, kind, detail });
+    return written === "applied" ? { ok: true, status: next.to } : { ok: false, reason: written };
+  }
+
   return {
     evaluateShipment,
-    shopSetup,
     /** shipments whose state or order just changed (one that cannot be evaluated is parked, as in the sweep) */
     async evaluateShipments(shop: string, ids: readonly number[]) {
       if (ids.length) await evaluateIsolated(shop, [...new Set(ids)]);
@@ -230,8 +213,6 @@ export function createExceptionDesk(deps: {
      * One shipment that cannot be evaluated is parked (`parked`), and every other one, of every shop, goes on.
      */
     async sweep(limit = 500, batch = 250) {
-      // snoozed cases whose time has come go back to the queue
-      await cases.wakeSnoozed(clock.now());
       const due = await shipments.dueForCheck(clock.now(), limit);
       const byShop = new Map<string, number[]>();
       for (const { shop, id } of due) byShop.set(shop, [...(byShop.get(shop) ?? []), id]);
@@ -245,45 +226,42 @@ export function createExceptionDesk(deps: {
     async preview(shop: string, shipmentId: number, candidate?: Rule) {
       const shipment = await shipments.getShipment(shop, shipmentId);
       if (!shipment) return null;
-      const setup = await shopSetup(shop, true);
+      const setup = await profile.get(shop, true);
       const facts = factsFrom(shipment, await orders.findById(shop, shipment.orderId), setup.settings);
       const list = candidate ? [candidate] : setup.rules;
       const decisions = evaluate(list, facts, calendarOf(setup.settings, shipment.carrierCode), clock.now());
       return { shipment, decisions, plan: planActions(decisions) };
     },
-    forgetShop(shop: string) {
-      shopCache.delete(shop);
+    /** snoozed cases whose time has come go back to the queue (every shop; the sweep's housekeeping) */
+    async wakeSnoozed(): Promise<number> {
+      return cases.wakeSnoozed(clock.now());
+    },
+    // ---- the queue and one case, as support reads them
+    async queue(shop: string, query: CaseQuery) {
+      return cases.list(shop, query);
+    },
+    async caseFile(shop: string, id: number): Promise<{ case: CaseRecord; activities: CaseActivityRecord[] } | null> {
+      const found = await cases.get(shop, id);
+      return found ? { case: found, activities: await cases.activities(shop, found.id) } : null;
     },
     // ---- what people do with cases; every change leaves an activity with who made it
-    async assign(shop: string, id: number, assignee: string | null, actor: string) {
-      const ok = await cases.update(shop, id, { assignee }, clock.now());
-      if (ok) await cases.addActivity(shop, id, { at: clock.now(), actor, kind: "assigned", detail: assignee ? `Assigned to ${assignee}` : "Unassigned" });
-      return ok;
+    assign(shop: string, id: number, assignee: string | null, actor: string) {
+      return act(shop, id, actor, { kind: "assign" }, { assignee }, "assigned", assignee ? `Assigned to ${assignee}` : "Unassigned");
     },
-    async setPriority(shop: string, id: number, priority: Priority, actor: string) {
-      const ok = await cases.update(shop, id, { priority }, clock.now());
-      if (ok) await cases.addActivity(shop, id, { at: clock.now(), actor, kind: "priority", detail: `Priority ${priority}` });
-      return ok;
+    setPriority(shop: string, id: number, priority: Priority, actor: string) {
+      return act(shop, id, actor, { kind: "set_priority" }, { priority }, "priority", `Priority ${priority}`);
     },
-    async snooze(shop: string, id: number, until: number, actor: string) {
-      const ok = await cases.update(shop, id, { status: "snoozed", snoozedUntil: until }, clock.now());
-      if (ok) await cases.addActivity(shop, id, { at: clock.now(), actor, kind: "snoozed", detail: `Snoozed until ${new Date(until).toISOString()}` });
-      return ok;
+    snooze(shop: string, id: number, until: number, actor: string) {
+      return act(shop, id, actor, { kind: "snooze", until, now: clock.now() }, { snoozedUntil: until }, "snoozed", `Snoozed until ${new Date(until).toISOString()}`);
     },
-    async addNote(shop: string, id: number, note: string, actor: string) {
-      if (!(await cases.get(shop, id))) return false;
-      await cases.addActivity(shop, id, { at: clock.now(), actor, kind: "note", detail: note });
-      return true;
+    addNote(shop: string, id: number, note: string, actor: string) {
+      return act(shop, id, actor, { kind: "note" }, {}, "note", note);
     },
-    async resolve(shop: string, id: number, resolution: Resolution, actor: string, note?: string) {
-      const ok = await cases.resolve(shop, id, resolution, actor, clock.now());
-      if (ok) await cases.addActivity(shop, id, { at: clock.now(), actor, kind: "resolved", detail: note ? `${resolution}: ${note}` : resolution });
-      return ok;
+    resolve(shop: string, id: number, resolution: Resolution, actor: string, note?: string) {
+      return act(shop, id, actor, { kind: "resolve" }, { resolution }, "resolved", note ? `${resolution}: ${note}` : resolution);
     },
-    async reopen(shop: string, id: number, actor: string) {
-      const ok = await cases.reopen(shop, id, clock.now());
-      if (ok) await cases.addActivity(shop, id, { at: clock.now(), actor, kind: "reopened", detail: "Reopened" });
-      return ok;
+    reopen(shop: string, id: number, actor: string) {
+      return act(shop, id, actor, { kind: "reopen" }, {}, "reopened", "Reopened");
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Clock } from "~/domain/clock";
 import type { OrderSnapshot } from "~/domain/order";
-import type { OrderRepository, ShipmentRepository } from "./ports";
+import type { OrderRepository, ShipmentRepository } from "../ports";
 
 export type OrderSync = ReturnType<typeof createOrderSync>;
 

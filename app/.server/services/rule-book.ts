@@ -1,7 +1,8 @@
 import { validateRule, type Rule } from "~/domain/rules";
-import type { AdminReadModel, RuleRepository } from "./ports";
-import type { ExceptionDesk } from "./exception-desk";
+import type { AdminReadModel, RuleRepository } from "../ports";
 import type { Clock } from "~/domain/clock";
+import type { ExceptionDesk } from "./exception-desk";
+import type { ShopProfile } from "./shop-profile";
 
 export type RuleBook = ReturnType<typeof createRuleBook>;
 
@@ -13,21 +14,22 @@ export type RuleSaveOutcome = { ok: true; rule: Rule } | { ok: false; fieldError
  */
 export function createRuleBook(deps: {
   rules: RuleRepository;
-  desk: Pick<ExceptionDesk, "shopSetup" | "forgetShop" | "preview">;
+  profile: Pick<ShopProfile, "get" | "forget">;
+  desk: Pick<ExceptionDesk, "preview">;
   admin: Pick<AdminReadModel, "listShipments">;
   clock: Clock;
 }) {
-  const { rules, desk, clock } = deps;
+  const { rules, profile, desk, clock } = deps;
 
   /** the shop's rules in evaluation order; a new shop gets the default rules first */
   async function list(shop: string): Promise<Rule[]> {
-    return (await desk.shopSetup(shop, true)).rules;
+    return (await profile.get(shop, true)).rules;
   }
 
   return {
     list,
     async get(shop: string, id: number): Promise<Rule | null> {
-      await desk.shopSetup(shop);
+      await profile.get(shop);
       return rules.get(shop, id);
     },
 
@@ -35,7 +37,7 @@ export function createRuleBook(deps: {
     async save(shop: string, id: number | null, input: unknown): Promise<RuleSaveOutcome> {
       const checked = validateRule(input);
       if (!checked.ok) return { ok: false, fieldErrors: checked.fieldErrors };
-      await desk.shopSetup(shop);
+      await profile.get(shop);
       let saved: Rule | null;
       if (id === null) {
         saved = await rules.create(shop, checked.rule, clock.now());
@@ -43,13 +45,13 @@ export function createRuleBook(deps: {
         if (!(await rules.update(shop, id, checked.rule, clock.now()))) return { ok: false, notFound: true };
         saved = await rules.get(shop, id);
       }
-      desk.forgetShop(shop);
+      profile.forget(shop);
       return saved ? { ok: true, rule: saved } : { ok: false, notFound: true };
     },
 
     async setEnabled(shop: string, id: number, enabled: boolean): Promise<boolean> {
       const ok = await rules.setEnabled(shop, id, enabled, clock.now());
-      desk.forgetShop(shop);
+      profile.forget(shop);
       return ok;
     },
 
@@ -62,13 +64,13 @@ export function createRuleBook(deps: {
       if (to < 0 || to >= ids.length) return true;
       [ids[from], ids[to]] = [ids[to]!, ids[from]!];
       await rules.reorder(shop, ids, clock.now());
-      desk.forgetShop(shop);
+      profile.forget(shop);
       return true;
     },
 
     async remove(shop: string, id: number): Promise<boolean> {
       const ok = await rules.remove(shop, id);
-      desk.forgetShop(shop);
+      profile.forget(shop);
       return ok;
     },
 

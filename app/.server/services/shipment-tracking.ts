@@ -10,7 +10,7 @@ import {
 import { safeHttpsUrl } from "~/domain/urls";
 import type { FulfillmentEventUpdate, FulfillmentUpdate } from "./shopify-payloads";
 import { normalizeWithOverrides, type StatusOverrides } from "./status-mapping";
-import type { EventRecord, FulfillmentRecord, OrderRepository, ShipmentRecord, ShipmentRepository, ShipmentWrite, ShopRepository } from "./ports";
+import type { EventRecord, FulfillmentRecord, OrderRepository, ShipmentRecord, ShipmentRepository, ShipmentWrite, ShopRepository } from "../ports";
 
 export type ShipmentTracking = ReturnType<typeof createShipmentTracking>;
 

@@ -5,7 +5,7 @@ import type { ShipmentView } from "~/domain/shipment-view";
 import { pickupPlaceOf, tellStory, type Story, type StoryCase } from "~/domain/story";
 import { zoneForDestination } from "~/domain/time-zones";
 import { safeHttpsUrl } from "~/domain/urls";
-import type { CaseRecord, CaseRepository, EventRecord, FulfillmentRecord, OrderRepository, ShipmentRecord, ShipmentRepository, ShownEstimate, StoredOrder } from "./ports";
+import type { CaseRecord, CaseRepository, EventRecord, FulfillmentRecord, OrderRepository, ShipmentRecord, ShipmentRepository, ShownEstimate, StoredOrder } from "../ports";
 
 /**
  * The shipment objects of the storefront lookup, the order status extension, the Support API and the admin's

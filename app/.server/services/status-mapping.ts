@@ -1,7 +1,9 @@
 import type { Clock } from "~/domain/clock";
 import { normalizeShopifyStatus, reasonFromMessage, SHOPIFY_STATUS_TABLE, type NormalizedStatus, type RawCarrierStatus, type StatusSource } from "~/domain/normalize";
 import { isShipmentStatus, isStatusReason, SHIPMENT_STATUSES, type ShipmentStatus, type StatusReason } from "~/domain/status";
-import type { SettingsRepository, ShopSettingsRecord, StatusMappingRepository } from "./ports";
+import { DEFAULT_STATUS_CLASSES, STATUS_CLASSES, type StatusClass } from "~/domain/status-classes";
+import type { ShopSettingsRecord, StatusMappingRepository } from "../ports";
+import type { ShopProfile } from "./shop-profile";
 
 export type StatusMapping = ReturnType<typeof createStatusMapping>;
 
@@ -20,27 +22,6 @@ export const STATUS_SOURCES: readonly { source: StatusSource; label: string; abo
 ];
 const isSource = (value: string): value is StatusSource => STATUS_SOURCES.some((s) => s.source === value);
 
-export const STATUS_CLASSES = ["informational", "customer_facing", "exception"] as const;
-export type StatusClass = (typeof STATUS_CLASSES)[number];
-
-/**
- * What each state means for the people around the parcel until the merchant says otherwise: the moments a
- * shopper should hear about, the ones a person has to act on, and the rest, which only go on the timeline.
- */
-export const DEFAULT_STATUS_CLASSES: Record<ShipmentStatus, StatusClass> = {
-  unknown: "exception",
-  label_created: "customer_facing",
-  picked_up: "customer_facing",
-  in_transit: "informational",
-  delayed: "customer_facing",
-  out_for_delivery: "customer_facing",
-  available_for_pickup: "customer_facing",
-  attempted_delivery: "exception",
-  delivered: "customer_facing",
-  exception: "exception",
-  returning_to_sender: "exception",
-  returned_to_sender: "exception",
-};
 
 /** A shop's overrides, keyed by source and raw code. */
 export type StatusOverrides = ReadonlyMap<string, { status: ShipmentStatus; reason: StatusReason | null }>;
@@ -111,15 +92,12 @@ export type MappingOutcome =
 export function createStatusMapping(deps: {
   mappings: StatusMappingRepository;
   overrides: StatusOverrideCache;
-  settings: SettingsRepository;
-  /** the shop's settings, created with the defaults on first use */
-  shopSetup: (shop: string) => Promise<{ settings: ShopSettingsRecord }>;
+  /** the shop's settings (created with the defaults on first use), and where changes to them are saved */
+  profile: Pick<ShopProfile, "get" | "replaceSettings">;
   /** recomputes a fulfillment's shipments from their events; returns the ids of shipments that changed */
   recompute: (shop: string, fulfillmentId: string) => Promise<number[]>;
   /** runs the shop's rules over shipments that changed */
   evaluate: (shop: string, ids: readonly number[]) => Promise<void>;
-  /** drops what the exception desk remembers of the shop's settings */
-  forgetShop: (shop: string) => void;
   clock: Clock;
 }) {
   const { mappings, overrides, clock } = deps;
@@ -169,12 +147,17 @@ export function createStatusMapping(deps: {
   return {
     renormalize,
 
-    /** Everything the page shows. */
-    async overview(shop: string) {
-      const [setup, overrideRows, unmappedRows] = await Promise.all([deps.shopSetup(shop), mappings.listOverrides(shop), mappings.listUnmapped(shop)]);
+    /**
+     * What the page shows: one source's codes (every source when `view.source` is absent) and one page of the unmapped
+     * codes, each with its examples; the tabs count every source's overrides and the unmapped codes in all.
+     */
+    async overview(shop: string, view: { source?: string; unmapped?: { offset: number; limit: number } } = {}) {
+      const [setup, overrideRows, unmappedRows] = await Promise.all([deps.profile.get(shop, true), mappings.listOverrides(shop), mappings.listUnmapped(shop)]);
       const overridden = new Set(overrideRows.map((o) => overrideKey(o.source, o.code)));
       const seen = new Map(unmappedRows.map((u) => [overrideKey(u.source, u.code), u]));
-      const sources = STATUS_SOURCES.map(({ source, label, about }) => {
+      // a source the page does not know (an old or edited link) shows the first one
+      const shown = view.source === undefined ? STATUS_SOURCES : [STATUS_SOURCES.find((s) => s.source === view.source) ?? STATUS_SOURCES[0]!];
+      const sources = shown.map(({ source, label, about }) => {
         const defaults = [...SHOPIFY_STATUS_TABLE].map(([code, status]) => ({ code, defaultStatus: status as ShipmentStatus | null }));
         // codes the merchant mapped that the default table does not know
         const custom = overrideRows.filter((o) => o.source === source && !SHOPIFY_STATUS_TABLE.has(o.code)).map((o) => ({ code: o.code, defaultStatus: null }));
@@ -188,9 +171,12 @@ export function createStatusMapping(deps: {
         });
         return { source, label, about, rows };
       });
+      const tabs = STATUS_SOURCES.map(({ source, label }) => ({ source, label, overrides: overrideRows.filter((o) => o.source === source).length }));
+      const stillUnmapped = unmappedRows.filter((u) => !overridden.has(overrideKey(u.source, u.code)));
+      const page = view.unmapped ? stillUnmapped.slice(view.unmapped.offset, view.unmapped.offset + view.unmapped.limit) : stillUnmapped;
       const unmapped = [];
-      for (const u of unmappedRows) {
-        if (overridden.has(overrideKey(u.source, u.code))) continue;
+      // examples are read for the codes on the page only: one query each
+      for (const u of page) {
         const examples = await mappings.examplesOf(shop, u.source, u.code, 3);
         if (examples.length === 0 && u.exampleMessage) examples.push(u.exampleMessage);
         unmapped.push({ ...u, sourceLabel: STATUS_SOURCES.find((s) => s.source === u.source)?.label ?? u.source, examples });
@@ -199,7 +185,7 @@ export function createStatusMapping(deps: {
       const classes = Object.fromEntries(
         SHIPMENT_STATUSES.map((s) => [s, STATUS_CLASSES.includes(stored[s] as StatusClass) ? (stored[s] as StatusClass) : DEFAULT_STATUS_CLASSES[s]]),
       ) as Record<ShipmentStatus, StatusClass>;
-      return { sources, unmapped, classes };
+      return { sources, tabs, unmapped, unmappedTotal: stillUnmapped.length, classes };
     },
 
     /** Maps a raw code to a status (and optionally a reason), then re-reads the events that carry it. */
@@ -237,9 +223,8 @@ export function createStatusMapping(deps: {
         if (value !== DEFAULT_STATUS_CLASSES[status]) chosen[status] = value as StatusClass;
       }
       if (Object.keys(fieldErrors).length) return { ok: false as const, fieldErrors };
-      const { settings } = await deps.shopSetup(shop);
-      await deps.settings.save(shop, { ...settings, statusClasses: chosen }, clock.now());
-      deps.forgetShop(shop);
+      const { settings } = await deps.profile.get(shop, true);
+      await deps.profile.replaceSettings(shop, { ...settings, statusClasses: chosen });
       return { ok: true as const };
     },
   };

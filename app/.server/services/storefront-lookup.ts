@@ -3,7 +3,7 @@ import type { Clock } from "~/domain/clock";
 import { normalizeOrderName } from "~/domain/shipment-state";
 import type { LookupResult } from "~/domain/shipment-view";
 import { createCustomerAccountShipments } from "./customer-account";
-import type { CaseRepository, OrderRepository, ShipmentRecord, ShipmentRepository, StoredOrder } from "./ports";
+import type { CaseRepository, OrderRepository, ShipmentRecord, ShipmentRepository, StoredOrder } from "../ports";
 import { createShipmentViews } from "./shipment-views";
 import { trackLinkExpired, type TrackLinks } from "./track-links";
 

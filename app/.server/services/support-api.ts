@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "~/domain/clock";
 import { normalizeOrderName } from "~/domain/shipment-state";
 import type { ShipmentView } from "~/domain/shipment-view";
-import type { ApiKeyRepository, CaseRecord, CaseRepository, OfflineSessionLookup, OrderRepository, ShipmentRecord, ShipmentRepository, ShopRepository, StoredOrder } from "./ports";
+import type { ApiKeyRepository, CaseRecord, CaseRepository, OfflineSessionLookup, OrderRepository, ShipmentRecord, ShipmentRepository, ShopRepository, StoredOrder } from "../ports";
 import type { ShipmentViews } from "./shipment-views";
 
 /** The exception object of the Support API contract (ARCHITECTURE.md). */

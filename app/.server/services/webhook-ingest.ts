@@ -1,5 +1,5 @@
 import type { Clock } from "~/domain/clock";
-import type { DeliveryStore } from "./ports";
+import type { DeliveryStore } from "../ports";
 
 export interface WebhookHeaders {
   topic: string | null;

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { CHANNEL_LABELS, ChannelConfigSchemas, type Channel } from "~/domain/notifications";
-import type { ChannelCredentials, OutgoingMessage, SendOutcome } from "../../services/ports";
+import type { ChannelCredentials, OutgoingMessage, SendOutcome } from "../../ports";
 import type { SendFailure } from "./http";
 
 type Schemas = typeof ChannelConfigSchemas;

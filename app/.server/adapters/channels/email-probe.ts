@@ -1,4 +1,4 @@
-import type { ChannelCredentials, OutgoingMessage, ProbeOutcome } from "../../services/ports";
+import type { ChannelCredentials, OutgoingMessage, ProbeOutcome } from "../../ports";
 import { messageIdFor } from "./email";
 import { maskSecrets } from "./http";
 

@@ -1,7 +1,7 @@
 import http, { STATUS_CODES, type IncomingHttpHeaders } from "node:http";
 import { isIP, type Socket } from "node:net";
 import tls from "node:tls";
-import type { SendOutcome } from "../../services/ports";
+import type { SendOutcome } from "../../ports";
 import { connectionErrorWords, pinDestination, tcpDialer, type DestinationPolicy, type DialTarget } from "./destination";
 
 /** The failure half of SendOutcome. */

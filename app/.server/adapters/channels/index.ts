@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from "~/domain/clock";
 import type { Channel } from "~/domain/notifications";
-import type { ChannelGateway } from "../../services/ports";
+import type { ChannelGateway } from "../../ports";
 import type { ChannelSender } from "./credentials";
 import type { Dialer, Resolver } from "./destination";
 import { createEmailChannel } from "./email";

@@ -1,5 +1,5 @@
 import type { Clock } from "~/domain/clock";
-import type { OutgoingMessage } from "../../services/ports";
+import type { OutgoingMessage } from "../../ports";
 import { permanent, readCredentials, type ChannelSender } from "./credentials";
 import { callProvider, excerpt, failureFromResponse, isRecord, isSuccess, maskSecrets, parseJson, parseRetryAfter, type ProviderResponse } from "./http";
 

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Clock } from "~/domain/clock";
-import type { Database } from "../adapters/db/database";
-import type { Logger } from "../logger";
+import type { Database } from "../db/database";
+import type { Logger } from "../../logger";
+import { retryDelayMs } from "~/domain/retry";
 import {
-  retryDelayMs,
   UnrecoverableJobError,
   type JobContext,
   type JobDefinition,
@@ -13,7 +13,7 @@ import {
   type ParkedJob,
   type RecurringJob,
   type QueueCounts,
-} from "./queue";
+} from "../../ports";
 
 export interface EmbeddedQueueOptions {
   /** how long a claimed job is held before another worker may take it (a crashed worker's jobs run again) */

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type JobType } from "bullmq";
 import { Redis } from "ioredis";
 import type { Clock } from "~/domain/clock";
-import type { Database } from "../adapters/db/database";
-import type { Logger } from "../logger";
+import type { Database } from "../db/database";
+import type { Logger } from "../../logger";
+import { retryDelayMs } from "~/domain/retry";
 import {
-  retryDelayMs,
   UnrecoverableJobError,
   type JobContext,
   type JobDefinition,
@@ -14,7 +14,7 @@ import {
   type ParkedJob,
   type QueueCounts,
   type RecurringJob,
-} from "./queue";
+} from "../../ports";
 
 /** One BullMQ queue carries every job; a job's BullMQ name is its JobDefinition's name. */
 export const BULLMQ_QUEUE_NAME = "jobs";

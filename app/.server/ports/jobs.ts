@@ -1,5 +1,5 @@
 /**
- * The JobQueue port. Two adapters implement it: the embedded one (a durable table in the app database,
+ * The JobQueue port. Two adapters (../adapters/queue) implement it: the embedded one (a durable table in the app database,
  * worked by an in-process worker) and, with REDIS_URL, BullMQ. Handlers must be idempotent: a job may
  * run again after a crash, a lease expiry or a replay.
  */
@@ -77,8 +77,5 @@ export interface JobQueue {
   purgeShop(shop: string): Promise<void>;
 }
 
-/** Exponential backoff with full jitter: spreads retries of a failing dependency instead of synchronizing them. */
-export function retryDelayMs(attempt: number, random: () => number = Math.random, baseMs = 1_000, capMs = 3_600_000): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
+/** The job a stored webhook delivery is worked off by (the delivery store enqueues it in the same transaction). */
+export const PROCESS_DELIVERY_JOB = "process-delivery";

@@ -1,0 +1,12 @@
+/**
+ * Ports: what the services need from storage and the outside world. Adapters (../adapters) implement
+ * them, services depend on them, and only the composition root joins the two. Nothing here imports a
+ * service or an adapter.
+ */
+export type * from "./deliveries";
+export type * from "./shipments";
+export type * from "./cases";
+export type * from "./status-mapping";
+export type * from "./notifications";
+export type * from "./events";
+export * from "./jobs";

@@ -1,0 +1,643 @@
+/**
+ * How long this shop's parcels take: a per-shop transit-time model learned from its own deliveries.
+ *
+ * One histogram of transit times per lane (carrier × service × origin region → destination region, the region
+ * being the country and the province where known), plus roll-ups per carrier service, per carrier and per shop, each
+ * split into domestic and international. Transit time is counted in BUSINESS DAYS on the carrier's calendar
+ * (`businessDaysBetween`: the carrier's working dates after the ship date up to the delivery date, holidays
+ * skipped), because that is how carriers sell their services and how a weekend in the middle stops looking slow.
+ *
+ * Decisions someone might undo by accident:
+ * - Whole business days, one bucket each, 0–30 and "31 or more": a delivery day is a date, so the count is
+ *   whole; half-day buckets would stay half empty. Updating is one increment per level (O(1)); a lane's state is a
+ *   list of at most 32 counts, so a shop's model is a small JSON object that two workers can merge by adding.
+ * - Thin data is shrunk toward broader figures by credibility weight w = n / (n + 20): the lane toward its carrier
+ *   service, the service toward its published default (transit-defaults.ts). A service we have no figure for
+ *   ("*" or a name we do not know) goes lane → carrier service → carrier → shop → the carrier's default instead;
+ *   a known service skips the carrier and shop roll-ups because they mix overnight with ground.
+ * - What is blended is the distribution (mass per business day), not three quantiles: the window has to pick the
+ *   days that hold the most deliveries, and lateness needs "of the parcels still travelling after 3 days, how
+ *   many arrived after the promise" — both are questions about mass. p10/p50/p90 are read off the blend.
+ * - The window shown is at most LEARNED_WINDOW_MAX_DAYS CALENDAR dates, both ends counted (estimate.ts checks
+ *   exactly that on the recipient's dates): the run of delivery days around the p50 that holds the most mass,
+ *   with end days that hold almost nothing trimmed off. Calendar, not business, days: "Fri–Mon" would read as a
+ *   four-day window to the shopper.
+ *
+ * Pure: instants come in as epoch ms, the calendar comes in, nothing reads the clock.
+ */
+import { z } from "zod";
+import { businessDaysBetween, localParts, zonedTimeToUtc, type BusinessCalendar } from "./business-time";
+import { CARRIERS, type CarrierCode } from "./carriers";
+import { LEARNED_WINDOW_MAX_DAYS } from "./estimate";
+import type { ShipmentStatus } from "./status";
+import { cleanServiceName, FALLBACK_TRANSIT, SERVICE_ALIASES, TRANSIT_DEFAULTS, type TransitRange } from "./transit-defaults";
+
+/** Buckets 0…30 business days, then one for 31 or more. */
+export const TRANSIT_BUCKETS = 32;
+const OVERFLOW = TRANSIT_BUCKETS - 1;
+/** Deliveries a figure needs before it counts as much as the figure it is shrunk toward. */
+export const CREDIBILITY_K = 20;
+/** A window's end day holding less than this share of the deliveries is not worth widening the window for. */
+const END_DAY_MIN_MASS = 0.03;
+/** Lanes a stored model may hold; a shop has a few hundred at most, so more is garbage, not data. */
+const MAX_HISTOGRAMS = 50_000;
+const DAY_MS = 86_400_000;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lanes
+
+export interface Region {
+  /** ISO 3166-1 alpha-2 ("US"); null when unknown */
+  country: string | null;
+  /** the province or state code ("ON", "CA"); null when unknown */
+  province?: string | null;
+}
+
+export interface LaneInput {
+  carrier: CarrierCode;
+  /** the service as written anywhere ("UPS® Ground", "priority_mail", "Xpresspost"); null when not given */
+  service: string | null;
+  origin: Region | null;
+  destination: Region | null;
+}
+
+export type Scope = "domestic" | "international";
+
+export interface Lane {
+  carrier: CarrierCode;
+  /** canonical service name, or "*" when unknown */
+  service: string;
+  /** "US-CA", "US" or "*" */
+  origin: string;
+  destination: string;
+  scope: Scope;
+}
+
+/** Placeholders Shopify and merchants use for "no particular service". */
+const NO_SERVICE = new Set(["", "manual", "custom", "other", "none", "n a", "na", "shipping", "standard shipping", "default"]);
+const MAX_SERVICE_LENGTH = 40;
+
+/**
+ * The service's canonical name for a carrier: cleaned ("UPS® GROUND" → "ground"), the carrier's own name dropped
+ * from the front, mapped through the alias table; "*" when missing or a placeholder ("manual").
+ */
+export function normalizeService(carrier: CarrierCode, raw: string | null | undefined): string {
+  if (typeof raw !== "string") return "*";
+  let name = cleanServiceName(raw);
+  for (const prefix of carrierPrefixes(carrier)) {
+    if (name === prefix) return "*";
+    if (name.startsWith(`${prefix} `)) {
+      name = name.slice(prefix.length + 1);
+      break;
+    }
+  }
+  if (NO_SERVICE.has(name)) return "*";
+  const canonical = SERVICE_ALIASES.get(name) ?? name.slice(0, MAX_SERVICE_LENGTH).trim();
+  // the same word means different services at different carriers
+  if (carrier === "usps" && canonical === "priority") return "priority mail";
+  if (carrier === "usps" && canonical === "express") return "priority mail express";
+  if (carrier === "dhl" && canonical === "express") return "express worldwide";
+  return canonical === "" ? "*" : canonical;
+}
+
+function carrierPrefixes(carrier: CarrierCode): string[] {
+  const extra: Partial<Record<CarrierCode, string[]>> = {
+    usps: ["usps", "us postal service", "united states postal service"],
+    ups: ["ups", "united parcel service"],
+    fedex: ["fedex", "fed ex", "federal express"],
+    dhl: ["dhl express", "dhl"],
+    canada_post: ["canada post", "postes canada"],
+  };
+  return extra[carrier] ?? [cleanServiceName(CARRIERS[carrier]?.name ?? "")].filter((p) => p !== "");
+}
+
+/** "US-CA", "US", or "*" when the country is unknown (a province without its country names nothing). */
+export function regionKey(region: Region | null | undefined): string {
+  const country = (region?.country ?? "").trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(country)) return "*";
+  const province = (region?.province ?? "").trim().toUpperCase().replace(/[^A-Z0-9]/g, "");
+  return province !== "" && province.length <= 6 ? `${country}-${province}` : country;
+}
+
+export function laneOf(input: LaneInput): Lane {
+  const carrier: CarrierCode = input.carrier in CARRIERS ? input.carrier : "other";
+  const origin = regionKey(input.origin);
+  const destination = regionKey(input.destination);
+  const from = origin.slice(0, 2);
+  const to = destination.slice(0, 2);
+  // unknown on either side: assume the common case, a domestic parcel
+  const scope: Scope = from !== "*" && to !== "*" && from !== to ? "international" : "domestic";
+  return { carrier, service: normalizeService(carrier, input.service), origin, destination, scope };
+}
+
+// Histogram keys. "|" and ">" cannot occur in a cleaned service name or a region key.
+const laneKeyOf = (l: Lane) => `lane|${l.carrier}|${l.service}|${l.origin}>${l.destination}`;
+const serviceKeyOf = (l: Lane) => `service|${l.carrier}|${l.service}|${l.scope}`;
+const carrierKeyOf = (l: Lane) => `carrier|${l.carrier}|${l.scope}`;
+const shopKeyOf = (l: Lane) => `shop|${l.scope}`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The model: state, learning, merging, storage
+
+/**
+ * A shop's transit model. `histograms[key][d]` = deliveries that took d business days (the last bucket: 31 or
+ * more). Arrays may be shorter than TRANSIT_BUCKETS (missing tail = zeros). Treat as immutable except through
+ * `observeInPlace`.
+ */
+export interface TransitModel {
+  version: 1;
+  histograms: Record<string, number[]>;
+}
+
+export interface Delivery extends LaneInput {
+  /** when the carrier had the parcel (the fulfillment's creation, or the first carrier scan) */
+  shippedAt: number;
+  deliveredAt: number;
+  /** the carrier's calendar in the shop's zone (calendarFor) */
+  calendar: BusinessCalendar;
+}
+
+export function emptyModel(): TransitModel {
+  return { version: 1, histograms: {} };
+}
+
+/** Business days a delivery took on its carrier's calendar; null when the times make no sense. */
+export function transitDays(delivery: Pick<Delivery, "shippedAt" | "deliveredAt" | "calendar">): number | null {
+  const { shippedAt, deliveredAt, calendar } = delivery;
+  if (!Number.isFinite(shippedAt) || !Number.isFinite(deliveredAt) || deliveredAt < shippedAt) return null;
+  return businessDaysBetween(shippedAt, deliveredAt, calendar);
+}
+
+/** The model with one more delivery counted (a new object; the histograms it did not touch are shared). */
+export function observe(model: TransitModel, delivery: Delivery): TransitModel {
+  const days = transitDays(delivery);
+  if (days === null) return model;
+  const histograms = { ...model.histograms };
+  for (const key of keysOf(laneOf(delivery))) histograms[key] = increment(histograms[key], days);
+  return { version: 1, histograms };
+}
+
+/**
+ * Counts one delivery into `model` itself, for training in bulk where copying the key table per parcel would
+ * dominate. Returns whether it was counted (false: delivered before shipped, or times not finite).
+ */
+export function observeInPlace(model: TransitModel, delivery: Delivery): boolean {
+  const days = transitDays(delivery);
+  if (days === null) return false;
+  for (const key of keysOf(laneOf(delivery))) {
+    const counts = model.histograms[key] ?? (model.histograms[key] = []);
+    bump(counts, days);
+  }
+  return true;
+}
+
+function keysOf(lane: Lane): string[] {
+  return [laneKeyOf(lane), serviceKeyOf(lane), carrierKeyOf(lane), shopKeyOf(lane)];
+}
+
+function increment(counts: readonly number[] | undefined, days: number): number[] {
+  const next = counts ? [...counts] : [];
+  bump(next, days);
+  return next;
+}
+
+function bump(counts: number[], days: number): void {
+  const bucket = Math.min(Math.max(0, Math.floor(days)), OVERFLOW);
+  while (counts.length <= bucket) counts.push(0);
+  counts[bucket] = (counts[bucket] ?? 0) + 1;
+}
+
+/** Two models counted as one (two workers' or two periods' deliveries): counts add, so the order never matters. */
+export function merge(a: TransitModel, b: TransitModel): TransitModel {
+  const histograms: Record<string, number[]> = { ...a.histograms };
+  for (const [key, counts] of Object.entries(b.histograms)) {
+    const mine = histograms[key];
+    if (!mine) {
+      histograms[key] = [...counts];
+      continue;
+    }
+    const sum = new Array<number>(Math.max(mine.length, counts.length)).fill(0);
+    for (let i = 0; i < sum.length; i++) sum[i] = (mine[i] ?? 0) + (counts[i] ?? 0);
+    histograms[key] = sum;
+  }
+  return { version: 1, histograms };
+}
+
+/** The stored form: the same shape, trailing zero buckets and empty histograms dropped, keys sorted. */
+export function toJSON(model: TransitModel): TransitModel {
+  const histograms: Record<string, number[]> = {};
+  for (const key of Object.keys(model.histograms).sort()) {
+    const counts = model.histograms[key]!;
+    let end = counts.length;
+    while (end > 0 && !counts[end - 1]) end--;
+    if (end > 0) histograms[key] = counts.slice(0, end);
+  }
+  return { version: 1, histograms };
+}
+
+const scopeName = z.enum(["domestic", "international"]);
+const carrierName = z.string().refine((c) => c in CARRIERS, "unknown carrier");
+const serviceName = z.string().regex(/^(\*|[a-z0-9]+( [a-z0-9]+)*)$/, "not a cleaned service name").max(MAX_SERVICE_LENGTH);
+const regionName = z.string().regex(/^(\*|[A-Z]{2}(-[A-Z0-9]{1,6})?)$/, "not a region");
+
+function validKey(key: string): boolean {
+  const parts = key.split("|");
+  const ok = (schema: z.ZodTypeAny, value: string | undefined) => schema.safeParse(value).success;
+  switch (parts[0]) {
+    case "lane": {
+      if (parts.length !== 4) return false;
+      const ends = (parts[3] ?? "").split(">");
+      return ok(carrierName, parts[1]) && ok(serviceName, parts[2]) && ends.length === 2 && ends.every((e) => ok(regionName, e));
+    }
+    case "service":
+      return parts.length === 4 && ok(carrierName, parts[1]) && ok(serviceName, parts[2]) && ok(scopeName, parts[3]);
+    case "carrier":
+      return parts.length === 3 && ok(carrierName, parts[1]) && ok(scopeName, parts[2]);
+    case "shop":
+      return parts.length === 2 && ok(scopeName, parts[1]);
+    default:
+      return false;
+  }
+}
+
+const storedModel = z
+  .object({
+    version: z.literal(1),
+    histograms: z
+      .record(
+        z.string().refine(validKey, "not a transit-model key"),
+        z.array(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)).max(TRANSIT_BUCKETS),
+      )
+      .refine((h) => Object.keys(h).length <= MAX_HISTOGRAMS, `more than ${MAX_HISTOGRAMS} histograms`),
+  })
+  .strict();
+
+/** A stored model read back, or why it cannot be (a model that fails here is rebuilt, never half-trusted). */
+export function fromJSON(raw: unknown): { ok: true; model: TransitModel } | { ok: false; error: string } {
+  const parsed = storedModel.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: issue ? `${issue.path.join(".") || "model"}: ${issue.message}` : "invalid transit model" };
+  }
+  const histograms: Record<string, number[]> = {};
+  for (const [key, counts] of Object.entries(parsed.data.histograms)) histograms[key] = [...counts];
+  return { ok: true, model: { version: 1, histograms } };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the model expects for a parcel
+
+export type Basis = "lane" | "service" | "carrier" | "shop" | "defaults";
+
+export interface TransitView {
+  lane: Lane;
+  /** share of deliveries per business day (index = days; the last bucket is "31 or more"); sums to 1 */
+  mass: number[];
+  p10: number;
+  p50: number;
+  p90: number;
+  /** deliveries on this very lane */
+  samples: number;
+  /** the weight of the shop's own deliveries in the blend, 0 (defaults only) … 1 */
+  confidence: number;
+  /** the figure that weighs most in the blend */
+  basis: Basis;
+}
+
+/** The blended transit distribution for a lane, from the shop's deliveries and the defaults. */
+export function transitView(model: TransitModel, input: LaneInput): TransitView {
+  const lane = laneOf(input);
+  const { range, known } = defaultRange(lane);
+  let mass = rangeMass(range);
+  const weights: { basis: Basis; weight: number }[] = [];
+  const levels: { basis: Basis; key: string }[] = known
+    ? [
+        { basis: "service", key: serviceKeyOf(lane) },
+        { basis: "lane", key: laneKeyOf(lane) },
+      ]
+    : [
+        { basis: "shop", key: shopKeyOf(lane) },
+        { basis: "carrier", key: carrierKeyOf(lane) },
+        { basis: "service", key: serviceKeyOf(lane) },
+        { basis: "lane", key: laneKeyOf(lane) },
+      ];
+  let samples = 0;
+  for (const level of levels) {
+    const counts = model.histograms[level.key];
+    const n = counts ? total(counts) : 0;
+    if (level.basis === "lane") samples = n;
+    if (n === 0) continue;
+    const w = n / (n + CREDIBILITY_K);
+    for (const earlier of weights) earlier.weight *= 1 - w;
+    weights.push({ basis: level.basis, weight: w });
+    mass = mass.map((m, d) => (1 - w) * m + (w * (counts![d] ?? 0)) / n);
+  }
+  const ownWeight = weights.reduce((sum, level) => sum + level.weight, 0);
+  const heaviest = weights.reduce<{ basis: Basis; weight: number }>((best, level) => (level.weight > best.weight ? level : best), {
+    basis: "defaults",
+    weight: 1 - ownWeight,
+  });
+  return {
+    lane,
+    mass,
+    p10: quantile(mass, 0.1),
+    p50: quantile(mass, 0.5),
+    p90: quantile(mass, 0.9),
+    samples,
+    confidence: ownWeight,
+    basis: heaviest.basis,
+  };
+}
+
+/** The smallest d whose cumulative share reaches p (the inverse of the step CDF). */
+export function quantile(mass: readonly number[], p: number): number {
+  let cumulative = 0;
+  const sum = mass.reduce((a, b) => a + b, 0);
+  if (!(sum > 0)) return 0;
+  for (let d = 0; d < mass.length; d++) {
+    cumulative += mass[d]! / sum;
+    if (cumulative >= p - 1e-9) return d;
+  }
+  return mass.length - 1;
+}
+
+/** Quantiles of a raw histogram of counts (what a lane alone says). */
+export function histogramQuantiles(counts: readonly number[]): { p10: number; p50: number; p90: number; n: number } {
+  return { p10: quantile(counts, 0.1), p50: quantile(counts, 0.5), p90: quantile(counts, 0.9), n: total(counts) };
+}
+
+function total(counts: readonly number[]): number {
+  let n = 0;
+  for (const c of counts) n += c;
+  return n;
+}
+
+/** The published range for the lane's service and scope; `known` when it is the service's own figure. */
+function defaultRange(lane: Lane): { range: TransitRange; known: boolean } {
+  const carrier = TRANSIT_DEFAULTS[lane.carrier] ?? TRANSIT_DEFAULTS.other;
+  const own = lane.service !== "*" ? carrier[lane.service]?.[lane.scope] : undefined;
+  if (own) return { range: own, known: true };
+  return { range: carrier["*"]?.[lane.scope] ?? FALLBACK_TRANSIT[lane.scope] ?? FALLBACK_TRANSIT.domestic!, known: false };
+}
+
+/**
+ * A published range as a distribution whose p10 is `min`, p50 `typical` and p90 `max`: 12% on each end day, 40% on
+ * the typical day, the rest spread evenly over the days between (an end day that is also the typical day holds both).
+ */
+export function rangeMass(range: TransitRange): number[] {
+  const mass = new Array<number>(TRANSIT_BUCKETS).fill(0);
+  const at = (d: number) => Math.min(Math.max(0, d), OVERFLOW);
+  if (range.min >= range.max) {
+    mass[at(range.min)] = 1;
+    return mass;
+  }
+  mass[at(range.min)]! += 0.12;
+  mass[at(range.max)]! += 0.12;
+  mass[at(range.typical)]! += 0.4;
+  const between: number[] = [];
+  for (let d = range.min + 1; d < range.max; d++) if (d !== range.typical) between.push(d);
+  for (const d of between) mass[at(d)]! += 0.36 / between.length;
+  const sum = mass.reduce((a, b) => a + b, 0);
+  return mass.map((m) => m / sum);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Business dates, stepped without a zone lookup per day
+
+interface DateStepper {
+  /** the local date (day number: days since 1970-01-01) on which a parcel that took `days` business days arrives */
+  dayOf(days: number): number;
+}
+
+/**
+ * Matches business-time's counting: `days` = 0 is the start's own date; d > 0 is the d-th business date after it
+ * (the inverse of businessDaysBetween for a delivery on a business date; tested against addBusinessDays).
+ */
+function stepper(startMs: number, calendar: BusinessCalendar): DateStepper {
+  const start = dayNumberOfIso(localParts(startMs, calendar.timezone).isoDate);
+  const workdays = new Set(calendar.workdays);
+  const holidays = new Set(calendar.holidays);
+  const found: number[] = [start];
+  let cursor = start;
+  let idle = 0;
+  return {
+    dayOf(days: number): number {
+      if (workdays.size === 0) return start + days;
+      while (found.length <= days) {
+        cursor++;
+        if (workdays.has(weekdayOf(cursor)) && !holidays.has(isoOfDayNumber(cursor))) {
+          found.push(cursor);
+          idle = 0;
+        } else if (++idle > 3660) {
+          // a calendar whose every day is a holiday: count calendar days rather than loop
+          found.push(cursor);
+        }
+      }
+      return found[days]!;
+    },
+  };
+}
+
+const dayNumberOfIso = (iso: string) => Math.round(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
+const isoOfDayNumber = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+const weekdayOf = (day: number) => (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+
+function dayBounds(day: number, zone: string): { start: number; end: number } {
+  const [year, month, date] = isoOfDayNumber(day).split("-").map(Number) as [number, number, number];
+  return { start: zonedTimeToUtc({ year, month, day: date }, zone), end: zonedTimeToUtc({ year, month, day: date + 1 }, zone) - 1 };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The learned window
+
+export interface WindowInput extends LaneInput {
+  shippedAt: number;
+  /** the carrier's calendar in the shop's zone */
+  calendar: BusinessCalendar;
+  /** the recipient's zone, in which the window's dates are meant (estimate.ts reads them there); default the calendar's */
+  zone?: string;
+  /** for a parcel still travelling: days already passed without delivery rule themselves out */
+  now?: number;
+}
+
+export interface LearnedWindow {
+  /** the start of the first day (never before shippedAt) */
+  earliest: number;
+  /** the last millisecond of the last day */
+  latest: number;
+  /** share of the shop's own deliveries in the figures, 0 … 1 */
+  confidence: number;
+  /** deliveries on this very lane */
+  samples: number;
+  /** share of parcels like this one that arrive inside the window, as the model sees it */
+  coverage: number;
+  p10: number;
+  p50: number;
+  p90: number;
+  basis: Basis;
+}
+
+/**
+ * When a parcel shipped at `shippedAt` will most likely arrive: at most LEARNED_WINDOW_MAX_DAYS calendar dates,
+ * containing the p50 day, chosen to hold the most deliveries. Null when the inputs are not usable (no finite
+ * ship time, a calendar with no working days).
+ */
+export function learnedWindow(model: TransitModel, input: WindowInput): LearnedWindow | null {
+  if (!Number.isFinite(input.shippedAt) || input.calendar.workdays.length === 0) return null;
+  const view = transitView(model, input);
+  const steps = stepper(input.shippedAt, input.calendar);
+  let mass = view.mass;
+  if (input.now !== undefined && Number.isFinite(input.now) && input.now > input.shippedAt) {
+    const elapsed = Math.max(0, businessDaysBetween(input.shippedAt, input.now, input.calendar));
+    mass = conditionalOn(mass, elapsed);
+  }
+  const p50 = quantile(mass, 0.5);
+  const best = bestWindow(mass, p50, steps);
+  const zone = input.zone ?? input.calendar.timezone;
+  return {
+    earliest: Math.max(input.shippedAt, dayBounds(steps.dayOf(best.from), zone).start),
+    latest: dayBounds(steps.dayOf(best.to), zone).end,
+    confidence: view.confidence,
+    samples: view.samples,
+    coverage: best.mass,
+    p10: quantile(mass, 0.1),
+    p50,
+    p90: quantile(mass, 0.9),
+    basis: view.basis,
+  };
+}
+
+/** The distribution given the parcel has not arrived before business day `elapsed`. */
+function conditionalOn(mass: readonly number[], elapsed: number): number[] {
+  const from = Math.min(elapsed, OVERFLOW);
+  const rest = mass.reduce((sum, m, d) => (d >= from ? sum + m : sum), 0);
+  // slower than every parcel seen: the next business day is the earliest honest guess
+  if (!(rest > 1e-12)) return mass.map((_, d) => (d === Math.min(from + 1, OVERFLOW) ? 1 : 0));
+  return mass.map((m, d) => (d >= from ? m / rest : 0));
+}
+
+/**
+ * The run of business days [from, to] that holds the p50, spans at most LEARNED_WINDOW_MAX_DAYS calendar dates and
+ * holds the most mass (ties: the narrower, then the one centred nearer the p50, then the earlier); then ends
+ * holding less than END_DAY_MIN_MASS are dropped, so a sure lane gets a one-day window rather than a padded one.
+ */
+function bestWindow(mass: readonly number[], p50: number, steps: DateStepper): { from: number; to: number; mass: number } {
+  const span = LEARNED_WINDOW_MAX_DAYS - 1;
+  let best = { from: p50, to: p50, mass: mass[p50] ?? 0 };
+  const score = (w: { from: number; to: number }) => Math.abs((w.from + w.to) / 2 - p50);
+  for (let from = p50; from >= 0 && steps.dayOf(p50) - steps.dayOf(from) <= span; from--) {
+    for (let to = p50; to <= OVERFLOW && steps.dayOf(to) - steps.dayOf(from) <= span; to++) {
+      let held = 0;
+      for (let d = from; d <= to; d++) held += mass[d] ?? 0;
+      const better =
+        held > best.mass + 1e-12 ||
+        (Math.abs(held - best.mass) <= 1e-12 &&
+          (to - from < best.to - best.from || (to - from === best.to - best.from && score({ from, to }) < score(best))));
+      if (better) best = { from, to, mass: held };
+    }
+  }
+  while (best.from < p50 && (mass[best.from] ?? 0) < END_DAY_MIN_MASS) best = { ...best, from: best.from + 1, mass: best.mass - (mass[best.from] ?? 0) };
+  while (best.to > p50 && (mass[best.to] ?? 0) < END_DAY_MIN_MASS) best = { ...best, to: best.to - 1, mass: best.mass - (mass[best.to] ?? 0) };
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Trending late
+
+export interface TrendingLateInput extends LaneInput {
+  shippedAt: number;
+  calendar: BusinessCalendar;
+  /** the end of the promised day (promisedBy) */
+  promisedBy: number | null;
+  now: number;
+  /** the carrier's latest scan; null when the carrier has not scanned the parcel yet */
+  lastScanAt: number | null;
+  status: ShipmentStatus;
+}
+
+export interface TrendingLate {
+  late: boolean;
+  /** the end of the day the parcel is most likely delivered (the median of what is left) */
+  expectedBy: number;
+  /** the model's reading in plain words, for the case and the merchant */
+  why: string;
+  /** the share of parcels like this one, still travelling at this point, that arrived after the promised day */
+  chanceLate: number;
+}
+
+const NOTHING_TO_PREDICT: ReadonlySet<ShipmentStatus> = new Set<ShipmentStatus>([
+  "delivered",
+  "available_for_pickup",
+  "returning_to_sender",
+  "returned_to_sender",
+]);
+const NOT_WITH_CARRIER: ReadonlySet<ShipmentStatus> = new Set<ShipmentStatus>(["unknown", "label_created"]);
+
+/**
+ * Whether the promise will likely be missed, said before it is: of the parcels like this one that were still on
+ * their way after as many business days as this one has travelled, more than half arrived after the promised day.
+ * A parcel the carrier has not scanned yet starts its transit today, not on the ship date. Null when there is
+ * nothing to predict: no promise, the promise already passed (that is plain "late"), or the parcel is delivered,
+ * waiting at a pickup point or going back.
+ */
+export function trendingLate(model: TransitModel, input: TrendingLateInput): TrendingLate | null {
+  const { promisedBy, now, calendar, status } = input;
+  if (promisedBy === null || !Number.isFinite(promisedBy) || !Number.isFinite(now) || !Number.isFinite(input.shippedAt)) return null;
+  if (now > promisedBy || NOTHING_TO_PREDICT.has(status) || calendar.workdays.length === 0) return null;
+  const zone = calendar.timezone;
+  const promiseDay = dayNumberOfIso(localParts(promisedBy, zone).isoDate);
+  const dateText = (day: number) => formatDay(day);
+  if (status === "out_for_delivery") {
+    const today = dayNumberOfIso(localParts(now, zone).isoDate);
+    return {
+      late: false,
+      expectedBy: dayBounds(today, zone).end,
+      chanceLate: 0,
+      why: `Out for delivery today, ${dateText(today)}; the promise is ${dateText(promiseDay)}.`,
+    };
+  }
+  const notPickedUp = NOT_WITH_CARRIER.has(status) || input.lastScanAt === null;
+  const start = notPickedUp ? Math.max(now, input.shippedAt) : input.shippedAt;
+  const view = transitView(model, input);
+  const elapsed = notPickedUp ? 0 : Math.max(0, businessDaysBetween(start, now, calendar));
+  const mass = conditionalOn(view.mass, elapsed);
+  const steps = stepper(start, calendar);
+  const median = quantile(mass, 0.5);
+  const expectedDay = steps.dayOf(median);
+  let chanceLate = 0;
+  for (let d = 0; d < mass.length; d++) if (steps.dayOf(d) > promiseDay) chanceLate += mass[d]!;
+  const late = expectedDay > promiseDay;
+  const service = view.lane.service === "*" ? "" : ` ${view.lane.service}`;
+  const lane = `${CARRIERS[view.lane.carrier].name}${service}, ${view.lane.origin} to ${view.lane.destination}`;
+  const basis = view.basis === "lane" ? `${view.samples} of the shop's deliveries on this lane` : BASIS_WORDS[view.basis];
+  const progress = notPickedUp
+    ? "The carrier has not scanned it yet, so its transit starts today"
+    : `It has travelled ${elapsed} business day${elapsed === 1 ? "" : "s"}`;
+  const verdict = late
+    ? `likely to arrive ${dateText(expectedDay)}, after the promised ${dateText(promiseDay)}`
+    : `likely to arrive by ${dateText(expectedDay)}, within the promised ${dateText(promiseDay)}`;
+  return {
+    late,
+    expectedBy: dayBounds(expectedDay, zone).end,
+    chanceLate,
+    why:
+      `Parcels like this (${lane}) take ${view.p50} business day${view.p50 === 1 ? "" : "s"} at the median, going by ${basis}. ` +
+      `${progress}; ${Math.round(chanceLate * 100)}% of parcels at this point arrived after the promised day, so it is ${verdict}.`,
+  };
+}
+
+const BASIS_WORDS: Record<Basis, string> = {
+  lane: "the shop's deliveries on this lane",
+  service: "the shop's deliveries with this carrier service",
+  carrier: "the shop's deliveries with this carrier",
+  shop: "all the shop's deliveries",
+  defaults: "the carrier's published transit times (the shop has too few deliveries like it)",
+};
+
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+function formatDay(day: number): string {
+  const date = new Date(day * DAY_MS);
+  return `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]}`;
+}
