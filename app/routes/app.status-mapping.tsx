@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, Pagination, Select, Tabs, Text } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState, type ReactNode } from "react";
@@ -10,6 +11,8 @@ import { RelativeTime } from "~/components/Timestamp";
 import { REASON_LABELS, SHIPMENT_STATUSES, STATUS_LABELS, STATUS_REASONS, type ShipmentStatus } from "~/domain/status";
 import { STATUS_CLASS_LABELS } from "~/components/rule-words";
 import type { StatusClass } from "~/domain/status-classes";
+import { ContextualSaveBar } from "~/components/ContextualSaveBar";
+import { useFetcherAnswer } from "~/components/use-fetcher-answer";
 
 /** Unmapped codes per page: each shows its examples, read for the codes on the page only. */
 const UNMAPPED_PAGE_SIZE = 10;
@@ -87,9 +90,10 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 type Answer = NonNullable<ReturnType<typeof useFetcher<typeof action>>["data"]>;
 
 /** What the last change did, in a sentence: the re-normalization's count is the point. */
-function outcomeText(answer: Answer): { tone: "success" | "critical"; title: string; body?: string } {
+function outcomeText(answer: Answer): { tone: "success" | "critical"; title: string; body?: string } | null {
   if (!answer.ok) return { tone: "critical", title: "Nothing was changed", body: answer.error };
-  if (answer.intent === "classify") return { tone: "success", title: "Classification saved" };
+  // a saved classification is told by a toast, like every save through the save bar
+  if (answer.intent === "classify") return null;
   const what =
     answer.intent === "map"
       ? `“${answer.code}” now reads as ${STATUS_LABELS[answer.status as ShipmentStatus] ?? answer.status}.`
@@ -115,6 +119,12 @@ export default function StatusMapping() {
   const outcome = answer ? outcomeText(answer) : null;
 
   const submit = (data: Record<string, string>) => fetcher.submit(data, { method: "post" });
+  const shopify = useAppBridge();
+  const classesDirty = JSON.stringify(classDraft) !== JSON.stringify(classes);
+  const savingClasses = busy && fetcher.formData?.get("intent") === "classify";
+  useFetcherAnswer(fetcher, (data) => {
+    if (data.intent === "classify" && data.ok) shopify.toast.show("Classification saved");
+  });
   const choiceOf = (key: string) => choices[key] ?? { status: "in_transit", reason: "" };
 
   return (
@@ -312,11 +322,13 @@ export default function StatusMapping() {
                   </InlineGrid>
                 ))}
               </InlineGrid>
-              <InlineStack align="end">
-                <Button variant="primary" disabled={busy} onClick={() => submit({ intent: "classify", classes: JSON.stringify(classDraft) })}>
-                  Save classification
-                </Button>
-              </InlineStack>
+              <ContextualSaveBar
+                id="status-classes-save-bar"
+                dirty={classesDirty}
+                saving={savingClasses}
+                onSave={() => submit({ intent: "classify", classes: JSON.stringify(classDraft) })}
+                onDiscard={() => setClassDraft(classes)}
+              />
             </BlockStack>
           </Card>
         </Layout.Section>

@@ -314,9 +314,15 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
 
     it("classifies a status and keeps the choice", async () => {
       await open("/app/status-mapping");
+      // one save per page: the classification is saved through the save bar, and Discard puts it back
+      expect(await page.getByRole("button", { name: "Save classification" }).count()).toBe(0);
       await page.getByLabel(`On its way is`).selectOption("customer_facing");
-      await page.getByRole("button", { name: "Save classification" }).click();
-      await page.getByText("Classification saved").waitFor();
+      await saveBar().getByRole("button", { name: "Discard" }).click();
+      expect(await page.getByLabel("On its way is").inputValue()).toBe("informational");
+      await page.getByLabel(`On its way is`).selectOption("customer_facing");
+      await saveThroughBar();
+      await toast("Classification saved").waitFor();
+      await saveBar().waitFor({ state: "hidden" });
       const settings = await repositories().settings.get(PREVIEW_SHOP);
       expect(settings?.statusClasses).toEqual({ in_transit: "customer_facing" });
       await open("/app/status-mapping");

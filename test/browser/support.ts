@@ -113,6 +113,9 @@ export async function waitForHydration(page: Page) {
     };
     return !!root && hydrated(root) && Array.from(root.querySelectorAll("*")).every((el) => hydrated(el) || asHtml(el));
   });
+  // what the first effects render (Home's setup guide, read from the browser's storage) lands a frame or two
+  // later and moves what is below it: let it land before a test clicks by position
+  await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 100)))));
 }
 
 /** Waits for Remix to finish the navigation a click started (loaders included). */
