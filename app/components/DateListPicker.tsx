@@ -21,7 +21,7 @@ const localDate = (day: string) => {
 };
 
 /** "Fri, Dec 25, 2026": a day as written, whatever the viewer's zone. */
-export const formatDay = (day: string) =>
+const formatCalendarDay = (day: string) =>
   new Intl.DateTimeFormat("en-US", {
     weekday: "short",
     month: "short",
@@ -108,9 +108,9 @@ export function DateListPicker({
             <li key={day}>
               <Tag
                 onRemove={() => onChange(values.filter((d) => d !== day))}
-                accessibilityLabel={`Remove ${formatDay(day)}`}
+                accessibilityLabel={`Remove ${formatCalendarDay(day)}`}
               >
-                {formatDay(day)}
+                {formatCalendarDay(day)}
               </Tag>
             </li>
           ))}

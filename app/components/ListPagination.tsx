@@ -8,13 +8,8 @@ import { setOrDelete, useUrlFilters } from "./embedded-url";
  * IndexTable draws the pagination bar itself (sticky, in its own footer); this gives it the props, so every list
  * pages the same way.
  */
-export function useListPagination({
-  page,
-  pageSize,
-  total,
-  shown,
-  noun,
-}: {
+/** Where a list stands: the page, its size, the rows in all and on this page. */
+export interface ListPage {
   page: number;
   pageSize: number;
   total: number;
@@ -22,32 +17,15 @@ export function useListPagination({
   shown: number;
   /** plural, for the empty label: "shipments" → "No shipments" */
   noun: string;
-}): NonNullable<IndexTableProps["pagination"]> {
+}
+
+export function useListPagination(list: ListPage): NonNullable<IndexTableProps["pagination"]> {
   const change = useUrlFilters();
-  return listPagination({ page, pageSize, total, shown, noun }, (target) =>
-    change((p) => setOrDelete(p, "page", target > 1 ? String(target) : null), {
-      keepPage: true,
-    })
-  );
+  return listPagination(list, (target) => change((p) => setOrDelete(p, "page", target > 1 ? String(target) : null), { keepPage: true }));
 }
 
 /** The label and the moves, apart from the URL: what the hook above returns. */
-export function listPagination(
-  {
-    page,
-    pageSize,
-    total,
-    shown,
-    noun,
-  }: {
-    page: number;
-    pageSize: number;
-    total: number;
-    shown: number;
-    noun: string;
-  },
-  goTo: (page: number) => void
-): NonNullable<IndexTableProps["pagination"]> {
+export function listPagination({ page, pageSize, total, shown, noun }: ListPage, goTo: (page: number) => void): NonNullable<IndexTableProps["pagination"]> {
   const first = (page - 1) * pageSize + 1;
   const label = shown ? `${first}–${first + shown - 1} of ${total}` : total ? `No ${noun} on this page` : `No ${noun}`;
   return {

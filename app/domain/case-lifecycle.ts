@@ -65,6 +65,3 @@ export function transition(from: CaseState, command: CaseCommand): CaseTransitio
 export type CaseActionOutcome =
   | { ok: true; status: CaseState }
   | { ok: false; reason: CaseRefusal | "not_found" | "changed_meanwhile" | "duplicate_open" };
-
-/** Whether a case in this state still counts as open work (the queue, the one-per-type guard, evaluation). */
-export const isActive = (state: CaseState): boolean => state !== "resolved";

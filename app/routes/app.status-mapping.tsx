@@ -76,7 +76,6 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
 
 const counts = (o: { events: number; changedEvents: number; shipments: number }) => ({ events: o.events, changedEvents: o.changedEvents, shipments: o.shipments });
 
-const CLASS_LABELS = STATUS_CLASS_LABELS;
 const CLASS_HELP: Record<StatusClass, string> = {
   informational: "On the timeline only: the shopper gets no message for it",
   customer_facing: "A moment the shopper hears about",
@@ -314,7 +313,7 @@ export default function StatusMapping() {
                     <Select
                       label={`${STATUS_LABELS[s]} is`}
                       labelHidden
-                      options={(Object.keys(CLASS_LABELS) as StatusClass[]).map((c) => ({ value: c, label: CLASS_LABELS[c] }))}
+                      options={(Object.keys(STATUS_CLASS_LABELS) as StatusClass[]).map((c) => ({ value: c, label: STATUS_CLASS_LABELS[c] }))}
                       value={classDraft[s] ?? "informational"}
                       onChange={(value) => setClassDraft({ ...classDraft, [s]: value })}
                       helpText={CLASS_HELP[(classDraft[s] ?? "informational") as StatusClass]}

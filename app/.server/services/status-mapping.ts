@@ -1,7 +1,7 @@
 import type { Clock } from "~/domain/clock";
 import { normalizeShopifyStatus, reasonFromMessage, SHOPIFY_STATUS_TABLE, type NormalizedStatus, type RawCarrierStatus, type StatusSource } from "~/domain/normalize";
 import { isShipmentStatus, isStatusReason, SHIPMENT_STATUSES, type ShipmentStatus, type StatusReason } from "~/domain/status";
-import { DEFAULT_STATUS_CLASSES, STATUS_CLASSES, type StatusClass } from "~/domain/status-classes";
+import { DEFAULT_STATUS_CLASSES, isStatusClass, statusClassOf, type StatusClass } from "~/domain/status-classes";
 import type { ShopSettingsRecord, StatusMappingRepository } from "../ports";
 import type { ShopProfile } from "./shop-profile";
 
@@ -181,10 +181,7 @@ export function createStatusMapping(deps: {
         if (examples.length === 0 && u.exampleMessage) examples.push(u.exampleMessage);
         unmapped.push({ ...u, sourceLabel: STATUS_SOURCES.find((s) => s.source === u.source)?.label ?? u.source, examples });
       }
-      const stored = setup.settings.statusClasses;
-      const classes = Object.fromEntries(
-        SHIPMENT_STATUSES.map((s) => [s, STATUS_CLASSES.includes(stored[s] as StatusClass) ? (stored[s] as StatusClass) : DEFAULT_STATUS_CLASSES[s]]),
-      ) as Record<ShipmentStatus, StatusClass>;
+      const classes = Object.fromEntries(SHIPMENT_STATUSES.map((s) => [s, statusClassOf(s, setup.settings.statusClasses)])) as Record<ShipmentStatus, StatusClass>;
       return { sources, tabs, unmapped, unmappedTotal: stillUnmapped.length, classes };
     },
 
@@ -216,11 +213,11 @@ export function createStatusMapping(deps: {
       const chosen: ShopSettingsRecord["statusClasses"] = {};
       for (const [status, value] of Object.entries(classes)) {
         if (!isShipmentStatus(status)) continue;
-        if (!STATUS_CLASSES.includes(value as StatusClass)) {
+        if (!isStatusClass(value)) {
           fieldErrors[status] = "Choose informational, customer-facing or exception";
           continue;
         }
-        if (value !== DEFAULT_STATUS_CLASSES[status]) chosen[status] = value as StatusClass;
+        if (value !== DEFAULT_STATUS_CLASSES[status]) chosen[status] = value;
       }
       if (Object.keys(fieldErrors).length) return { ok: false as const, fieldErrors };
       const { settings } = await deps.profile.get(shop, true);

@@ -17,7 +17,7 @@ import {
 } from "~/domain/notifications";
 import type { ExceptionType, PlannedIntent } from "~/domain/rules";
 import type { ShipmentStatus } from "~/domain/status";
-import { DEFAULT_STATUS_CLASSES, type StatusClass } from "~/domain/status-classes";
+import { statusClassOf, type StatusClass } from "~/domain/status-classes";
 import { TEMPLATE_KEYS } from "~/domain/templates";
 import { zoneForDestination } from "~/domain/time-zones";
 import type { NewNotification, ShipmentRecord, StoredOrder } from "../../ports";
@@ -92,7 +92,7 @@ export function createPlanner(deps: Pick<NotificationsDeps, "outbox" | "shopTime
       for (const moment of currentMoments(facts)) {
         if (!momentEnabled(policy, moment)) continue;
         // a status the shop calls informational stays on the timeline: no message (docs/decisions/0007)
-        if (silencedByClass(moment, item.classOf ?? ((status) => DEFAULT_STATUS_CLASSES[status]))) continue;
+        if (silencedByClass(moment, item.classOf ?? ((status) => statusClassOf(status, {})))) continue;
         const foundByCase = (DELAY_MOMENTS as readonly string[]).includes(moment) && statusDelay !== moment;
         if (!isFresh(moment, momentTime(moment, shipment), now, policy, foundByCase)) continue;
         for (const channel of channelsFor(moment, enabled, policy, recipient)) add(moment, channel, moment, null);
