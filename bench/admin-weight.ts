@@ -96,7 +96,8 @@ async function adminPages(db: ReturnType<typeof openDatabase>["db"]): Promise<[s
   const rule = await first(db.selectFrom("EscalationRule").select("id").where("shop", "=", PREVIEW_SHOP).orderBy("id").executeTakeFirst(), "rule");
   const message = await first(db.selectFrom("Notification").select("id").where("shop", "=", PREVIEW_SHOP).where("status", "=", "sent").orderBy("id").executeTakeFirst(), "sent message");
   return [
-    ["Shipments (home)", "/app"],
+    ["Home (scorecard)", "/app"],
+    ["Shipments", "/app/shipments"],
     ["Shipment detail", `/app/shipments/${shipment.id}`],
     ["Exceptions", "/app/exceptions"],
     ["Exception case", `/app/exceptions/${exceptionCase.id}`],

@@ -8,7 +8,7 @@ import { signWebhook } from "~/.server/shopify/signatures";
 import { LOCAL_SHOPIFY_ENV, loadConfigForTools } from "../scripts/tool-config";
 import { simulateStore } from "../scripts/demo/simulated-store";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
-import { emit, ensureBuild, percentile, startProcess, stopProcess, tempDir } from "./support";
+import { emit, ensureBuild, ingestAll, percentile, startProcess, stopProcess, tempDir } from "./support";
 
 /**
  * pipeline, two measurements:
@@ -27,18 +27,7 @@ export async function pipelineBenchmark(options: { shipments?: number; rate?: nu
   const config = loadConfigForTools({ DATABASE_URL: `file:${path.join(dir, "app.sqlite")}` });
   const container = await createContainer(config, { migrate: true, logger: createLogger("silent") });
   await container.installLocally(PREVIEW_SHOP);
-  for (const d of unique) {
-    const body = Buffer.from(JSON.stringify(d.payload));
-    await container.services.ingest(body, {
-      topic: d.topic,
-      hmac: signWebhook(body, config.shopify.apiSecret),
-      shop: PREVIEW_SHOP,
-      webhookId: d.webhookId,
-      eventId: d.eventId,
-      triggeredAt: d.triggeredAt,
-      apiVersion: "2026-07",
-    });
-  }
+  await ingestAll(container, PREVIEW_SHOP, unique);
   let started = performance.now();
   container.queue.start(container.jobs);
   await container.queue.idle(10 * 60_000);

@@ -4,6 +4,7 @@ import { ingestBenchmark } from "./ingest";
 import { lookupBenchmark } from "./lookup";
 import { notifyBenchmark } from "./notify";
 import { pipelineBenchmark } from "./pipeline";
+import { scorecardBenchmark } from "./scorecard";
 import { storefrontWeightBenchmark } from "./storefront-weight";
 import { sweepBenchmark } from "./sweep";
 
@@ -19,6 +20,7 @@ const benchmarks: Record<string, () => Promise<{ bench: string; ratio: number; p
   sweep: sweepBenchmark,
   notify: notifyBenchmark,
   "admin-weight": adminWeightBenchmark,
+  scorecard: scorecardBenchmark,
 };
 const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const results = [];

@@ -4,6 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import type { Container } from "~/.server/container";
+import { signWebhook } from "~/.server/shopify/signatures";
 
 export function tempDir(name: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `shipwatch-bench-${name}-`));
@@ -69,4 +71,27 @@ export function emit(line: Record<string, unknown>) {
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * Stores every delivery as the web process would (signed, through the ingest use case) without processing it, so
+ * a benchmark can time the worker alone: start the queue after this.
+ */
+export async function ingestAll(
+  container: Container,
+  shop: string,
+  deliveries: readonly { topic: string; payload: unknown; webhookId: string; eventId: string; triggeredAt: string }[],
+) {
+  for (const d of deliveries) {
+    const body = Buffer.from(JSON.stringify(d.payload));
+    await container.services.ingest(body, {
+      topic: d.topic,
+      hmac: signWebhook(body, container.config.shopify.apiSecret),
+      shop,
+      webhookId: d.webhookId,
+      eventId: d.eventId,
+      triggeredAt: d.triggeredAt,
+      apiVersion: "2026-07",
+    });
+  }
 }

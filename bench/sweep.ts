@@ -2,8 +2,9 @@ import path from "node:path";
 import { calendarFor } from "~/domain/business-time";
 import type { CarrierCode } from "~/domain/carriers";
 import { evaluate, type ShipmentFacts } from "~/domain/rules";
-import type { ShipmentStatus } from "~/domain/status";
+import { SHIPMENT_STATUSES, type ShipmentStatus } from "~/domain/status";
 import { createContainer } from "~/.server/container";
+import { ROLLED_UP, ROLLED_UP_STATUS_SHIFT } from "~/.server/ports";
 import { statusClassOf } from "~/domain/status-classes";
 import { createLogger } from "~/.server/logger";
 import { loadConfigForTools } from "../scripts/tool-config";
@@ -28,9 +29,13 @@ export async function sweepBenchmark(options: { active?: number; due?: number; s
 
   // 1,000,000 shipments in flight; every 100th is due now. Half of the due ones have been silent for three
   // days (a stalled case opens), half were scanned hours ago (evaluated, nothing opens, next check moves).
+  // They came through the pipeline: their first evaluation (at ingest, not in a silence sweep) counted them in
+  // the scorecard's roll-ups as fulfilled and in transit, and gave them their first estimate.
+  const rolledUp = ROLLED_UP.shipped | ((SHIPMENT_STATUSES.indexOf("in_transit") + 1) << ROLLED_UP_STATUS_SHIFT);
+  const firstEstimate = JSON.stringify({ earliest: "2026-11-26", latest: "2026-11-28", source: "learned" });
   const insert = sqlite.prepare(
-    `INSERT INTO "Shipment" ("shop","shipmentKey","fulfillmentId","orderId","orderName","trackingNumber","carrierCode","carrierName","carrierSource","status","lastEventAt","lastCarrierScanAt","firstCarrierScanAt","shippedAt","nextCheckAt","createdAt","updatedAt")
-     VALUES (?,?,?,?,?,?,'ups','UPS','named','in_transit',?,?,?,?,?,?,?)`,
+    `INSERT INTO "Shipment" ("shop","shipmentKey","fulfillmentId","orderId","orderName","trackingNumber","carrierCode","carrierName","carrierSource","status","lastEventAt","lastCarrierScanAt","firstCarrierScanAt","shippedAt","nextCheckAt","createdAt","updatedAt","rolledUp","firstEstimate")
+     VALUES (?,?,?,?,?,?,'ups','UPS','named','in_transit',?,?,?,?,?,?,?,${rolledUp},'${firstEstimate}')`,
   );
   const started = performance.now();
   const every = Math.floor(active / dueCount);

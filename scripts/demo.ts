@@ -5,7 +5,9 @@ import type { CarrierCode } from "~/domain/carriers";
 import { openDatabase } from "~/.server/adapters/db/database";
 import { createTrackLinks } from "~/.server/services/track-links";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
+import { estimateLines, estimateReplay } from "./demo/estimates";
 import { messageSummary, waitForMessages } from "./demo/notifications";
+import { demoScorecard, scorecardLines } from "./demo/scorecard";
 import { shopperTruth } from "./demo/shopper-truth";
 import { simulateStore } from "./demo/simulated-store";
 import { ensureBuilt, sendDeliveries, Shutdown, startDemoStack, waitForProcessing } from "./demo/stack";
@@ -96,6 +98,10 @@ async function main() {
   const unmapped = await db.selectFrom("UnmappedStatusCode").select(["code", "count"]).execute();
   const messages = await messageSummary(db, PREVIEW_SHOP, policy, channels);
   const trackingLink = await shopperLink(db);
+  const replay = await estimateReplay(db, PREVIEW_SHOP);
+  const zone = (await db.selectFrom("ShopSettings").select("timezone").where("shop", "=", PREVIEW_SHOP).executeTakeFirst())?.timezone ?? "America/New_York";
+  // the month and today: every fulfillment of the simulated store falls in it
+  const card = await demoScorecard({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, zone, end: Date.now(), days: 31 });
   const shopper = await shopperTruth({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, db, channels });
   await database.close();
 
@@ -133,6 +139,8 @@ async function main() {
   say(`  estimates      ${passedAnywhere} of ${shopper.undelivered} undelivered parcels show a passed estimate (page ${shopper.passed.page}, lookup ${shopper.passed.lookup}, order status extension ${shopper.passed.extension}, Support API ${shopper.passed.supportApi})`);
   say(`  attention      ${shopper.attention.expected} parcels have an open case the shopper would notice; they read as such on the page ${shopper.attention.page}, lookup ${shopper.attention.lookup}, extension data ${shopper.attention.extension}, Support API ${shopper.attention.supportApi}`);
   if (shopper.attention.waitingAtPickup) say(`                 (and ${shopper.attention.waitingAtPickup} late or silent parcels now wait at a pickup point: they read "Ready for pickup at …")`);
+  for (const line of estimateLines(replay)) say(`  ${line}`);
+  for (const line of scorecardLines(card)) say(`  ${line}`);
   say(`  SMTP capture   ${messages.smtp.received} emails received for ${messages.smtp.sentEmail} sent; Twilio stand-in ${messages.sms.received} texts for ${messages.sms.sentSms} sent; ${messages.alerts} channel-outage alerts`);
 
   const ok = wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 && messages.ok && shopper.ok;
@@ -141,7 +149,7 @@ async function main() {
     process.exit(ok ? 0 : 1);
   }
   say("");
-  say(`Open the admin:        ${base}/local-preview`);
+  say(`Open the admin:        ${base}/local-preview  (Home: the month's scorecard)`);
   say(`The Outbox:            ${base}/local-preview?path=/app/notifications/outbox`);
   if (trackingLink) say(`A shopper's page:      ${base}${trackingLink.path}  (order ${trackingLink.orderName}: its message link, signed as Shopify's app proxy would forward it)`);
   say(`Mail received so far:  ${channels.smtp.messages.length} (the SMTP stand-in keeps running with the server)`);

@@ -31,7 +31,7 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
   };
   const lookup = proxyLookupEndpoint(storefront);
   const trackingPage = proxyPageEndpoint(storefront);
-  const supportApi = supportApiEndpoint(services.supportApi);
+  const supportApi = supportApiEndpoint(services.supportApi, services.scorecard);
   const preview = config.localPreview ? localPreviewEndpoints(container, { trackingPage }) : null;
 
   const server = http.createServer((req, res) => {

@@ -20,11 +20,13 @@ import { createChannelGateway } from "./adapters/channels";
 import { createNotificationRepository } from "./adapters/notifications";
 import { createNotificationSettingsRepository, createTemplateRepository } from "./adapters/notification-settings";
 import { createSecretBox } from "./adapters/secret-box";
+import { createScorecardStore } from "./adapters/scorecard";
+import { createTransitCountRepository } from "./adapters/transit-counts";
 import type { AppConfig } from "./config";
 import { evaluateShipmentJob, processDeliveryJob, recordParkedEvaluations, SILENCE_SWEEP_JOB, silenceSweepJob } from "./jobs/definitions";
 import { SEND_NOTIFICATION_JOB, sendNotificationJob } from "./jobs/notification-jobs";
 import { createEmbeddedQueue } from "./adapters/queue/embedded";
-import { PROCESS_DELIVERY_JOB, type JobDefinition, type JobQueue, type RecurringJob } from "./ports";
+import { PROCESS_DELIVERY_JOB, type JobDefinition, type JobQueue, type RecurringJob, type ShopDays } from "./ports";
 import { createLogger, type Logger } from "./logger";
 import { createCompliance } from "./services/compliance";
 import { createDeliveryProcessor } from "./services/delivery-processor";
@@ -36,12 +38,15 @@ import { createShipmentBrowser } from "./services/shipment-browser";
 import { createNotifications } from "./services/notifications";
 import { createOrderSync } from "./services/order-sync";
 import { createRuleBook } from "./services/rule-book";
+import { createScorecard } from "./services/scorecard";
 import { createShipmentTracking } from "./services/shipment-tracking";
 import { createStatusMapping, createStatusOverrides } from "./services/status-mapping";
 import { createStorefrontLookup } from "./services/storefront-lookup";
 import { createTrackLinks } from "./services/track-links";
+import { createTransit } from "./services/transit";
 import { createSupportApi } from "./services/support-api";
 import { createWebhookIngest } from "./services/webhook-ingest";
+import { dayOfInstant } from "~/domain/scorecard";
 import { createShopifyApp, SHOPIFY_API_VERSION, type ShopifyApp } from "./shopify/app";
 import { verifySessionToken } from "./shopify/session-token";
 import { appProxyVerifier, webhookVerifier } from "./shopify/signatures";
@@ -58,6 +63,8 @@ export interface ContainerOptions {
   evaluationDelayMs?: number;
   /** notification sending: lease on a message being sent, first retry delay (tests shorten them) */
   notifications?: { leaseMs?: number; retryBaseMs?: number };
+  /** keep the scorecard's roll-ups in the pipeline (default on; off, nothing counts them: the scorecard bench measures their cost) */
+  scorecardRollUps?: boolean;
 }
 
 /** The composition root: the one place that builds the app's parts from validated config. */
@@ -73,23 +80,33 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   // the signed links customer messages carry (https://<shop>/apps/track?t=…)
   const trackLinks = createTrackLinks(secrets);
   const deliveries = createDeliveryRepository(database);
-  const shipments = createShipmentRepository(database);
-  const orders = createOrderRepository(database);
-  const shops = createShopRepository(database);
-  const cases = createCaseRepository(database);
   const rules = createRuleRepository(database);
   const settings = createSettingsRepository(database);
+  const profile = createShopProfile({ settings, rules, clock });
+  // the scorecard's roll-ups count on the day in the shop's zone (the profile keeps it a moment: no read per count)
+  const shopDays: ShopDays | undefined =
+    options.scorecardRollUps === false
+      ? undefined
+      : async (shop) => {
+          const zone = await profile.timezone(shop);
+          return (at) => dayOfInstant(at, zone);
+        };
+  const shipments = createShipmentRepository(database, { days: shopDays });
+  const orders = createOrderRepository(database);
+  const shops = createShopRepository(database);
+  const cases = createCaseRepository(database, { days: shopDays });
   const apiKeys = createApiKeyRepository(database);
   // REDIS_URL: BullMQ (loaded only then), relaying the jobs the ingest commits to the Job table; else the embedded queue
   const queue: JobQueue & { wake?: () => void } = config.redisUrl ? (await import("./adapters/queue/bullmq")).createBullmqQueue({ redisUrl: config.redisUrl, concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, clock, logger, outbox: database }) : createEmbeddedQueue(database, clock, logger, { concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, ...options.queue });
 
   // Built in dependency order: each part is whole when the next one takes it. Nothing is bound late.
-  const profile = createShopProfile({ settings, rules, clock });
+  // the shop's transit-time model: learned from evaluated deliveries, read by rules and shipment views (cached)
+  const transit = createTransit({ counts: createTransitCountRepository(database), profile, clock });
   const statusMappings = createStatusMappingRepository(database);
   const statusOverrides = createStatusOverrides(statusMappings, clock);
   const tracking = createShipmentTracking({ shipments, orders, shops, clock, statusOverrides: (shop) => statusOverrides.forShop(shop) });
   const orderSync = createOrderSync({ orders, shipments, clock });
-  const outbox = createNotificationRepository(database);
+  const outbox = createNotificationRepository(database, { days: shopDays });
   const gateway = createChannelGateway({
     email: config.email,
     timeoutMs: config.notifications.timeoutMs,
@@ -112,6 +129,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     secrets: createSecretBox(config.notifications.encryptionKey),
     accessToken: async (shop) => (await sessionStorage.loadSession(`offline_${shop}`))?.accessToken ?? null,
     shopTimezone: (shop) => profile.timezone(shop),
+    learned: (shop) => transit.estimator(shop),
     links: trackLinks,
     isInstalled: (shop) => shops.isInstalled(shop),
     schedule: (shop, id, runAt) => queue.enqueue({ name: SEND_NOTIFICATION_JOB, shop, payload: { id }, runAt }),
@@ -139,19 +157,22 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     forgetNotifications: (shop) => {
       notifications.forgetShop(shop);
       profile.forget(shop);
+      transit.forget(shop);
     },
     revokeApiKeys: (shop) => apiKeys.revokeAll(shop, clock.now()),
   });
+  const scorecard = createScorecard({ store: createScorecardStore(database), zoneOf: (shop) => profile.timezone(shop) });
   const desk = createExceptionDesk({
     shipments,
     orders,
     cases,
     profile,
-    evaluations: createEvaluationStore(database),
+    evaluations: createEvaluationStore(database, { days: shopDays }),
     clock,
     silenceGraceMs: config.exceptions.silenceGraceMs,
     // the desk records what it decided; notifications plan their messages from it
-    subscribers: [(shop, evaluated) => notifications.plan(shop, evaluated)],
+    subscribers: [(shop, evaluated) => notifications.plan(shop, evaluated), transit.subscriber, ...(options.scorecardRollUps === false ? [] : [scorecard.subscriber])],
+    trending: (shop) => transit.trending(shop),
     onParked: recordParkedEvaluations({ enqueue: (job) => queue.enqueue(job), logger }),
   });
   const sweep = createSweep({
@@ -185,6 +206,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     cases,
     // the profile keeps each shop's settings a moment: the zone costs no read per lookup
     shopZone: (shop) => profile.timezone(shop),
+    learned: (shop) => transit.estimator(shop),
     clock,
   });
   const supportApi = createSupportApi({
@@ -226,7 +248,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     verifyAppProxy: appProxyVerifier(secrets),
     trackLinks,
     /** the use cases: all that routes and endpoints see */
-    services: { notifications, ingest, processor, tracking, orderSync, compliance, lookup, shipmentBrowser, desk, profile, sweep, supportApi, ruleBook, statusMapping },
+    services: { notifications, ingest, processor, tracking, orderSync, compliance, lookup, shipmentBrowser, desk, profile, sweep, supportApi, ruleBook, statusMapping, transit, scorecard },
     /** storage, for operator tools (replay), the demo and tests; never handed to routes (see app/load-context.ts) */
     repositories: { shops, deliveries, cases, rules, settings, admin },
     /**

@@ -23,6 +23,8 @@ export const CONDITION_LABELS: Record<Condition["kind"], string> = {
   business_days_past_promise_at_least: "Past the promise date by at least (business days)",
   eta_later_than_promise: "Carrier's estimate is later than the promise",
   delivery_attempts_at_least: "Delivery attempts at least",
+  trending_late: "Predicted to miss the promise (trending late)",
+  looked_up_at_least: "Shopper looked it up at least (times, within hours)",
 };
 
 export const ACTION_LABELS: Record<RuleAction["kind"], string> = {
@@ -74,6 +76,10 @@ export function newCondition(kind: Condition["kind"]): Condition {
       return { kind };
     case "delivery_attempts_at_least":
       return { kind, count: 2 };
+    case "trending_late":
+      return { kind };
+    case "looked_up_at_least":
+      return { kind, count: 3, hours: 24 };
   }
 }
 
@@ -141,6 +147,10 @@ export function describeCondition(c: Condition, carrierNames: Readonly<Record<st
       return "The carrier's estimate is later than the promise";
     case "delivery_attempts_at_least":
       return `At least ${plural(c.count, "delivery attempt")}`;
+    case "trending_late":
+      return "Predicted to arrive after the promise (from the shop's delivery history), before the promise has passed";
+    case "looked_up_at_least":
+      return `The shopper looked it up at least ${plural(c.count, "time")} in ${plural(c.hours, "hour")}`;
   }
 }
 

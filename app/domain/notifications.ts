@@ -20,6 +20,7 @@ export const DELAY_MOMENTS = [
   "delay_lost",
   "delay_returned",
   "delay_late",
+  "delay_trending",
   "delay_other",
 ] as const;
 export const MOMENTS = [...PROGRESS_MOMENTS, ...DELAY_MOMENTS] as const;
@@ -41,6 +42,7 @@ export const MOMENT_LABELS: Record<Moment, string> = {
   delay_lost: "Problem: lost",
   delay_returned: "Problem: returning to sender",
   delay_late: "Delay: late (past its expected date)",
+  delay_trending: "Delay: trending late (may arrive after the promised date)",
   delay_other: "Delay: other",
 };
 
@@ -149,8 +151,14 @@ export const NotificationPolicySchema = z.object({
 export type NotificationPolicy = z.infer<typeof NotificationPolicySchema>;
 export const DEFAULT_POLICY: NotificationPolicy = NotificationPolicySchema.parse({});
 
+/**
+ * Moments a shop has to switch on: "trending late" is a prediction from the shop's own delivery history, and a
+ * merchant decides whether shoppers hear of a delay before it has happened.
+ */
+export const OFF_BY_DEFAULT_MOMENTS: ReadonlySet<Moment> = new Set<Moment>(["delay_trending"]);
+
 export function momentEnabled(policy: NotificationPolicy, moment: Moment): boolean {
-  return policy.moments[moment] !== false;
+  return policy.moments[moment] ?? !OFF_BY_DEFAULT_MOMENTS.has(moment);
 }
 
 // ---- which moments a shipment is at
@@ -165,6 +173,11 @@ export interface NotifyFacts {
   cancelled: boolean;
   /** open exception cases of the shipment */
   openCaseTypes: readonly ExceptionType[];
+  /**
+   * The promised day has not passed yet: a late case open now is the transit model's prediction ("trending
+   * late"), not lateness. Absent: unknown, read as passed.
+   */
+  promiseAhead?: boolean;
 }
 
 /** The status each progress moment is about: the one whose class (Status mapping) decides whether it is sent. */
@@ -200,7 +213,8 @@ export function delayMoment(f: NotifyFacts): DelayMoment | null {
   if (f.reason === "held_at_facility" || f.reason === "customs" || cases.has("customs_hold")) return "delay_held";
   // past the date the shopper was given: the case found it, and it reads as late, not as some other delay. At
   // a pickup point the parcel has come as far as it goes: lateness is behind it (as in story.ts)
-  if (cases.has("late") && f.status !== "available_for_pickup") return "delay_late";
+  // before the promised day a late case is a prediction: the shopper may hear it "may arrive a day later"
+  if (cases.has("late") && f.status !== "available_for_pickup") return f.promiseAhead ? "delay_trending" : "delay_late";
   if (f.status === "delayed" || f.status === "exception") return "delay_other";
   return null;
 }

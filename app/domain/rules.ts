@@ -43,6 +43,9 @@ export type Priority = (typeof PRIORITIES)[number];
 export const RESOLUTIONS = ["reshipped", "refunded", "carrier_claim", "contacted_customer", "waited", "false_alarm"] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
+/** The lookups a shipment remembers (Shipment.recentLookups): a lookup condition cannot ask for more. */
+export const MAX_RECENT_LOOKUPS = 10;
+
 const nonEmpty = <T extends z.ZodTypeAny>(item: T, what: string) => z.array(item).min(1, `choose at least one ${what}`);
 const hours = z.number({ invalid_type_error: "enter a number of hours" }).positive("must be more than 0").max(24 * 90, "at most 90 days");
 
@@ -69,6 +72,18 @@ export const ConditionSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("business_days_past_promise_at_least"), days: z.number({ invalid_type_error: "enter a number of days" }).int().min(0).max(60) }),
   z.object({ kind: z.literal("eta_later_than_promise") }),
   z.object({ kind: z.literal("delivery_attempts_at_least"), count: z.number({ invalid_type_error: "enter a number" }).int().min(1).max(10) }),
+  /** the shop's transit model expects the promise to be missed, while it has not passed yet (a prediction) */
+  z.object({ kind: z.literal("trending_late") }),
+  /** a worried shopper: storefront lookups within the last `hours` (a shipment keeps its last MAX_RECENT_LOOKUPS) */
+  z.object({
+    kind: z.literal("looked_up_at_least"),
+    count: z
+      .number({ invalid_type_error: "enter a number of lookups" })
+      .int("enter a whole number of lookups")
+      .min(1, "at least 1 lookup")
+      .max(MAX_RECENT_LOOKUPS, `at most ${MAX_RECENT_LOOKUPS} lookups (the most a shipment remembers)`),
+    hours: z.number({ invalid_type_error: "enter a number of hours" }).positive("must be more than 0").max(24 * 30, "at most 30 days"),
+  }),
 ]);
 export type Condition = z.infer<typeof ConditionSchema>;
 
@@ -125,6 +140,10 @@ export interface ShipmentFacts {
   estimatedDeliveryAt: number | null;
   deliveredAt: number | null;
   cancelled: boolean;
+  /** the shop's transit model on the promise (transit-model.ts `trendingLate`); null or absent: nothing predicted */
+  trending?: { late: boolean; why: string } | null;
+  /** the shipment's latest storefront lookups, epoch ms (absent: none known) */
+  recentLookups?: readonly number[];
   /**
    * Silence is not judged before this instant: Shopify delivers a fulfillment's events in no order and
    * sometimes after it, and a store's history may be replayed at install. (When the shipment was first
@@ -235,6 +254,19 @@ function check(condition: Condition, facts: ShipmentFacts, calendar: BusinessCal
     }
     case "delivery_attempts_at_least":
       return result(facts.deliveryAttempts >= condition.count, `${facts.deliveryAttempts} delivery attempts`);
+    case "trending_late": {
+      if (facts.deliveredAt !== null) return result(false, "delivered");
+      if (facts.promisedBy === null) return result(false, "no promise date");
+      if (now > facts.promisedBy) return result(false, "the promise has passed");
+      if (!facts.trending) return result(false, "no prediction for this parcel");
+      // the model's own words: what parcels like this take and when this one is likely to arrive
+      return result(facts.trending.late, facts.trending.why);
+    }
+    case "looked_up_at_least": {
+      const since = now - condition.hours * 3_600_000;
+      const seen = (facts.recentLookups ?? []).filter((at) => at > since && at <= now).length;
+      return result(seen >= condition.count, `looked up ${seen} time${seen === 1 ? "" : "s"} in the last ${round1(condition.hours)} hours`);
+    }
   }
 }
 
@@ -401,6 +433,25 @@ export const DEFAULT_RULES: readonly DefaultRule[] = [
     name: "Unknown carrier status",
     conditions: [{ kind: "status_in", statuses: ["unknown"] }],
     actions: [openCase("unknown_status", "operations", "low", 72)],
+  },
+  // Added with the transit model: existing shops get these two from migration 0007_scorecard (its data part);
+  // keep the JSON there the same as here.
+  {
+    builtIn: "trending_late",
+    name: "Trending late: predicted to miss the promise",
+    // a late case opened before the promise passes; the "late" rule holds the same case once it has
+    conditions: [{ kind: "trending_late" }],
+    actions: [openCase("late", "support", "normal", 24)],
+  },
+  {
+    builtIn: "worried_shopper",
+    name: "Worried shopper: looked up 3+ times in 24 hours, parcel in trouble: priority high",
+    // the statuses the "stalled" rule watches: the cases raised for them (stalled, late, lost) are support's
+    conditions: [
+      { kind: "looked_up_at_least", count: 3, hours: 24 },
+      { kind: "status_in", statuses: ["picked_up", "in_transit", "delayed", "out_for_delivery"] },
+    ],
+    actions: [{ kind: "raise_priority", priority: "high" }],
   },
 ];
 

@@ -203,7 +203,7 @@ describe("tellStory: the words, in English", () => {
 
   it.each<[string, ShipmentStatus, EstimateCase, string, string]>([
     ["the carrier's date", "in_transit", "carrier", "Arriving Wednesday 9 December", "UPS expects to deliver it on Wednesday 9 December."],
-    ["a learned window", "in_transit", "learned", "Arriving 8 – 10 December", "Expected 8 – 10 December, going by recent deliveries."],
+    ["a learned window", "in_transit", "learned", "Arriving 8 – 10 December", "Expected 8 – 10 December, going by how long parcels like this usually take."],
     ["the promise", "picked_up", "promise", "Arriving by Thursday 10 December", "Expected by Thursday 10 December."],
   ])("GIVEN %s THEN the estimate is the headline", (_what, status, which, headline, sentence) => {
     const s = story(status, null, which, "en-GB");

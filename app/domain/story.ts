@@ -422,7 +422,7 @@ const EN: Words = (() => {
     },
     estimate: {
       carrier: (carrier, day) => `${cap(carrier)} expects to deliver it on ${day}.`,
-      learned: (days) => `Expected ${days}, going by recent deliveries.`,
+      learned: (days) => `Expected ${days}, going by how long parcels like this usually take.`,
       promise: (day) => `Expected by ${day}.`,
       moved: (now, was) => `Now expected ${now}, was ${was}.`,
       arriving: (day) => `Arriving ${day}`,
@@ -550,7 +550,7 @@ const FR: Words = (() => {
     },
     estimate: {
       carrier: (carrier, day) => `${cap(carrier)} prévoit de le livrer le ${day}.`,
-      learned: (days) => `Livraison prévue : ${days}, d'après les livraisons récentes.`,
+      learned: (days) => `Livraison prévue : ${days}, d'après le délai habituel des colis comme celui-ci.`,
       promise: (day) => `Livraison prévue au plus tard le ${day}.`,
       moved: (now, was) => `Nouvelle date prévue : ${now} (au lieu du ${was}).`,
       arriving: (day) => `Livraison prévue le ${day}`,
@@ -678,7 +678,7 @@ const ES: Words = (() => {
     },
     estimate: {
       carrier: (carrier, day) => `${cap(carrier)} prevé entregarlo el ${day}.`,
-      learned: (days) => `Entrega prevista: ${days}, según las entregas recientes.`,
+      learned: (days) => `Entrega prevista: ${days}, según lo que suelen tardar los envíos como este.`,
       promise: (day) => `Entrega prevista a más tardar el ${day}.`,
       moved: (now, was) => `Ahora se espera el ${now}; antes, el ${was}.`,
       arriving: (day) => `Llega el ${day}`,
@@ -811,7 +811,7 @@ const DE: Words = (() => {
     },
     estimate: {
       carrier: (carrier, day) => `${cap(carrier)} rechnet mit der Zustellung am ${day}.`,
-      learned: (days) => `Voraussichtliche Zustellung: ${days} (nach den letzten Zustellungen).`,
+      learned: (days) => `Voraussichtliche Zustellung: ${days} (nach der üblichen Laufzeit solcher Sendungen).`,
       promise: (day) => `Voraussichtliche Zustellung bis ${day}.`,
       moved: (now, was) => `Jetzt erwartet am ${now}, zuvor am ${was}.`,
       arriving: (day) => `Zustellung am ${day}`,
@@ -919,7 +919,7 @@ const JA: Words = (() => {
     },
     estimate: {
       carrier: (carrier, day) => `${carrier}は${day}のお届けを予定しています。`,
-      learned: (days) => `最近の配送実績から、${days}のお届け見込みです。`,
+      learned: (days) => `同様の荷物の通常の配送日数から、${days}のお届け見込みです。`,
       promise: (day) => `${day}までのお届け予定です。`,
       moved: (now, was) => `お届け予定日は${now}に変更されました（変更前：${was}）。`,
       arriving: (day) => `${day}お届け予定`,

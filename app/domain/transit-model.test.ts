@@ -536,3 +536,38 @@ describe("simulation: 2,000 deliveries, trained on the first 1,500", () => {
     expect(onTimeFlagged / onTime).toBeLessThan(0.1);
   });
 });
+
+describe("the clock a lane runs on", () => {
+  const DAY = 86_400_000;
+  const sundayLane: LaneInput = { carrier: "usps", service: "Priority Mail", origin: { country: "US", province: "NY" }, destination: { country: "US", province: "FL" } };
+
+  it("counts a lane that delivers all week in calendar days, and keeps a weekday lane in business days", () => {
+    // shipped every day of the week at 10:00 New York time, each arriving two calendar dates later (Sundays too)
+    const allWeek = emptyModel();
+    const weekdays = emptyModel();
+    for (let i = 0; i < 70; i++) {
+      const shippedAt = t("2026-09-07T14:00:00Z") + i * DAY;
+      observeInPlace(allWeek, { ...sundayLane, shippedAt, deliveredAt: shippedAt + 2 * DAY + 3_600_000, calendar: monToFri });
+      if (![0, 6].includes(localParts(shippedAt, NY).weekday)) {
+        observeInPlace(weekdays, { ...sundayLane, shippedAt, deliveredAt: addBusinessDays(shippedAt, 2, monToFri) + 3_600_000, calendar: monToFri });
+      }
+    }
+    // a Friday parcel on the all-week lane: Sunday, which business days could never say
+    const friday = t("2026-11-06T15:00:00Z");
+    const window = learnedWindow(allWeek, { ...sundayLane, shippedAt: friday, calendar: monToFri })!;
+    expect(window.clock).toBe("calendar");
+    expect(dateIn(window.earliest)).toBe("2026-11-08");
+    expect(dateIn(window.latest)).toBe("2026-11-08");
+    // the weekday lane: Friday + 2 business days is Tuesday
+    const weekdayWindow = learnedWindow(weekdays, { ...sundayLane, shippedAt: friday, calendar: monToFri })!;
+    expect(weekdayWindow.clock).toBe("business");
+    expect(dateIn(weekdayWindow.earliest) <= "2026-11-10" && "2026-11-10" <= dateIn(weekdayWindow.latest)).toBe(true);
+  });
+
+  it("stays on business days while a shop has too few deliveries of its own to say otherwise", () => {
+    const thin = emptyModel();
+    const shippedAt = t("2026-09-11T14:00:00Z"); // a Friday
+    for (let i = 0; i < 5; i++) observeInPlace(thin, { ...sundayLane, shippedAt: shippedAt + i * 7 * DAY, deliveredAt: shippedAt + i * 7 * DAY + 2 * DAY, calendar: monToFri });
+    expect(learnedWindow(thin, { ...sundayLane, shippedAt, calendar: monToFri })!.clock).toBe("business");
+  });
+});

@@ -168,12 +168,43 @@ export function transitDays(delivery: Pick<Delivery, "shippedAt" | "deliveredAt"
   return businessDaysBetween(shippedAt, deliveredAt, calendar);
 }
 
+/**
+ * The clocks a lane's transit is counted on. Most carriers rest at weekends, so transit is counted in business
+ * days on the carrier's calendar; some lanes run all week (USPS delivers Sundays in many places, regional and
+ * last-mile carriers often do), and counted in business days their parcels look far less regular than they are.
+ * Every delivery is counted on both clocks, and each parcel's window is read off the one that has proved
+ * sharper for its lane (`clockFor`). Histograms of the all-week clock carry the prefix "7d:".
+ */
+export type TransitClock = "business" | "calendar";
+const CALENDAR_PREFIX = "7d:";
+const ALL_WEEK = [0, 1, 2, 3, 4, 5, 6];
+
+/** Every date a working day, no holidays: the calendar-days clock, in the carrier calendar's zone. */
+function allWeek(calendar: BusinessCalendar): BusinessCalendar {
+  return { timezone: calendar.timezone, workdays: ALL_WEEK, holidays: [] };
+}
+
+/**
+ * The histogram buckets one delivery is counted into: its lane and roll-ups on both clocks. Empty when the times
+ * make no sense. Storage adds one to each (the model is additive, so workers counting at once add up).
+ */
+export function countsOf(delivery: Delivery): { key: string; bucket: number }[] {
+  const business = transitDays(delivery);
+  if (business === null) return [];
+  const calendarDays = businessDaysBetween(delivery.shippedAt, delivery.deliveredAt, allWeek(delivery.calendar));
+  const keys = keysOf(laneOf(delivery));
+  return [
+    ...keys.map((key) => ({ key, bucket: transitBucket(business) })),
+    ...keys.map((key) => ({ key: `${CALENDAR_PREFIX}${key}`, bucket: transitBucket(calendarDays) })),
+  ];
+}
+
 /** The model with one more delivery counted (a new object; the histograms it did not touch are shared). */
 export function observe(model: TransitModel, delivery: Delivery): TransitModel {
-  const days = transitDays(delivery);
-  if (days === null) return model;
+  const counts = countsOf(delivery);
+  if (!counts.length) return model;
   const histograms = { ...model.histograms };
-  for (const key of keysOf(laneOf(delivery))) histograms[key] = increment(histograms[key], days);
+  for (const { key, bucket } of counts) histograms[key] = increment(histograms[key], bucket);
   return { version: 1, histograms };
 }
 
@@ -182,17 +213,27 @@ export function observe(model: TransitModel, delivery: Delivery): TransitModel {
  * dominate. Returns whether it was counted (false: delivered before shipped, or times not finite).
  */
 export function observeInPlace(model: TransitModel, delivery: Delivery): boolean {
-  const days = transitDays(delivery);
-  if (days === null) return false;
-  for (const key of keysOf(laneOf(delivery))) {
+  const counted = countsOf(delivery);
+  if (!counted.length) return false;
+  for (const { key, bucket } of counted) {
     const counts = model.histograms[key] ?? (model.histograms[key] = []);
-    bump(counts, days);
+    bump(counts, bucket);
   }
   return true;
 }
 
 function keysOf(lane: Lane): string[] {
   return [laneKeyOf(lane), serviceKeyOf(lane), carrierKeyOf(lane), shopKeyOf(lane)];
+}
+
+/** The histograms one delivery on this lane is counted into: the lane and its roll-ups (storage counts them up one by one). */
+export function histogramKeysOf(input: LaneInput): string[] {
+  return keysOf(laneOf(input));
+}
+
+/** The bucket a transit time of `days` business days is counted in (the last one: 31 or more). */
+export function transitBucket(days: number): number {
+  return Math.min(Math.max(0, Math.floor(days)), OVERFLOW);
 }
 
 function increment(counts: readonly number[] | undefined, days: number): number[] {
@@ -202,7 +243,7 @@ function increment(counts: readonly number[] | undefined, days: number): number[
 }
 
 function bump(counts: number[], days: number): void {
-  const bucket = Math.min(Math.max(0, Math.floor(days)), OVERFLOW);
+  const bucket = transitBucket(days);
   while (counts.length <= bucket) counts.push(0);
   counts[bucket] = (counts[bucket] ?? 0) + 1;
 }
@@ -241,7 +282,7 @@ const serviceName = z.string().regex(/^(\*|[a-z0-9]+( [a-z0-9]+)*)$/, "not a cle
 const regionName = z.string().regex(/^(\*|[A-Z]{2}(-[A-Z0-9]{1,6})?)$/, "not a region");
 
 function validKey(key: string): boolean {
-  const parts = key.split("|");
+  const parts = (key.startsWith(CALENDAR_PREFIX) ? key.slice(CALENDAR_PREFIX.length) : key).split("|");
   const ok = (schema: z.ZodTypeAny, value: string | undefined) => schema.safeParse(value).success;
   switch (parts[0]) {
     case "lane": {
@@ -304,9 +345,14 @@ export interface TransitView {
   basis: Basis;
 }
 
-/** The blended transit distribution for a lane, from the shop's deliveries and the defaults. */
-export function transitView(model: TransitModel, input: LaneInput): TransitView {
+/**
+ * The blended transit distribution for a lane, from the shop's deliveries and the defaults, on one clock (the
+ * published defaults are in business days; on the all-week clock they only stand in until the shop's own
+ * deliveries outweigh them).
+ */
+export function transitView(model: TransitModel, input: LaneInput, clock: TransitClock = "business"): TransitView {
   const lane = laneOf(input);
+  const prefix = clock === "calendar" ? CALENDAR_PREFIX : "";
   const { range, known } = defaultRange(lane);
   let mass = rangeMass(range);
   const weights: { basis: Basis; weight: number }[] = [];
@@ -323,7 +369,7 @@ export function transitView(model: TransitModel, input: LaneInput): TransitView 
       ];
   let samples = 0;
   for (const level of levels) {
-    const counts = model.histograms[level.key];
+    const counts = model.histograms[prefix + level.key];
     const n = counts ? total(counts) : 0;
     if (level.basis === "lane") samples = n;
     if (n === 0) continue;
@@ -471,6 +517,8 @@ export interface LearnedWindow {
   samples: number;
   /** share of parcels like this one that arrive inside the window, as the model sees it */
   coverage: number;
+  /** the clock the window was counted on (p10/p50/p90 are in its days) */
+  clock: TransitClock;
   p10: number;
   p50: number;
   p90: number;
@@ -484,11 +532,13 @@ export interface LearnedWindow {
  */
 export function learnedWindow(model: TransitModel, input: WindowInput): LearnedWindow | null {
   if (!Number.isFinite(input.shippedAt) || input.calendar.workdays.length === 0) return null;
-  const view = transitView(model, input);
-  const steps = stepper(input.shippedAt, input.calendar);
+  const clock = clockFor(model, input);
+  const calendar = clock === "calendar" ? allWeek(input.calendar) : input.calendar;
+  const view = transitView(model, input, clock);
+  const steps = stepper(input.shippedAt, calendar);
   let mass = view.mass;
   if (input.now !== undefined && Number.isFinite(input.now) && input.now > input.shippedAt) {
-    const elapsed = Math.max(0, businessDaysBetween(input.shippedAt, input.now, input.calendar));
+    const elapsed = Math.max(0, businessDaysBetween(input.shippedAt, input.now, calendar));
     mass = conditionalOn(mass, elapsed);
   }
   const p50 = quantile(mass, 0.5);
@@ -500,11 +550,28 @@ export function learnedWindow(model: TransitModel, input: WindowInput): LearnedW
     confidence: view.confidence,
     samples: view.samples,
     coverage: best.mass,
+    clock,
     p10: quantile(mass, 0.1),
     p50,
     p90: quantile(mass, 0.9),
     basis: view.basis,
   };
+}
+
+/** An all-week window must hold this much more of a lane's deliveries than a business-day one to be chosen. */
+const CLOCK_MARGIN = 0.02;
+
+/**
+ * The clock a parcel's window is counted on: business days, unless the shop's own deliveries like this one
+ * (weighing at least as much as the published defaults) fall into a window of calendar days more sharply — the
+ * lane runs all week. Decided from the parcel's ship date alone, so it does not change while the parcel travels.
+ */
+export function clockFor(model: TransitModel, input: LaneInput & { shippedAt: number; calendar: BusinessCalendar }): TransitClock {
+  const calendarView = transitView(model, input, "calendar");
+  if (calendarView.confidence < 0.5 || !Number.isFinite(input.shippedAt) || input.calendar.workdays.length === 0) return "business";
+  const held = (view: TransitView, calendar: BusinessCalendar) => bestWindow(view.mass, quantile(view.mass, 0.5), stepper(input.shippedAt, calendar)).mass;
+  const business = held(transitView(model, input, "business"), input.calendar);
+  return held(calendarView, allWeek(input.calendar)) > business + CLOCK_MARGIN ? "calendar" : "business";
 }
 
 /** The distribution given the parcel has not arrived before business day `elapsed`. */
@@ -598,10 +665,12 @@ export function trendingLate(model: TransitModel, input: TrendingLateInput): Tre
   }
   const notPickedUp = NOT_WITH_CARRIER.has(status) || input.lastScanAt === null;
   const start = notPickedUp ? Math.max(now, input.shippedAt) : input.shippedAt;
-  const view = transitView(model, input);
-  const elapsed = notPickedUp ? 0 : Math.max(0, businessDaysBetween(start, now, calendar));
+  const clock = clockFor(model, input);
+  const counting = clock === "calendar" ? allWeek(calendar) : calendar;
+  const view = transitView(model, input, clock);
+  const elapsed = notPickedUp ? 0 : Math.max(0, businessDaysBetween(start, now, counting));
   const mass = conditionalOn(view.mass, elapsed);
-  const steps = stepper(start, calendar);
+  const steps = stepper(start, counting);
   const median = quantile(mass, 0.5);
   const expectedDay = steps.dayOf(median);
   let chanceLate = 0;

@@ -33,6 +33,8 @@ import {
   LOCALE_LABELS,
   LOCALES,
   MOMENT_LABELS,
+  momentEnabled,
+  OFF_BY_DEFAULT_MOMENTS,
   PROGRESS_MOMENTS,
   type Channel,
   type Moment,
@@ -217,7 +219,7 @@ const ALL_MOMENTS = [...PROGRESS_MOMENTS, ...DELAY_MOMENTS] as Moment[];
 
 function draftOf(policy: Policy): PolicyDraft {
   return {
-    moments: Object.fromEntries(ALL_MOMENTS.map((m) => [m, (policy.moments as Partial<Record<Moment, boolean>>)[m] !== false])) as Record<Moment, boolean>,
+    moments: Object.fromEntries(ALL_MOMENTS.map((m) => [m, momentEnabled(policy, m)])) as Record<Moment, boolean>,
     quietEnabled: policy.quietHours.enabled,
     quietStart: policy.quietHours.start,
     quietEnd: policy.quietHours.end,
@@ -236,8 +238,8 @@ const number = (text: string) => (text.trim() === "" || Number.isNaN(Number(text
 
 function policyInput(d: PolicyDraft) {
   return {
-    // only the moments switched off are stored: a moment added later starts on
-    moments: Object.fromEntries(ALL_MOMENTS.filter((m) => !d.moments[m]).map((m) => [m, false])),
+    // only the moments that differ from their default are stored: a moment added later starts as it ships
+    moments: Object.fromEntries(ALL_MOMENTS.filter((m) => d.moments[m] === OFF_BY_DEFAULT_MOMENTS.has(m)).map((m) => [m, d.moments[m]])),
     quietHours: { enabled: d.quietEnabled, start: d.quietStart, end: d.quietEnd },
     postDeliveryHoldHours: number(d.postDeliveryHoldHours),
     dailyCap: number(d.dailyCap),

@@ -467,6 +467,19 @@ function ConditionFields(props: FieldsProps & { carriers: { value: string; label
           Holds when the carrier&apos;s estimated delivery falls after the date you promised.
         </Text>
       );
+    case "trending_late":
+      return (
+        <Text as="p" tone="subdued">
+          Holds before the promised date when your own delivery history says parcels like this one usually arrive after it.
+        </Text>
+      );
+    case "looked_up_at_least":
+      return (
+        <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+          <NumberField {...props} label="Lookups on your tracking page" field="count" suffix="times" />
+          <NumberField {...props} label="Within" field="hours" suffix="hours" />
+        </InlineGrid>
+      );
   }
 }
 

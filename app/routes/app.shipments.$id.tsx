@@ -127,7 +127,7 @@ export default function ShipmentDetail() {
   const [searchParams] = useSearchParams();
   const timeZone = useViewerTimeZone();
   // the list's filters ride along in the URL, so "Shipments" returns to the same filtered page
-  const backHref = hrefWith("/app", searchParams);
+  const backHref = hrefWith("/app/shipments", searchParams);
   const adminParams = shopifyParamsOf(searchParams);
   const reason = reasonLabel(shipment.reason);
 
@@ -350,7 +350,7 @@ export default function ShipmentDetail() {
 }
 
 export const ErrorBoundary = notFoundBoundary({
-  back: { content: "Shipments", path: "/app" },
+  back: { content: "Shipments", path: "/app/shipments" },
   title: "Shipment not found",
   text: "There is no shipment with this link in your store. It may have been replaced by a newer label.",
   hint: "Search the shipments list by order number or tracking number to find the parcel.",

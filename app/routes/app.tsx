@@ -16,7 +16,8 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
  * layout's meta only the matches down to the layout itself.
  */
 const TITLES: [RegExp, string][] = [
-  [/^\/app\/?$/, "Shipments"],
+  [/^\/app\/?$/, "Home"],
+  [/^\/app\/shipments\/?$/, "Shipments"],
   [/^\/app\/shipments\/[^/]+\/?$/, "Shipment"],
   [/^\/app\/exceptions\/?$/, "Exceptions"],
   [/^\/app\/exceptions\/[^/]+\/?$/, "Case"],
@@ -55,8 +56,9 @@ export default function AdminLayout() {
     <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
       <NavMenu>
         <Link to={adminHref("/app")} rel="home">
-          Shipments
+          Home
         </Link>
+        <Link to={adminHref("/app/shipments")}>Shipments</Link>
         <Link to={adminHref("/app/exceptions")}>Exceptions</Link>
         <Link to={adminHref("/app/rules")}>Rules</Link>
         <Link to={adminHref("/app/notifications")}>Notifications</Link>

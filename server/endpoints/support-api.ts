@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
+import type { ScorecardService } from "~/.server/services/scorecard";
 import type { SupportApi } from "~/.server/services/support-api";
+import { parseScorecardRange } from "~/domain/scorecard";
 import { sendJson } from "./respond";
 
 const ShipmentsQuery = z
@@ -12,10 +14,10 @@ const ExceptionsQuery = z.object({
 });
 
 /**
- * GET /api/v1/shipments and GET /api/v1/exceptions (the Support API contract): JSON, one shop per
- * credential, 401 without a valid bearer token. Helpdesks call it server to server.
+ * GET /api/v1/shipments, GET /api/v1/exceptions and GET /api/v1/scorecard (the Support API contract): JSON, one
+ * shop per credential, 401 without a valid bearer token. Helpdesks and BI tools call it server to server.
  */
-export function supportApiEndpoint(api: SupportApi) {
+export function supportApiEndpoint(api: SupportApi, scorecard: Pick<ScorecardService, "scorecard">) {
   return (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const noStore = { "cache-control": "no-store" };
     if (req.method !== "GET") return sendJson(res, 405, { error: "method_not_allowed" }, { allow: "GET" });
@@ -33,6 +35,12 @@ export function supportApiEndpoint(api: SupportApi) {
         const q = ExceptionsQuery.safeParse(params);
         if (!q.success) return sendJson(res, 400, { error: "bad_request", message: "status is open or resolved" }, noStore);
         return sendJson(res, 200, { exceptions: await api.exceptions(auth.shop, q.data) }, noStore);
+      }
+      if (url.pathname === "/api/v1/scorecard") {
+        // days in the shop's zone; the figures come from the daily roll-ups of the authenticated shop only
+        const range = parseScorecardRange(params.from, params.to);
+        if (!range.ok) return sendJson(res, 400, { error: "bad_request", message: range.error }, noStore);
+        return sendJson(res, 200, await scorecard.scorecard(auth.shop, range.range), noStore);
       }
       return sendJson(res, 404, { error: "not_found" }, noStore);
     })().catch((error: unknown) => {

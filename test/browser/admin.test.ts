@@ -62,7 +62,7 @@ const seedOf = (trackingNumber: string) => {
   return seed;
 };
 
-async function openPreview(path = "/app") {
+async function openPreview(path = "/app/shipments") {
   await page.goto(`${app.url}/local-preview?path=${encodeURIComponent(path)}`);
   await waitForHydration(page);
 }
@@ -148,7 +148,7 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
     const forgedData = await fetch(`${app.url}/app.data`, { headers: { ...BROWSER, authorization: `Bearer ${forged}` } });
     expect(forgedData.status).toBe(401);
     expect(await forgedData.text()).not.toContain(secret);
-    const validData = await fetch(`${app.url}/app.data`, { headers: { ...BROWSER, authorization: `Bearer ${valid}` } });
+    const validData = await fetch(`${app.url}/app/shipments.data`, { headers: { ...BROWSER, authorization: `Bearer ${valid}` } });
     expect(validData.status).toBe(200);
     expect(await validData.text()).toContain(seeded.at(-1)!.trackingNumber.slice(0, 8));
   });
@@ -156,7 +156,7 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
   it("lists the store's shipments, most recent activity first, 25 to a page", async () => {
     await openPreview();
     const url = new URL(page.url());
-    expect(url.pathname).toBe("/app");
+    expect(url.pathname).toBe("/app/shipments");
     expect(Object.fromEntries([...url.searchParams].filter(([k]) => k !== "id_token"))).toEqual({ embedded: "1", shop: PREVIEW_SHOP, host: HOST });
     expect(url.searchParams.get("id_token")).toBeTruthy();
 
@@ -179,12 +179,11 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
     await expect(page.getByText("1–25 of 30").isVisible()).resolves.toBe(true);
     expect(await page.content()).not.toContain(otherShops.trackingNumber);
     await expect(page.title()).resolves.toBe("Shipments · Shipwatch");
-    await page.getByRole("heading", { name: "Set up Shipwatch" }).waitFor();
     await screenshot(page, "shipments");
   });
 
   it("shows a setup guide on Home: done where the shop's data says so, marked by the merchant otherwise, and dismissible", async () => {
-    await openPreview();
+    await openPreview("/app");
     const guide = page.getByRole("list", { name: "Setup steps" });
     await guide.waitFor();
     const steps = await guide.locator(":scope > li").allInnerTexts();
@@ -216,14 +215,16 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
     await eventually(async () => expect(await page.getByRole("heading", { name: "Set up Shipwatch" }).count()).toBe(0));
     await page.reload();
     await waitForHydration(page);
-    await rowsAfterNavigation(25);
+    await page.getByRole("heading", { name: "Shipments by status" }).waitFor();
     expect(await page.getByRole("heading", { name: "Set up Shipwatch" }).count()).toBe(0);
   });
 
   it("names every admin page in the browser tab, and keeps the Outbox under Notifications rather than in the nav", async () => {
     await openPreview();
-    expect(await page.locator("ui-nav-menu a").allTextContents()).toEqual(["Shipments", "Exceptions", "Rules", "Notifications", "Status mapping", "Settings"]);
+    expect(await page.locator("ui-nav-menu a").allTextContents()).toEqual(["Home", "Shipments", "Exceptions", "Rules", "Notifications", "Status mapping", "Settings"]);
     for (const [path, title] of [
+      ["/app", "Home · Shipwatch"],
+      ["/app/shipments", "Shipments · Shipwatch"],
       ["/app/rules", "Rules · Shipwatch"],
       ["/app/rules/new", "Rule · Shipwatch"],
       ["/app/notifications", "Notifications · Shipwatch"],
@@ -328,7 +329,7 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
 
   it("opens a shipment from its row: the timeline is newest first, Shipwatch's reading beside the carrier's words", async () => {
     const delivered = seeded[0]!;
-    await openPreview("/app?status=delivered");
+    await openPreview("/app/shipments?status=delivered");
     await page.locator("table tbody tr", { hasText: delivered.trackingNumber }).locator("td").nth(2).click();
     await page.waitForURL(/\/app\/shipments\/\d+/);
     await waitForIdle(page);
@@ -406,13 +407,13 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
     const params = new URLSearchParams({ embedded: "1", shop: PREVIEW_SHOP, host: HOST, id_token: expired, status: "delivered" });
 
     // the bounce page loads the local stand-in, not App Bridge from Shopify's CDN (unreachable here)
-    const redirect = await fetch(`${app.url}/app?${params}`, { redirect: "manual", headers: BROWSER });
+    const redirect = await fetch(`${app.url}/app/shipments?${params}`, { redirect: "manual", headers: BROWSER });
     const bounce = await (await fetch(new URL(redirect.headers.get("location")!, app.url), { headers: BROWSER })).text();
     expect(bounce).toContain('src="/local-preview/app-bridge.js"');
     expect(bounce).not.toContain("cdn.shopify.com");
 
-    await page.goto(`${app.url}/app?${params}`);
-    await page.waitForURL((url) => url.pathname === "/app" && url.searchParams.get("id_token") !== expired);
+    await page.goto(`${app.url}/app/shipments?${params}`);
+    await page.waitForURL((url) => url.pathname === "/app/shipments" && url.searchParams.get("id_token") !== expired);
     await waitForHydration(page);
     await rowsAfterNavigation(count("delivered"));
     expect(new URL(page.url()).searchParams.get("status")).toBe("delivered");
@@ -439,7 +440,7 @@ describe("Shipwatch admin for a store with no shipments yet", { timeout: 60_000 
   it("says what will appear here instead of showing an empty table", async () => {
     const emptyPage = await emptyContext.newPage();
     const errors = watchBrowserErrors(emptyPage);
-    await emptyPage.goto(`${emptyApp.url}/local-preview`);
+    await emptyPage.goto(`${emptyApp.url}/local-preview?path=${encodeURIComponent("/app/shipments")}`);
     await waitForHydration(emptyPage);
     await emptyPage.getByRole("heading", { name: "No shipments yet" }).waitFor();
     expect(await emptyPage.locator("table").count()).toBe(0);

@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { MOMENT_LABELS, MOMENTS, CHANNEL_LABELS, CHANNELS } from "~/domain/notifications";
+import { MOMENT_LABELS, MOMENTS, CHANNEL_LABELS, CHANNELS, OFF_BY_DEFAULT_MOMENTS } from "~/domain/notifications";
 import { startSmtpCapture, type SmtpCapture } from "../../scripts/local-services/smtp-capture";
 import { PREVIEW_SHOP } from "../../server/endpoints/local-preview";
 import { momentLabel } from "~/components/notification-words";
@@ -159,7 +159,10 @@ describe("Notifications, Outbox and Templates in Chromium", { timeout: 60_000 },
       expect(await region("Signed webhooks (helpdesk)").getByText("Failing", { exact: true }).count()).toBe(1);
       expect(await region("SMS (Twilio)").getByText("Off", { exact: true }).count()).toBe(1);
       await expect(region("Signed webhooks (helpdesk)").textContent()).resolves.toContain("rejected by the test receiver");
-      for (const moment of MOMENTS) expect(await page.getByRole("checkbox", { name: MOMENT_LABELS[moment], exact: true }).isChecked()).toBe(true);
+      // every moment is on by default except the ones a shop opts into ("may arrive a day later" is a prediction)
+      for (const moment of MOMENTS) {
+        expect(await page.getByRole("checkbox", { name: MOMENT_LABELS[moment], exact: true }).isChecked(), moment).toBe(!OFF_BY_DEFAULT_MOMENTS.has(moment));
+      }
 
       const banner = page.getByText("Signed webhooks (helpdesk) has been failing for more than an hour");
       await banner.waitFor();

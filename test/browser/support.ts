@@ -50,6 +50,9 @@ export async function newAdminContext(browser: Browser): Promise<BrowserContext>
     // headless browser as the desktop Chrome it is.
     userAgent: `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`,
   });
+  // run under tsx (the benches), esbuild keeps function names by wrapping them in `__name(...)`, a helper that
+  // exists in Node but not in the page the functions are handed to (page.waitForFunction): give the page one
+  await context.addInitScript({ content: "globalThis.__name ??= (fn) => fn;" });
   return context;
 }
 

@@ -18,12 +18,17 @@ describe("messages: a late parcel", () => {
     rig = await startMessageRig({ clock: "2026-11-18T15:00:00Z" });
     const { app, smtp, providers } = rig;
     const { order, event } = await shipOrder(app);
-    await event("in_transit", "Departed from facility", "2026-11-18T12:00:00-05:00");
-    // the default promise (5 business days from the order of 17 November) has passed; the parcel still moves
-    app.clock.set("2026-11-27T15:00:00Z");
     const before = smtp.messages.length;
-    await event("in_transit", "Arrived at facility", "2026-11-27T09:00:00-05:00");
-    await advance(app, 0);
+    await event("in_transit", "Departed from facility", "2026-11-18T12:00:00-05:00");
+    // it keeps moving, a scan a day (never silent long enough to be stalled), well past the default promise (5
+    // business days from the order of 17 November). The clock moves a day at a time with the scans: a jump of
+    // nine silent days would rightly find it stalled first, and what the late message says would depend on
+    // whether the sweep or the next scan came first.
+    for (const day of ["19", "20", "23", "24", "25", "26", "27"]) {
+      app.clock.set(`2026-11-${day}T15:00:00Z`);
+      await event("in_transit", "Arrived at facility", `2026-11-${day}T09:00:00-05:00`);
+      await advance(app, 0);
+    }
 
     const cases = await app.db.selectFrom("ExceptionCase").select(["type", "status"]).where("orderId", "=", String(order.id)).execute();
     expect(cases).toContainEqual({ type: "late", status: "open" });

@@ -263,8 +263,9 @@ describe("storefront tracking page (theme app extension block, Chromium)", () =>
       count: null,
       status: "Delayed · Weather",
       // the parcel is past the shipping method's promise and has an open late case: the shopper reads that, and what the shop does
-      next: "Your parcel is taking longer than we promised. FedEx last scanned it on November 20. We are following it up with FedEx and will write to you by November 22.",
-      when: null,
+      // no date from FedEx: what parcels like it usually take, counted from the days it has already travelled
+      next: "Your parcel is taking longer than we promised. FedEx last scanned it on November 20. Expected November 21\u2009–\u200923, going by how long parcels like this usually take. We are following it up with FedEx and will write to you by November 22.",
+      when: "Estimated delivery: Monday, November 23",
       steps: ["Packed:sw-past", "On its way:sw-now*", "Out for delivery:next", "Delivered:next"],
       facts: ["FedEx", FEDEX],
       help: "https://alpha-goods.example/pages/contact",

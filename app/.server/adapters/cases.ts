@@ -1,13 +1,15 @@
 import type { Selectable, Updateable } from "kysely";
 import type { ConditionCheck, ExceptionType, Owner, Priority } from "~/domain/rules";
-import type { CaseRecord, CaseRepository, CaseStatus, Resolution } from "../ports";
+import type { CaseRecord, CaseRepository, CaseStatus, Resolution, ShopDays } from "../ports";
 import type { Database } from "./db/database";
+import { addRollUps, resolutionIncrements } from "./scorecard";
 import { readJson } from "./db/json-column";
 import type { DB } from "./db/schema.generated";
 
 const OPEN = "open";
 
-export function createCaseRepository({ db }: Database): CaseRepository {
+/** `days`: the shop's day of an instant, to count resolutions (and reopenings) in the scorecard's roll-ups */
+export function createCaseRepository({ db }: Database, options: { days?: ShopDays } = {}): CaseRepository {
   const byId = (shop: string, id: number) => db.selectFrom("ExceptionCase").selectAll().where("shop", "=", shop).where("id", "=", id);
   return {
     async get(shop, id) {
@@ -59,10 +61,18 @@ export function createCaseRepository({ db }: Database): CaseRepository {
       // a resolved case leaves the one-open-case-per-type slot; reopening takes it back (the unique index refuses a twin)
       if (change.to === "resolved") Object.assign(set, { status: "resolved", openSlot: `closed:${id}`, resolution: change.resolution ?? null, resolvedBy: activity.actor, resolvedAt: at, snoozedUntil: null });
       if (change.to === "open") Object.assign(set, { status: "open", openSlot: OPEN, resolution: null, resolvedAt: null, resolvedBy: null, snoozedUntil: null });
+      // resolving counts a resolution on its day; reopening takes it back from the day it was counted on
+      const counts = options.days && (change.to === "resolved" || (change.to === "open" && change.from === "resolved"));
+      const dayOf = counts ? await options.days!(shop) : null;
       try {
         return await db.transaction().execute(async (trx) => {
+          const before = dayOf ? await trx.selectFrom("ExceptionCase").select(["type", "openedAt", "resolvedAt"]).where("shop", "=", shop).where("id", "=", id).executeTakeFirst() : undefined;
           const result = await trx.updateTable("ExceptionCase").set(set).where("shop", "=", shop).where("id", "=", id).where("status", "=", change.from).executeTakeFirst();
           if (Number(result.numUpdatedRows) === 0) return "changed_meanwhile" as const;
+          if (dayOf && before) {
+            if (change.to === "resolved") await addRollUps(trx, shop, resolutionIncrements(dayOf(at), before.type, before.openedAt, at, 1));
+            else if (before.resolvedAt !== null) await addRollUps(trx, shop, resolutionIncrements(dayOf(before.resolvedAt), before.type, before.openedAt, before.resolvedAt, -1));
+          }
           await trx.insertInto("CaseActivity").values({ shop, caseId: id, at, actor: activity.actor, kind: activity.kind, detail: activity.detail }).execute();
           return "applied" as const;
         });

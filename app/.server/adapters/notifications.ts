@@ -1,7 +1,9 @@
 import type { Selectable } from "kysely";
 import { NOTIFICATION_STATUSES, type Channel } from "~/domain/notifications";
-import type { NotificationRecord, NotificationRepository, NotificationStatus } from "../ports";
+import type { NotificationRecord, NotificationRepository, NotificationStatus, ShopDays } from "../ports";
 import type { Database } from "./db/database";
+import { addRollUps } from "./scorecard";
+import { keyPart, METRIC } from "~/domain/scorecard";
 import type { Notification } from "./db/schema.generated";
 
 
@@ -15,9 +17,10 @@ export function toNotification(row: Selectable<Notification>): NotificationRecor
 /**
  * The outbox. Its unique (shop, sendKey) index is the send authority: a moment is planned once per shipment
  * and channel however often evaluation repeats, and every state change is a conditional update, so two
- * workers, a retry and a replay cannot both send one message.
+ * workers, a retry and a replay cannot both send one message. `days`: the shop's day of an instant, to count
+ * messages sent in the scorecard's roll-ups.
  */
-export function createNotificationRepository({ db }: Database): NotificationRepository {
+export function createNotificationRepository({ db }: Database, options: { days?: ShopDays } = {}): NotificationRepository {
   return {
     async insertNew(rows) {
       if (!rows.length) return [];
@@ -137,32 +140,38 @@ export function createNotificationRepository({ db }: Database): NotificationRepo
     async markSent(shop, ids, sent) {
       if (!ids.length) return;
       const [lead, ...rest] = ids;
-      await db
-        .updateTable("Notification")
-        .set({
-          status: "sent",
-          sentAt: sent.at,
-          providerId: sent.providerId,
-          subject: sent.subject,
-          preview: sent.preview,
-          html: sent.html,
-          lastError: sent.note ?? null,
-          lockedUntil: null,
-          statusReason: sent.reason ?? null,
-          combinedInto: null,
-          updatedAt: sent.at,
-        })
-        .where("shop", "=", shop)
-        .where("id", "=", lead!)
-        .execute();
-      if (rest.length) {
-        await db
+      const dayOf = options.days ? await options.days(shop) : null;
+      await db.transaction().execute(async (trx) => {
+        // counted once: only the call that moves the message to "sent" counts it (by moment and channel, on its day)
+        const first = await trx.updateTable("Notification").set({ status: "sent" }).where("shop", "=", shop).where("id", "=", lead!).where("status", "!=", "sent").returning(["moment", "channel"]).executeTakeFirst();
+        if (first && dayOf) await addRollUps(trx, shop, [{ day: dayOf(sent.at), metric: METRIC.messageSent, key: `${keyPart(first.moment)}|${keyPart(first.channel)}`, count: 1, total: 0 }]);
+        await trx
           .updateTable("Notification")
-          .set({ status: "combined", combinedInto: lead!, statusReason: `Sent together with message #${lead}`, sentAt: sent.at, providerId: sent.providerId, lockedUntil: null, updatedAt: sent.at })
+          .set({
+            status: "sent",
+            sentAt: sent.at,
+            providerId: sent.providerId,
+            subject: sent.subject,
+            preview: sent.preview,
+            html: sent.html,
+            lastError: sent.note ?? null,
+            lockedUntil: null,
+            statusReason: sent.reason ?? null,
+            combinedInto: null,
+            updatedAt: sent.at,
+          })
           .where("shop", "=", shop)
-          .where("id", "in", rest)
+          .where("id", "=", lead!)
           .execute();
-      }
+        if (rest.length) {
+          await trx
+            .updateTable("Notification")
+            .set({ status: "combined", combinedInto: lead!, statusReason: `Sent together with message #${lead}`, sentAt: sent.at, providerId: sent.providerId, lockedUntil: null, updatedAt: sent.at })
+            .where("shop", "=", shop)
+            .where("id", "in", rest)
+            .execute();
+        }
+      });
     },
     async markCombined(shop, lead, at) {
       await db

@@ -1,11 +1,15 @@
 import type { Selectable } from "kysely";
 import type { ShipmentStatus, StatusReason } from "~/domain/status";
-import type { EventRecord, FulfillmentRecord, ParcelItem, ShipmentRecord, ShipmentRepository, ShownEstimate } from "../ports";
+import type { EstimatedDelivery } from "~/domain/estimate";
+import type { EventRecord, FulfillmentRecord, ParcelItem, ShipmentRecord, ShipmentRepository, ShopDays, ShownEstimate } from "../ports";
+import { appendLookups, METRIC, type RollUpIncrement } from "~/domain/scorecard";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
+import { addRollUps, markAsked } from "./scorecard";
 import type { DB } from "./db/schema.generated";
 
-export function createShipmentRepository({ db }: Database): ShipmentRepository {
+/** `days`: the shop's day of an instant, to count lookups and first asks in the scorecard's roll-ups (none without it) */
+export function createShipmentRepository({ db }: Database, options: { days?: ShopDays } = {}): ShipmentRepository {
   return {
     async getFulfillment(shop, fulfillmentId) {
       const row = await db
@@ -188,16 +192,28 @@ export function createShipmentRepository({ db }: Database): ShipmentRepository {
     },
     async recordLookups(shop, lookups) {
       if (!lookups.length) return;
+      const dayOf = options.days ? await options.days(shop) : null;
       // one commit for the whole batch
       await db.transaction().execute(async (trx) => {
+        const recentById = new Map<number, number[]>();
+        const read = await trx.selectFrom("Shipment").select(["id", "recentLookups"]).where("shop", "=", shop).where("id", "in", lookups.map((l) => l.id)).execute();
+        for (const row of read) recentById.set(row.id, readJson<number[]>(row.recentLookups, []));
+        const increments: RollUpIncrement[] = [];
         for (const { id, count, lastAt } of lookups) {
+          if (!recentById.has(id)) continue;
+          // the last lookups' times: a shopper looking 3+ times in 24 h makes the parcel due for evaluation now
+          const { recent, becameWorried } = appendLookups(recentById.get(id)!, count, lastAt);
           await trx
             .updateTable("Shipment")
-            .set((eb) => ({ lookupCount: eb("lookupCount", "+", count), lastLookedUpAt: lastAt }))
+            .set((eb) => ({ lookupCount: eb("lookupCount", "+", count), lastLookedUpAt: lastAt, recentLookups: JSON.stringify(recent), ...(becameWorried ? { nextCheckAt: lastAt } : {}) }))
             .where("shop", "=", shop)
             .where("id", "=", id)
             .execute();
+          if (!dayOf) continue;
+          const day = dayOf(lastAt);
+          increments.push({ day, metric: METRIC.lookup, key: "", count, total: 0 }, ...(await markAsked(trx, shop, id, lastAt, day)));
         }
+        await addRollUps(trx, shop, increments);
       });
     },
     async listEventsOfFulfillments(shop, fulfillmentIds) {
@@ -288,5 +304,5 @@ export function toEvent(row: Selectable<DB["ShipmentEvent"]>): EventRecord {
 }
 
 export function toShipment(row: Selectable<DB["Shipment"]>): ShipmentRecord {
-  return { ...row, status: row.status as ShipmentStatus, reason: row.reason as StatusReason | null, shownEstimate: readJson<ShownEstimate | null>(row.shownEstimate, null) };
+  return { ...row, status: row.status as ShipmentStatus, reason: row.reason as StatusReason | null, shownEstimate: readJson<ShownEstimate | null>(row.shownEstimate, null), firstEstimate: readJson<EstimatedDelivery | null>(row.firstEstimate, null), recentLookups: readJson<number[]>(row.recentLookups, []) };
 }

@@ -24,6 +24,8 @@ const SHOP_TABLES = [
   "MessageTemplate",
   "RuleIntent",
   "ApiKey",
+  "TransitCount",
+  "ScorecardDay",
   "RedactedCustomerKey",
   "Session",
   "Shop",

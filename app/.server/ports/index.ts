@@ -9,4 +9,6 @@ export type * from "./cases";
 export type * from "./status-mapping";
 export type * from "./notifications";
 export type * from "./events";
+export type * from "./transit";
 export * from "./jobs";
+export * from "./scorecard";

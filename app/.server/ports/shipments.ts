@@ -92,10 +92,20 @@ export interface ShipmentRecord {
   supersededAt: number | null;
   createdAt: number;
   updatedAt: number;
+  /** the first estimate the shipment was given, kept once set (on time and estimate accuracy are judged by it) */
+  firstEstimate: EstimatedDelivery | null;
+  /** the first shopper lookup or WISMO ticket about it, and when its first case opened ("case before ask") */
+  firstAskedAt: number | null;
+  firstCaseAt: number | null;
+  /** its latest storefront lookups (epoch ms, oldest first, at most 10) */
+  recentLookups: number[];
+  /** which of its facts the scorecard's roll-ups (and the transit model) have counted: bits, see ports/scorecard */
+  rolledUp: number;
 }
 
 /** What recomputing from Shopify's data writes; evaluation and lookups own the other columns. */
-export type ShipmentWrite = Omit<ShipmentRecord, "id" | "shop" | "createdAt" | "promisedBy" | "nextCheckAt" | "lookupCount" | "lastLookedUpAt" | "shownEstimate">;
+export type ShipmentWrite = Omit<ShipmentRecord, "id" | "shop" | "createdAt" | "promisedBy" | "nextCheckAt" | "lookupCount" | "lastLookedUpAt" | "shownEstimate" | "firstEstimate" | "firstAskedAt" | "firstCaseAt" | "recentLookups" | "rolledUp"
+>;
 
 export interface ShipmentRepository {
   getFulfillment(shop: string, fulfillmentId: string): Promise<FulfillmentRecord | null>;

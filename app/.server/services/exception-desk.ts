@@ -24,6 +24,9 @@ import type { ShopProfile } from "./shop-profile";
 
 export type ExceptionDesk = ReturnType<typeof createExceptionDesk>;
 
+/** What the transit model says of a shipment's promise, given what the desk worked out (null: nothing to predict). */
+export type TrendingReading = (shipment: ShipmentRecord, promisedBy: number | null, settings: ShopSettingsRecord, now: number) => { late: boolean; why: string } | null;
+
 /** A shipment that could not be evaluated: set aside so the others go on. */
 export interface ParkedEvaluation {
   shop: string;
@@ -59,6 +62,11 @@ export function createExceptionDesk(deps: {
   subscribers?: readonly EvaluationSubscriber[];
   /** told of the shipments the sweep set aside (to log them and keep a record an operator can replay) */
   onParked?: (parked: ParkedEvaluation[]) => Promise<void>;
+  /**
+   * The shop's "trending late" reading (services/transit.ts: its transit-time model, cached there), for the
+   * rules' trending_late condition; absent: nothing is predicted.
+   */
+  trending?: (shop: string) => Promise<TrendingReading>;
 }) {
   const { shipments, orders, cases, evaluations, clock, profile } = deps;
   const subscribers = deps.subscribers ?? [];
@@ -82,13 +90,16 @@ export function createExceptionDesk(deps: {
     });
   }
 
-  function factsFrom(shipment: ShipmentRecord, order: StoredOrder | null, setup: ShopSettingsRecord): ShipmentFacts {
+  function factsFrom(shipment: ShipmentRecord, order: StoredOrder | null, setup: ShopSettingsRecord, trending: TrendingReading | null, now: number): ShipmentFacts {
     let promisedBy = shipment.promisedBy;
     if (promisedBy === null && order) {
       const policy = findPromisePolicy(setup.promisePolicies, order.shippingLines);
       if (policy) promisedBy = promiseFor(order.createdAt, policy, { timezone: setup.timezone, holidays: setup.holidays });
     }
+    const reading = trending && shipment.deliveredAt === null ? trending(shipment, promisedBy, setup, now) : null;
     return {
+      trending: reading ? { late: reading.late, why: reading.why } : null,
+      recentLookups: shipment.recentLookups,
       status: shipment.status,
       statusClass: statusClassOf(shipment.status, setup.statusClasses),
       reason: shipment.reason,
@@ -122,6 +133,7 @@ export function createExceptionDesk(deps: {
     const list = await shipments.getShipments(shop, ids);
     if (!list.length) return { opened: [] as CaseRecord[], resolved: [] as number[], failed };
     const setup = await profile.get(shop);
+    const trending = deps.trending ? await deps.trending(shop) : null;
     const now = clock.now();
     const orderList = await orders.findByIds(shop, [...new Set(list.map((s) => s.orderId))]);
     const orderById = new Map(orderList.map((o) => [o.orderId, o]));
@@ -130,7 +142,7 @@ export function createExceptionDesk(deps: {
     const items: { shipment: ShipmentRecord; changes: CaseChanges }[] = [];
     for (const shipment of list) {
       try {
-        const facts = factsFrom(shipment, orderById.get(shipment.orderId) ?? null, setup.settings);
+        const facts = factsFrom(shipment, orderById.get(shipment.orderId) ?? null, setup.settings, trending, now);
         const calendar = calendarOf(setup.settings, shipment.carrierCode);
         const plan = planActions(evaluate(setup.rules, facts, calendar, now));
         const changes = reconcileCases({ plan, open: openByShipment.get(shipment.id) ?? [], facts, rules: setup.rules, calendar, autoResolve: setup.settings.autoResolve, now });
@@ -145,7 +157,8 @@ export function createExceptionDesk(deps: {
       const evaluated = items.map(({ shipment, changes }) => {
         const resolved = new Set(changes.resolve.map((r) => r.caseId));
         const stillOpen = (openByShipment.get(shipment.id) ?? []).filter((c) => !resolved.has(c.id)).map((c) => c.type);
-        return { shipment, order: orderById.get(shipment.orderId) ?? null, openCaseTypes: [...new Set([...stillOpen, ...changes.open.map((c) => c.type)])], intents: changes.intents, classOf };
+        // the promise this evaluation is about to write: listeners read the shipment as it will be stored
+        return { shipment: { ...shipment, promisedBy: changes.promisedBy }, order: orderById.get(shipment.orderId) ?? null, openCaseTypes: [...new Set([...stillOpen, ...changes.open.map((c) => c.type)])], intents: changes.intents, classOf };
       });
       for (const subscriber of subscribers) afterApply.push(await subscriber(shop, evaluated));
     }
@@ -227,9 +240,11 @@ export function createExceptionDesk(deps: {
       const shipment = await shipments.getShipment(shop, shipmentId);
       if (!shipment) return null;
       const setup = await profile.get(shop, true);
-      const facts = factsFrom(shipment, await orders.findById(shop, shipment.orderId), setup.settings);
+      const now = clock.now();
+      const trending = deps.trending ? await deps.trending(shop) : null;
+      const facts = factsFrom(shipment, await orders.findById(shop, shipment.orderId), setup.settings, trending, now);
       const list = candidate ? [candidate] : setup.rules;
-      const decisions = evaluate(list, facts, calendarOf(setup.settings, shipment.carrierCode), clock.now());
+      const decisions = evaluate(list, facts, calendarOf(setup.settings, shipment.carrierCode), now);
       return { shipment, decisions, plan: planActions(decisions) };
     },
     /** snoozed cases whose time has come go back to the queue (every shop; the sweep's housekeeping) */

@@ -1,6 +1,7 @@
 import type { Clock } from "~/domain/clock";
 import { bestEstimate, type EstimatedDelivery, type EstimateInput, type EstimateResult } from "~/domain/estimate";
 import type { Destination } from "~/domain/order";
+import type { ExceptionType } from "~/domain/rules";
 import type { ShipmentView } from "~/domain/shipment-view";
 import { pickupPlaceOf, tellStory, type Story, type StoryCase } from "~/domain/story";
 import { zoneForDestination } from "~/domain/time-zones";
@@ -29,6 +30,8 @@ export interface ShipmentFacts {
   /** the shop's time zone: promises are counted in it, and it is the recipient's when nothing else is known */
   shopZone: string;
   now: number;
+  /** what the shop's transit model expects for this parcel, in the recipient's zone (services/transit.ts); absent: none */
+  learned?: { earliest: number; latest: number } | null;
 }
 
 /** The place a parcel goes, as far as the address says: the fulfillment's, else the order's. */
@@ -84,8 +87,7 @@ export function estimateOf(facts: ShipmentFacts, zone: string): { estimate: Esti
     status: s.status,
     deliveredAt: s.deliveredAt,
     carrierEta: s.estimatedDeliveryAt,
-    // no learned model yet (the scorecard issue builds it)
-    learned: null,
+    learned: facts.learned ?? null,
     promise: s.promisedBy !== null ? { by: s.promisedBy, zone: facts.shopZone } : null,
   };
   const shown = s.shownEstimate;
@@ -120,7 +122,7 @@ export function storyOfShipment(facts: ShipmentFacts, zone: string, estimate: Es
       deliveredAt: s.deliveredAt,
       pickupLocation: s.status === "available_for_pickup" ? pickupPlaceOf(events) : null,
     },
-    cases: facts.cases.map((c): StoryCase => ({ type: c.type, openedAt: c.openedAt, dueAt: c.dueAt })),
+    cases: facts.cases.filter((c) => !predictedOnly(c.type, s, facts.now)).map((c): StoryCase => ({ type: c.type, openedAt: c.openedAt, dueAt: c.dueAt })),
     estimate,
   });
 }
@@ -159,12 +161,51 @@ export function shipmentViewOf(facts: ShipmentFacts): { view: ShipmentView; reme
   return { view, remember };
 }
 
+/**
+ * Open cases that say the parcel is not travelling like the parcels the model learned from (silent, lost, held,
+ * going back): "parcels like this arrive in 2–3 days" would contradict the attention shown beside it, so no
+ * learned window is shown while one is open; the promise, or nothing, stands. A late parcel still moving, or one
+ * after a failed attempt, keeps its learned window: that is when a fresh date helps most.
+ */
+const NO_LEARNED_WINDOW_WHILE: ReadonlySet<ExceptionType> = new Set<ExceptionType>([
+  "not_picked_up",
+  "stalled",
+  "lost",
+  "address_issue",
+  "damaged",
+  "customs_hold",
+  "returned_to_sender",
+  "carrier_exception",
+  "unknown_status",
+]);
+
+/** Whether a parcel still on its way, with these open cases, is shown a learned window at all. */
+export function learnedWindowApplies(shipment: Pick<ShipmentRecord, "status" | "deliveredAt">, openCaseTypes: readonly ExceptionType[]): boolean {
+  if (shipment.deliveredAt !== null || shipment.status === "delivered") return false;
+  return !openCaseTypes.some((t) => NO_LEARNED_WINDOW_WHILE.has(t));
+}
+
+/**
+ * A late case opened before the promised day is the transit model's prediction ("trending late"): support acts
+ * on it, but the shopper is not told the parcel is "taking longer than we promised" while the promise still
+ * stands. The page shows the learned window instead, and the shop may send the "may arrive a day later"
+ * message (delay_trending). Once the promise has passed the same case is plain lateness, and the story tells it.
+ */
+function predictedOnly(type: ExceptionType, shipment: Pick<ShipmentRecord, "promisedBy">, now: number): boolean {
+  return type === "late" && shipment.promisedBy !== null && now <= shipment.promisedBy;
+}
+
+/** A shipment's learned window for the recipient's zone, from a model already in hand (services/transit.ts). */
+export type LearnedEstimator = (shipment: ShipmentRecord, zone: string, now: number) => { earliest: number; latest: number } | null;
+
 export interface ShipmentViewsDeps {
   shipments: Pick<ShipmentRepository, "listEventsOfFulfillments" | "getFulfillments" | "rememberShownEstimates">;
   orders: Pick<OrderRepository, "findByIds">;
   cases: Pick<CaseRepository, "openForShipments">;
   /** the shop's time zone (its settings) */
   shopZone: (shop: string) => Promise<string>;
+  /** the shop's learned-window function, read once per answer (from caches); absent: no learned estimates */
+  learned?: (shop: string) => Promise<LearnedEstimator>;
   clock: Clock;
 }
 
@@ -184,12 +225,13 @@ export function createShipmentViews(deps: ShipmentViewsDeps): ShipmentViews {
     const orderIds = [...new Set(live.map((s) => s.orderId))];
     const knownOrders = (known?.orders ?? []).filter((o) => orderIds.includes(o.orderId));
     const missing = orderIds.filter((id) => !knownOrders.some((o) => o.orderId === id));
-    const [events, fulfillments, open, readOrders, shopZone] = await Promise.all([
+    const [events, fulfillments, open, readOrders, shopZone, learnedOf] = await Promise.all([
       shipments.listEventsOfFulfillments(shop, fulfillmentIds),
       shipments.getFulfillments(shop, fulfillmentIds),
       cases.openForShipments(shop, live.map((s) => s.id)),
       missing.length ? orders.findByIds(shop, missing) : Promise.resolve([]),
       deps.shopZone(shop),
+      deps.learned ? deps.learned(shop) : Promise.resolve(null),
     ]);
     const now = clock.now();
     const orderById = new Map([...knownOrders, ...readOrders].map((o) => [o.orderId, o]));
@@ -198,7 +240,7 @@ export function createShipmentViews(deps: ShipmentViewsDeps): ShipmentViews {
     const casesOf = groupBy(open, (c) => String(c.shipmentId));
     const remember: { id: number; shown: ShownEstimate }[] = [];
     const views = live.map((shipment) => {
-      const built = shipmentViewOf({
+      const facts: ShipmentFacts = {
         shipment,
         events: eventsOf.get(shipment.fulfillmentId) ?? [],
         fulfillment: fulfillmentById.get(shipment.fulfillmentId) ?? null,
@@ -206,7 +248,10 @@ export function createShipmentViews(deps: ShipmentViewsDeps): ShipmentViews {
         cases: casesOf.get(String(shipment.id)) ?? [],
         shopZone,
         now,
-      });
+      };
+      // a delivered parcel keeps the estimate it was shown: no window to work out for it
+      if (learnedOf && learnedWindowApplies(shipment, facts.cases.map((c) => c.type))) facts.learned = learnedOf(shipment, recipientZone(facts), now);
+      const built = shipmentViewOf(facts);
       if (built.remember) remember.push({ id: shipment.id, shown: built.remember });
       return built.view;
     });

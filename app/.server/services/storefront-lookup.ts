@@ -4,7 +4,7 @@ import { normalizeOrderName } from "~/domain/shipment-state";
 import type { LookupResult } from "~/domain/shipment-view";
 import { createCustomerAccountShipments } from "./customer-account";
 import type { CaseRepository, OrderRepository, ShipmentRecord, ShipmentRepository, StoredOrder } from "../ports";
-import { createShipmentViews } from "./shipment-views";
+import { createShipmentViews, type ShipmentViewsDeps } from "./shipment-views";
 import { trackLinkExpired, type TrackLinks } from "./track-links";
 
 export type { LookupResult, ShipmentView } from "~/domain/shipment-view";
@@ -105,6 +105,8 @@ export function createStorefrontLookup(deps: {
   cases: Pick<CaseRepository, "openForShipments">;
   /** the shop's time zone (its settings): promises are counted in it; the recipient's when their address says nothing */
   shopZone: (shop: string) => Promise<string>;
+  /** the shop's learned delivery windows (services/transit.ts), read once per answer; absent: none shown */
+  learned?: ShipmentViewsDeps["learned"];
   clock: Clock;
 }) {
   const { orders, shipments, links } = deps;
@@ -113,7 +115,7 @@ export function createStorefrontLookup(deps: {
   const byTracking = createAnswerMemory<Promise<Found | null>>();
   const byOrderId = createAnswerMemory<Promise<{ found: Found; delivered: { deliveredAt: number | null }[] } | null>>();
   // one read per kind (events, fulfillments, cases, orders) for all the shipments of an answer
-  const viewsFor = createShipmentViews({ shipments, orders, cases: deps.cases, shopZone: deps.shopZone, clock: deps.clock });
+  const viewsFor = createShipmentViews({ shipments, orders, cases: deps.cases, shopZone: deps.shopZone, learned: deps.learned, clock: deps.clock });
 
   async function found(shop: string, orderName: string, records: ShipmentRecord[], order: StoredOrder | null = null): Promise<Found> {
     const live = records.filter((s) => s.supersededAt === null);

@@ -118,6 +118,7 @@ const SAMPLE_STATE: Record<TemplateKey, { status: ShipmentStatus; reason: Status
   delay_lost: { status: "exception", reason: "lost", eta: false, delivered: false },
   delay_returned: { status: "returning_to_sender", reason: "recipient_unavailable", eta: false, delivered: false },
   delay_late: { status: "in_transit", reason: "", eta: true, delivered: false, late: true },
+  delay_trending: { status: "in_transit", reason: "", eta: true, delivered: false },
   delay_other: { status: "delayed", reason: "carrier_delay", eta: true, delivered: false },
   rule_message: { status: "delayed", reason: "carrier_delay", eta: true, delivered: false },
   internal_alert: { status: "exception", reason: "address_issue", eta: false, delivered: false },

@@ -277,6 +277,18 @@ export type RuleIntent = {
     status: Generated<string>;
     createdAt: number;
 };
+export type ScorecardDay = {
+    id: Generated<number>;
+    shop: string;
+    day: string;
+    metric: string;
+    key: Generated<string>;
+    count: Generated<number>;
+    /**
+     * a sum that goes with the count (transit days, hours to resolve, days of estimate error)
+     */
+    total: Generated<number>;
+};
 export type Session = {
     id: string;
     shop: string;
@@ -353,6 +365,27 @@ export type Shipment = {
     supersededAt: number | null;
     createdAt: number;
     updatedAt: number;
+    /**
+     * the first estimate the shipment was given (JSON { "earliest", "latest", "source" }, dates in the recipient's
+     * zone), kept once set: on time and estimate accuracy on the scorecard are judged against it
+     */
+    firstEstimate: string | null;
+    /**
+     * the first storefront lookup (or WISMO ticket) about this shipment, and when its first case opened:
+     * "case before ask" compares the two
+     */
+    firstAskedAt: number | null;
+    /**
+     * the times of its latest storefront lookups (JSON array of epoch ms, newest last, at most 10): "looked up
+     * 3+ times in 24 h" reads them
+     */
+    recentLookups: string | null;
+    firstCaseAt: number | null;
+    /**
+     * which of this shipment's facts are counted in the roll-ups (bits: ScorecardFact in the scorecard
+     * adapter), set in the same transaction as the counting, so a fact is counted once
+     */
+    rolledUp: Generated<number>;
 };
 export type ShipmentEvent = {
     id: Generated<number>;
@@ -423,6 +456,13 @@ export type StatusMappingOverride = {
     reason: string | null;
     updatedAt: number;
 };
+export type TransitCount = {
+    id: Generated<number>;
+    shop: string;
+    histogram: string;
+    bucket: number;
+    count: Generated<number>;
+};
 export type UnmappedStatusCode = {
     id: Generated<number>;
     shop: string;
@@ -473,12 +513,14 @@ export type DB = {
     Order: Order;
     RedactedCustomerKey: RedactedCustomerKey;
     RuleIntent: RuleIntent;
+    ScorecardDay: ScorecardDay;
     Session: Session;
     Shipment: Shipment;
     ShipmentEvent: ShipmentEvent;
     Shop: Shop;
     ShopSettings: ShopSettings;
     StatusMappingOverride: StatusMappingOverride;
+    TransitCount: TransitCount;
     UnmappedStatusCode: UnmappedStatusCode;
     WebhookDelivery: WebhookDelivery;
 };

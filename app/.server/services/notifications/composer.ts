@@ -6,7 +6,7 @@ import { defaultTemplate, reasonLabel, renderMessage, SAMPLE_TRACK_TOKEN, sample
 import { zoneForDestination } from "~/domain/time-zones";
 import { safeHttpsUrl } from "~/domain/urls";
 import type { CaseRecord, ChannelConnectionRecord, NotificationRecord, OutgoingMessage, ShipmentRecord, StoredOrder } from "../../ports";
-import { estimateOf, storyOfShipment, type ShipmentFacts } from "../shipment-views";
+import { estimateOf, learnedWindowApplies, storyOfShipment, type ShipmentFacts } from "../shipment-views";
 import type { NotificationsDeps } from "./deps";
 import { addressIn, recipientPlace } from "./recipients";
 import type { NotificationSettings } from "./settings";
@@ -22,7 +22,7 @@ export const SYSTEM_SHIPMENT = 0;
  * tells of the parcel now, the signed link to it, and the structured event the channels that carry events send.
  */
 export function createComposer(
-  deps: Pick<NotificationsDeps, "shipments" | "orders" | "cases" | "shopTimezone" | "links" | "clock" | "operatorFrom">,
+  deps: Pick<NotificationsDeps, "shipments" | "orders" | "cases" | "shopTimezone" | "links" | "clock" | "operatorFrom" | "learned">,
   settings: NotificationSettings,
 ) {
   const { clock } = deps;
@@ -67,6 +67,7 @@ export function createComposer(
       shopZone: zones.shop,
       now,
     };
+    if (deps.learned && learnedWindowApplies(s, facts.cases.map((c) => c.type))) facts.learned = (await deps.learned(shop))(s, zones.recipient, now);
     const { estimate } = estimateOf(facts, zones.recipient);
     // the shopper's own locale ("fr-CA") styles the dates when the message is in its language
     const storyLocale = order?.locale && storyLanguage(order.locale) === locale ? order.locale : locale;

@@ -9,6 +9,7 @@ import type {
   ShipmentRepository,
   TemplateRepository,
 } from "../../ports";
+import type { LearnedEstimator } from "../shipment-views";
 import type { TrackLinks } from "../track-links";
 
 /** What the composition root hands `createNotifications`; each part takes the few it uses. */
@@ -27,6 +28,8 @@ export interface NotificationsDeps {
   isInstalled: (shop: string) => Promise<boolean>;
   /** the shop's own time zone: the fallback for recipients whose zone is unknown */
   shopTimezone: (shop: string) => Promise<string>;
+  /** the shop's learned delivery windows (services/transit.ts), so a message tells the estimate the page shows */
+  learned?: (shop: string) => Promise<LearnedEstimator>;
   /** the signed `https://<shop>/apps/track?t=<token>` links every customer message carries */
   links: TrackLinks;
   /** runs the send job for a message at (or after) runAt */

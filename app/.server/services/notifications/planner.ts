@@ -36,9 +36,13 @@ export interface NotifyItem {
   classOf?: (status: ShipmentStatus) => StatusClass;
 }
 
-/** What the policy reads of a shipment, at planning and again at send time (is its moment still current?). */
-export function factsOf(shipment: ShipmentRecord, order: StoredOrder | null, openCaseTypes: readonly ExceptionType[]): NotifyFacts {
+/**
+ * What the policy reads of a shipment, at planning and again at send time (is its moment still current?).
+ * `now` tells a predicted late case (the promise still ahead) from a late one.
+ */
+export function factsOf(shipment: ShipmentRecord, order: StoredOrder | null, openCaseTypes: readonly ExceptionType[], now?: number): NotifyFacts {
   return {
+    promiseAhead: now !== undefined && shipment.promisedBy !== null && now <= shipment.promisedBy,
     status: shipment.status,
     reason: shipment.reason,
     firstCarrierScanAt: shipment.firstCarrierScanAt,
@@ -70,7 +74,7 @@ export function createPlanner(deps: Pick<NotificationsDeps, "outbox" | "shopTime
     for (const item of items) {
       const { shipment, order } = item;
       if (!order) continue; // the order brings the recipient; its arrival evaluates the shipment again
-      const facts = factsOf(shipment, order, item.openCaseTypes);
+      const facts = factsOf(shipment, order, item.openCaseTypes, now);
       if (facts.cancelled) continue;
       const zone = zoneForDestination(recipientPlace(shipment, order), shopZone);
       const locale = pickLocale(order.locale, policy.defaultLocale);

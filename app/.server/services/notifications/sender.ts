@@ -118,7 +118,7 @@ export function createSender(
         deps.cases.openForShipments(shop, [msg.shipmentId]),
       ]);
       if (!shipment || !order) return suppress(msg, "The order or shipment is no longer there");
-      const facts = factsOf(shipment, order, openCases.filter((c) => c.status === "open" || c.status === "snoozed").map((c) => c.type));
+      const facts = factsOf(shipment, order, openCases.filter((c) => c.status === "open" || c.status === "snoozed").map((c) => c.type), now);
       if (facts.cancelled) return suppress(msg, "The order or shipment was cancelled");
       if (isCustomerChannel(msg.channel)) {
         if (!stillCurrent(msg.moment, facts)) return suppress(msg, "Superseded: the parcel moved on before this could go");
@@ -144,7 +144,7 @@ export function createSender(
             const judged = claimed.map((c) => {
               const s = byId.get(c.shipmentId);
               const theirs = cases.filter((k) => k.shipmentId === c.shipmentId);
-              const ok = !!s && !theirs.some((k) => k.holdMessages) && stillCurrent(c.moment, factsOf(s, order, theirs.map((k) => k.type)));
+              const ok = !!s && !theirs.some((k) => k.holdMessages) && stillCurrent(c.moment, factsOf(s, order, theirs.map((k) => k.type), now));
               return { row: c, shipment: s, ok };
             });
             carried.push(...judged.filter((j) => j.ok).map((j) => j.row));

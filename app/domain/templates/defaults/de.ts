@@ -163,6 +163,13 @@ export const de: Language = {
           `Wir haken bei ${CAR} nach und melden uns, sobald wir mehr wissen. Sie müssen nichts tun.`,
         ],
       },
+      delay_trending: {
+        subject: `Ihre Bestellung ${ON} kommt möglicherweise einen Tag später als versprochen`,
+        lead: [
+          `Sendungen wie Ihre brauchen bei ${CAR} zurzeit etwas länger als sonst, daher ${pl("kommt Ihr Paket", "kommen Ihre Pakete")} möglicherweise einen Tag später als versprochen.${when(HAS_ETA, ` Aktuelle Schätzung: ${ETA}.`)}`,
+          "Es ist weiterhin unterwegs, und wir behalten es im Blick. Wir wollten Ihnen früh Bescheid geben; Sie müssen nichts tun.",
+        ],
+      },
       delay_other: {
         subject: `Ihre Bestellung ${ON} verspätet sich`,
         lead: [
@@ -192,6 +199,7 @@ export const de: Language = {
       delay_returned: `Der Paketdienst schickt Ihre Bestellung ${ON} an uns zurück. Schreiben Sie an ${SUP}: erneute Zusendung (Adresse bestätigen) oder Erstattung? ${URL}`,
       ready_for_pickup: `Ihre Bestellung ${ON} liegt zur Abholung bereit${when(HAS_PICKUP, `: ${PICKUP}`)}. Bitte Ausweis mitbringen. Details: ${URL}`,
       delay_late: `Ihre Bestellung ${ON} braucht länger als versprochen${when(HAS_ETA, `; aktuelle Schätzung: ${ETA}`)}. Wir haken beim Paketdienst nach. Verfolgen: ${URL}`,
+      delay_trending: `Ihre Bestellung ${ON} kommt möglicherweise einen Tag später als versprochen${when(HAS_ETA, `; aktuelle Schätzung: ${ETA}`)}. Sie ist unterwegs, und wir behalten sie im Blick. Verfolgen: ${URL}`,
       delay_other: `Ihre Bestellung ${ON} verspätet sich${when(HAS_ETA, `; neuer Termin: ${ETA}`)}. Wir behalten sie im Blick. Verfolgen: ${URL}`,
       rule_message: `Neuigkeiten zu Ihrer Bestellung ${ON}: ${STATUS}${when(HAS_REASON, ` (${REASON})`)}. Verfolgen: ${URL}`,
     },

@@ -140,6 +140,13 @@ export const en: Language = {
           `We're following it up with ${CAR} and will write to you as soon as we know more. There's nothing you need to do.`,
         ],
       },
+      delay_trending: {
+        subject: `Your order ${ON} may arrive a day later than promised`,
+        lead: [
+          `Parcels like yours have been taking a little longer than usual with ${CAR} lately, so ${pl("your package", "your packages")} may arrive a day later than we promised.${when(HAS_ETA, ` The latest estimate is ${ETA}.`)}`,
+          "It is still on its way and we're keeping an eye on it. We wanted you to know early; there's nothing you need to do.",
+        ],
+      },
       delay_other: {
         subject: `Your order ${ON} is delayed`,
         lead: [
@@ -169,6 +176,7 @@ export const en: Language = {
       delay_returned: `the carrier is returning your order ${ON} to us. Write to ${SUP}: should we send it again (confirm your address) or refund you? ${URL}`,
       ready_for_pickup: `your order ${ON} is ready for pickup${when(HAS_PICKUP, ` at ${PICKUP}`)}. Bring your ID to collect it. Details: ${URL}`,
       delay_late: `your order ${ON} is running late: it's taking longer than we promised${when(HAS_ETA, `; latest estimate: ${ETA}`)}. We're following it up with the carrier. Track it: ${URL}`,
+      delay_trending: `your order ${ON} may arrive a day later than promised${when(HAS_ETA, `; latest estimate: ${ETA}`)}. It's on its way and we're keeping an eye on it. Track it: ${URL}`,
       delay_other: `your order ${ON} is delayed${when(HAS_ETA, `; new estimate: ${ETA}`)}. We're keeping an eye on it. Track it: ${URL}`,
       rule_message: `an update on your order ${ON}: ${STATUS}${when(HAS_REASON, ` (${REASON})`)}. Track it: ${URL}`,
     },

@@ -163,6 +163,13 @@ export const es: Language = {
           `Estamos haciendo el seguimiento con ${CAR} y te escribiremos en cuanto sepamos más. No tienes que hacer nada.`,
         ],
       },
+      delay_trending: {
+        subject: `Tu pedido ${ON} podría llegar un día más tarde de lo prometido`,
+        lead: [
+          `Los paquetes como el tuyo están tardando últimamente un poco más de lo habitual con ${CAR}, así que ${pl("tu paquete podría", "tus paquetes podrían")} llegar un día más tarde de lo que te prometimos.${when(HAS_ETA, ` Última fecha estimada: ${ETA}.`)}`,
+          "Sigue en camino y lo estamos vigilando. Preferimos avisarte con tiempo; no tienes que hacer nada.",
+        ],
+      },
       delay_other: {
         subject: `Tu pedido ${ON} va con retraso`,
         lead: [
@@ -192,6 +199,7 @@ export const es: Language = {
       delay_returned: `el transportista nos está devolviendo tu pedido ${ON}. Escríbenos a ${SUP}: ¿te lo mandamos de nuevo (confirma tu dirección) o prefieres un reembolso? ${URL}`,
       ready_for_pickup: `tu pedido ${ON} está listo para recoger${when(HAS_PICKUP, ` en ${PICKUP}`)}. Lleva tu documento de identidad. Detalles: ${URL}`,
       delay_late: `tu pedido ${ON} está tardando más de lo prometido${when(HAS_ETA, `; última fecha estimada: ${ETA}`)}. Lo estamos siguiendo con el transportista. Síguelo: ${URL}`,
+      delay_trending: `tu pedido ${ON} podría llegar un día más tarde de lo prometido${when(HAS_ETA, `; última fecha estimada: ${ETA}`)}. Sigue en camino y lo estamos vigilando. Síguelo: ${URL}`,
       delay_other: `tu pedido ${ON} va con retraso${when(HAS_ETA, `; nueva fecha estimada: ${ETA}`)}. Lo estamos vigilando. Síguelo: ${URL}`,
       rule_message: `novedades sobre tu pedido ${ON}: ${STATUS}${when(HAS_REASON, ` (${REASON})`)}. Síguelo: ${URL}`,
     },

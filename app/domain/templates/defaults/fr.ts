@@ -163,6 +163,13 @@ export const fr: Language = {
           `Nous suivons la situation avec ${CAR} et vous écrirons dès que nous en saurons plus. Vous n'avez rien à faire.`,
         ],
       },
+      delay_trending: {
+        subject: `Votre commande ${ON} pourrait arriver un jour plus tard que prévu`,
+        lead: [
+          `Les colis comme le vôtre mettent en ce moment un peu plus de temps que d'habitude avec ${CAR} : ${pl("votre colis pourrait", "vos colis pourraient")} arriver un jour plus tard que promis.${when(HAS_ETA, ` Dernière estimation : ${ETA}.`)}`,
+          "Il est toujours en route et nous le suivons de près. Nous préférions vous prévenir tôt ; vous n'avez rien à faire.",
+        ],
+      },
       delay_other: {
         subject: `Votre commande ${ON} a du retard`,
         lead: [
@@ -192,6 +199,7 @@ export const fr: Language = {
       delay_returned: `le transporteur nous retourne votre commande ${ON}. Écrivez-nous à ${SUP} : nouvel envoi (confirmez votre adresse) ou remboursement ? ${URL}`,
       ready_for_pickup: `votre commande ${ON} est disponible au retrait${when(HAS_PICKUP, ` à ${PICKUP}`)}. Munissez-vous d'une pièce d'identité. Détails : ${URL}`,
       delay_late: `votre commande ${ON} est en retard : elle met plus de temps que promis${when(HAS_ETA, ` ; dernière estimation : ${ETA}`)}. Nous suivons la situation avec le transporteur. Suivi : ${URL}`,
+      delay_trending: `votre commande ${ON} pourrait arriver un jour plus tard que promis${when(HAS_ETA, ` ; dernière estimation : ${ETA}`)}. Elle est en route et nous la suivons. Suivi : ${URL}`,
       delay_other: `votre commande ${ON} a du retard${when(HAS_ETA, ` ; nouvelle estimation : ${ETA}`)}. Nous suivons la situation. Suivi : ${URL}`,
       rule_message: `du nouveau sur votre commande ${ON} : ${STATUS}${when(HAS_REASON, ` (${REASON})`)}. Suivi : ${URL}`,
     },
