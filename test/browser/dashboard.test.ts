@@ -25,6 +25,7 @@ import {
   type Scenario,
   type SeedShipment,
 } from "./support";
+import { parseCsvLine } from "../support/csv";
 
 /**
  * Home, the dashboard, in Chromium over the local preview: a real server on SQLite, shipments arriving as signed
@@ -79,28 +80,6 @@ async function chartsDrawn(page: Page) {
 
 const inRange = (day: string, range: DayRange) => day >= range.from && day <= range.to;
 
-/** RFC 4180 lines back into cells (quoted cells may hold commas and doubled quotes). */
-function parseCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      cells.push(cell);
-      cell = "";
-    } else cell += c;
-  }
-  cells.push(cell);
-  return cells;
-}
 
 describe("Home for a store with no shipments yet", { timeout: 60_000 }, () => {
   let app: TestApp;
