@@ -8,6 +8,7 @@ import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
 import { estimateLines, estimateReplay } from "./demo/estimates";
 import { messageSummary, waitForMessages } from "./demo/notifications";
 import { demoScorecard, scorecardLines } from "./demo/scorecard";
+import { demoTickets, sendDemoTickets, ticketLines } from "./demo/tickets";
 import { shopperTruth } from "./demo/shopper-truth";
 import { simulateStore } from "./demo/simulated-store";
 import { ensureBuilt, sendDeliveries, Shutdown, startDemoStack, waitForProcessing } from "./demo/stack";
@@ -100,6 +101,8 @@ async function main() {
   const trackingLink = await shopperLink(db);
   const replay = await estimateReplay(db, PREVIEW_SHOP);
   const zone = (await db.selectFrom("ShopSettings").select("timezone").where("shop", "=", PREVIEW_SHOP).executeTakeFirst())?.timezone ?? "America/New_York";
+  // the helpdesk's tickets, before the scorecard: each is an ask, and "case before ask" compares them with the cases
+  const tickets = await sendDemoTickets({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, tickets: demoTickets(store.intended, { seed, count: 200, now: Date.now() }) });
   // the month and today: every fulfillment of the simulated store falls in it
   const card = await demoScorecard({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, zone, end: Date.now(), days: 31 });
   const shopper = await shopperTruth({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, db, channels });
@@ -140,10 +143,11 @@ async function main() {
   say(`  attention      ${shopper.attention.expected} parcels have an open case the shopper would notice; they read as such on the page ${shopper.attention.page}, lookup ${shopper.attention.lookup}, extension data ${shopper.attention.extension}, Support API ${shopper.attention.supportApi}`);
   if (shopper.attention.waitingAtPickup) say(`                 (and ${shopper.attention.waitingAtPickup} late or silent parcels now wait at a pickup point: they read "Ready for pickup at …")`);
   for (const line of estimateLines(replay)) say(`  ${line}`);
+  for (const line of ticketLines(tickets)) say(`  ${line}`);
   for (const line of scorecardLines(card)) say(`  ${line}`);
   say(`  SMTP capture   ${messages.smtp.received} emails received for ${messages.smtp.sentEmail} sent; Twilio stand-in ${messages.sms.received} texts for ${messages.sms.sentSms} sent; ${messages.alerts} channel-outage alerts`);
 
-  const ok = wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 && messages.ok && shopper.ok;
+  const ok = wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 && messages.ok && shopper.ok && tickets.wrongMatches === 0;
   if (args.once) {
     await shutdown.stopAll();
     process.exit(ok ? 0 : 1);

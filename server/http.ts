@@ -2,6 +2,7 @@ import fs from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import type { Container } from "~/.server/container";
+import { flowActionEndpoint } from "./endpoints/flow-action";
 import { localPreviewEndpoints } from "./endpoints/local-preview";
 import { proxyLookupEndpoint } from "./endpoints/proxy-lookup";
 import { proxyPageEndpoint } from "./endpoints/proxy-page";
@@ -31,7 +32,8 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
   };
   const lookup = proxyLookupEndpoint(storefront);
   const trackingPage = proxyPageEndpoint(storefront);
-  const supportApi = supportApiEndpoint(services.supportApi, services.scorecard);
+  const supportApi = supportApiEndpoint(services.supportApi, services.scorecard, services.tickets);
+  const flowAction = flowActionEndpoint({ verify: container.verifyFlowAction, openCase: services.flow.openCase });
   const preview = config.localPreview ? localPreviewEndpoints(container, { trackingPage }) : null;
 
   const server = http.createServer((req, res) => {
@@ -42,6 +44,8 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
     // https://<shop>/apps/track (Shopify adds no trailing slash; a merchant's own link might)
     if (url.pathname === "/proxy" || url.pathname === "/proxy/") return trackingPage(req, res, url);
     if (url.pathname.startsWith("/api/v1/")) return supportApi(req, res, url);
+    // the runtime URL of the "Open a Shipwatch case" Flow action (extensions/flow-open-case)
+    if (url.pathname === "/flow/actions/open-case") return flowAction(req, res);
     if (url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
     // pages Shopify renders for the app (the auth bounce page) link no icon; browsers then ask for this one
     if (url.pathname === "/favicon.ico") {

@@ -13,6 +13,7 @@ import { createEvaluationStore } from "./adapters/evaluations";
 import { createRuleRepository } from "./adapters/rules";
 import { createSessionStorage } from "./adapters/session-storage";
 import { createSettingsRepository } from "./adapters/settings";
+import { createStaffNames } from "./adapters/staff-names";
 import { createShopRepository } from "./adapters/shops";
 import { createRedactionStore } from "./adapters/redactions";
 import { createStatusMappingRepository } from "./adapters/status-mapping";
@@ -22,6 +23,8 @@ import { createNotificationSettingsRepository, createTemplateRepository } from "
 import { createSecretBox } from "./adapters/secret-box";
 import { createScorecardStore } from "./adapters/scorecard";
 import { createTransitCountRepository } from "./adapters/transit-counts";
+import { createTicketRepository } from "./adapters/tickets";
+import { createFlowMarks, createFlowTriggerClient } from "./adapters/flow";
 import type { AppConfig } from "./config";
 import { evaluateShipmentJob, processDeliveryJob, recordParkedEvaluations, SILENCE_SWEEP_JOB, silenceSweepJob } from "./jobs/definitions";
 import { SEND_NOTIFICATION_JOB, sendNotificationJob } from "./jobs/notification-jobs";
@@ -45,11 +48,16 @@ import { createStorefrontLookup } from "./services/storefront-lookup";
 import { createTrackLinks } from "./services/track-links";
 import { createTransit } from "./services/transit";
 import { createSupportApi } from "./services/support-api";
+import { createTicketDesk } from "./services/tickets";
+import { createFlow, createFlowActions } from "./services/flow";
 import { createWebhookIngest } from "./services/webhook-ingest";
 import { dayOfInstant } from "~/domain/scorecard";
 import { createShopifyApp, SHOPIFY_API_VERSION, type ShopifyApp } from "./shopify/app";
 import { verifySessionToken } from "./shopify/session-token";
 import { appProxyVerifier, webhookVerifier } from "./shopify/signatures";
+
+/** The offline token of a shop installed without Shopify (installLocally): no Admin API accepts it. */
+const LOCAL_ACCESS_TOKEN = "shpat_local_preview_not_a_real_token";
 
 export interface ContainerOptions {
   clock?: Clock;
@@ -96,6 +104,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const shops = createShopRepository(database);
   const cases = createCaseRepository(database, { days: shopDays });
   const apiKeys = createApiKeyRepository(database);
+  const tickets = createTicketRepository(database);
   // REDIS_URL: BullMQ (loaded only then), relaying the jobs the ingest commits to the Job table; else the embedded queue
   const queue: JobQueue & { wake?: () => void } = config.redisUrl ? (await import("./adapters/queue/bullmq")).createBullmqQueue({ redisUrl: config.redisUrl, concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, clock, logger, outbox: database }) : createEmbeddedQueue(database, clock, logger, { concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, ...options.queue });
 
@@ -160,8 +169,23 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
       transit.forget(shop);
     },
     revokeApiKeys: (shop) => apiKeys.revokeAll(shop, clock.now()),
+    forgetTickets: (shop, customer) => tickets.forget(shop, customer),
   });
   const scorecard = createScorecard({ store: createScorecardStore(database), zoneOf: (shop) => profile.timezone(shop) });
+  // Shopify Flow triggers: queued from what each evaluation changed, sent once each by the flow-trigger job
+  const flow = createFlow({
+    triggers: createFlowTriggerClient({ shopifyAdminApiBase: config.notifications.shopifyAdminApiBase, apiVersion: SHOPIFY_API_VERSION, timeoutMs: config.notifications.timeoutMs, clock }),
+    marks: createFlowMarks(database),
+    cases,
+    shipments,
+    // a shop installed locally (demo, preview, tests) has no Shopify to tell, unless a stand-in Admin API is set
+    accessToken: async (shop) => {
+      const token = (await sessionStorage.loadSession(`offline_${shop}`))?.accessToken ?? null;
+      return token === LOCAL_ACCESS_TOKEN && !config.notifications.shopifyAdminApiBase ? null : token;
+    },
+    enqueue: (job) => queue.enqueue(job),
+    clock,
+  });
   const desk = createExceptionDesk({
     shipments,
     orders,
@@ -171,8 +195,9 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     clock,
     silenceGraceMs: config.exceptions.silenceGraceMs,
     // the desk records what it decided; notifications plan their messages from it
-    subscribers: [(shop, evaluated) => notifications.plan(shop, evaluated), transit.subscriber, ...(options.scorecardRollUps === false ? [] : [scorecard.subscriber])],
+    subscribers: [(shop, evaluated) => notifications.plan(shop, evaluated), transit.subscriber, ...(options.scorecardRollUps === false ? [] : [scorecard.subscriber]), flow.subscriber],
     trending: (shop) => transit.trending(shop),
+    staffNames: createStaffNames(database),
     onParked: recordParkedEvaluations({ enqueue: (job) => queue.enqueue(job), logger }),
   });
   const sweep = createSweep({
@@ -213,6 +238,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     shipments,
     orders,
     cases,
+    outbox,
     apiKeys,
     sessions: apiKeys,
     shops,
@@ -220,6 +246,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     clock,
     views: lookup.views,
   });
+  const ticketDesk = createTicketDesk({ tickets, orders, shipments, views: supportApi.views, links: trackLinks, zoneOf: (shop) => profile.timezone(shop), clock });
   const admin = createAdminReadModel({ database, shipments });
   const shipmentBrowser = createShipmentBrowser({ admin });
   const ruleBook = createRuleBook({ rules, profile, desk, admin, clock });
@@ -228,10 +255,22 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     afterAuth: async (shop) => shops.ensureInstalled(shop, clock.now()),
   });
 
+  const flowActions = createFlowActions({ shipments, cases, openCase: desk.openCase, clock });
+  // a person resolving a case tells Flow too (the evaluations' own resolutions are told by flow.subscriber)
+  const staffDesk: typeof desk = {
+    ...desk,
+    async resolve(shop, id, resolution, actor, note) {
+      const outcome = await desk.resolve(shop, id, resolution, actor, note);
+      if (outcome.ok) await flow.caseResolved(shop, id);
+      return outcome;
+    },
+  };
+
   const jobs: JobDefinition[] = [
     processDeliveryJob({ processor, deliveries }),
     evaluateShipmentJob({ evaluate: (shop, id) => desk.evaluateShipment(shop, id) }),
     sendNotificationJob({ notifications }),
+    flow.job,
     silenceSweepJob({ sweep: (limit) => sweep.run(limit), enqueueAgain: () => sweep.again() }),
   ];
   const recurring: RecurringJob[] = [{ name: SILENCE_SWEEP_JOB, everyMs: config.worker.sweepIntervalMs }];
@@ -246,9 +285,11 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     recurring,
     shopify,
     verifyAppProxy: appProxyVerifier(secrets),
+    /** Shopify Flow signs action requests as it signs webhooks */
+    verifyFlowAction: webhookVerifier(secrets),
     trackLinks,
     /** the use cases: all that routes and endpoints see */
-    services: { notifications, ingest, processor, tracking, orderSync, compliance, lookup, shipmentBrowser, desk, profile, sweep, supportApi, ruleBook, statusMapping, transit, scorecard },
+    services: { notifications, ingest, processor, tracking, orderSync, compliance, lookup, shipmentBrowser, desk: staffDesk, profile, sweep, supportApi, ruleBook, statusMapping, transit, scorecard, tickets: ticketDesk, flow: { openCase: flowActions.openCase, caseResolved: flow.caseResolved } },
     /** storage, for operator tools (replay), the demo and tests; never handed to routes (see app/load-context.ts) */
     repositories: { shops, deliveries, cases, rules, settings, admin },
     /**
@@ -263,7 +304,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
           state: "local",
           isOnline: false,
           scope: config.shopify.scopes.join(","),
-          accessToken: "shpat_local_preview_not_a_real_token",
+          accessToken: LOCAL_ACCESS_TOKEN,
         }),
       );
       await shops.ensureInstalled(shop, clock.now());

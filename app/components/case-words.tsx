@@ -51,6 +51,7 @@ export const CASE_REFUSALS: Record<Exclude<CaseActionOutcome, { ok: true }>["rea
   not_resolved: "Only a resolved case can be reopened.",
   snooze_out_of_range: "Choose a time in the next 90 days",
   not_due: "This case is not snoozed.",
+  same_owner: "The case is already with this team.",
   changed_meanwhile: "Nothing changed: someone changed the case a moment ago. Reload to see it.",
   duplicate_open: "This case cannot be reopened: another case of this type is open for the shipment.",
 };
@@ -118,13 +119,19 @@ export function SlaBadge({ status, dueAt, now }: { status: string; dueAt: number
 
 export const SYSTEM_ACTOR = "shipwatch";
 
+/** Names of stored actors, as the shop's staff sessions know them (desk.staffNames): "staff:42" → "Priya Shah". */
+export type StaffNames = Readonly<Record<string, string>>;
+
 /**
- * Who did something, as the audit trail shows it: "You", "Shipwatch", a name or email where the actor carries one,
- * and otherwise "Staff member #123". Never the raw "staff:123" the session token's user id is stored as.
+ * Who did something, as the audit trail shows it: "You", "Shipwatch", the person's name where Shopify told it
+ * (`names`, or carried in the actor), their email, and otherwise "Staff member #123". Never the raw "staff:123"
+ * the session token's user id is stored as.
  */
-export function actorLabel(actor: string, me: string): string {
-  if (actor === me || (emailOf(actor) !== null && emailOf(actor) === emailOf(me))) return "You";
+export function actorLabel(actor: string, me: string, names: StaffNames = {}): string {
+  if (isSameStaff(actor, me)) return "You";
   if (actor === SYSTEM_ACTOR) return "Shipwatch";
+  const known = names[actor];
+  if (known) return known;
   const staff = /^staff:(.*)$/.exec(actor);
   if (staff) return /^\d+$/.test(staff[1]!) ? `Staff member #${staff[1]}` : "A staff member";
   // "Ada Lovelace <ada@example.com>": the name the admin session gave when the action happened
@@ -133,9 +140,14 @@ export function actorLabel(actor: string, me: string): string {
 }
 
 /** The same, in the middle of a sentence: "Assigned to you". */
-export function actorInSentence(actor: string, me: string): string {
-  const label = actorLabel(actor, me);
+export function actorInSentence(actor: string, me: string, names: StaffNames = {}): string {
+  const label = actorLabel(actor, me, names);
   return label === "You" ? "you" : label;
+}
+
+/** Whether two stored actors are one person: the same text, or the same email ("Ada <ada@x.test>" and "ada@x.test"). */
+export function isSameStaff(a: string, b: string): boolean {
+  return a === b || (emailOf(a) !== null && emailOf(a) === emailOf(b));
 }
 
 function emailOf(actor: string): string | null {

@@ -29,6 +29,10 @@ describe("the case lifecycle", () => {
     ["resolved", { kind: "set_priority" }, "already_resolved"],
     ["resolved", { kind: "note" }, "resolved"],
     ["snoozed", { kind: "note" }, "snoozed"],
+    ["open", { kind: "hand_off", from: "support", to: "operations" }, "open"],
+    ["snoozed", { kind: "hand_off", from: "fulfillment", to: "finance" }, "snoozed"],
+    ["resolved", { kind: "hand_off", from: "support", to: "finance" }, "already_resolved"],
+    ["open", { kind: "hand_off", from: "support", to: "support" }, "same_owner"],
   ];
   it.each(table)("from %s, %o → %s", (from, command, expected) => {
     const result = transition(from, command);
@@ -40,6 +44,7 @@ describe("the case lifecycle", () => {
     const commands: CaseCommand[] = [
       { kind: "assign" },
       { kind: "set_priority" },
+      { kind: "hand_off", from: "support", to: "operations" },
       { kind: "note" },
       { kind: "snooze", until: NOW + HOUR, now: NOW },
       { kind: "wake", now: NOW, snoozedUntil: NOW - 1 },

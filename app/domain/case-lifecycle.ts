@@ -5,8 +5,9 @@
  *
  *   open ──snooze──▶ snoozed ──(its time comes: wake)──▶ open
  *   open | snoozed ──resolve──▶ resolved ──reopen──▶ open (a reopened case)
- *   assign, priority and notes change no state and are refused on nothing but a missing case,
- *   except that a resolved case takes notes but no new owner or priority.
+ *   assign, priority, hand-off and notes change no state and are refused on nothing but a missing case,
+ *   except that a resolved case takes notes but no new assignee, priority or team, and a case is
+ *   handed only to a team other than its own.
  *
  * A resolved case is never snoozed: a snooze that later "woke" it would show it as open in the queue
  * while it stayed closed for evaluation, never re-evaluated, and not stopping a duplicate from opening.
@@ -20,6 +21,7 @@ export const MAX_SNOOZE_MS = 90 * 86_400_000;
 export type CaseCommand =
   | { kind: "assign" }
   | { kind: "set_priority" }
+  | { kind: "hand_off"; from: string; to: string }
   | { kind: "note" }
   | { kind: "snooze"; until: number; now: number }
   | { kind: "wake"; now: number; snoozedUntil: number | null }
@@ -31,6 +33,8 @@ export type CaseRefusal =
   | "already_resolved"
   /** reopen on a case that is not resolved */
   | "not_resolved"
+  /** a hand-off to the team that already owns the case */
+  | "same_owner"
   /** a snooze time in the past or more than 90 days ahead */
   | "snooze_out_of_range"
   /** wake on a case that is not snoozed, or whose time has not come */
@@ -48,6 +52,9 @@ export function transition(from: CaseState, command: CaseCommand): CaseTransitio
     case "assign":
     case "set_priority":
       return from === "resolved" ? refuse("already_resolved") : to(from);
+    case "hand_off":
+      if (from === "resolved") return refuse("already_resolved");
+      return command.from === command.to ? refuse("same_owner") : to(from);
     case "snooze":
       if (from === "resolved") return refuse("already_resolved");
       if (command.until <= command.now || command.until > command.now + MAX_SNOOZE_MS) return refuse("snooze_out_of_range");

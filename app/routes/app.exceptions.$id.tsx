@@ -12,6 +12,7 @@ import {
   CASE_REFUSALS,
   CASE_STATUS_LABELS,
   EXCEPTION_TYPE_LABELS,
+  isSameStaff,
   OWNER_LABELS,
   PRIORITY_LABELS,
   PriorityBadge,
@@ -19,6 +20,7 @@ import {
   RESOLUTION_LABELS,
   SlaBadge,
   type ResolutionCode,
+  type StaffNames,
 } from "~/components/case-words";
 import { hrefWith, shopifyParamsOf } from "~/components/embedded-url";
 import { formatDateTime } from "~/components/format";
@@ -30,7 +32,7 @@ import { StatusBadge } from "~/components/StatusBadge";
 import { ExactTime, RelativeTime, useViewerTimeZone } from "~/components/Timestamp";
 import type { CaseActionOutcome } from "~/domain/case-lifecycle";
 import { CARRIERS } from "~/domain/carriers";
-import { PRIORITIES, type Priority } from "~/domain/rules";
+import { OWNERS, PRIORITIES, type Owner, type Priority } from "~/domain/rules";
 import { notFoundBoundary } from "~/components/NotFound";
 import { pageTitle } from "~/components/page-title";
 import { SnoozePicker } from "~/components/SnoozePicker";
@@ -52,7 +54,11 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
     });
   const { case: c, activities } = file;
   const detail = await shipmentBrowser.shipmentDetail(shop, c.shipmentId);
+  // everyone the page names (who acted, who it was assigned to), by name where the shop's staff sessions know them
+  const named = [c.assignee, c.resolvedBy, ...activities.map((a) => a.actor), ...activities.map((a) => (a.kind === "assigned" ? /^Assigned to (.+)$/.exec(a.detail)?.[1] : null) ?? null)];
+  const names = await desk.staffNames(shop, [...new Set(named)]);
   return {
+    names,
     now: context.shipwatch.clock.now(),
     me: staffMemberOf(auth),
     case: {
@@ -131,6 +137,11 @@ const CaseAction = z.discriminatedUnion("intent", [
     note: z.string().trim().max(2000, "At most 2,000 characters").optional(),
   }),
   z.object({ intent: z.literal("reopen") }),
+  z.object({
+    intent: z.literal("hand_off"),
+    owner: z.enum(OWNERS, { errorMap: () => ({ message: "Choose the team to hand it to" }) }),
+    handOffNote: z.string().trim().min(1, "Say why, for the team that takes it").max(2000, "At most 2,000 characters"),
+  }),
 ]);
 
 export const action = async ({ request, params, context }: ActionFunctionArgs) => {
@@ -177,6 +188,9 @@ export const action = async ({ request, params, context }: ActionFunctionArgs) =
     case "reopen":
       outcome = await desk.reopen(shop, id.data, me);
       break;
+    case "hand_off":
+      outcome = await desk.handOff(shop, id.data, a.owner, a.handOffNote, me);
+      break;
   }
   if (!outcome.ok) {
     // another shop's case is not found, like a missing one
@@ -187,14 +201,14 @@ export const action = async ({ request, params, context }: ActionFunctionArgs) =
       });
     return {
       ok: false as const,
-      field: outcome.reason === "snooze_out_of_range" ? "until" : "intent",
+      field: outcome.reason === "snooze_out_of_range" ? "until" : outcome.reason === "same_owner" ? "owner" : "intent",
       error: CASE_REFUSALS[outcome.reason],
     };
   }
-  return { ok: true as const, intent: a.intent };
+  return { ok: true as const, intent: a.intent, done: a.intent === "hand_off" ? `Handed to ${OWNER_LABELS[a.owner]}` : DONE[a.intent] };
 };
 
-const DONE: Record<z.infer<typeof CaseAction>["intent"], string> = {
+const DONE: Record<Exclude<z.infer<typeof CaseAction>["intent"], "hand_off">, string> = {
   assign_to_me: "Assigned to you",
   unassign: "Unassigned",
   priority: "Priority changed",
@@ -205,7 +219,7 @@ const DONE: Record<z.infer<typeof CaseAction>["intent"], string> = {
 };
 
 /** What an audit entry says, in words: stored details name codes and people the way the services keep them. */
-function activityText(kind: string, detail: string, me: string, timeZone: string, now: number, ruleName: string): string {
+function activityText(kind: string, detail: string, me: string, names: StaffNames, timeZone: string, now: number, ruleName: string): string {
   switch (kind) {
     case "opened": {
       // stored as the rule engine's sentence, "<rule name>: <what it saw>; <what it saw>", with codes in it
@@ -219,7 +233,13 @@ function activityText(kind: string, detail: string, me: string, timeZone: string
     }
     case "assigned": {
       const to = /^Assigned to (.+)$/.exec(detail);
-      return to ? `Assigned to ${actorInSentence(to[1]!, me)}` : detail;
+      return to ? `Assigned to ${actorInSentence(to[1]!, me, names)}` : detail;
+    }
+    case "handed_off": {
+      // stored as "Handed from <owner> to <owner>: <note>"
+      const handed = /^Handed from (\w+) to (\w+): ([\s\S]*)$/.exec(detail);
+      const team = (code: string) => OWNER_LABELS[code as Owner] ?? code;
+      return handed ? `Handed from ${team(handed[1]!)} to ${team(handed[2]!)}: ${handed[3]}` : detail;
     }
     case "snoozed": {
       const until = Date.parse(detail.replace(/^Snoozed until /, ""));
@@ -241,7 +261,7 @@ function activityText(kind: string, detail: string, me: string, timeZone: string
 }
 
 export default function CaseDetail() {
-  const { now, me, case: c, why, shipment, events, activities } = useLoaderData<typeof loader>();
+  const { now, me, names, case: c, why, shipment, events, activities } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const timeZone = useViewerTimeZone();
   const shopify = useAppBridge();
@@ -250,15 +270,24 @@ export default function CaseDetail() {
   const [resolution, setResolution] = useState<ResolutionCode | "">("");
   const [resolveNote, setResolveNote] = useState("");
   const [snoozeUntil, setSnoozeUntil] = useState<number | null>(null);
+  const [handTo, setHandTo] = useState<Owner | "">("");
+  const [handOffNote, setHandOffNote] = useState("");
 
   const busy = fetcher.state !== "idle";
   const failed = fetcher.data && !fetcher.data.ok ? fetcher.data : null;
   useEffect(() => {
     if (fetcher.state !== "idle" || !fetcher.data) return;
     if (fetcher.data.ok) {
-      shopify.toast.show(DONE[fetcher.data.intent]);
+      shopify.toast.show(fetcher.data.done);
       if (fetcher.data.intent === "note") setNote("");
       if (fetcher.data.intent === "resolve") setResolveNote("");
+      if (fetcher.data.intent === "hand_off") {
+        setHandTo("");
+        setHandOffNote("");
+      }
+    } else if (fetcher.data.field === "intent" && c.status !== "resolved") {
+      // a refusal no field can hold (someone changed the case meanwhile); the resolved card says it in place
+      shopify.toast.show(fetcher.data.error, { isError: true });
     }
     // only a new answer from the action matters
   }, [fetcher.state, fetcher.data]);
@@ -380,14 +409,15 @@ export default function CaseDetail() {
                       <BlockStack gap="100">
                         <InlineStack gap="200" blockAlign="center">
                           <Text as="span" fontWeight="semibold">
-                            {actorLabel(a.actor, me)}
+                            {actorLabel(a.actor, me, names)}
                           </Text>
                           {a.kind === "note" ? <Badge>Note</Badge> : null}
+                          {a.kind === "handed_off" ? <Badge tone="info">Handed off</Badge> : null}
                           <Text as="span" tone="subdued" variant="bodySm">
                             <ExactTime at={a.at} now={now} />
                           </Text>
                         </InlineStack>
-                        <Text as="p">{activityText(a.kind, a.detail, me, timeZone, now, c.ruleName)}</Text>
+                        <Text as="p">{activityText(a.kind, a.detail, me, names, timeZone, now, c.ruleName)}</Text>
                       </BlockStack>
                     </Box>
                   ))}
@@ -408,9 +438,9 @@ export default function CaseDetail() {
                 <Fact label="Assignee">
                   <InlineStack gap="200" blockAlign="center">
                     <Text as="span" tone={c.assignee ? undefined : "subdued"}>
-                      {c.assignee ? actorLabel(c.assignee, me) : "Unassigned"}
+                      {c.assignee ? actorLabel(c.assignee, me, names) : "Unassigned"}
                     </Text>
-                    {c.assignee === me ? (
+                    {c.assignee && isSameStaff(c.assignee, me) ? (
                       <Button variant="plain" onClick={() => submit({ intent: "unassign" })} disabled={busy}>
                         Unassign
                       </Button>
@@ -451,7 +481,7 @@ export default function CaseDetail() {
                   </Text>
                   <Text as="p">
                     {c.resolution ? RESOLUTION_LABELS[c.resolution] : "Resolved"}
-                    {c.resolvedBy ? `, by ${actorInSentence(c.resolvedBy, me)}` : ""}
+                    {c.resolvedBy ? `, by ${actorInSentence(c.resolvedBy, me, names)}` : ""}
                     {c.resolvedAt ? (
                       <>
                         {" "}
@@ -506,6 +536,49 @@ export default function CaseDetail() {
                       <InlineStack align="end">
                         <Button submit variant="primary" disabled={busy}>
                           Resolve case
+                        </Button>
+                      </InlineStack>
+                    </BlockStack>
+                  </fetcher.Form>
+                </Card>
+                <Card>
+                  <fetcher.Form
+                    method="post"
+                    onSubmit={(event) => {
+                      event.preventDefault();
+                      submit({ intent: "hand_off", owner: handTo, handOffNote });
+                    }}
+                  >
+                    <BlockStack gap="300">
+                      <Text as="h2" variant="headingMd">
+                        Hand to team
+                      </Text>
+                      <Select
+                        label="Team"
+                        name="owner"
+                        placeholder="Choose a team"
+                        options={OWNERS.filter((o) => o !== c.owner).map((o) => ({ value: o, label: OWNER_LABELS[o] }))}
+                        value={handTo}
+                        onChange={(value) => setHandTo(value as Owner)}
+                        error={failed?.field === "owner" ? failed.error : undefined}
+                      />
+                      <TextField
+                        label="Note for the team"
+                        name="handOffNote"
+                        value={handOffNote}
+                        onChange={setHandOffNote}
+                        multiline={2}
+                        autoComplete="off"
+                        requiredIndicator
+                        placeholder="What they need to know, and what you already did"
+                        error={failed?.field === "handOffNote" ? failed.error : undefined}
+                      />
+                      <Text as="p" variant="bodySm" tone="subdued">
+                        The note goes on the audit trail, and the case waits unassigned for the team to take it.
+                      </Text>
+                      <InlineStack align="end">
+                        <Button submit disabled={busy || handTo === "" || handOffNote.trim() === ""}>
+                          Hand to team
                         </Button>
                       </InlineStack>
                     </BlockStack>

@@ -54,6 +54,7 @@ const VIEWS = [
   { id: "support", content: "Support" },
   { id: "fulfillment", content: "Fulfillment" },
   { id: "finance", content: "Finance" },
+  { id: "operations", content: "Operations" },
   { id: "overdue", content: "Overdue" },
 ] as const;
 type View = (typeof VIEWS)[number]["id"];
@@ -71,6 +72,18 @@ const AGE_CHOICES = [
   { value: "7", label: "Older than 7 days" },
 ] as const;
 
+/**
+ * Polaris's sort choices ("key direction"), each with the queue's own word for it in the URL (urgency: none).
+ * Polaris draws a key's ascending choice on its first direction button and the descending one on the second.
+ */
+const SORTS = [
+  { label: "Urgency", value: "urgency asc", directionLabel: "Most urgent first", param: "urgency" },
+  { label: "Urgency", value: "urgency desc", directionLabel: "Least urgent first", param: "least_urgent" },
+  { label: "Opened", value: "opened asc", directionLabel: "Oldest first", param: "oldest" },
+  { label: "Opened", value: "opened desc", directionLabel: "Newest first", param: "newest" },
+] as const;
+type Sort = (typeof SORTS)[number]["param"];
+
 const CaseFilters = z.object({
   view: z.enum(VIEWS.map((v) => v.id) as [View, ...View[]]).catch("all"),
   type: z.enum(EXCEPTION_TYPES).optional().catch(undefined),
@@ -78,6 +91,8 @@ const CaseFilters = z.object({
   priority: z.enum(PRIORITIES).optional().catch(undefined),
   status: z.enum(["open", "snoozed", "resolved", "all"]).catch("open"),
   age: z.enum(["1", "3", "7"]).optional().catch(undefined),
+  q: z.string().trim().max(200).optional().catch(undefined),
+  sort: z.enum(SORTS.map((s) => s.param) as [Sort, ...Sort[]]).catch("urgency"),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 
@@ -89,6 +104,7 @@ function viewQuery(view: View, me: string, now: number): CaseQuery {
     case "support":
     case "fulfillment":
     case "finance":
+    case "operations":
       return { owner: view };
     case "overdue":
       return { overdueAt: now };
@@ -112,6 +128,8 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     ...(f.owner ? { owner: f.owner } : {}),
     ...(f.priority ? { priority: f.priority } : {}),
     ...(f.age ? { openedBefore: now - Number(f.age) * DAY } : {}),
+    ...(f.q ? { search: f.q } : {}),
+    sort: f.sort,
     // the view wins over the filter bar where both speak (the Support tab is Support's cases)
     ...viewQuery(f.view, me, now),
     limit: PAGE_SIZE,
@@ -127,9 +145,12 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
       })
     ),
   ]);
+  // assignees by name, where the shop's staff sessions know them
+  const names = await desk.staffNames(shop, [...new Set(page.cases.map((c) => c.assignee))]);
   return {
     now,
     me,
+    names,
     page: f.page,
     pageSize: PAGE_SIZE,
     total: page.total,
@@ -194,7 +215,7 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
 };
 
 export default function Exceptions() {
-  const { now, me, page, pageSize, total, viewCounts, cases } = useLoaderData<typeof loader>();
+  const { now, me, names, page, pageSize, total, viewCounts, cases } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const location = useLocation();
   const navigation = useNavigation();
@@ -207,7 +228,16 @@ export default function Exceptions() {
 
   const change = useUrlFilters();
 
-  const { mode, setMode } = useSetIndexFiltersMode(filtering ? IndexFiltersMode.Filtering : IndexFiltersMode.Default);
+  // the search field is typed into locally and reaches the URL (and the loader) once typing pauses
+  const [query, setQuery] = useState(filters.q ?? "");
+  useEffect(() => setQuery(filters.q ?? ""), [filters.q]);
+  useEffect(() => {
+    if (query.trim() === (filters.q ?? "")) return;
+    const timer = setTimeout(() => change((p) => setOrDelete(p, "q", query.trim()), { replace: true }), 300);
+    return () => clearTimeout(timer);
+  }, [query]);
+
+  const { mode, setMode } = useSetIndexFiltersMode(filtering || filters.q ? IndexFiltersMode.Filtering : IndexFiltersMode.Default);
   const clearAll = () => change((p) => ["type", "owner", "priority", "status", "age"].forEach((name) => p.delete(name)));
 
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(cases.map((c) => ({ id: String(c.id) })));
@@ -316,7 +346,7 @@ export default function Exceptions() {
   });
   const selectedCount = allResourcesSelected ? cases.length : selectedResources.length;
 
-  if (viewCounts.all === 0 && filters.view === "all" && !filtering) {
+  if (viewCounts.all === 0 && filters.view === "all" && !filtering && !filters.q) {
     return (
       <Page title="Exceptions">
         <EmptyState icon={CheckCircleIcon} tone="success" title="No open exceptions">
@@ -328,7 +358,7 @@ export default function Exceptions() {
   }
 
   return (
-    <Page title="Exceptions" subtitle="Shipments that need a person, newest first. Each case says which rule opened it and why." fullWidth>
+    <Page title="Exceptions" subtitle="Shipments that need a person, most urgent first. Each case says which rule opened it and why." fullWidth>
       <Card padding="0">
         <IndexFilters
           tabs={VIEWS.map((v, i) => ({
@@ -341,14 +371,25 @@ export default function Exceptions() {
           selected={viewIndex < 0 ? 0 : viewIndex}
           onSelect={(index) => change((p) => setOrDelete(p, "view", index === 0 ? null : VIEWS[index]!.id))}
           canCreateNewView={false}
-          queryValue=""
-          onQueryChange={() => {}}
-          onQueryClear={() => {}}
-          hideQueryField
+          queryValue={query}
+          queryPlaceholder="Search by order, tracking number or customer email"
+          onQueryChange={setQuery}
+          onQueryClear={() => {
+            setQuery("");
+            change((p) => p.delete("q"));
+          }}
+          sortOptions={SORTS.map(({ label, value, directionLabel }) => ({ label, value, directionLabel }))}
+          sortSelected={[SORTS.find((o) => o.param === filters.sort)!.value]}
+          onSort={([value]) => change((p) => setOrDelete(p, "sort", SORTS.find((o) => o.value === value && o.param !== "urgency")?.param))}
           filters={filterBar}
           appliedFilters={appliedFilters}
           onClearAll={clearAll}
-          cancelAction={{ onAction: clearAll }}
+          cancelAction={{
+            onAction: () => {
+              setQuery("");
+              change((p) => ["type", "owner", "priority", "status", "age", "q"].forEach((name) => p.delete(name)));
+            },
+          }}
           mode={mode}
           setMode={setMode}
           loading={loading}
@@ -401,7 +442,7 @@ export default function Exceptions() {
               <IndexTable.Cell>{OWNER_LABELS[c.owner]}</IndexTable.Cell>
               <IndexTable.Cell>
                 {c.assignee ? (
-                  <Text as="span">{actorLabel(c.assignee, me)}</Text>
+                  <Text as="span">{actorLabel(c.assignee, me, names)}</Text>
                 ) : (
                   <Text as="span" tone="subdued">
                     Unassigned

@@ -1,10 +1,12 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
-import { Banner, BlockStack, Box, Card, Icon, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Card, Icon, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import { ExternalSmallIcon } from "@shopify/polaris-icons";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { z } from "zod";
+import { actorLabel, CASE_STATUS_LABELS, EXCEPTION_TYPE_LABELS, OWNER_LABELS, PriorityBadge, SlaBadge } from "~/components/case-words";
 import { hrefWith, shopifyParamsOf } from "~/components/embedded-url";
+import { staffMemberOf } from "~/components/staff";
 import { Fact } from "~/components/Fact";
 import { formatDay, formatDestination } from "~/components/format";
 import { ShipmentTimeline } from "~/components/ShipmentTimeline";
@@ -17,8 +19,15 @@ import { safeHttpsUrl } from "~/domain/urls";
 
 const ShipmentId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
+/** The order's page in the Shopify admin, as App Bridge opens it from the embedded app (the id's digits: REST id or GID). */
+function adminOrderUrl(orderId: string): string | null {
+  const digits = /(\d+)$/.exec(orderId);
+  return digits ? `shopify://admin/orders/${digits[1]}` : null;
+}
+
 export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
-  const { session } = await context.shipwatch.shopify.authenticate.admin(request);
+  const auth = await context.shipwatch.shopify.authenticate.admin(request);
+  const { session } = auth;
   const id = ShipmentId.safeParse(params.id);
   // The read model only sees the signed-in shop: another shop's shipment is "not found", exactly like a missing one.
   const detail = id.success ? await context.shipwatch.services.shipmentBrowser.shipmentDetail(session.shop, id.data) : null;
@@ -32,7 +41,17 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
   const [view] = await context.shipwatch.services.lookup.views(session.shop, [s]);
   // what the customer (and the team) were told about this parcel: support should know before they answer
   const messages = await context.shipwatch.services.notifications.outbox(session.shop, { shipmentId: s.id }, { limit: 30, offset: 0 });
+  // what support acts from: the open cases, who the customer is (staff only: this page is behind the admin), the order
+  const { desk } = context.shipwatch.services;
+  const file = await desk.shipmentFile(session.shop, s);
+  const names = await desk.staffNames(session.shop, [...new Set(file.cases.map((c) => c.assignee))]);
   return {
+    me: staffMemberOf(auth),
+    names,
+    cases: file.cases.map((c) => ({ id: c.id, type: c.type, owner: c.owner, assignee: c.assignee, priority: c.priority, status: c.status, dueAt: c.dueAt })),
+    customer: file.customer,
+    orderUrl: adminOrderUrl(s.orderId),
+    lookups: { count: s.lookupCount, lastAt: s.lastLookedUpAt },
     messages: messages.rows.map((m) => ({
       id: m.id,
       moment: m.moment,
@@ -123,7 +142,7 @@ const SOURCE_LABELS: Record<string, string> = {
 };
 
 export default function ShipmentDetail() {
-  const { now, shipment, events, siblings, messages, messageCount, shopperView } = useLoaderData<typeof loader>();
+  const { now, me, names, cases, customer, orderUrl, lookups, shipment, events, siblings, messages, messageCount, shopperView } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const timeZone = useViewerTimeZone();
   // the list's filters ride along in the URL, so "Shipments" returns to the same filtered page
@@ -255,6 +274,93 @@ export default function ShipmentDetail() {
 
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Open cases
+                </Text>
+                {cases.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    No open case: nothing about this parcel is waiting for a person.
+                  </Text>
+                ) : (
+                  <BlockStack as="ul" gap="300" aria-label="Open cases">
+                    {cases.map((c) => (
+                      <Box as="li" key={c.id}>
+                        <BlockStack gap="100">
+                          <InlineStack gap="200" align="space-between" blockAlign="center">
+                            <Link url={hrefWith(`/app/exceptions/${c.id}`, adminParams)}>{EXCEPTION_TYPE_LABELS[c.type]}</Link>
+                            <PriorityBadge priority={c.priority} />
+                          </InlineStack>
+                          <InlineStack gap="200" blockAlign="center">
+                            <Text as="span" variant="bodySm" tone="subdued">
+                              {[OWNER_LABELS[c.owner], c.assignee ? actorLabel(c.assignee, me, names) : "Unassigned"].join(" · ")}
+                            </Text>
+                            {c.status === "snoozed" ? <Badge>{CASE_STATUS_LABELS.snoozed}</Badge> : <SlaBadge status={c.status} dueAt={c.dueAt} now={now} />}
+                          </InlineStack>
+                        </BlockStack>
+                      </Box>
+                    ))}
+                  </BlockStack>
+                )}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <InlineStack align="space-between" blockAlign="center">
+                  <Text as="h2" variant="headingMd">
+                    Customer
+                  </Text>
+                  {orderUrl ? (
+                    <Link url={orderUrl} target="_top" accessibilityLabel={`Open ${shipment.orderName} in Shopify`}>
+                      Open order in Shopify
+                    </Link>
+                  ) : null}
+                </InlineStack>
+                {customer ? (
+                  <BlockStack gap="100">
+                    <Text as="p" fontWeight="semibold">
+                      {customer.name ?? "No name on the order"}
+                    </Text>
+                    {customer.email ? (
+                      <Link url={`mailto:${customer.email}`} target="_blank">
+                        {customer.email}
+                      </Link>
+                    ) : (
+                      <Text as="p" tone="subdued">
+                        No email
+                      </Text>
+                    )}
+                    {customer.phone ? (
+                      <Link url={`tel:${customer.phone.replace(/[^\d+]/g, "")}`}>{customer.phone}</Link>
+                    ) : (
+                      <Text as="p" tone="subdued">
+                        No phone
+                      </Text>
+                    )}
+                  </BlockStack>
+                ) : (
+                  <Text as="p" tone="subdued">
+                    No contact on file: the order has not arrived, or the customer&apos;s data was erased on request.
+                  </Text>
+                )}
+                <Text as="p" tone="subdued">
+                  {lookups.count === 0 ? (
+                    "Nobody has looked this parcel up on the storefront."
+                  ) : (
+                    <>
+                      {`Looked up ${lookups.count} ${lookups.count === 1 ? "time" : "times"} on the storefront`}
+                      {lookups.lastAt ? (
+                        <>
+                          , last <RelativeTime at={lookups.lastAt} now={now} />
+                        </>
+                      ) : null}
+                      .
+                    </>
+                  )}
+                </Text>
+              </BlockStack>
+            </Card>
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">

@@ -60,6 +60,7 @@ export default function AdminLayout() {
         </Link>
         <Link to={adminHref("/app/shipments")}>Shipments</Link>
         <Link to={adminHref("/app/exceptions")}>Exceptions</Link>
+        <Link to={adminHref("/app/tickets")}>Tickets</Link>
         <Link to={adminHref("/app/rules")}>Rules</Link>
         <Link to={adminHref("/app/notifications")}>Notifications</Link>
         <Link to={adminHref("/app/status-mapping")}>Status mapping</Link>

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
+import { readBody, send } from "./http";
 
 /**
  * One local HTTP server standing in for the notification providers, for tests, the demo and the benchmark:
@@ -10,7 +11,8 @@ import { pathToFileURL } from "node:url";
  *   POST /api/events                                Klaviyo Create Event (API key + revision, 202)
  *   POST /hooks/<any path>                          a helpdesk's webhook receiver (records raw body + headers)
  *   POST /admin/api/:version/graphql.json           Shopify Admin GraphQL: tagsAdd / metafieldsSet on an
- *                                                   in-memory order store, with the cost-based leaky bucket
+ *                                                   in-memory order store, with the cost-based leaky bucket;
+ *                                                   flowTriggerReceive (handle and payload checked, recorded)
  * Every request is recorded per provider; failNext() scripts failures.
  */
 export const PROVIDERS = ["twilio", "slack", "klaviyo", "hooks", "shopify"] as const;
@@ -62,6 +64,8 @@ export interface FakeProvidersOptions {
     restoreRate?: number;
     /** what each call costs, default 10 */
     costPerCall?: number;
+    /** Flow trigger handles no workflow of the shop uses: flowTriggerReceive answers a user error saying so */
+    unusedFlowTriggers?: string[];
   };
   /** how long a "timeout" failure holds its answer, unless the client hangs up first (default 30 s) */
   holdMs?: number;
@@ -92,13 +96,16 @@ export interface FakeProviders {
   setShopifyAvailable(accessToken: string, points: number): void;
   /** how many Shopify calls were answered THROTTLED */
   shopifyThrottledCount(): number;
+  /** Flow triggers accepted by flowTriggerReceive, in order (the token tells the shop) */
+  flowTriggers(): { accessToken: string; handle: string; payload: Record<string, unknown> }[];
   /** forgets requests, failures, orders and buckets */
   reset(): void;
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
 const E164 = /^\+[1-9]\d{6,14}$/;
+/** Shopify Flow refuses trigger payloads above 50 KB */
+const FLOW_PAYLOAD_MAX_BYTES = 50 * 1024;
 
 export async function startFakeProviders(options: FakeProvidersOptions = {}): Promise<FakeProviders> {
   const host = options.host ?? "127.0.0.1";
@@ -114,6 +121,7 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
   const klaviyoAccepted: unknown[] = [];
   const orders = new Map<string, { tags: Set<string>; metafields: Map<string, ShopifyMetafield> }>();
   const buckets = new Map<string, { available: number; at: number }>();
+  const flowAccepted: ReturnType<FakeProviders["flowTriggers"]> = [];
   let throttled = 0;
 
   const bucketFor = (token: string) => {
@@ -299,11 +307,11 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
 
     const data: Record<string, unknown> = {};
     const errors: { message: string; extensions?: Record<string, unknown> }[] = [];
-    const fieldPattern = /(?:(\w+)\s*:\s*)?\b(tagsAdd|metafieldsSet)\s*\(([^)]*)\)/g;
+    const fieldPattern = /(?:(\w+)\s*:\s*)?\b(tagsAdd|metafieldsSet|flowTriggerReceive)\s*\(([^)]*)\)/g;
     let found = 0;
     for (const match of request.query.matchAll(fieldPattern)) {
       found++;
-      const [, alias, field, argText] = match as unknown as [string, string | undefined, "tagsAdd" | "metafieldsSet", string];
+      const [, alias, field, argText] = match as unknown as [string, string | undefined, "tagsAdd" | "metafieldsSet" | "flowTriggerReceive", string];
       const args: Record<string, unknown> = {};
       for (const arg of argText.split(",")) {
         const pair = /^\s*(\w+)\s*:\s*\$(\w+)\s*$/.exec(arg);
@@ -313,9 +321,9 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
         }
         args[pair[1]!] = variables[pair[2]!];
       }
-      data[alias ?? field] = field === "tagsAdd" ? tagsAdd(args) : metafieldsSet(args);
+      data[alias ?? field] = field === "tagsAdd" ? tagsAdd(args) : field === "metafieldsSet" ? metafieldsSet(args) : flowTriggerReceive(token, args);
     }
-    if (found === 0) errors.push({ message: "the fake Shopify API only knows the mutations tagsAdd and metafieldsSet", extensions: { code: "undefinedField" } });
+    if (found === 0) errors.push({ message: "the fake Shopify API only knows the mutations tagsAdd, metafieldsSet and flowTriggerReceive", extensions: { code: "undefinedField" } });
     const extensions = { cost: { requestedQueryCost: shopifyCost, actualQueryCost: shopifyCost, throttleStatus: throttleStatus() } };
     return json(answer, 200, errors.length > 0 ? { errors, extensions } : { data, extensions });
   }
@@ -342,6 +350,17 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     const order = orderFor(id);
     for (const tag of clean) order.tags.add(tag);
     return { node: { id }, userErrors: [] };
+  }
+
+  function flowTriggerReceive(token: string, args: Record<string, unknown>) {
+    const { handle, payload } = args;
+    // an extension handle: at most 30 characters, letters, digits and hyphens
+    if (typeof handle !== "string" || !/^[a-z0-9][a-z0-9-]{0,29}$/i.test(handle)) return { userErrors: [{ field: ["handle"], message: "Invalid handle" }] };
+    if (!isRecord(payload)) return { userErrors: [{ field: ["payload"], message: "Payload must be a JSON object" }] };
+    if (Buffer.byteLength(JSON.stringify(payload)) > FLOW_PAYLOAD_MAX_BYTES) return { userErrors: [{ field: ["payload"], message: "Payload exceeds the 50 KB limit" }] };
+    if (options.shopify?.unusedFlowTriggers?.includes(handle)) return { userErrors: [{ field: ["handle"], message: "No enabled workflows use this trigger" }] };
+    flowAccepted.push({ accessToken: token, handle, payload });
+    return { userErrors: [] };
   }
 
   function metafieldsSet(args: Record<string, unknown>) {
@@ -416,6 +435,7 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
       buckets.set(accessToken, { available: Math.max(0, Math.min(shopifyMax, points)), at: Date.now() });
     },
     shopifyThrottledCount: () => throttled,
+    flowTriggers: () => flowAccepted.map((t) => ({ ...t })),
     reset() {
       recorded.length = 0;
       failures.clear();
@@ -423,6 +443,7 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
       klaviyoAccepted.length = 0;
       orders.clear();
       buckets.clear();
+      flowAccepted.length = 0;
       throttled = 0;
     },
     close() {
@@ -469,29 +490,6 @@ function defaultFailureBody(provider: Provider, status: number): string {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error("request body over 1 MiB"));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, contentType: string, text: string, extra: Record<string, string> = {}) {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text), ...extra });
-  res.end(text);
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -2,50 +2,122 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { ScorecardService } from "~/.server/services/scorecard";
 import type { SupportApi } from "~/.server/services/support-api";
+import type { TicketDesk } from "~/.server/services/tickets";
 import { parseScorecardRange } from "~/domain/scorecard";
 import { sendJson } from "./respond";
 
+const lookupKey = z.string().trim().min(1).max(64).optional();
 const ShipmentsQuery = z
-  .object({ order: z.string().trim().min(1).max(64).optional(), tracking: z.string().trim().min(1).max(64).optional() })
-  .refine((q) => !!q.order !== !!q.tracking, { message: "give order or tracking (one of them)" });
+  .object({ order: lookupKey, tracking: lookupKey, email: z.string().trim().toLowerCase().email().max(254).optional() })
+  .refine((q) => [q.order, q.tracking, q.email].filter(Boolean).length === 1, { message: "give order, tracking or email (one of them)" });
 const ExceptionsQuery = z.object({
   status: z.enum(["open", "resolved"]).default("open"),
   order: z.string().trim().min(1).max(64).optional(),
 });
 
+/** A helpdesk ticket (the contract). Ids may come as numbers from helpdesks that number their tickets. */
+export const TicketBody = z.object({
+  id: z.union([z.string().trim().min(1).max(128), z.number().int().nonnegative().transform(String)]),
+  source: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, "a short name such as gorgias, zendesk or api"),
+  customerEmail: z.string().trim().toLowerCase().email().max(254).nullable().optional().transform((v) => v ?? null),
+  subject: z.string().max(1000),
+  body: z.string().max(200_000),
+  createdAt: z.string().datetime({ offset: true }).transform((v) => Date.parse(v)),
+});
+
+/** Tickets are text: a body above this is refused before it is read in full. */
+export const MAX_TICKET_BYTES = 256 * 1024;
+
 /**
- * GET /api/v1/shipments, GET /api/v1/exceptions and GET /api/v1/scorecard (the Support API contract): JSON, one
- * shop per credential, 401 without a valid bearer token. Helpdesks and BI tools call it server to server.
+ * The Support API (ARCHITECTURE.md): JSON, one shop per credential, 401 without a valid bearer token.
+ * GET /api/v1/shipments (by order, tracking number or customer email), GET /api/v1/exceptions,
+ * GET /api/v1/scorecard, and POST /api/v1/tickets. Helpdesks and BI tools call it server to server.
  */
-export function supportApiEndpoint(api: SupportApi, scorecard: Pick<ScorecardService, "scorecard">) {
-  return (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const noStore = { "cache-control": "no-store" };
-    if (req.method !== "GET") return sendJson(res, 405, { error: "method_not_allowed" }, { allow: "GET" });
+export function supportApiEndpoint(api: SupportApi, scorecard: Pick<ScorecardService, "scorecard">, tickets: Pick<TicketDesk, "receive">) {
+  const noStore = { "cache-control": "no-store" };
+  const badRequest = (res: ServerResponse, issues: z.ZodIssue[]) => {
+    const fields = [...new Set(issues.map((i) => i.path.join(".") || "body"))];
+    sendJson(res, 400, { error: "bad_request", message: `invalid ${fields.join(", ")}: ${issues[0]!.message}`, fields }, noStore);
+  };
+
+  async function get(res: ServerResponse, url: URL, shop: string) {
     const params = Object.fromEntries(url.searchParams);
+    if (url.pathname === "/api/v1/shipments") {
+      const q = ShipmentsQuery.safeParse(params);
+      if (!q.success) return sendJson(res, 400, { error: "bad_request", message: q.error.issues[0]!.message }, noStore);
+      const shipments = await api.shipments(shop, q.data);
+      return shipments.length ? sendJson(res, 200, { shipments }, noStore) : sendJson(res, 404, { error: "not_found" }, noStore);
+    }
+    if (url.pathname === "/api/v1/exceptions") {
+      const q = ExceptionsQuery.safeParse(params);
+      if (!q.success) return sendJson(res, 400, { error: "bad_request", message: "status is open or resolved" }, noStore);
+      return sendJson(res, 200, { exceptions: await api.exceptions(shop, q.data) }, noStore);
+    }
+    if (url.pathname === "/api/v1/scorecard") {
+      // days in the shop's zone; the figures come from the daily roll-ups of the authenticated shop only
+      const range = parseScorecardRange(params.from, params.to);
+      if (!range.ok) return sendJson(res, 400, { error: "bad_request", message: range.error }, noStore);
+      return sendJson(res, 200, await scorecard.scorecard(shop, range.range), noStore);
+    }
+    return sendJson(res, 404, { error: "not_found" }, noStore);
+  }
+
+  async function postTicket(res: ServerResponse, body: Buffer, shop: string) {
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString("utf8"));
+    } catch {
+      return sendJson(res, 400, { error: "bad_request", message: "the body is not JSON", fields: ["body"] }, noStore);
+    }
+    const ticket = TicketBody.safeParse(json);
+    if (!ticket.success) return badRequest(res, ticket.error.issues);
+    const { matchedBy: _matchedBy, recorded: _recorded, ...answer } = await tickets.receive(shop, ticket.data);
+    return sendJson(res, 200, answer, noStore);
+  }
+
+  return (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const isTickets = url.pathname === "/api/v1/tickets";
+    const method = isTickets ? "POST" : "GET";
+    if (req.method !== method) {
+      req.resume();
+      return sendJson(res, 405, { error: "method_not_allowed" }, { allow: method });
+    }
     (async () => {
       const auth = await api.authenticate(req.headers.authorization);
-      if (!auth) return sendJson(res, 401, { error: "unauthorized", message: "send Authorization: Bearer <session token or API key>" }, { ...noStore, "www-authenticate": "Bearer" });
-      if (url.pathname === "/api/v1/shipments") {
-        const q = ShipmentsQuery.safeParse(params);
-        if (!q.success) return sendJson(res, 400, { error: "bad_request", message: q.error.issues[0]!.message }, noStore);
-        const shipments = await api.shipments(auth.shop, q.data);
-        return shipments.length ? sendJson(res, 200, { shipments }, noStore) : sendJson(res, 404, { error: "not_found" }, noStore);
+      if (!auth) {
+        req.resume();
+        return sendJson(res, 401, { error: "unauthorized", message: "send Authorization: Bearer <session token or API key>" }, { ...noStore, "www-authenticate": "Bearer" });
       }
-      if (url.pathname === "/api/v1/exceptions") {
-        const q = ExceptionsQuery.safeParse(params);
-        if (!q.success) return sendJson(res, 400, { error: "bad_request", message: "status is open or resolved" }, noStore);
-        return sendJson(res, 200, { exceptions: await api.exceptions(auth.shop, q.data) }, noStore);
+      if (!isTickets) return get(res, url, auth.shop);
+      const body = await readBody(req, MAX_TICKET_BYTES);
+      if (body === null) {
+        sendJson(res, 413, { error: "payload_too_large", message: `bodies above ${MAX_TICKET_BYTES} bytes are refused` }, { ...noStore, connection: "close" });
+        // stop reading what remains of an oversized body
+        res.on("finish", () => req.destroy());
+        return;
       }
-      if (url.pathname === "/api/v1/scorecard") {
-        // days in the shop's zone; the figures come from the daily roll-ups of the authenticated shop only
-        const range = parseScorecardRange(params.from, params.to);
-        if (!range.ok) return sendJson(res, 400, { error: "bad_request", message: range.error }, noStore);
-        return sendJson(res, 200, await scorecard.scorecard(auth.shop, range.range), noStore);
-      }
-      return sendJson(res, 404, { error: "not_found" }, noStore);
+      return postTicket(res, body, auth.shop);
     })().catch((error: unknown) => {
       res.emit("shipwatch:error", error);
       if (!res.headersSent) sendJson(res, 500, { error: "internal_error" }, noStore);
     });
   };
+}
+
+/** The request's body, or null as soon as it passes `limit` bytes. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers["content-length"] ?? 0) > limit) return resolve(null);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off("data", onData);
+      resolve(null);
+    };
+    req.on("data", onData);
+    req.on("end", () => resolve(size > limit ? null : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
 }

@@ -221,10 +221,11 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
 
   it("names every admin page in the browser tab, and keeps the Outbox under Notifications rather than in the nav", async () => {
     await openPreview();
-    expect(await page.locator("ui-nav-menu a").allTextContents()).toEqual(["Home", "Shipments", "Exceptions", "Rules", "Notifications", "Status mapping", "Settings"]);
+    expect(await page.locator("ui-nav-menu a").allTextContents()).toEqual(["Home", "Shipments", "Exceptions", "Tickets", "Rules", "Notifications", "Status mapping", "Settings"]);
     for (const [path, title] of [
       ["/app", "Home · Shipwatch"],
       ["/app/shipments", "Shipments · Shipwatch"],
+      ["/app/tickets", "Tickets · Shipwatch"],
       ["/app/rules", "Rules · Shipwatch"],
       ["/app/rules/new", "Rule · Shipwatch"],
       ["/app/notifications", "Notifications · Shipwatch"],

@@ -43,14 +43,26 @@ let page: Page;
 let browserErrors: ReturnType<typeof watchBrowserErrors>;
 
 const openCases = async (shop = PREVIEW_SHOP) => (await app.container.repositories.cases.list(shop, { status: "open", limit: 100 })).cases;
+const PRIORITY_ORDER = ["urgent", "high", "normal", "low"];
+/** the queue's default order, worked out here from the cases themselves: priority, SLA due (none last), oldest opened */
+const byUrgency = <C extends { priority: string; dueAt: number | null; openedAt: number; id: number }>(cases: C[]) =>
+  [...cases].sort(
+    (a, b) =>
+      PRIORITY_ORDER.indexOf(a.priority) - PRIORITY_ORDER.indexOf(b.priority) ||
+      (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) ||
+      a.openedAt - b.openedAt ||
+      a.id - b.id,
+  );
 const open = (path: string) => openAdminPage(page, app.url, path);
 const popover = () => page.locator("#PolarisPortalsContainer");
 
-async function rowsAfterNavigation(expected: number) {
+/** the table once it shows `expected` rows that all pass `each`: a row count alone can be the page before the navigation */
+async function rowsAfterNavigation(expected: number, each: (row: string[]) => boolean = () => true) {
   return eventually(async () => {
     await waitForIdle(page);
     const rows = await tableCells(page);
     expect(rows).toHaveLength(expected);
+    expect(rows.every(each)).toBe(true);
     return rows;
   });
 }
@@ -93,10 +105,11 @@ describe("Exceptions and case detail in Chromium", { timeout: 60_000 }, () => {
     await app?.close();
   });
 
-  it("lists the open cases with problem, owner, priority and SLA, newest first, and nothing of another store", async () => {
+  it("lists the open cases with problem, owner, priority and SLA, most urgent first, and nothing of another store", async () => {
     await open("/app/exceptions");
     const rows = await tableCells(page);
-    const expected = await openCases();
+    const expected = byUrgency(await openCases());
+    expect(expected[0]!.priority).toBe("urgent");
     expect(rows).toHaveLength(expected.length);
     // cells: checkbox, order, tracking, problem, owner, assignee, priority, SLA, age
     expect(rows.map((r) => r[2])).toEqual(expected.map((c) => c.trackingNumber));
@@ -321,5 +334,169 @@ describe("Exceptions and case detail in Chromium", { timeout: 60_000 }, () => {
     expect(bulk.status).toBe(200);
     expect(await app.container.repositories.cases.get(SHOP_B, caseB!.id)).toMatchObject({ status: "open", assignee: null });
     expect(await app.container.repositories.cases.activities(SHOP_B, caseB!.id)).toHaveLength(1);
+  });
+  it("searches the queue by order name, tracking number or the customer's email, and never finds another store's cases", async () => {
+    await open("/app/exceptions");
+    await page.getByRole("button", { name: "Search and filter results" }).click();
+    const search = page.getByPlaceholder("Search by order, tracking number or customer email");
+    const all = await openCases();
+
+    // the order name without its #: this store's #1001 only (the other store has a #1001 too)
+    await search.fill("1001");
+    let rows = await rowsAfterNavigation(all.filter((c) => c.orderName === "#1001").length, (r) => r[1] === "#1001");
+    expect(rows.length).toBeGreaterThan(0);
+    expect(await page.content()).not.toContain(theirs.trackingNumber);
+    expect(new URL(page.url()).searchParams.get("q")).toBe("1001");
+
+    const damaged = seeded[2]!;
+    await search.fill(damaged.trackingNumber.toLowerCase());
+    rows = await rowsAfterNavigation(all.filter((c) => c.trackingNumber === damaged.trackingNumber).length, (r) => r[2] === damaged.trackingNumber);
+    expect(rows.length).toBeGreaterThan(0);
+
+    // the customer's email, as a customer would write it in a ticket
+    const customer = seeded[4]!;
+    await search.fill(`Customer${customer.orderNumber}@EXAMPLE.com`);
+    rows = await rowsAfterNavigation(all.filter((c) => c.orderName === customer.orderName).length, (r) => r[1] === customer.orderName);
+    expect(rows.length).toBeGreaterThan(0);
+    await screenshot(page, "exceptions-search");
+
+    // a reload keeps the search; clearing it shows the whole queue again
+    await open(`/app/exceptions?q=${encodeURIComponent(customer.trackingNumber)}`);
+    rows = await rowsAfterNavigation(all.filter((c) => c.trackingNumber === customer.trackingNumber).length);
+    await expect(page.getByPlaceholder("Search by order, tracking number or customer email").inputValue()).resolves.toBe(customer.trackingNumber);
+    await page.getByRole("button", { name: "Clear", exact: true }).first().click();
+    await rowsAfterNavigation(all.length);
+    expect(new URL(page.url()).searchParams.has("q")).toBe(false);
+  });
+
+  it("sorts by urgency by default, and by newest or oldest when asked", async () => {
+    await open("/app/exceptions");
+    const all = await openCases();
+    expect((await tableCells(page)).map((r) => r[2])).toEqual(byUrgency(all).map((c) => c.trackingNumber));
+
+    await page.getByRole("button", { name: /^Sort the results/ }).click();
+    await popover().getByText("Opened", { exact: true }).click();
+    await eventually(async () => expect(new URL(page.url()).searchParams.get("sort")).toBe("oldest"));
+    let rows = await rowsAfterNavigation(all.length);
+    const oldest = [...all].sort((a, b) => a.openedAt - b.openedAt || a.id - b.id);
+    expect(rows.map((r) => r[2])).toEqual(oldest.map((c) => c.trackingNumber));
+
+    await popover().getByRole("button", { name: "Newest first" }).click();
+    await eventually(async () => expect(new URL(page.url()).searchParams.get("sort")).toBe("newest"));
+    rows = await rowsAfterNavigation(all.length);
+    expect(rows.map((r) => r[2])).toEqual([...oldest].reverse().map((c) => c.trackingNumber));
+
+    await popover().getByText("Urgency", { exact: true }).click();
+    await eventually(async () => expect(new URL(page.url()).searchParams.get("sort")).toBe("least_urgent"));
+    rows = await rowsAfterNavigation(all.length);
+    expect(rows.map((r) => r[2])).toEqual(byUrgency(all).reverse().map((c) => c.trackingNumber));
+    await popover().getByRole("button", { name: "Most urgent first" }).click();
+    await eventually(async () => expect(new URL(page.url()).searchParams.has("sort")).toBe(false));
+    rows = await rowsAfterNavigation(all.length);
+    expect(rows.map((r) => r[2])).toEqual(byUrgency(all).map((c) => c.trackingNumber));
+    await screenshot(page, "exceptions-sort");
+  });
+
+  it("hands a case to Operations with a note: the trail says so, and the Operations tab lists it", async () => {
+    const address = (await openCases()).find((c) => c.type === "address_issue" && c.trackingNumber === seeded[4]!.trackingNumber)!;
+    expect(address.owner).toBe("support");
+    await open(`/app/exceptions/${address.id}`);
+    // without a note the button waits; the action refuses one sent anyway, and nothing changes
+    await page.getByLabel("Team", { exact: true }).selectOption("operations");
+    expect(await page.getByRole("button", { name: "Hand to team" }).isDisabled()).toBe(true);
+    const token = mintSessionToken({ shop: PREVIEW_SHOP, apiKey: TEST_API_KEY, apiSecret: TEST_SECRET, nowMs: Date.now() }).token;
+    const refused = await fetch(`${app.url}/app/exceptions/${address.id}.data`, {
+      method: "POST",
+      headers: { ...BROWSER, authorization: `Bearer ${token}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ intent: "hand_off", owner: "operations", handOffNote: "  " }),
+    });
+    expect(await refused.text()).toContain("Say why, for the team that takes it");
+    expect((await app.container.repositories.cases.get(PREVIEW_SHOP, address.id))?.owner).toBe("support");
+
+    await page.getByLabel("Note for the team").fill("The label has the wrong flat number: the warehouse reprints it.");
+    await page.getByRole("button", { name: "Hand to team" }).click();
+    await page.getByRole("status").filter({ hasText: "Handed to Operations" }).waitFor();
+    await eventually(async () => {
+      const first = await page.getByRole("list", { name: "Audit trail, newest first" }).locator(":scope > li").first().innerText();
+      expect(first).toContain("You");
+      expect(first).toContain("Handed off");
+      expect(first).toContain("Handed from Support to Operations: The label has the wrong flat number: the warehouse reprints it.");
+    });
+    expect(await app.container.repositories.cases.get(PREVIEW_SHOP, address.id)).toMatchObject({ owner: "operations", assignee: null });
+    const stored = await app.container.repositories.cases.activities(PREVIEW_SHOP, address.id);
+    expect(stored.at(-1)).toMatchObject({ actor: ME, kind: "handed_off", detail: "Handed from support to operations: The label has the wrong flat number: the warehouse reprints it." });
+    // the team it has now is not offered again
+    const teams = await page.getByLabel("Team", { exact: true }).locator("option").allTextContents();
+    expect(teams).not.toContain("Operations");
+    expect(teams).toContain("Support");
+    await screenshot(page, "case-handoff");
+
+    await open("/app/exceptions?view=operations");
+    const operations = (await openCases()).filter((c) => c.owner === "operations");
+    const rows = await rowsAfterNavigation(operations.length);
+    expect(rows.map((r) => r[2])).toContain(address.trackingNumber);
+    expect(rows.every((r) => r[4] === "Operations")).toBe(true);
+    await expect(page.getByRole("tab", { name: /^Operations/ }).textContent()).resolves.toContain(String(operations.length));
+    await screenshot(page, "exceptions-operations");
+  });
+
+  it("names colleagues as Shopify named them, in the queue and on the case", async () => {
+    // Priya signed in to this store with an online token once: her session has her name
+    await app.db
+      .insertInto("Session")
+      .values({ id: `${PREVIEW_SHOP}_77`, shop: PREVIEW_SHOP, state: "", isOnline: 1, accessToken: "online", userId: 77, firstName: "Priya", lastName: "Shah", email: "priya@example.com", expires: Date.now() + 3_600_000 })
+      .execute();
+    const damaged = (await openCases()).find((c) => c.type === "damaged")!;
+    expect(await app.container.services.desk.assign(PREVIEW_SHOP, damaged.id, "staff:77", "staff:77")).toMatchObject({ ok: true });
+
+    await open(`/app/exceptions?q=${damaged.trackingNumber}`);
+    const rows = await rowsAfterNavigation((await openCases()).filter((c) => c.trackingNumber === damaged.trackingNumber).length);
+    // (the snoozed case's problem cell also says "Snoozed")
+    expect(rows.find((r) => r[3]!.startsWith("Damaged"))![5]).toBe("Priya Shah");
+
+    await open(`/app/exceptions/${damaged.id}`);
+    await eventually(async () => {
+      const first = await page.getByRole("list", { name: "Audit trail, newest first" }).locator(":scope > li").first().innerText();
+      expect(first).toContain("Priya Shah");
+      expect(first).toContain("Assigned to Priya Shah");
+    });
+    const shown = await page.locator("body").innerText();
+    expect(shown).not.toMatch(/staff:/i);
+    expect(shown).toContain("Priya Shah");
+  });
+
+  it("a shipment's page shows its open cases with links, the customer's contact, the order in Shopify and the storefront lookups", async () => {
+    const s = seeded[4]!;
+    const email = `customer${s.orderNumber}@example.com`;
+    // the customer looked the parcel up twice on the storefront
+    for (let i = 0; i < 2; i++) expect((await fetch(app.proxyUrl({ order: s.orderName, email }, { shop: PREVIEW_SHOP }))).status).toBe(200);
+    await app.container.services.lookup.flushLookupCounts();
+    const shipment = await app.db.selectFrom("Shipment").select(["id", "lookupCount"]).where("shop", "=", PREVIEW_SHOP).where("shipmentKey", "=", s.trackingNumber).executeTakeFirstOrThrow();
+    const looked = shipment.lookupCount;
+    expect(looked).toBeGreaterThan(0);
+    const cases = (await openCases()).filter((c) => c.shipmentId === shipment.id);
+    expect(cases.length).toBeGreaterThan(0);
+
+    await open(`/app/shipments/${shipment.id}`);
+    const list = page.getByRole("list", { name: "Open cases" });
+    const links = await list.getByRole("link").evaluateAll((as) => as.map((a) => [a.textContent, new URL((a as HTMLAnchorElement).href).pathname, new URL((a as HTMLAnchorElement).href).searchParams.get("shop")]));
+    expect(links.map(([, path]) => path).sort()).toEqual(cases.map((c) => `/app/exceptions/${c.id}`).sort());
+    expect(links.every(([, , shop]) => shop === PREVIEW_SHOP)).toBe(true);
+
+    // the card's content: the heading's row, and what follows it
+    const customer = page.getByRole("heading", { name: "Customer", exact: true, level: 2 }).locator("xpath=../..");
+    const text = await customer.innerText();
+    expect(text).toContain(`Ada Buyer${s.orderNumber}`);
+    expect(text).toContain(email);
+    expect(text).toContain(`Looked up ${looked} ${looked === 1 ? "time" : "times"} on the storefront, last`);
+    const order = page.getByRole("link", { name: `Open ${s.orderName} in Shopify` });
+    expect(await order.getAttribute("href")).toBe(`shopify://admin/orders/${s.orderId}`);
+    expect(await order.getAttribute("target")).toBe("_top");
+    await screenshot(page, "shipment-support");
+
+    // a case is one click away
+    await list.getByRole("link").first().click();
+    await page.waitForURL(/\/app\/exceptions\/\d+/);
+    await page.getByRole("heading", { name: new RegExp(` · ${s.orderName}$`), level: 1 }).waitFor();
   });
 });

@@ -25,6 +25,10 @@ describe("app/uninstalled and the compliance topics", () => {
     for (const e of upsJourney(mayaFulfillment.id, mayaOrder.id)) await app.sendWebhook("fulfillment_events/create", e);
     await app.sendWebhook("orders/create", mayaInB, { shop: SHOP_B });
     await app.settle();
+    // helpdesk tickets from both customers: hers are personal data too
+    const tickets = app.container.services.tickets;
+    await tickets.receive(SHOP_A, { id: "t-maya", source: "zendesk", customerEmail: maya.email, subject: "Order #3001", body: "Hi, I'm Maya at 120 Elgin St, where is my parcel?", createdAt: app.clock.now() });
+    await tickets.receive(SHOP_A, { id: "t-li", source: "zendesk", customerEmail: "li.wei@example.com", subject: "Order #3002", body: "Where is my order?", createdAt: app.clock.now() });
   });
   afterAll(async () => app?.close());
 
@@ -70,6 +74,12 @@ describe("app/uninstalled and the compliance topics", () => {
       expect(body).not.toContain(maya.email);
       expect(body).not.toContain("120 Elgin St");
     }
+    // her ticket keeps its count and loses its words; his keeps everything
+    const tickets = await app.db.selectFrom("Ticket").selectAll().where("shop", "=", SHOP_A).orderBy("ticketId").execute();
+    expect(tickets.map((t) => [t.ticketId, t.customerEmail, t.subject, t.body])).toEqual([
+      ["t-li", "li.wei@example.com", "Order #3002", "Where is my order?"],
+      ["t-maya", null, "", ""],
+    ]);
     // the shipment's tracking truth stays: it is not personal
     expect(await app.db.selectFrom("Shipment").select("status").where("shop", "=", SHOP_A).execute()).toEqual([{ status: "delivered" }]);
     const other = await app.db.selectFrom("Order").selectAll().where("name", "=", "#3002").executeTakeFirstOrThrow();
@@ -103,7 +113,7 @@ describe("app/uninstalled and the compliance topics", () => {
     const res = await app.sendWebhook("shop/redact", { shop_id: 1, shop_domain: SHOP_A });
     expect(res.status).toBe(200);
     await app.settle();
-    for (const table of ["WebhookDelivery", "Job", "Order", "Fulfillment", "Shipment", "ShipmentEvent", "UnmappedStatusCode", "DataRequestExport", "Session", "Shop"] as const) {
+    for (const table of ["WebhookDelivery", "Job", "Order", "Fulfillment", "Shipment", "ShipmentEvent", "UnmappedStatusCode", "DataRequestExport", "Ticket", "Session", "Shop"] as const) {
       const rows = await app.db.selectFrom(table).select("shop").where("shop", "=", SHOP_A).execute();
       expect(rows, table).toHaveLength(0);
     }

@@ -314,6 +314,10 @@ describe("scorecard roll-ups on PostgreSQL (127.0.0.1:5432)", () => {
       pgApp.container.queue.wake?.();
       await pgApp.settle();
       await pgApp.container.services.lookup.flushLookupCounts();
+      // the clock stands still here, so a job waiting for its retry would wait for good: none may, and if one
+      // does, its error says why (a message due later waits as it should)
+      const retrying = await pgApp.db.selectFrom("Job").select(["name", "status", "attempts", "lastError"]).where("status", "!=", "done").where("lastError", "is not", null).execute();
+      expect(retrying).toEqual([]);
     };
     const order = orderPayload({ id: newId(), name: "#7001", created_at: "2026-11-18T08:00:00-05:00" });
     const f = fulfillmentPayload(order.id, { name: "#7001.1", tracking_number: "1Z999AA10000000063", tracking_numbers: ["1Z999AA10000000063"], created_at: "2026-11-18T09:00:00-05:00", updated_at: "2026-11-18T09:00:00-05:00" });

@@ -40,7 +40,7 @@ describe("Support API (/api/v1, contract)", () => {
     const body = await (await get("/api/v1/shipments?order=%231001", keyA)).json();
     const [shipment] = body.shipments;
     expect(Object.keys(shipment).sort()).toEqual(
-      ["attention", "carrier", "destination", "estimatedDelivery", "estimatedDeliveryAt", "events", "items", "lastEventAt", "orderName", "reason", "status", "statusLabel", "story", "trackingNumber", "trackingUrl"].sort(),
+      ["attention", "carrier", "cases", "destination", "estimatedDelivery", "estimatedDeliveryAt", "events", "items", "lastEventAt", "lookups", "messages", "orderName", "promisedBy", "reason", "status", "statusLabel", "story", "trackingNumber", "trackingUrl"].sort(),
     );
     // the parcel has open cases the shopper would notice (the address problem, and by now its silence): said in words
     expect(shipment.attention).toEqual({ since: expect.any(String), message: expect.stringMatching(/UPS/) });
@@ -55,7 +55,7 @@ describe("Support API (/api/v1, contract)", () => {
     expect(JSON.stringify(body)).not.toContain("Elgin");
     // the same object the storefront lookup answers with
     const lookup = await app.container.services.lookup.lookup(SHOP_A, { kind: "tracking", tracking: "1Z999AA10123456784" }, app.clock.now());
-    const { orderName: _name, ...asShopperSees } = shipment;
+    const { orderName: _name, cases: _cases, messages: _messages, promisedBy: _promise, lookups: _lookups, ...asShopperSees } = shipment;
     expect(lookup.found && lookup.shipments[0]).toEqual(asShopperSees);
   });
 

@@ -1,5 +1,5 @@
-import type { Selectable, Updateable } from "kysely";
-import type { ConditionCheck, ExceptionType, Owner, Priority } from "~/domain/rules";
+import { sql, type Selectable, type Updateable } from "kysely";
+import { PRIORITIES, type ConditionCheck, type ExceptionType, type Owner, type Priority } from "~/domain/rules";
 import type { CaseRecord, CaseRepository, CaseStatus, Resolution, ShopDays } from "../ports";
 import type { Database } from "./db/database";
 import { addRollUps, resolutionIncrements } from "./scorecard";
@@ -7,6 +7,12 @@ import { readJson } from "./db/json-column";
 import type { DB } from "./db/schema.generated";
 
 const OPEN = "open";
+
+/** the most urgent first: PRIORITIES runs from low to urgent */
+const PRIORITY_RANK = sql<number>`case "priority" ${sql.join(
+  [...PRIORITIES].reverse().map((p, i) => sql`when ${p} then ${sql.lit(i)}`),
+  sql` `,
+)} else ${sql.lit(PRIORITIES.length)} end`;
 
 /** `days`: the shop's day of an instant, to count resolutions (and reopenings) in the scorecard's roll-ups */
 export function createCaseRepository({ db }: Database, options: { days?: ShopDays } = {}): CaseRepository {
@@ -27,11 +33,37 @@ export function createCaseRepository({ db }: Database, options: { days?: ShopDay
       if (q.overdueAt !== undefined) query = query.where("dueAt", "<", q.overdueAt).where("status", "!=", "resolved");
       if (q.openedBefore !== undefined) query = query.where("openedAt", "<", q.openedBefore);
       if (q.shipmentId !== undefined) query = query.where("shipmentId", "=", q.shipmentId);
+      const search = q.search?.trim();
+      if (search) {
+        const { names, key, email } = searchKeys(search);
+        query = query.where((eb) =>
+          eb.or([
+            // the start of an order name is enough ("#10" finds #1001)
+            ...names.map((name) => eb("orderName", "like", `${name}%`)),
+            eb("shipmentKey", "=", key),
+            // the email is the order's (cases keep no personal data); the same shop's orders only
+            ...(email
+              ? [eb("orderId", "in", db.selectFrom("Order").select("orderId").where("shop", "=", shop).where(sql`lower("email")`, "=", email))]
+              : []),
+          ]),
+        );
+      }
+      let ordered = query.selectAll();
+      if (q.sort === "urgency" || q.sort === "least_urgent") {
+        // least urgent first is the same order read from its end
+        const way = q.sort === "urgency" ? "asc" : "desc";
+        ordered = ordered
+          .orderBy(PRIORITY_RANK, way)
+          // no deadline sorts after every deadline
+          .orderBy(sql`case when "dueAt" is null then 1 else 0 end`, way)
+          .orderBy("dueAt", way)
+          .orderBy("openedAt", way)
+          .orderBy("id", way);
+      }
+      else if (q.sort === "oldest") ordered = ordered.orderBy("openedAt").orderBy("id");
+      else ordered = ordered.orderBy("openedAt", "desc").orderBy("id", "desc");
       const [rows, total] = await Promise.all([
-        query
-          .selectAll()
-          .orderBy("openedAt", "desc")
-          .orderBy("id", "desc")
+        ordered
           .limit(Math.min(q.limit ?? 50, 500))
           .offset(q.offset ?? 0)
           .execute(),
@@ -55,6 +87,7 @@ export function createCaseRepository({ db }: Database, options: { days?: ShopDay
       const set: Updateable<DB["ExceptionCase"]> = { updatedAt: at };
       if (change.assignee !== undefined) set.assignee = change.assignee;
       if (change.priority !== undefined) set.priority = change.priority;
+      if (change.owner) set.owner = change.owner.to;
       if (change.to === "snoozed") set.status = "snoozed";
       // a snoozed case snoozed again stays snoozed, until the new time
       if (change.snoozedUntil !== undefined) set.snoozedUntil = change.snoozedUntil;
@@ -67,7 +100,10 @@ export function createCaseRepository({ db }: Database, options: { days?: ShopDay
       try {
         return await db.transaction().execute(async (trx) => {
           const before = dayOf ? await trx.selectFrom("ExceptionCase").select(["type", "openedAt", "resolvedAt"]).where("shop", "=", shop).where("id", "=", id).executeTakeFirst() : undefined;
-          const result = await trx.updateTable("ExceptionCase").set(set).where("shop", "=", shop).where("id", "=", id).where("status", "=", change.from).executeTakeFirst();
+          let update = trx.updateTable("ExceptionCase").set(set).where("shop", "=", shop).where("id", "=", id).where("status", "=", change.from);
+          // a hand-off says which team it took the case from: someone else's hand-off meanwhile wins
+          if (change.owner) update = update.where("owner", "=", change.owner.from);
+          const result = await update.executeTakeFirst();
           if (Number(result.numUpdatedRows) === 0) return "changed_meanwhile" as const;
           if (dayOf && before) {
             if (change.to === "resolved") await addRollUps(trx, shop, resolutionIncrements(dayOf(at), before.type, before.openedAt, at, 1));
@@ -107,6 +143,17 @@ export function createCaseRepository({ db }: Database, options: { days?: ShopDay
         .orderBy("id")
         .execute();
     },
+  };
+}
+
+/** What a search box's text can be: an order name ("1001" is "#1001"), a tracking number, an email. */
+function searchKeys(text: string): { names: string[]; key: string; email: string | null } {
+  // LIKE's wildcards are the search's own characters, never the searcher's
+  const name = text.replace(/[%_]/g, "");
+  return {
+    names: name.startsWith("#") ? [name] : [name, `#${name}`],
+    key: text.replace(/\s+/g, "").toUpperCase(),
+    email: text.includes("@") ? text.toLowerCase() : null,
   };
 }
 

@@ -231,6 +231,18 @@ export function createNotificationRepository({ db }: Database, options: { days?:
         .execute();
       return rows.map((r) => ({ moment: r.moment, at: r.sentAt! }));
     },
+    async sentForShipments(shop, shipmentIds) {
+      if (!shipmentIds.length) return [];
+      const rows = await db
+        .selectFrom("Notification")
+        .select(["shipmentId", "moment", "channel", "sentAt"])
+        .where("shop", "=", shop)
+        .where("shipmentId", "in", [...shipmentIds])
+        .where("sentAt", "is not", null)
+        .orderBy("sentAt")
+        .execute();
+      return rows.map((r) => ({ shipmentId: r.shipmentId, moment: r.moment, channel: r.channel as Channel, at: r.sentAt! }));
+    },
     async list(shop, filter, page) {
       let q = db.selectFrom("Notification").where("shop", "=", shop);
       if (filter.status) q = q.where("status", "=", filter.status);

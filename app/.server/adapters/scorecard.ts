@@ -102,17 +102,19 @@ export function createScorecardStore({ db }: Database): ScorecardStore {
       });
     },
     async countTicket(shop, ticket) {
-      await db.transaction().execute(async (trx) => {
-        const increments: RollUpIncrement[] = [{ day: ticket.day, metric: METRIC.ticket, key: ticket.wismo ? "wismo" : "other", count: 1, total: 0 }];
-        // a WISMO ticket is an ask about each shipment it names
-        if (ticket.wismo) for (const id of ticket.shipmentIds) increments.push(...(await markAsked(trx, shop, id, ticket.at, ticket.day)));
-        await addRollUps(trx, shop, increments);
-      });
+      await db.transaction().execute((trx) => countTicketIn(trx, shop, ticket));
     },
     async addIncrements(shop, increments) {
       await db.transaction().execute((trx) => addRollUps(trx, shop, increments));
     },
   };
+}
+
+/** A helpdesk ticket on its day, inside the caller's transaction; a WISMO ticket is an ask about each shipment it names. */
+export async function countTicketIn(trx: Transaction<DB>, shop: string, ticket: { at: number; day: string; wismo: boolean; shipmentIds: readonly number[] }) {
+  const increments: RollUpIncrement[] = [{ day: ticket.day, metric: METRIC.ticket, key: ticket.wismo ? "wismo" : "other", count: 1, total: 0 }];
+  if (ticket.wismo) for (const id of ticket.shipmentIds) increments.push(...(await markAsked(trx, shop, id, ticket.at, ticket.day)));
+  await addRollUps(trx, shop, increments);
 }
 
 /**

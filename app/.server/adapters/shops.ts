@@ -26,6 +26,7 @@ const SHOP_TABLES = [
   "ApiKey",
   "TransitCount",
   "ScorecardDay",
+  "Ticket",
   "RedactedCustomerKey",
   "Session",
   "Shop",

@@ -56,6 +56,10 @@ export interface CaseQuery {
   /** opened before this instant (age filter) */
   openedBefore?: number;
   shipmentId?: number;
+  /** an order name (with or without #, or its start), a tracking number, or the customer's email (exact, any case) */
+  search?: string;
+  /** "urgency" (the default of the queue page): priority, then SLA due (none last), then oldest opened ("least_urgent": reversed); default newest */
+  sort?: "urgency" | "least_urgent" | "newest" | "oldest";
   limit?: number;
   offset?: number;
 }
@@ -69,6 +73,8 @@ export interface CaseChange {
   assignee?: string | null;
   priority?: Priority;
   resolution?: Resolution;
+  /** a hand-off: written only if the case is still with `from` */
+  owner?: { from: Owner; to: Owner };
 }
 
 export type CaseWriteResult = "applied" | "changed_meanwhile" | "duplicate_open";

@@ -10,5 +10,6 @@ export type * from "./status-mapping";
 export type * from "./notifications";
 export type * from "./events";
 export type * from "./transit";
+export type * from "./tickets";
 export * from "./jobs";
 export * from "./scorecard";

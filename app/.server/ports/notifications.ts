@@ -177,6 +177,8 @@ export interface NotificationRepository {
   finish(shop: string, id: number, change: { status: "failed" | "suppressed"; reason: string; error?: string | null; at: number; preview?: string | null; subject?: string | null }): Promise<void>;
   /** what already reached the customer about this shipment (the daily cap) */
   sentForShipment(shop: string, shipmentId: number, channels: readonly Channel[]): Promise<{ moment: string; at: number }[]>;
+  /** every message sent about these shipments, oldest first (what support sees before it answers) */
+  sentForShipments(shop: string, shipmentIds: readonly number[]): Promise<{ shipmentId: number; moment: string; channel: Channel; at: number }[]>;
   list(shop: string, filter: OutboxFilter, page: { limit: number; offset: number }): Promise<{ rows: NotificationRecord[]; total: number }>;
   countByStatus(shop: string): Promise<Record<NotificationStatus, number>>;
   /** the shop's messages whose status reason is exactly this one (a flag the Outbox counts) */

@@ -38,6 +38,8 @@ export function createCompliance(deps: {
   revokeApiKeys: (shop: string) => Promise<unknown>;
   /** scrubs recipients and rendered messages of these orders from the outbox */
   redactMessages: (shop: string, orderIds: string[]) => Promise<number>;
+  /** the customer's helpdesk tickets keep their count and lose their words */
+  forgetTickets: (shop: string, customer: { emails: readonly string[]; orderIds: readonly string[] }) => Promise<number>;
   clock: Clock;
 }) {
   const { shops, orders, shipments, deliveries, clock } = deps;
@@ -102,8 +104,9 @@ export function createCompliance(deps: {
       const scrubbedDeliveries = await deliveries.scrubBodies(shop, ids, matcher);
       const scrubbedMessages = await deps.redactMessages(shop, ids);
       const exports = await deps.redactions.forgetDataRequests(shop, { id: customer?.id ?? null, emails: traces.emails });
+      const tickets = await deps.forgetTickets(shop, { emails: traces.emails, orderIds: ids });
       const masked = await deps.redactions.maskEverywhere(shop, matcher);
-      return { orders: redactedOrders, deliveries: scrubbedDeliveries, messages: scrubbedMessages, exports, masked };
+      return { orders: redactedOrders, deliveries: scrubbedDeliveries, messages: scrubbedMessages, exports, tickets, masked };
     },
 
     /** Is this delivery (by the ids, email and phone it carries) about a redacted customer of the shop? */

@@ -4,7 +4,7 @@ import type { Clock } from "~/domain/clock";
 import type { ShipmentStatus } from "~/domain/status";
 import { statusClassOf } from "~/domain/status-classes";
 import { transition, type CaseActionOutcome, type CaseCommand } from "~/domain/case-lifecycle";
-import { evaluate, planActions, reconcileCases, type CaseChanges, type Priority, type Rule, type ShipmentFacts } from "~/domain/rules";
+import { evaluate, planActions, reconcileCases, stateStamp, type CaseChanges, type ExceptionType, type Owner, type Priority, type Rule, type ShipmentFacts } from "~/domain/rules";
 import type {
   CaseActivityRecord,
   CaseChange,
@@ -67,6 +67,8 @@ export function createExceptionDesk(deps: {
    * rules' trending_late condition; absent: nothing is predicted.
    */
   trending?: (shop: string) => Promise<TrendingReading>;
+  /** names for stored actors ("staff:<id>", emails) from the shop's staff as Shopify named them; absent: none */
+  staffNames?: (shop: string, actors: readonly string[]) => Promise<Record<string, string>>;
 }) {
   const { shipments, orders, cases, evaluations, clock, profile } = deps;
   const subscribers = deps.subscribers ?? [];
@@ -206,8 +208,8 @@ export function createExceptionDesk(deps: {
    * One person's action on a case: the lifecycle decides whether it may happen from the state the case is
    * in, and storage writes it (with its activity) only if the case is still in that state.
    */
-  async function act(shop: string, id: number, actor: string, command: CaseCommand, change: Omit<CaseChange, "from" | "to">, kind: string, detail: string): Promise<CaseActionOutcome> {
-    const current = await cases.get(shop, id);
+  async function act(shop: string, id: number, actor: string, command: CaseCommand, change: Omit<CaseChange, "from" | "to">, kind: string, detail: string, read?: CaseRecord): Promise<CaseActionOutcome> {
+    const current = read ?? (await cases.get(shop, id));
     if (!current) return { ok: false, reason: "not_found" };
     const next = transition(current.status, command);
     if (!next.ok) return { ok: false, reason: next.refused };
@@ -278,7 +280,61 @@ export function createExceptionDesk(deps: {
     reopen(shop: string, id: number, actor: string) {
       return act(shop, id, actor, { kind: "reopen" }, {}, "reopened", "Reopened");
     },
+    /**
+     * A case opened from outside the rules (a Shopify Flow action), written as an evaluation writes its cases
+     * (scorecard counts and "case before ask" included). One open case per type still holds: when the shipment
+     * has one of that type, it is returned instead (`opened` false). `source` names the opener in place of a rule.
+     */
+    async openCase(shop: string, shipmentId: number, input: { type: ExceptionType; owner: Owner; priority: Priority; slaHours: number; reason: string; source: string }) {
+      const shipment = await shipments.getShipment(shop, shipmentId);
+      if (!shipment) return null;
+      const now = clock.now();
+      const { type, owner, priority, slaHours, reason } = input;
+      const changes: CaseChanges = {
+        // rule id 0: no rule opened it (the admin shows the source's name without a link)
+        open: [{ type, owner, priority, slaHours, reason, rule: { id: 0, name: input.source }, checks: [], dueAt: now + slaHours * 3_600_000, holdMessages: false, openedOnState: stateStamp(shipment) }],
+        raise: [],
+        resolve: [],
+        intents: [],
+        nextCheckAt: shipment.nextCheckAt,
+        promisedBy: shipment.promisedBy,
+      };
+      const [opened] = await evaluations.apply(shop, [{ shipment, changes }], now);
+      if (opened) return { case: opened, opened: true };
+      const existing = (await cases.openForShipments(shop, [shipmentId])).find((c) => c.type === type);
+      return existing ? { case: existing, opened: false } : null;
+    },
+    /**
+     * Hands a case to another team, with a note saying why (the trail keeps both teams and the note). The
+     * assignee was of the team letting go: the case waits unassigned for the new team to take it.
+     */
+    async handOff(shop: string, id: number, to: Owner, note: string, actor: string): Promise<CaseActionOutcome> {
+      const current = await cases.get(shop, id);
+      if (!current) return { ok: false, reason: "not_found" };
+      const from = current.owner;
+      return act(shop, id, actor, { kind: "hand_off", from, to }, { owner: { from, to }, assignee: null }, "handed_off", handOffDetail(from, to, note), current);
+    },
+    // ---- for the admin pages
+    /** display names of stored actors, where the shop's staff sessions know them (none: the page falls back) */
+    async staffNames(shop: string, actors: readonly (string | null)[]): Promise<Record<string, string>> {
+      const named = actors.filter((a): a is string => !!a);
+      return deps.staffNames && named.length ? deps.staffNames(shop, named) : {};
+    },
+    /** what support needs beside a shipment: its open cases, and how to reach the customer (none once redacted) */
+    async shipmentFile(shop: string, shipment: { id: number; orderId: string }) {
+      const [open, order] = await Promise.all([cases.list(shop, { shipmentId: shipment.id, status: "open", sort: "urgency" }), orders.findById(shop, shipment.orderId)]);
+      const customer =
+        order && order.redactedAt === null
+          ? { name: order.customerName ?? order.destination?.name ?? null, email: order.email, phone: order.phone ?? order.destination?.phone ?? null }
+          : null;
+      return { cases: open.cases, customer };
+    },
   };
+}
+
+/** The trail's words for a hand-off, "Handed from support to operations: <note>" (the admin reads it back). */
+export function handOffDetail(from: Owner, to: Owner, note: string): string {
+  return `Handed from ${from} to ${to}: ${note}`;
 }
 
 function describeError(error: unknown): string {

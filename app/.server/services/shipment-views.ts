@@ -128,12 +128,12 @@ export function storyOfShipment(facts: ShipmentFacts, zone: string, estimate: Es
 }
 
 /** One shipment's object, and the estimate to remember for it (null: nothing to write). */
-export function shipmentViewOf(facts: ShipmentFacts): { view: ShipmentView; remember: ShownEstimate | null } {
+export function shipmentViewOf(facts: ShipmentFacts, locale?: string | null): { view: ShipmentView; remember: ShownEstimate | null } {
   const { shipment: s } = facts;
   const events = facts.events.filter((e) => e.deletedAt === null);
   const zone = recipientZone(facts);
   const { estimate, remember } = estimateOf(facts, zone);
-  const story = storyOfShipment(facts, zone, estimate);
+  const story = storyOfShipment(facts, zone, estimate, locale);
   const view: ShipmentView = {
     trackingNumber: s.trackingNumber,
     carrier: { code: s.carrierCode, name: s.carrierName },
@@ -209,7 +209,8 @@ export interface ShipmentViewsDeps {
   clock: Clock;
 }
 
-export type ShipmentViews = (shop: string, records: readonly ShipmentRecord[], known?: { orders?: readonly StoredOrder[] }) => Promise<ShipmentView[]>;
+/** `known.orders` spares reading orders the caller has; `known.locale` tells the stories in that language (a ticket's), else each order's */
+export type ShipmentViews = (shop: string, records: readonly ShipmentRecord[], known?: { orders?: readonly StoredOrder[]; locale?: string | null }) => Promise<ShipmentView[]>;
 
 /**
  * Builds the objects of the live (not superseded) shipments given, in their order. `known.orders` spares the
@@ -251,7 +252,7 @@ export function createShipmentViews(deps: ShipmentViewsDeps): ShipmentViews {
       };
       // a delivered parcel keeps the estimate it was shown: no window to work out for it
       if (learnedOf && learnedWindowApplies(shipment, facts.cases.map((c) => c.type))) facts.learned = learnedOf(shipment, recipientZone(facts), now);
-      const built = shipmentViewOf(facts);
+      const built = shipmentViewOf(facts, known?.locale);
       if (built.remember) remember.push({ id: shipment.id, shown: built.remember });
       return built.view;
     });

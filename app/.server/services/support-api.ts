@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "~/domain/clock";
 import { normalizeOrderName } from "~/domain/shipment-state";
 import type { ShipmentView } from "~/domain/shipment-view";
-import type { ApiKeyRepository, CaseRecord, CaseRepository, OfflineSessionLookup, OrderRepository, ShipmentRecord, ShipmentRepository, ShopRepository, StoredOrder } from "../ports";
+import type { ApiKeyRepository, CaseRecord, CaseRepository, NotificationRepository, OfflineSessionLookup, OrderRepository, ShipmentRecord, ShipmentRepository, ShopRepository, StoredOrder } from "../ports";
 import type { ShipmentViews } from "./shipment-views";
 
 /** The exception object of the Support API contract (ARCHITECTURE.md). */
@@ -20,6 +20,24 @@ export interface ExceptionView {
   rule: string;
   reason: string;
 }
+
+/**
+ * The Support API's shipment object: the shopper's object (the same story), plus what support needs before it
+ * answers: the order, its open cases, the messages already sent, the promise and how often the shopper looked.
+ */
+export interface SupportShipmentView extends ShipmentView {
+  orderName: string;
+  cases: ExceptionView[];
+  messages: { moment: string; channel: string; sentAt: string }[];
+  /** the shop's promise to the customer (deliver by), or null */
+  promisedBy: string | null;
+  lookups: number;
+}
+
+/** `?email=` reaches back this far (the contract: the customer's orders of the last 90 days) */
+const EMAIL_LOOKBACK_MS = 90 * 86_400_000;
+/** and answers at most this many orders, newest first */
+const EMAIL_ORDER_LIMIT = 50;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -53,6 +71,8 @@ export function createSupportApi(deps: {
   shipments: ShipmentRepository;
   orders: OrderRepository;
   cases: CaseRepository;
+  /** what was sent about each shipment */
+  outbox: Pick<NotificationRepository, "sentForShipments">;
   apiKeys: ApiKeyRepository;
   sessions: OfflineSessionLookup;
   shops: Pick<ShopRepository, "isInstalled">;
@@ -63,11 +83,41 @@ export function createSupportApi(deps: {
 }) {
   const { shipments, orders, cases, apiKeys, clock } = deps;
 
-  /** the same objects as the storefront lookup, plus the order's name; one read per kind for all of them */
-  async function views(shop: string, list: ShipmentRecord[], order?: StoredOrder): Promise<(ShipmentView & { orderName: string })[]> {
+  /** the same objects as the storefront lookup, plus support's context; one read per kind for all of them */
+  async function views(shop: string, list: readonly ShipmentRecord[], orderList?: readonly StoredOrder[], locale?: string | null): Promise<SupportShipmentView[]> {
     const live = list.filter((x) => x.supersededAt === null);
-    const shown = await deps.views(shop, live, order ? { orders: [order] } : undefined);
-    return shown.map((view, i) => ({ ...view, orderName: live[i]!.orderName }));
+    if (!live.length) return [];
+    const ids = live.map((x) => x.id);
+    const [shown, open, sent] = await Promise.all([
+      deps.views(shop, live, { orders: orderList, locale }),
+      cases.openForShipments(shop, ids),
+      deps.outbox.sentForShipments(shop, ids),
+    ]);
+    return shown.map((view, i) => {
+      const s = live[i]!;
+      return {
+        ...view,
+        orderName: s.orderName,
+        cases: open.filter((c) => c.shipmentId === s.id).map(toExceptionView),
+        messages: sent.filter((m) => m.shipmentId === s.id).map((m) => ({ moment: m.moment, channel: m.channel, sentAt: new Date(m.at).toISOString() })),
+        promisedBy: iso(s.promisedBy),
+        lookups: s.lookupCount,
+      };
+    });
+  }
+
+  /** the customer's orders of the last 90 days, newest first, and their shipments */
+  async function byEmail(shop: string, email: string): Promise<SupportShipmentView[]> {
+    const since = clock.now() - EMAIL_LOOKBACK_MS;
+    const wanted = email.trim().toLowerCase();
+    const found = (await orders.findForCustomer(shop, { id: null, email: wanted }, []))
+      // the database matched case-insensitively; only this email's orders are answered, never a phone match
+      .filter((o) => o.email?.trim().toLowerCase() === wanted && o.createdAt >= since && o.redactedAt === null)
+      .sort((a, b) => b.createdAt - a.createdAt || b.orderId.localeCompare(a.orderId))
+      .slice(0, EMAIL_ORDER_LIMIT);
+    const answered: SupportShipmentView[] = [];
+    for (const order of found) answered.push(...(await views(shop, await shipments.listShipmentsOfOrder(shop, order.orderId), [order])));
+    return answered;
   }
 
   /** the shop a bearer credential names, installed or not */
@@ -91,20 +141,22 @@ export function createSupportApi(deps: {
       return credential && (await deps.shops.isInstalled(credential.shop)) ? credential : null;
     },
 
-    async shipments(shop: string, query: { order?: string; tracking?: string }) {
+    async shipments(shop: string, query: { order?: string; tracking?: string; email?: string }): Promise<SupportShipmentView[]> {
       if (query.tracking) {
         const s = await shipments.getShipmentByKey(shop, query.tracking.replace(/\s+/g, "").toUpperCase());
         return s ? views(shop, [s]) : [];
       }
       if (query.order) {
         const order = await orders.findByName(shop, normalizeOrderName(query.order));
-        const orderId = order?.orderId ?? null;
-        if (order && orderId) return views(shop, await shipments.listShipmentsOfOrder(shop, orderId), order);
-        // shipments can be known before their order: fall back to the name read from the fulfillment
+        if (order) return views(shop, await shipments.listShipmentsOfOrder(shop, order.orderId), [order]);
         return [];
       }
+      if (query.email) return byEmail(shop, query.email);
       return [];
     },
+
+    /** support's objects for shipments already found (the tickets desk answers with them) */
+    views,
 
     async exceptions(shop: string, query: { status?: "open" | "resolved"; order?: string; limit?: number }) {
       const { cases: list } = await cases.list(shop, { status: query.status ?? "open", limit: query.limit ?? 200 });

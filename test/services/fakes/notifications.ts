@@ -184,6 +184,12 @@ export function fakeOutbox(): NotificationRepository & { rows: NotificationRecor
     async sentForShipment(shop, shipmentId, channels) {
       return rows.filter((r) => r.shop === shop && r.shipmentId === shipmentId && channels.includes(r.channel) && r.sentAt !== null).map((r) => ({ moment: r.moment, at: r.sentAt! }));
     },
+    async sentForShipments(shop, shipmentIds) {
+      return rows
+        .filter((r) => r.shop === shop && shipmentIds.includes(r.shipmentId) && r.sentAt !== null)
+        .sort((a, b) => a.sentAt! - b.sentAt!)
+        .map((r) => ({ shipmentId: r.shipmentId, moment: r.moment, channel: r.channel, at: r.sentAt! }));
+    },
     async list(shop, filter, page) {
       const matching = rows
         .filter((r) => r.shop === shop && (!filter.status || r.status === filter.status) && (!filter.channel || r.channel === filter.channel) && (!filter.shipmentId || r.shipmentId === filter.shipmentId))

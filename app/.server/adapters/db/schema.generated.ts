@@ -456,6 +456,34 @@ export type StatusMappingOverride = {
     reason: string | null;
     updatedAt: number;
 };
+export type Ticket = {
+    id: Generated<number>;
+    shop: string;
+    /**
+     * the helpdesk ("gorgias", "zendesk", "api", …) and its own ticket id
+     */
+    source: string;
+    ticketId: string;
+    customerEmail: string | null;
+    subject: string;
+    body: string;
+    wismo: Generated<number>;
+    /**
+     * the evidence the classifier saw (JSON array of strings)
+     */
+    signals: Generated<string>;
+    /**
+     * the order and shipments it was matched to, if any (JSON array of Shipment ids)
+     */
+    orderId: string | null;
+    orderName: string | null;
+    shipmentIds: Generated<string>;
+    /**
+     * the ticket's own creation time, and when Shipwatch received it
+     */
+    createdAt: number;
+    receivedAt: number;
+};
 export type TransitCount = {
     id: Generated<number>;
     shop: string;
@@ -520,6 +548,7 @@ export type DB = {
     Shop: Shop;
     ShopSettings: ShopSettings;
     StatusMappingOverride: StatusMappingOverride;
+    Ticket: Ticket;
     TransitCount: TransitCount;
     UnmappedStatusCode: UnmappedStatusCode;
     WebhookDelivery: WebhookDelivery;

@@ -1,0 +1,30 @@
+-- CreateTable
+CREATE TABLE "Ticket" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "shop" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "ticketId" TEXT NOT NULL,
+    "customerEmail" TEXT,
+    "subject" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "wismo" INTEGER NOT NULL DEFAULT 0,
+    "signals" TEXT NOT NULL DEFAULT '[]',
+    "orderId" TEXT,
+    "orderName" TEXT,
+    "shipmentIds" TEXT NOT NULL DEFAULT '[]',
+    "createdAt" BIGINT NOT NULL,
+    "receivedAt" BIGINT NOT NULL
+);
+
+-- CreateIndex
+CREATE INDEX "Ticket_shop_receivedAt_idx" ON "Ticket"("shop", "receivedAt");
+
+-- CreateIndex
+CREATE INDEX "Ticket_shop_customerEmail_idx" ON "Ticket"("shop", "customerEmail");
+
+-- CreateIndex
+CREATE INDEX "Ticket_shop_orderId_idx" ON "Ticket"("shop", "orderId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Ticket_shop_source_ticketId_key" ON "Ticket"("shop", "source", "ticketId");
+

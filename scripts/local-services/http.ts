@@ -1,0 +1,30 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** What a stand-in reads of a request's body at most: more is refused, as the providers' own APIs do. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A request's body as text, refused past {@link MAX_BODY_BYTES}. */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error("request body over 1 MiB"));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** Answers once; an empty body carries no content type. */
+export function send(res: ServerResponse, status: number, contentType: string, text: string, extra: Record<string, string> = {}) {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { ...(text ? { "Content-Type": contentType } : {}), "Content-Length": Buffer.byteLength(text), ...extra });
+  res.end(text);
+}
