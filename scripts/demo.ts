@@ -11,6 +11,7 @@ import { demoScorecard, scorecardLines } from "./demo/scorecard";
 import { demoTickets, sendDemoTickets, ticketLines } from "./demo/tickets";
 import { shopperTruth } from "./demo/shopper-truth";
 import { simulateStore } from "./demo/simulated-store";
+import { unshippedOrders } from "./demo/unshipped";
 import { ensureBuilt, sendDeliveries, Shutdown, startDemoStack, waitForProcessing } from "./demo/stack";
 import { LOCAL_SHOPIFY_ENV } from "./tool-config";
 
@@ -62,11 +63,14 @@ async function main() {
   say(`• server up at ${base} (in-process worker)`);
 
   const store = simulateStore({ seed, shipments: shipmentCount, shop: PREVIEW_SHOP, end: new Date() });
-  const unique = new Set(store.deliveries.map((d) => d.webhookId)).size;
+  // and a few orders that have not shipped: two of them past their handling time (fulfillment_delayed)
+  const unshipped = unshippedOrders(Date.now());
+  const unique = new Set(store.deliveries.map((d) => d.webhookId)).size + unshipped.deliveries.length;
   say(`• simulated store: ${store.orders} orders, ${store.intended.length} shipments, ${store.deliveries.length} webhook deliveries (${store.deliveries.length - unique} duplicates)`);
 
   const started = performance.now();
   const codes = await sendDeliveries(base, store.deliveries, concurrency);
+  await sendDeliveries(base, unshipped.deliveries, concurrency);
   const sendSeconds = (performance.now() - started) / 1000;
   say(`• delivered in ${sendSeconds.toFixed(1)} s (${Math.round(store.deliveries.length / sendSeconds)}/s): ${Object.entries(codes).map(([c, n]) => `${n}× ${c}`).join(", ")}`);
 
@@ -96,6 +100,10 @@ async function main() {
     .sort((a, b) => a - b);
   const failed = await db.selectFrom("WebhookDelivery").select(["topic", "error"]).where("status", "=", "failed").execute();
   const cases = await caseSummary(db, store.intended);
+  const notShipped = (
+    await db.selectFrom("ExceptionCase").select(["orderName"]).where("shop", "=", PREVIEW_SHOP).where("type", "=", "fulfillment_delayed").where("status", "!=", "resolved").execute()
+  ).map((c) => c.orderName).sort();
+  const notShippedOk = notShipped.join() === [...unshipped.expectedLate].sort().join();
   const unmapped = await db.selectFrom("UnmappedStatusCode").select(["code", "count"]).execute();
   const messages = await messageSummary(db, PREVIEW_SHOP, policy, channels);
   const trackingLink = await shopperLink(db);
@@ -129,6 +137,7 @@ async function main() {
   say(`  problems       ${cases.covered}/${cases.expected} problem shipments have their owned, explained case`);
   if (cases.notYet) say(`                 ${cases.notYet} silent only since the weekend (under 24/48 business hours): rightly no case yet`);
   say(`  false stalled  ${cases.falseStalled} (stalled cases on parcels that were moving)`);
+  say(`  not shipped    ${notShipped.length} orders past their handling time have a fulfillment_delayed case (${notShipped.join(", ") || "none"}; expected ${unshipped.expectedLate.join(", ")})`);
   for (const m of cases.missing.slice(0, 10)) say(`    ✗ ${m}`);
   say(`  messages       ${messages.sent} sent (${messages.byStatus}); moments of the last ${policy.freshnessHours} h only — older ones are history`);
   say(`                 waiting: ${messages.waiting.quietHours} for the shopper's morning (quiet hours ${policy.quietHours.start}–${policy.quietHours.end} in their zone), ${messages.waiting.checkIns} check-ins held ${policy.postDeliveryHoldHours} h after delivery`);
@@ -147,7 +156,7 @@ async function main() {
   for (const line of scorecardLines(card)) say(`  ${line}`);
   say(`  SMTP capture   ${messages.smtp.received} emails received for ${messages.smtp.sentEmail} sent; Twilio stand-in ${messages.sms.received} texts for ${messages.sms.sentSms} sent; ${messages.alerts} channel-outage alerts`);
 
-  const ok = wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 && messages.ok && shopper.ok && tickets.wrongMatches === 0;
+  const ok = wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 && messages.ok && shopper.ok && tickets.wrongMatches === 0 && notShippedOk;
   if (args.once) {
     await shutdown.stopAll();
     process.exit(ok ? 0 : 1);

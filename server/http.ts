@@ -2,7 +2,9 @@ import fs from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import type { Container } from "~/.server/container";
-import { flowActionEndpoint } from "./endpoints/flow-action";
+import { easyPostFeedEndpoint } from "./endpoints/feeds";
+import { flowActionEndpoint, flowLifecycleEndpoint } from "./endpoints/flow-action";
+import { helpdeskWebhooksEndpoint } from "./endpoints/helpdesk-webhooks";
 import { localPreviewEndpoints } from "./endpoints/local-preview";
 import { proxyLookupEndpoint } from "./endpoints/proxy-lookup";
 import { proxyPageEndpoint } from "./endpoints/proxy-page";
@@ -32,8 +34,11 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
   };
   const lookup = proxyLookupEndpoint(storefront);
   const trackingPage = proxyPageEndpoint(storefront);
-  const supportApi = supportApiEndpoint(services.supportApi, services.scorecard, services.tickets);
+  const supportApi = supportApiEndpoint(services.supportApi, services.scorecard, services.tickets, services.feeds);
   const flowAction = flowActionEndpoint({ verify: container.verifyFlowAction, openCase: services.flow.openCase });
+  const flowLifecycle = flowLifecycleEndpoint({ verify: container.verifyFlowAction, record: services.flow.triggerUse });
+  const helpdeskWebhooks = helpdeskWebhooksEndpoint({ receive: services.helpdesks.receive });
+  const easyPostFeed = easyPostFeedEndpoint(services.feeds);
   const preview = config.localPreview ? localPreviewEndpoints(container, { trackingPage }) : null;
 
   const server = http.createServer((req, res) => {
@@ -46,6 +51,12 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
     if (url.pathname.startsWith("/api/v1/")) return supportApi(req, res, url);
     // the runtime URL of the "Open a Shipwatch case" Flow action (extensions/flow-open-case)
     if (url.pathname === "/flow/actions/open-case") return flowAction(req, res);
+    // Flow's trigger lifecycle callback (extensions/flow-lifecycle): which triggers a shop's workflows use
+    if (url.pathname === "/flow/lifecycle") return flowLifecycle(req, res);
+    // a connected helpdesk's ticket webhook (Settings → Helpdesks): /helpdesks/<provider>/<connection id>
+    if (url.pathname.startsWith("/helpdesks/")) return helpdeskWebhooks(req, res, url);
+    // a connected EasyPost account's tracker events (PUT /api/v1/feeds/easypost answers this URL)
+    if (url.pathname.startsWith("/feeds/easypost/")) return easyPostFeed(req, res, url);
     if (url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
     // pages Shopify renders for the app (the auth bounce page) link no icon; browsers then ask for this one
     if (url.pathname === "/favicon.ico") {

@@ -76,8 +76,13 @@ const EnvSchema = z
     /** provider endpoints; only tests and the demo point them at local stand-ins */
     TWILIO_API_BASE: z.string().url().default("https://api.twilio.com"),
     KLAVIYO_API_BASE: z.string().url().default("https://a.klaviyo.com"),
+    /** tracking feeds' APIs (one *_API_BASE per feed); only tests and the demo point them at local stand-ins */
+    EASYPOST_API_BASE: z.string().url().default("https://api.easypost.com"),
     /** the Admin API origin; by default each shop's own https://<shop> */
     SHOPIFY_ADMIN_API_BASE: z.string().url().optional(),
+    /** the helpdesks' REST APIs; by default each account's own https://<account>.gorgias.com / <subdomain>.zendesk.com */
+    GORGIAS_API_BASE: z.string().url().optional(),
+    ZENDESK_API_BASE: z.string().url().optional(),
     SHIPWATCH_LOCAL_PREVIEW: booleanFlag,
     /**
      * lets merchant-supplied destinations (webhook, Slack, a shop's SMTP server) be loopback or private addresses:
@@ -149,6 +154,15 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       shopifyAdminApiBase: env.SHOPIFY_ADMIN_API_BASE?.replace(/\/$/, ""),
       // merchant-supplied destinations may be local stand-ins (tests, the demo); never in production
       allowPrivateDestinations: env.SHIPWATCH_ALLOW_PRIVATE_DESTINATIONS,
+    },
+    helpdesks: {
+      gorgiasApiBase: env.GORGIAS_API_BASE?.replace(/\/$/, ""),
+      zendeskApiBase: env.ZENDESK_API_BASE?.replace(/\/$/, ""),
+      timeoutMs: env.NOTIFY_TIMEOUT_MS,
+    },
+    feeds: {
+      easypostApiBase: env.EASYPOST_API_BASE.replace(/\/$/, ""),
+      timeoutMs: env.NOTIFY_TIMEOUT_MS,
     },
     exceptions: {
       silenceGraceMs: env.SILENCE_GRACE_MINUTES * 60_000,

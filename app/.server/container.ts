@@ -6,6 +6,7 @@ import { createDeliveryRepository } from "./adapters/deliveries";
 import { openDatabase, type Database } from "./adapters/db/database";
 import { migrate } from "./adapters/db/migrate";
 import { createOrderRepository } from "./adapters/orders";
+import { createFulfillmentWatchStore } from "./adapters/fulfillment-watch";
 import { createShipmentRepository } from "./adapters/shipments";
 import { createApiKeyRepository } from "./adapters/api-keys";
 import { createCaseRepository } from "./adapters/cases";
@@ -21,13 +22,22 @@ import { createChannelGateway } from "./adapters/channels";
 import { createNotificationRepository } from "./adapters/notifications";
 import { createNotificationSettingsRepository, createTemplateRepository } from "./adapters/notification-settings";
 import { createSecretBox } from "./adapters/secret-box";
+import { createEasyPostClient } from "./adapters/easypost-client";
+import { createFeedConnectionRepository } from "./adapters/feeds";
 import { createScorecardStore } from "./adapters/scorecard";
 import { createTransitCountRepository } from "./adapters/transit-counts";
 import { createTicketRepository } from "./adapters/tickets";
-import { createFlowMarks, createFlowTriggerClient } from "./adapters/flow";
+import { createFlowMarks, createFlowTriggerClient, createFlowTriggerUses } from "./adapters/flow";
+import { createSlaAlertStore, createTeamAlertRouteStore } from "./adapters/sla-alerts";
+import { createSlackTeamAlertSender } from "./adapters/team-alert-senders";
+import { createHelpdeskConnectionRepository, createHelpdeskWriteMarks } from "./adapters/helpdesk-connections";
+import { createGorgiasClient } from "./adapters/helpdesks/gorgias";
+import { createZendeskClient } from "./adapters/helpdesks/zendesk";
 import type { AppConfig } from "./config";
 import { evaluateShipmentJob, processDeliveryJob, recordParkedEvaluations, SILENCE_SWEEP_JOB, silenceSweepJob } from "./jobs/definitions";
 import { SEND_NOTIFICATION_JOB, sendNotificationJob } from "./jobs/notification-jobs";
+import { registerTrackerJob } from "./jobs/feed-jobs";
+import { SEND_SLA_ALERT_JOB, SLA_ALERT_MAX_ATTEMPTS, sendSlaAlertJob } from "./jobs/sla-alert-jobs";
 import { createEmbeddedQueue } from "./adapters/queue/embedded";
 import { PROCESS_DELIVERY_JOB, type JobDefinition, type JobQueue, type RecurringJob, type ShopDays } from "./ports";
 import { createLogger, type Logger } from "./logger";
@@ -37,9 +47,11 @@ import { createKeyedHash } from "./services/keyed-hash";
 import { createExceptionDesk } from "./services/exception-desk";
 import { createShopProfile } from "./services/shop-profile";
 import { createSweep } from "./services/sweep";
+import { createSlaAlerts } from "./services/sla-alerts";
 import { createShipmentBrowser } from "./services/shipment-browser";
 import { createNotifications } from "./services/notifications";
 import { createOrderSync } from "./services/order-sync";
+import { createFulfillmentWatch } from "./services/fulfillment-watch";
 import { createRuleBook } from "./services/rule-book";
 import { createScorecard } from "./services/scorecard";
 import { createShipmentTracking } from "./services/shipment-tracking";
@@ -50,7 +62,9 @@ import { createTransit } from "./services/transit";
 import { createSupportApi } from "./services/support-api";
 import { createTicketDesk } from "./services/tickets";
 import { createFlow, createFlowActions } from "./services/flow";
+import { createHelpdeskInbox, createHelpdeskSettings, createTicketNotes } from "./services/helpdesks";
 import { createWebhookIngest } from "./services/webhook-ingest";
+import { createTrackingFeeds } from "./services/tracking-feeds";
 import { dayOfInstant } from "~/domain/scorecard";
 import { createShopifyApp, SHOPIFY_API_VERSION, type ShopifyApp } from "./shopify/app";
 import { verifySessionToken } from "./shopify/session-token";
@@ -105,6 +119,17 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const cases = createCaseRepository(database, { days: shopDays });
   const apiKeys = createApiKeyRepository(database);
   const tickets = createTicketRepository(database);
+  // connected helpdesks: their secrets sealed like the channels' (one key), their REST clients on the API bases tests point at stand-ins
+  const secretBox = createSecretBox(config.notifications.encryptionKey);
+  const helpdeskParts = {
+    connections: createHelpdeskConnectionRepository(database),
+    secrets: secretBox,
+    clients: {
+      gorgias: createGorgiasClient({ apiBase: config.helpdesks.gorgiasApiBase, timeoutMs: config.helpdesks.timeoutMs }),
+      zendesk: createZendeskClient({ apiBase: config.helpdesks.zendeskApiBase, timeoutMs: config.helpdesks.timeoutMs }),
+    },
+  };
+  const helpdeskMarks = createHelpdeskWriteMarks(database);
   // REDIS_URL: BullMQ (loaded only then), relaying the jobs the ingest commits to the Job table; else the embedded queue
   const queue: JobQueue & { wake?: () => void } = config.redisUrl ? (await import("./adapters/queue/bullmq")).createBullmqQueue({ redisUrl: config.redisUrl, concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, clock, logger, outbox: database }) : createEmbeddedQueue(database, clock, logger, { concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, ...options.queue });
 
@@ -114,7 +139,15 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const statusMappings = createStatusMappingRepository(database);
   const statusOverrides = createStatusOverrides(statusMappings, clock);
   const tracking = createShipmentTracking({ shipments, orders, shops, clock, statusOverrides: (shop) => statusOverrides.forShop(shop) });
-  const orderSync = createOrderSync({ orders, shipments, clock });
+  // orders before they ship: fulfillment_delayed cases, judged on each order snapshot and by the sweep
+  const fulfillmentWatch = createFulfillmentWatch({
+    store: createFulfillmentWatchStore(database, { days: shopDays }),
+    orders,
+    profile,
+    clock,
+    onFailed: ({ shop, orderId, error }) => logger.error({ shop, orderId, err: error }, "order could not be judged for its handling time; looked at again in a day"),
+  });
+  const orderSync = createOrderSync({ orders, shipments, clock, fulfillment: fulfillmentWatch });
   const outbox = createNotificationRepository(database, { days: shopDays });
   const gateway = createChannelGateway({
     email: config.email,
@@ -135,7 +168,8 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     orders,
     cases,
     gateway,
-    secrets: createSecretBox(config.notifications.encryptionKey),
+    secrets: secretBox,
+    ticketNotes: createTicketNotes({ ...helpdeskParts, marks: helpdeskMarks, tickets, clock }),
     accessToken: async (shop) => (await sessionStorage.loadSession(`offline_${shop}`))?.accessToken ?? null,
     shopTimezone: (shop) => profile.timezone(shop),
     learned: (shop) => transit.estimator(shop),
@@ -176,6 +210,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const flow = createFlow({
     triggers: createFlowTriggerClient({ shopifyAdminApiBase: config.notifications.shopifyAdminApiBase, apiVersion: SHOPIFY_API_VERSION, timeoutMs: config.notifications.timeoutMs, clock }),
     marks: createFlowMarks(database),
+    uses: createFlowTriggerUses(database),
     cases,
     shipments,
     // a shop installed locally (demo, preview, tests) has no Shopify to tell, unless a stand-in Admin API is set
@@ -200,12 +235,43 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     staffNames: createStaffNames(database),
     onParked: recordParkedEvaluations({ enqueue: (job) => queue.enqueue(job), logger }),
   });
+  // SLA breaches: claimed by the sweep, sent to the owning team by a job (Slack today, behind the TeamAlertSender port)
+  const slaAlerts = createSlaAlerts({
+    store: createSlaAlertStore(database),
+    routes: createTeamAlertRouteStore(database),
+    cases,
+    channels: createNotificationSettingsRepository(database),
+    secrets: secretBox,
+    senders: { slack: createSlackTeamAlertSender(gateway) },
+    isInstalled: (shop) => shops.isInstalled(shop),
+    schedule: (shop, id, runAt) => queue.enqueue({ name: SEND_SLA_ALERT_JOB, shop, payload: { id }, runAt, maxAttempts: SLA_ALERT_MAX_ATTEMPTS }),
+    clock,
+    allowPrivateDestinations: config.notifications.allowPrivateDestinations,
+    leaseMs: options.notifications?.leaseMs ?? config.worker.leaseMs,
+    callTimeoutMs: config.notifications.timeoutMs,
+  });
   const sweep = createSweep({
     desk,
+    orders: (limit) => fulfillmentWatch.sweep(limit),
     notifications,
+    alertBreaches: () => slaAlerts.sweep(),
     schedule: (runAt) => queue.enqueueOnce({ name: SILENCE_SWEEP_JOB, shop: "*", payload: {}, ...(runAt === undefined ? {} : { runAt }) }),
     now: () => clock.now(),
     delayMs: options.evaluationDelayMs,
+  });
+  // Shopify's deliveries and the tracking feeds' events share one store: each is committed with its processing job
+  const deliveryStore = createDeliveryStore(database);
+  const feeds = createTrackingFeeds({
+    connections: createFeedConnectionRepository(database),
+    easypost: createEasyPostClient({ apiBase: config.feeds.easypostApiBase, timeoutMs: config.feeds.timeoutMs }),
+    secrets: secretBox,
+    store: deliveryStore,
+    shipments,
+    tracking,
+    enqueue: (job) => queue.enqueue(job),
+    appUrl: config.shopify.appUrl,
+    clock,
+    onStored: options.wake ?? (() => queue.wake?.()),
   });
   const processor = createDeliveryProcessor({
     deliveries,
@@ -217,9 +283,10 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     markDue: (shop, ids) => shipments.markDue(shop, ids, clock.now()),
     requestSweep: () => sweep.request(),
     logger,
+    feeds,
   });
   const ingest = createWebhookIngest({
-    store: createDeliveryStore(database),
+    store: deliveryStore,
     verify: webhookVerifier(secrets),
     clock,
     onStored: options.wake ?? (() => queue.wake?.()),
@@ -247,6 +314,8 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     views: lookup.views,
   });
   const ticketDesk = createTicketDesk({ tickets, orders, shipments, views: supportApi.views, links: trackLinks, zoneOf: (shop) => profile.timezone(shop), clock });
+  const helpdeskInbox = createHelpdeskInbox({ ...helpdeskParts, marks: helpdeskMarks, tickets: ticketDesk, enqueue: (job) => queue.enqueue(job), clock });
+  const helpdesks = { ...createHelpdeskSettings({ ...helpdeskParts, appUrl: config.shopify.appUrl, clock }), receive: helpdeskInbox.receive };
   const admin = createAdminReadModel({ database, shipments });
   const shipmentBrowser = createShipmentBrowser({ admin });
   const ruleBook = createRuleBook({ rules, profile, desk, admin, clock });
@@ -268,9 +337,12 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
 
   const jobs: JobDefinition[] = [
     processDeliveryJob({ processor, deliveries }),
+    registerTrackerJob({ feeds }),
     evaluateShipmentJob({ evaluate: (shop, id) => desk.evaluateShipment(shop, id) }),
     sendNotificationJob({ notifications }),
+    sendSlaAlertJob({ alerts: slaAlerts }),
     flow.job,
+    helpdeskInbox.job,
     silenceSweepJob({ sweep: (limit) => sweep.run(limit), enqueueAgain: () => sweep.again() }),
   ];
   const recurring: RecurringJob[] = [{ name: SILENCE_SWEEP_JOB, everyMs: config.worker.sweepIntervalMs }];
@@ -289,7 +361,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     verifyFlowAction: webhookVerifier(secrets),
     trackLinks,
     /** the use cases: all that routes and endpoints see */
-    services: { notifications, ingest, processor, tracking, orderSync, compliance, lookup, shipmentBrowser, desk: staffDesk, profile, sweep, supportApi, ruleBook, statusMapping, transit, scorecard, tickets: ticketDesk, flow: { openCase: flowActions.openCase, caseResolved: flow.caseResolved } },
+    services: { feeds, notifications, ingest, processor, tracking, orderSync, fulfillmentWatch, compliance, lookup, shipmentBrowser, desk: staffDesk, profile, sweep, slaAlerts, supportApi, ruleBook, statusMapping, transit, scorecard, tickets: ticketDesk, helpdesks, flow: { openCase: flowActions.openCase, caseResolved: flow.caseResolved, triggerUse: flow.triggerUse } },
     /** storage, for operator tools (replay), the demo and tests; never handed to routes (see app/load-context.ts) */
     repositories: { shops, deliveries, cases, rules, settings, admin },
     /**

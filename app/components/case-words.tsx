@@ -17,6 +17,7 @@ export const EXCEPTION_TYPE_LABELS: Record<ExceptionType, string> = {
   returned_to_sender: "Returned to sender",
   carrier_exception: "Carrier exception",
   unknown_status: "Unknown carrier status",
+  fulfillment_delayed: "Not shipped in time",
 };
 
 export const OWNER_LABELS: Record<Owner, string> = {

@@ -1,4 +1,5 @@
 import { Badge, type BadgeProps } from "@shopify/polaris";
+import { NOTED_INSTEAD_PREFIX } from "~/domain/helpdesk-connections";
 import { CHANNEL_LABELS, MOMENT_LABELS, NOTIFICATION_STATUSES, type Channel, type NotificationStatus } from "~/domain/notifications";
 
 /** The outbox's statuses, in the order a message moves through them (the Outbox's tabs). */
@@ -26,10 +27,19 @@ const OUTBOX_STATUS_TONES: Record<OutboxStatus, BadgeProps["tone"]> = {
   combined: undefined,
 };
 
-export function OutboxStatusBadge({ status }: { status: OutboxStatus }) {
+/**
+ * A message added to the customer's open helpdesk ticket instead of being emailed is "suppressed" (it did not go
+ * to the customer) with a reason that names the ticket: it reads as what happened, not as a message lost.
+ */
+export function isNotedOnTicket(status: string, reason: string | null | undefined): boolean {
+  return status === "suppressed" && !!reason?.startsWith(NOTED_INSTEAD_PREFIX);
+}
+
+export function OutboxStatusBadge({ status, reason }: { status: OutboxStatus; reason?: string | null }) {
+  const noted = isNotedOnTicket(status, reason);
   return (
-    <Badge tone={OUTBOX_STATUS_TONES[status]} toneAndProgressLabelOverride="Status:">
-      {OUTBOX_STATUS_LABELS[status]}
+    <Badge tone={noted ? "info" : OUTBOX_STATUS_TONES[status]} toneAndProgressLabelOverride="Status:">
+      {noted ? "Noted on ticket" : OUTBOX_STATUS_LABELS[status]}
     </Badge>
   );
 }

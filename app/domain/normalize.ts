@@ -6,7 +6,8 @@
  */
 import type { ShipmentStatus, StatusReason } from "./status";
 
-export type StatusSource = "shopify_fulfillment_event" | "shopify_shipment_status";
+/** Where a raw code comes from: Shopify, or a tracking feed (each feed has its own code table). */
+export type StatusSource = "shopify_fulfillment_event" | "shopify_shipment_status" | "easypost";
 
 export interface RawCarrierStatus {
   source: StatusSource;
@@ -179,7 +180,7 @@ const FINISHED_RETURN_OVERRIDES: ReadonlySet<ShipmentStatus> = new Set<ShipmentS
 ]);
 
 /** A delivered parcel or a label waiting for pickup has no problem to explain. */
-const STATUSES_WITHOUT_REASON: ReadonlySet<ShipmentStatus> = new Set<ShipmentStatus>(["delivered", "label_created"]);
+export const STATUSES_WITHOUT_REASON: ReadonlySet<ShipmentStatus> = new Set<ShipmentStatus>(["delivered", "label_created"]);
 
 function readableMessage(message: string | null | undefined): string | null {
   if (message === null || message === undefined) return null;
@@ -200,7 +201,7 @@ export function reasonFromMessage(message: string | null | undefined): {
   return { reason: reasonRule?.reason ?? null, impliedStatus: returnRule?.implies ?? null };
 }
 
-function refineWithMessage(
+export function refineWithMessage(
   codeStatus: ShipmentStatus,
   hasCode: boolean,
   impliedStatus: ShipmentStatus | null,

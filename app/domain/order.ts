@@ -1,3 +1,5 @@
+import type { WaitingLine } from "./fulfillment-delay";
+
 /** What rules and messages need to know about an order, taken from Shopify's order webhook payload. */
 export interface OrderSnapshot {
   orderId: string;
@@ -16,6 +18,12 @@ export interface OrderSnapshot {
   createdAt: number;
   updatedAt: number;
   cancelledAt: number | null;
+  /** Shopify's order `fulfillment_status` (null: nothing shipped) */
+  fulfillmentStatus: string | null;
+  /** `closed_at`: the merchant archived the order */
+  closedAt: number | null;
+  /** the shippable lines still to ship (fulfillment-delay.ts): product words and counts, no personal data */
+  waitingLines: WaitingLine[];
 }
 
 export interface Destination {

@@ -34,7 +34,11 @@ export const EXCEPTION_TYPES = [
   "carrier_exception",
   "unknown_status",
 ] as const;
-export type ExceptionType = (typeof EXCEPTION_TYPES)[number];
+/** Cases about an order before anything shipped (fulfillment-delay.ts): the workflow opens them, never a rule. */
+export const ORDER_EXCEPTION_TYPES = ["fulfillment_delayed"] as const;
+/** Every case type the queue and the Support API know. */
+export const CASE_TYPES = [...EXCEPTION_TYPES, ...ORDER_EXCEPTION_TYPES] as const;
+export type ExceptionType = (typeof CASE_TYPES)[number];
 export const OWNERS = ["support", "fulfillment", "finance", "operations"] as const;
 export type Owner = (typeof OWNERS)[number];
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
@@ -341,7 +345,7 @@ export function recoveredSince(facts: ShipmentFacts, openedOnState: string): boo
 }
 
 type DefaultRule = Omit<z.infer<typeof RuleSchema>, "enabled" | "stopAfter"> & { builtIn: string };
-const openCase = (type: ExceptionType, owner: Owner, priority: Priority, slaHours: number): RuleAction => ({ kind: "open_case", type, owner, priority, slaHours });
+const openCase = (type: (typeof EXCEPTION_TYPES)[number], owner: Owner, priority: Priority, slaHours: number): RuleAction => ({ kind: "open_case", type, owner, priority, slaHours });
 
 /** What a new install runs on day one. Merchants can edit, reorder or turn off each of them. */
 export const DEFAULT_RULES: readonly DefaultRule[] = [

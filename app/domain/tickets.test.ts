@@ -226,7 +226,20 @@ describe("classifyTicket", () => {
   });
 
   it("answers not WISMO, in English, with nothing found, for an empty ticket", () => {
-    expect(classifyTicket({ subject: "", body: "" })).toEqual({ wismo: false, signals: [], language: "en", orderNames: [], trackingNumbers: [] });
+    expect(classifyTicket({ subject: "", body: "" })).toEqual({ wismo: false, signals: [], language: "en", orderNames: [], trackingNumbers: [], mentioned: { orderNames: [], trackingNumbers: [] } });
+  });
+
+  it.each([
+    ["The tracking (#2651) hasn't changed in days.", { orderNames: ["#2651"], trackingNumbers: [] }],
+    ["Hola, quiero devolver las zapatillas del pedido 7418482875.", { orderNames: [], trackingNumbers: ["7418482875"] }],
+    ["Call me on 0612345678 or +33 6 12 34 56 78", { orderNames: [], trackingNumbers: ["0612345678"] }],
+    // what the strict reading already took is not repeated
+    ["Where is order #1520? Tracking 1Z999AA10123456784", { orderNames: [], trackingNumbers: [] }],
+    ["ticket #48213 about order 1520", { orderNames: ["#48213"], trackingNumbers: [] }],
+  ])("keeps what reads loosely like a reference apart, to look up and never to guess past: %s", (body, mentioned) => {
+    const c = classifyTicket({ subject: "", body });
+    expect(c.mentioned).toEqual(mentioned);
+    for (const name of mentioned.orderNames) expect(c.orderNames).not.toContain(name);
   });
 
   it("reads a subject alone", () => {

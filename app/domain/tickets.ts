@@ -27,6 +27,12 @@ export interface TicketClassification {
   orderNames: string[];
   /** tracking numbers found, upper-cased, spaces removed, in order of appearance, unique */
   trackingNumbers: string[];
+  /**
+   * What else reads like a reference, too loosely to be called one: "#2651" after "tracking", a ten-digit number
+   * after "pedido". Worth looking up (it names the customer's own order or parcel, or nothing), and a sign that
+   * the customer meant something particular: a ticket with any reference is never matched by guessing.
+   */
+  mentioned: { orderNames: string[]; trackingNumbers: string[] };
 }
 
 /** Only the start of a body is read: the question is at the top, and a pasted log must not cost more. */
@@ -436,6 +442,17 @@ function trackingNumbersIn(folded: string): string[] {
   return [...new Set(found.map((f) => f.number))];
 }
 
+// Loose references: what the strict readers above leave out for fear of a false reading, kept apart
+
+const ANY_HASH_NUMBER = /(?<![\w&#])# ?(\d{3,8})(?!\d)/g;
+const LONG_DIGITS = /(?<![a-z0-9])\d{10,34}(?![a-z0-9])/g;
+
+function mentionedIn(folded: string, strict: { orderNames: readonly string[]; trackingNumbers: readonly string[] }) {
+  const orderNames = [...new Set([...folded.matchAll(ANY_HASH_NUMBER)].map((m) => `#${m[1]}`))].filter((n) => !strict.orderNames.includes(n));
+  const trackingNumbers = [...new Set([...folded.matchAll(LONG_DIGITS)].map((m) => m[0]))].filter((n) => !strict.trackingNumbers.includes(n));
+  return { orderNames, trackingNumbers };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 export function classifyTicket(ticket: { subject: string; body: string }): TicketClassification {
@@ -465,5 +482,6 @@ export function classifyTicket(ticket: { subject: string; body: string }): Ticke
     language: detectLanguage(raw, folded),
     orderNames,
     trackingNumbers,
+    mentioned: mentionedIn(`${folded}\n${foldedQuoted}`, { orderNames, trackingNumbers }),
   };
 }

@@ -38,12 +38,18 @@ import { pageTitle } from "~/components/page-title";
 import { SnoozePicker } from "~/components/SnoozePicker";
 
 const CaseId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** The order's page in the Shopify admin, as App Bridge opens it from the embedded app (the id's digits: REST id or GID). */
+function adminOrderUrl(orderId: string): string | null {
+  const digits = /(\d+)$/.exec(orderId);
+  return digits ? `shopify://admin/orders/${digits[1]}` : null;
+}
 const carrierNames = Object.fromEntries(Object.values(CARRIERS).map((c) => [c.code, c.name]));
 
 export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
   const auth = await context.shipwatch.shopify.authenticate.admin(request);
   const shop = auth.session.shop;
-  const { desk, shipmentBrowser } = context.shipwatch.services;
+  const { desk, shipmentBrowser, fulfillmentWatch } = context.shipwatch.services;
   const id = CaseId.safeParse(params.id);
   // every read is scoped to the signed-in shop: another shop's case is "not found", exactly like a missing one
   const file = id.success ? await desk.caseFile(shop, id.data) : null;
@@ -53,12 +59,19 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       statusText: "Not Found",
     });
   const { case: c, activities } = file;
-  const detail = await shipmentBrowser.shipmentDetail(shop, c.shipmentId);
+  // an order-level case (fulfillment_delayed) has no parcel: the page shows what the order still waits for instead
+  const [detail, order] = await Promise.all([
+    c.shipmentId === null ? null : shipmentBrowser.shipmentDetail(shop, c.shipmentId),
+    c.shipmentId === null ? fulfillmentWatch.orderFile(shop, c.orderId) : null,
+  ]);
   // everyone the page names (who acted, who it was assigned to), by name where the shop's staff sessions know them
   const named = [c.assignee, c.resolvedBy, ...activities.map((a) => a.actor), ...activities.map((a) => (a.kind === "assigned" ? /^Assigned to (.+)$/.exec(a.detail)?.[1] : null) ?? null)];
   const names = await desk.staffNames(shop, [...new Set(named)]);
+  const slaAlerts = await context.shipwatch.services.slaAlerts.forCase(shop, c.id);
   return {
     names,
+    // the latest first: what the owner team was told of the breach, or why not
+    slaAlerts: [...slaAlerts].reverse().map((a) => ({ id: a.id, owner: a.owner, status: a.status, statusReason: a.statusReason, destination: a.destination, lastError: a.lastError, sentAt: a.sentAt, updatedAt: a.updatedAt })),
     now: context.shipwatch.clock.now(),
     me: staffMemberOf(auth),
     case: {
@@ -79,7 +92,20 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       holdMessages: c.holdMessages,
       orderName: c.orderName,
       trackingNumber: c.trackingNumber,
+      reason: c.reason,
+      orderLevel: c.shipmentId === null,
+      orderUrl: adminOrderUrl(c.orderId),
     },
+    order: order
+      ? {
+          createdAt: order.createdAt,
+          shipBy: order.shipBy,
+          businessDays: order.businessDays,
+          method: order.method,
+          cancelled: order.cancelled,
+          lines: order.waitingLines.map((l) => ({ id: l.lineId, title: l.title, quantity: l.quantity, waiting: l.waiting })),
+        }
+      : null,
     // why: each condition of the rule that opened it, and what it saw at that moment
     why: c.explanation.map((check) => ({
       condition: describeCondition(check.condition, carrierNames),
@@ -137,6 +163,7 @@ const CaseAction = z.discriminatedUnion("intent", [
     note: z.string().trim().max(2000, "At most 2,000 characters").optional(),
   }),
   z.object({ intent: z.literal("reopen") }),
+  z.object({ intent: z.literal("sla_alert_again"), alertId: z.coerce.number().int().positive() }),
   z.object({
     intent: z.literal("hand_off"),
     owner: z.enum(OWNERS, { errorMap: () => ({ message: "Choose the team to hand it to" }) }),
@@ -191,6 +218,10 @@ export const action = async ({ request, params, context }: ActionFunctionArgs) =
     case "hand_off":
       outcome = await desk.handOff(shop, id.data, a.owner, a.handOffNote, me);
       break;
+    case "sla_alert_again": {
+      const queued = await context.shipwatch.services.slaAlerts.sendAgain(shop, id.data, a.alertId);
+      return queued ? { ok: true as const, intent: a.intent, done: DONE[a.intent] } : { ok: false as const, field: "intent", error: "That alert is not parked any more" };
+    }
   }
   if (!outcome.ok) {
     // another shop's case is not found, like a missing one
@@ -216,6 +247,7 @@ const DONE: Record<Exclude<z.infer<typeof CaseAction>["intent"], "hand_off">, st
   note: "Note added",
   resolve: "Case resolved",
   reopen: "Case reopened",
+  sla_alert_again: "SLA alert queued again",
 };
 
 /** What an audit entry says, in words: stored details name codes and people the way the services keep them. */
@@ -260,8 +292,39 @@ function activityText(kind: string, detail: string, me: string, names: StaffName
   }
 }
 
+/** The latest SLA alert of the case: sent (where, when), on its way, parked (and sent again from here), or why none went. */
+function SlaAlertState({ alert, now, busy, onSendAgain }: { alert: { id: number; owner: Owner; status: string; statusReason: string | null; destination: string | null; lastError: string | null; sentAt: number | null; updatedAt: number }; now: number; busy: boolean; onSendAgain: (id: number) => void }) {
+  const team = OWNER_LABELS[alert.owner];
+  if (alert.status === "sent")
+    return (
+      <Text as="span">
+        {team} alerted on {alert.destination ?? "Slack"} <RelativeTime at={alert.sentAt ?? alert.updatedAt} now={now} />
+      </Text>
+    );
+  if (alert.status === "failed")
+    return (
+      <BlockStack gap="100">
+        <Text as="span" tone="critical">
+          Not delivered to {team}: {alert.lastError ?? alert.statusReason}
+        </Text>
+        <InlineStack>
+          <Button variant="plain" onClick={() => onSendAgain(alert.id)} disabled={busy}>
+            Send alert again
+          </Button>
+        </InlineStack>
+      </BlockStack>
+    );
+  if (alert.status === "skipped")
+    return (
+      <Text as="span" tone="subdued">
+        {team} not alerted: {alert.statusReason}
+      </Text>
+    );
+  return <Text as="span">Alerting {team}{alert.statusReason ? ` (${alert.statusReason})` : ""}</Text>;
+}
+
 export default function CaseDetail() {
-  const { now, me, names, case: c, why, shipment, events, activities } = useLoaderData<typeof loader>();
+  const { now, me, names, case: c, why, shipment, events, activities, slaAlerts, order } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const timeZone = useViewerTimeZone();
   const shopify = useAppBridge();
@@ -313,6 +376,9 @@ export default function CaseDetail() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            {/* an order-level case: no rule, no parcel; what the order waits for, and the order in Shopify */}
+            {c.orderLevel ? <OrderCaseCards reason={c.reason} orderUrl={c.orderUrl} order={order} now={now} /> : null}
+            {c.orderLevel ? null : (
             <Card>
               <BlockStack gap="300">
                 <BlockStack gap="100">
@@ -360,7 +426,9 @@ export default function CaseDetail() {
                 ) : null}
               </BlockStack>
             </Card>
+            )}
 
+            {c.orderLevel ? null : (
             <Card>
               <BlockStack gap="300">
                 <InlineStack align="space-between" blockAlign="center">
@@ -372,6 +440,7 @@ export default function CaseDetail() {
                 <ShipmentTimeline events={events} now={now} />
               </BlockStack>
             </Card>
+            )}
 
             <Card>
               <BlockStack gap="400">
@@ -413,6 +482,7 @@ export default function CaseDetail() {
                           </Text>
                           {a.kind === "note" ? <Badge>Note</Badge> : null}
                           {a.kind === "handed_off" ? <Badge tone="info">Handed off</Badge> : null}
+                          {a.kind === "sla_alerted" || a.kind === "sla_alert_failed" ? <Badge tone={a.kind === "sla_alerted" ? "warning" : "critical"}>SLA alert</Badge> : null}
                           <Text as="span" tone="subdued" variant="bodySm">
                             <ExactTime at={a.at} now={now} />
                           </Text>
@@ -462,6 +532,11 @@ export default function CaseDetail() {
                   onChange={(value) => submit({ intent: "priority", priority: value })}
                 />
                 <Fact label="Due">{c.dueAt ? <ExactTime at={c.dueAt} now={now} /> : "No deadline"}</Fact>
+                {slaAlerts[0] ? (
+                  <Fact label="SLA alert">
+                    <SlaAlertState alert={slaAlerts[0]} now={now} busy={busy} onSendAgain={(alertId) => submit({ intent: "sla_alert_again", alertId: String(alertId) })} />
+                  </Fact>
+                ) : null}
                 <Fact label="Opened">
                   <ExactTime at={c.openedAt} now={now} />
                 </Fact>
@@ -639,3 +714,72 @@ export const ErrorBoundary = notFoundBoundary({
   text: "There is no exception case with this link in your store.",
   hint: "Open the Exceptions list to find the case by its order.",
 });
+
+type OrderFile = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["order"]>;
+
+/** An order-level case (fulfillment_delayed): why, in the handling time's words, and what the order still waits for. */
+function OrderCaseCards({ reason, orderUrl, order, now }: { reason: string; orderUrl: string | null; order: OrderFile | null; now: number }) {
+  const waiting = order?.lines.reduce((n, l) => n + l.waiting, 0) ?? 0;
+  return (
+    <>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            Why it was opened
+          </Text>
+          <Text as="p" tone="subdued">
+            The order waited to ship longer than its handling time. Nothing has a tracking number yet: this case is about the order.
+          </Text>
+          <Text as="p">{reason}</Text>
+        </BlockStack>
+      </Card>
+      <Card>
+        <BlockStack gap="300">
+          <InlineStack align="space-between" blockAlign="center">
+            <Text as="h2" variant="headingMd">
+              Still to ship
+            </Text>
+            {orderUrl ? (
+              <Link url={orderUrl} target="_top">
+                Open order in Shopify
+              </Link>
+            ) : null}
+          </InlineStack>
+          {order ? (
+            <>
+              <Text as="p" tone="subdued">
+                Ordered <ExactTime at={order.createdAt} now={now} />. Handling time {order.businessDays} business {order.businessDays === 1 ? "day" : "days"}
+                {order.method ? ` (${order.method})` : ""}: due to ship by <ExactTime at={order.shipBy} now={now} />.
+              </Text>
+              {order.lines.length ? (
+                <BlockStack as="ul" gap="100" aria-label="Lines still to ship">
+                  {order.lines.map((l) => (
+                    <Box as="li" key={l.id}>
+                      <InlineStack align="space-between" gap="200" wrap={false}>
+                        <Text as="span">{l.title}</Text>
+                        <Text as="span" numeric tone={l.waiting < l.quantity ? "caution" : undefined}>
+                          {l.waiting < l.quantity ? `${l.waiting} of ${l.quantity} to ship` : `${l.waiting} to ship`}
+                        </Text>
+                      </InlineStack>
+                    </Box>
+                  ))}
+                </BlockStack>
+              ) : (
+                <Text as="p">{order.cancelled ? "The order was cancelled." : "Every item has shipped."}</Text>
+              )}
+              {waiting ? (
+                <Text as="p" variant="bodySm" tone="subdued">
+                  {waiting === 1 ? "1 item waits" : `${waiting} items wait`}. The case resolves itself once everything has shipped or the order is cancelled.
+                </Text>
+              ) : null}
+            </>
+          ) : (
+            <Text as="p" tone="subdued">
+              Shipwatch no longer holds this order.
+            </Text>
+          )}
+        </BlockStack>
+      </Card>
+    </>
+  );
+}

@@ -42,7 +42,7 @@ import {
 import { hrefWith, setOrDelete, useUrlFilters } from "~/components/embedded-url";
 import { formatAge } from "~/components/format";
 import { staffMemberOf } from "~/components/staff";
-import { EXCEPTION_TYPES, OWNERS, PRIORITIES, type ExceptionType, type Owner, type Priority } from "~/domain/rules";
+import { CASE_TYPES, OWNERS, PRIORITIES, type ExceptionType, type Owner, type Priority } from "~/domain/rules";
 
 const PAGE_SIZE = 25;
 const DAY = 86_400_000;
@@ -86,7 +86,7 @@ type Sort = (typeof SORTS)[number]["param"];
 
 const CaseFilters = z.object({
   view: z.enum(VIEWS.map((v) => v.id) as [View, ...View[]]).catch("all"),
-  type: z.enum(EXCEPTION_TYPES).optional().catch(undefined),
+  type: z.enum(CASE_TYPES).optional().catch(undefined),
   owner: z.enum(OWNERS).optional().catch(undefined),
   priority: z.enum(PRIORITIES).optional().catch(undefined),
   status: z.enum(["open", "snoozed", "resolved", "all"]).catch("open"),
@@ -159,6 +159,8 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
       id: c.id,
       orderName: c.orderName,
       trackingNumber: c.trackingNumber,
+      // a case about the order itself (fulfillment_delayed): nothing has shipped, so there is no parcel to name
+      orderLevel: c.shipmentId === null,
       type: c.type,
       owner: c.owner,
       assignee: c.assignee,
@@ -281,7 +283,7 @@ export default function Exceptions() {
   });
   const labelled = <T extends string>(values: readonly T[], labels: Record<T, string>) => values.map((value) => ({ value, label: labels[value] }));
   const filterBar = [
-    choiceFilter("type", "Problem", labelled(EXCEPTION_TYPES, EXCEPTION_TYPE_LABELS), filters.type),
+    choiceFilter("type", "Problem", labelled(CASE_TYPES, EXCEPTION_TYPE_LABELS), filters.type),
     choiceFilter("owner", "Owner", labelled(OWNERS, OWNER_LABELS), filters.owner),
     choiceFilter("priority", "Priority", labelled(PRIORITIES, PRIORITY_LABELS), filters.priority),
     choiceFilter("status", "Status", STATUS_CHOICES, filters.status === "open" ? undefined : filters.status),
@@ -430,7 +432,7 @@ export default function Exceptions() {
               </IndexTable.Cell>
               <IndexTable.Cell>
                 <Text as="span" numeric>
-                  {c.trackingNumber ?? "No tracking number"}
+                  {c.trackingNumber ?? (c.orderLevel ? "Not shipped yet" : "No tracking number")}
                 </Text>
               </IndexTable.Cell>
               <IndexTable.Cell>

@@ -320,6 +320,7 @@ export default function NotificationsPage() {
       secondaryActions={[
         { content: "Outbox", url: adminHref("/app/notifications/outbox") },
         { content: "Templates", url: adminHref("/app/notifications/templates") },
+        { content: "Team alerts", url: adminHref("/app/notifications/team-alerts") },
       ]}
     >
       <ContextualSaveBar id="notifications-save-bar" dirty={dirty} saving={saving} onSave={saveAll} onDiscard={discardAll} />

@@ -62,6 +62,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
       channel: m.channel,
       recipient: m.recipient,
       status: m.status,
+      statusReason: m.statusReason,
       attempts: m.attempts,
       lastError: m.lastError,
       sendAt: m.sendAt,
@@ -275,7 +276,7 @@ export default function Outbox() {
                   </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
-                  <OutboxStatusBadge status={m.status as OutboxStatus} />
+                  <OutboxStatusBadge status={m.status as OutboxStatus} reason={m.statusReason} />
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" alignment="end" numeric>

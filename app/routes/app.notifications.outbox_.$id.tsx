@@ -7,7 +7,7 @@ import { hrefWith, useAdminHref } from "~/components/embedded-url";
 import { Fact } from "~/components/Fact";
 import { MessagePayload, parseJsonObject } from "~/components/MessagePayload";
 import { pageTitle } from "~/components/page-title";
-import { channelLabel, momentLabel, OutboxStatusBadge, type OutboxStatus } from "~/components/notification-words";
+import { channelLabel, isNotedOnTicket, momentLabel, OutboxStatusBadge, type OutboxStatus } from "~/components/notification-words";
 import { SandboxedHtml } from "~/components/SandboxedHtml";
 import { ExactTime } from "~/components/Timestamp";
 import { TEMPLATED_CHANNELS, type TemplatedChannel } from "~/domain/notifications";
@@ -140,7 +140,7 @@ export default function OutboxMessage() {
       backAction={{ content: "Outbox", url: backHref }}
       title={`${momentLabel(m.moment)} · ${channelLabel(m.channel)}`}
       subtitle={m.orderName ? `Order ${m.orderName}` : "A message from Shipwatch to your team"}
-      titleMetadata={<OutboxStatusBadge status={m.status as OutboxStatus} />}
+      titleMetadata={<OutboxStatusBadge status={m.status as OutboxStatus} reason={m.statusReason} />}
       primaryAction={
         m.status === "failed"
           ? {
@@ -177,7 +177,7 @@ export default function OutboxMessage() {
               <BlockStack gap="300">
                 <BlockStack gap="100">
                   <Text as="h2" variant="headingMd">
-                    {m.preview !== null ? "What was sent" : "What it will say"}
+                    {isNotedOnTicket(m.status, m.statusReason) ? "What was added to the ticket" : m.preview !== null ? "What was sent" : "What it will say"}
                   </Text>
                   {m.preview === null ? (
                     <Text as="p" tone="subdued">
@@ -217,7 +217,7 @@ export default function OutboxMessage() {
                 )}
               </BlockStack>
             </Card>
-            {m.channel === "email" && current?.html ? (
+            {m.channel === "email" && current?.html && !isNotedOnTicket(m.status, m.statusReason) ? (
               <Card>
                 <BlockStack gap="300">
                   <BlockStack gap="100">
@@ -244,7 +244,7 @@ export default function OutboxMessage() {
               <InlineGrid columns={2} gap="400">
                 <Fact label="Status">
                   <InlineStack>
-                    <OutboxStatusBadge status={m.status as OutboxStatus} />
+                    <OutboxStatusBadge status={m.status as OutboxStatus} reason={m.statusReason} />
                   </InlineStack>
                 </Fact>
                 <Fact label="Attempts">

@@ -30,6 +30,7 @@ import { RelativeTime } from "~/components/Timestamp";
 import { TrackingPageCard, trackingPageLinks } from "~/components/TrackingPageCard";
 import { DEFAULT_CARRIER_WORKDAYS, isValidTimeZone } from "~/domain/business-time";
 import { CARRIERS, type CarrierCode } from "~/domain/carriers";
+import { HandlingTimeSchema } from "~/domain/fulfillment-delay";
 
 const CARRIER_CODES = Object.keys(CARRIERS) as CarrierCode[];
 
@@ -47,6 +48,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
       carrierWorkdays: Object.fromEntries(CARRIER_CODES.map((c) => [c, [...(s.carrierWorkdays[c] ?? DEFAULT_CARRIER_WORKDAYS[c])]])) as Record<CarrierCode, number[]>,
       promisePolicies: s.promisePolicies,
       autoResolve: s.autoResolve,
+      handlingTime: s.handlingTime,
     },
     carriers: CARRIER_CODES.map((c) => ({ code: c, name: CARRIERS[c].name })),
     keys: keys.map((k) => ({ id: k.id, name: k.name, lastFour: k.lastFour, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt })),
@@ -76,6 +78,7 @@ const SettingsInput = z.object({
     )
     .max(20, "At most 20 policies"),
   autoResolve: z.boolean(),
+  handlingTime: HandlingTimeSchema,
 });
 
 const SettingsAction = z.discriminatedUnion("intent", [
@@ -100,7 +103,10 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
       }
       const input = SettingsInput.safeParse(json);
       if (!input.success) return { intent: "save" as const, fieldErrors: fieldErrorsOf(input.error.issues) };
+      const handlingBefore = (await profile.get(shop, true)).settings.handlingTime;
       await profile.saveSettings(shop, input.data);
+      // orders that wait are judged again on the new handling time by the next sweep
+      if (JSON.stringify(handlingBefore) !== JSON.stringify(input.data.handlingTime)) await context.shipwatch.services.fulfillmentWatch.recheckShop(shop);
       return { intent: "save" as const, saved: true };
     }
     case "create_key": {
@@ -116,6 +122,7 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
 
 type Settings = ReturnType<typeof useLoaderData<typeof loader>>["settings"];
 type PolicyDraft = { match: string; businessDays: string; cutoffHour: string };
+type MethodDraft = { match: string; businessDays: string };
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 /** The form's working copy: numbers as typed, numbers again when sent. Equal to the saved one when nothing changed. */
@@ -126,6 +133,11 @@ function draftOf(settings: Settings) {
     workdays: settings.carrierWorkdays,
     policies: settings.promisePolicies.map((p): PolicyDraft => ({ match: p.match, businessDays: String(p.businessDays), cutoffHour: String(p.cutoffHour) })),
     autoResolve: settings.autoResolve,
+    handling: {
+      businessDays: String(settings.handlingTime.businessDays),
+      cutoffHour: String(settings.handlingTime.cutoffHour),
+      methods: settings.handlingTime.methods.map((m): MethodDraft => ({ match: m.match, businessDays: String(m.businessDays) })),
+    },
   };
 }
 type Draft = ReturnType<typeof draftOf>;
@@ -138,7 +150,9 @@ export default function SettingsPage() {
   const save = useFetcher<typeof action>();
   const keyFetcher = useFetcher<typeof action>();
   const [draft, setDraft] = useState<Draft>(() => draftOf(settings));
-  const { timezone, holidays, workdays, policies, autoResolve } = draft;
+  const { timezone, holidays, workdays, policies, autoResolve, handling } = draft;
+  const setHandling = (part: Partial<Draft["handling"]>) => setDraft((d) => ({ ...d, handling: { ...d.handling, ...part } }));
+  const setMethod = (index: number, part: Partial<MethodDraft>) => setHandling({ methods: handling.methods.map((m, i) => (i === index ? { ...m, ...part } : m)) });
   const update = (part: Partial<Draft>) => setDraft((d) => ({ ...d, ...part }));
   const setPolicies = (edit: (list: PolicyDraft[]) => PolicyDraft[]) => setDraft((d) => ({ ...d, policies: edit(d.policies) }));
   const [errors, setErrors] = useState<Record<string, string> | undefined>();
@@ -179,6 +193,11 @@ export default function SettingsPage() {
           carrierWorkdays: workdays,
           promisePolicies: policies.map((p) => ({ match: p.match, businessDays: number(p.businessDays), cutoffHour: number(p.cutoffHour) })),
           autoResolve,
+          handlingTime: {
+            businessDays: number(handling.businessDays),
+            cutoffHour: number(handling.cutoffHour),
+            methods: handling.methods.map((m) => ({ match: m.match, businessDays: number(m.businessDays) })),
+          },
         }),
       },
       { method: "post" },
@@ -334,8 +353,89 @@ export default function SettingsPage() {
           </Card>
         </Section>
 
+        <Section
+          title="Handling time"
+          description="How long orders take to leave your warehouse. An order with items still unshipped after it opens a “Not shipped in time” case for your fulfillment team; the case closes itself once everything ships."
+        >
+          <Card>
+            <BlockStack gap="300">
+              <InlineGrid columns={{ xs: 1, md: 2 }} gap="300">
+                <TextField
+                  label="Days to ship"
+                  type="number"
+                  value={handling.businessDays}
+                  onChange={(businessDays) => setHandling({ businessDays })}
+                  autoComplete="off"
+                  helpText="Business days from the order, in your time zone, without weekends and holidays."
+                  error={errorAt(errors, "handlingTime.businessDays")}
+                />
+                <TextField
+                  label="Handling cut-off"
+                  type="number"
+                  value={handling.cutoffHour}
+                  onChange={(cutoffHour) => setHandling({ cutoffHour })}
+                  suffix=":00"
+                  autoComplete="off"
+                  helpText="Orders from this hour count from the next business day. 24: no cut-off."
+                  error={errorAt(errors, "handlingTime.cutoffHour")}
+                />
+              </InlineGrid>
+              <BlockStack as="ol" gap="300" aria-label="Handling time by shipping method, first match wins">
+                {handling.methods.map((m, index) => (
+                  <li key={index} style={{ listStyle: "none" }}>
+                    <InlineGrid columns={{ xs: 1, md: "minmax(0, 3fr) minmax(0, 2fr) auto" }} gap="300" alignItems="end">
+                      <TextField
+                        label="Shipping line contains"
+                        value={m.match}
+                        onChange={(match) => setMethod(index, { match })}
+                        autoComplete="off"
+                        error={errorAt(errors, `handlingTime.methods.${index}.match`)}
+                      />
+                      <TextField
+                        label={
+                          <>
+                            Days to ship
+                            <Text as="span" visuallyHidden>
+                              {` with method ${index + 1}`}
+                            </Text>
+                          </>
+                        }
+                        type="number"
+                        value={m.businessDays}
+                        onChange={(businessDays) => setMethod(index, { businessDays })}
+                        autoComplete="off"
+                        error={errorAt(errors, `handlingTime.methods.${index}.businessDays`)}
+                      />
+                      <Button tone="critical" accessibilityLabel={`Remove shipping method ${index + 1}`} onClick={() => setHandling({ methods: handling.methods.filter((_, i) => i !== index) })}>
+                        Remove
+                      </Button>
+                    </InlineGrid>
+                  </li>
+                ))}
+              </BlockStack>
+              <Text as="p" tone="subdued">
+                {handling.methods.length === 0
+                  ? "Every shipping method uses the time above. Add one to give it its own, such as 1 day for Express."
+                  : "The first shipping method whose text appears in the order's shipping line (title or code) sets its handling time."}
+              </Text>
+              <InlineStack>
+                <Button onClick={() => setHandling({ methods: [...handling.methods, { match: "", businessDays: "1" }] })}>Add shipping method</Button>
+              </InlineStack>
+            </BlockStack>
+          </Card>
+        </Section>
+
         <Section title="Tracking page" description="Where shoppers follow their parcels, and where every link in your customer messages leads.">
           <TrackingPageCard {...trackingPage} />
+        </Section>
+
+        <Section title="Helpdesks" description="Connect Gorgias, Zendesk, Intercom, Freshdesk, Gladly or Re:amaze: tickets count as asks and get Shipwatch's answer.">
+          <Card>
+            <InlineStack align="space-between" blockAlign="center">
+              <Text as="p">Ticket webhooks, tags, internal notes and the Gorgias shipments widget.</Text>
+              <Button url="/app/settings/helpdesks">Manage helpdesks</Button>
+            </InlineStack>
+          </Card>
         </Section>
 
         <Section title="API keys" description="Let a helpdesk or an agent read shipments and open exceptions through the Support API. Each key works for this store only.">

@@ -139,6 +139,7 @@ function estimateWords(e: { earliest: string; latest: string; source: string }):
 const SOURCE_LABELS: Record<string, string> = {
   shopify_fulfillment_event: "Carrier event via Shopify",
   shopify_shipment_status: "Shopify shipment status",
+  easypost: "Carrier scan via EasyPost",
 };
 
 export default function ShipmentDetail() {

@@ -32,6 +32,6 @@ export function scorecardLines({ path, ms, scorecard: s }: Awaited<ReturnType<ty
     ...s.carriers.map((c) => `                 ${carrier(c)}`),
     `                 exceptions ${s.exceptions.opened} opened (${top(s.exceptions.byType)}), ${s.exceptions.resolved} resolved, median ${s.exceptions.medianHoursToResolve.toFixed(1)} h to resolve`,
     `                 messages ${s.messages.sent} sent (${top(s.messages.byMoment)})`,
-    `                 asks ${s.asks.lookups} lookups about ${s.asks.shipmentsAsked} shipments, ${s.asks.tickets} tickets; case before the ask ${pct(s.asks.caseBeforeAskRate)}`,
+    `                 asks ${s.asks.lookups} lookups and ${s.asks.tickets} tickets (${s.asks.wismoTickets} asking where an order is), about ${s.asks.shipmentsAsked} shipments; case before the ask ${pct(s.asks.caseBeforeAskRate)}`,
   ];
 }

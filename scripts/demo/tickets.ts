@@ -137,12 +137,14 @@ export interface TicketReport {
   unmatched: number;
   withOrder: number;
   byLanguageWrong: string[];
+  /** "<ticket id>: expected #1001, matched #1002", the first few */
+  wrongMatchDetails: string[];
   ms: number;
 }
 
 /** Sends the tickets to the Support API as the shop's helpdesk would, and scores the answers. */
 export async function sendDemoTickets(options: { base: string; shop: string; apiKey: string; secret: string; tickets: readonly DemoTicket[] }): Promise<TicketReport> {
-  const report: TicketReport = { sent: 0, wismoSent: 0, classified: 0, matched: 0, wrongMatches: 0, unmatched: 0, withOrder: 0, byLanguageWrong: [], ms: 0 };
+  const report: TicketReport = { sent: 0, wismoSent: 0, classified: 0, matched: 0, wrongMatches: 0, unmatched: 0, withOrder: 0, byLanguageWrong: [], wrongMatchDetails: [], ms: 0 };
   const started = performance.now();
   for (const t of options.tickets) {
     const { wismo, orderName, ...ticket } = t;
@@ -161,7 +163,10 @@ export async function sendDemoTickets(options: { base: string; shop: string; api
       report.withOrder++;
       if (answer.orderName === orderName) report.matched++;
       else if (answer.orderName === null) report.unmatched++;
-      else report.wrongMatches++;
+      else {
+        report.wrongMatches++;
+        report.wrongMatchDetails.push(`${t.id} (${t.subject}): the customer's order is ${orderName}, matched ${answer.orderName}`);
+      }
     }
   }
   report.ms = performance.now() - started;
@@ -174,5 +179,6 @@ export function ticketLines(r: TicketReport): string[] {
     `tickets        ${r.sent} helpdesk tickets (${r.wismoSent} asking where an order is) sent to POST /api/v1/tickets in ${Math.round(r.ms)} ms`,
     `                 classified right ${r.classified}/${r.sent} (${pct(r.classified, r.sent)}); order matched ${r.matched}/${r.withOrder} (${pct(r.matched, r.withOrder)}), ${r.unmatched} not matched, ${r.wrongMatches} matched to a wrong order`,
     ...r.byLanguageWrong.slice(0, 5).map((w) => `    ✗ ${w}`),
+    ...r.wrongMatchDetails.slice(0, 5).map((w) => `    ✗ ${w}`),
   ];
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { fieldErrorsOf } from "~/domain/field-errors";
-import { FLOW_OPEN_CASE_ACTION, FlowOpenCaseProperties, type FlowOpenCaseInput, type FlowOpenCaseResult } from "~/.server/services/flow";
+import { FLOW_OPEN_CASE_ACTION, FlowLifecycleBody, FlowOpenCaseProperties, type FlowLifecycleCallback, type FlowOpenCaseInput, type FlowOpenCaseResult } from "~/.server/services/flow";
+import { readBody, refuseTooLarge } from "./body";
 import { sendJson } from "./respond";
 
 /** Flow's action requests are a few hundred bytes; a note is capped at 2,000 characters. */
@@ -25,57 +26,73 @@ export function flowActionEndpoint(deps: {
   verify: (rawBody: Buffer, header: string | null) => boolean;
   openCase: (shop: string, input: FlowOpenCaseInput) => Promise<FlowOpenCaseResult>;
 }) {
+  return signedFlowEndpoint(deps.verify, MAX_FLOW_ACTION_BYTES, async (body, res) => {
+    const request = FlowActionRequest.safeParse(body);
+    if (!request.success) return sendJson(res, 400, { error: "bad_request", message: "invalid request", fields: fieldErrorsOf(request.error.issues, "body") });
+    const properties = FlowOpenCaseProperties.safeParse(request.data.properties ?? {});
+    if (!properties.success) {
+      const fields = fieldErrorsOf(properties.error.issues.map((i) => ({ ...i, path: ["properties", ...i.path] })), "properties");
+      return sendJson(res, 400, { error: "bad_request", message: `invalid: ${Object.keys(fields).join(", ")}`, fields });
+    }
+    const result = await deps.openCase(request.data.shopify_domain, properties.data);
+    if (!result.ok) return sendJson(res, 422, { error: "no_shipment", message: result.message });
+    sendJson(res, 200, { ok: true, cases: result.cases });
+  });
+}
+
+/** A lifecycle callback is a few hundred bytes. */
+export const MAX_FLOW_LIFECYCLE_BYTES = 16 * 1024;
+
+/**
+ * POST /flow/lifecycle — the runtime URL of the trigger lifecycle callback (extensions/flow-lifecycle). Flow calls
+ * it, signed like its actions, when a merchant enables or turns off a workflow that starts with one of Shipwatch's
+ * triggers; Shipwatch then sends that shop only the triggers it uses. A merchant cannot enable the workflow until
+ * this answers 2xx, so it answers at once: 200 (an older callback than the one recorded changes nothing and is
+ * still 200), 401 unsigned, 400 naming the bad fields, 503 when it could not be recorded (Flow lets the merchant
+ * try again).
+ */
+export function flowLifecycleEndpoint(deps: {
+  verify: (rawBody: Buffer, header: string | null) => boolean;
+  record: (shop: string, callback: FlowLifecycleCallback) => Promise<boolean>;
+}) {
+  return signedFlowEndpoint(deps.verify, MAX_FLOW_LIFECYCLE_BYTES, async (body, res) => {
+    const parsed = FlowLifecycleBody.safeParse(body);
+    if (!parsed.success) {
+      const fields = fieldErrorsOf(parsed.error.issues, "body");
+      return sendJson(res, 400, { error: "bad_request", message: `invalid: ${Object.keys(fields).join(", ")}`, fields });
+    }
+    const { shopify_domain: shop, flow_trigger_definition_id: trigger, has_enabled_flow: enabled, timestamp: at } = parsed.data;
+    const recorded = await deps.record(shop, { trigger, enabled, at });
+    sendJson(res, 200, { ok: true, recorded });
+  });
+}
+
+/**
+ * What every request from Flow goes through before its own reading: POST only (405), at most `limit` bytes
+ * (413), signed by Shopify with the app's secret over the raw body (x-shopify-hmac-sha256, base64; 401 and nothing
+ * read further), JSON (400). A failure of ours is 503, which Flow retries.
+ */
+function signedFlowEndpoint(verify: (rawBody: Buffer, header: string | null) => boolean, limit: number, handle: (body: unknown, res: ServerResponse) => Promise<void>) {
   return (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== "POST") {
       req.resume();
       return sendJson(res, 405, { error: "method_not_allowed" }, { allow: "POST" });
     }
     void (async () => {
-      const raw = await readBody(req, MAX_FLOW_ACTION_BYTES);
-      if (!raw) return sendJson(res, 413, { error: "payload_too_large", message: `bodies above ${MAX_FLOW_ACTION_BYTES} bytes are refused` }, { connection: "close" });
+      const raw = await readBody(req, limit);
+      if (!raw) return refuseTooLarge(req, res, limit);
       const hmac = req.headers["x-shopify-hmac-sha256"];
-      if (!deps.verify(raw, (Array.isArray(hmac) ? hmac[0] : hmac) ?? null)) return sendJson(res, 401, { error: "unauthorized", message: "HMAC signature is missing or invalid" });
+      if (!verify(raw, (Array.isArray(hmac) ? hmac[0] : hmac) ?? null)) return sendJson(res, 401, { error: "unauthorized", message: "HMAC signature is missing or invalid" });
       let body: unknown;
       try {
         body = JSON.parse(raw.toString("utf8"));
       } catch {
         return sendJson(res, 400, { error: "bad_request", message: "the body is not JSON" });
       }
-      const request = FlowActionRequest.safeParse(body);
-      if (!request.success) return sendJson(res, 400, { error: "bad_request", message: "invalid request", fields: fieldErrorsOf(request.error.issues, "body") });
-      const properties = FlowOpenCaseProperties.safeParse(request.data.properties ?? {});
-      if (!properties.success) {
-        const fields = fieldErrorsOf(properties.error.issues.map((i) => ({ ...i, path: ["properties", ...i.path] })), "properties");
-        return sendJson(res, 400, { error: "bad_request", message: `invalid: ${Object.keys(fields).join(", ")}`, fields });
-      }
-      const result = await deps.openCase(request.data.shopify_domain, properties.data);
-      if (!result.ok) return sendJson(res, 422, { error: "no_shipment", message: result.message });
-      sendJson(res, 200, { ok: true, cases: result.cases });
+      await handle(body, res);
     })().catch((error: unknown) => {
       res.emit("shipwatch:error", error);
       if (!res.headersSent) sendJson(res, 503, { error: "unavailable" });
     });
   };
-}
-
-/** The request's body, or null as soon as it passes `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers["content-length"] ?? 0) > limit) {
-      req.resume();
-      return resolve(null);
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      req.off("data", onData);
-      req.resume();
-      resolve(null);
-    };
-    req.on("data", onData);
-    req.on("end", () => resolve(size > limit ? null : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }

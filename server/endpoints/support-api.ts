@@ -3,7 +3,10 @@ import { z } from "zod";
 import type { ScorecardService } from "~/.server/services/scorecard";
 import type { SupportApi } from "~/.server/services/support-api";
 import type { TicketDesk } from "~/.server/services/tickets";
+import type { TrackingFeeds } from "~/.server/services/tracking-feeds";
+import { CARRIERS } from "~/domain/carriers";
 import { parseScorecardRange } from "~/domain/scorecard";
+import { readBody, refuseTooLarge } from "./body";
 import { sendJson } from "./respond";
 
 const lookupKey = z.string().trim().min(1).max(64).optional();
@@ -25,6 +28,16 @@ export const TicketBody = z.object({
   createdAt: z.string().datetime({ offset: true }).transform((v) => Date.parse(v)),
 });
 
+/** PUT /api/v1/feeds/easypost (the contract), plus the carriers to register trackers for (default: those Shopify does not track). */
+export const EasyPostConnectBody = z.object({
+  apiKey: z.string().trim().min(1).max(200),
+  webhookSecret: z.string().min(1).max(500),
+  carriers: z
+    .array(z.string().refine((c) => c in CARRIERS, "not a carrier Shipwatch knows"))
+    .max(50)
+    .optional(),
+});
+
 /** Tickets are text: a body above this is refused before it is read in full. */
 export const MAX_TICKET_BYTES = 256 * 1024;
 
@@ -33,7 +46,12 @@ export const MAX_TICKET_BYTES = 256 * 1024;
  * GET /api/v1/shipments (by order, tracking number or customer email), GET /api/v1/exceptions,
  * GET /api/v1/scorecard, and POST /api/v1/tickets. Helpdesks and BI tools call it server to server.
  */
-export function supportApiEndpoint(api: SupportApi, scorecard: Pick<ScorecardService, "scorecard">, tickets: Pick<TicketDesk, "receive">) {
+export function supportApiEndpoint(
+  api: SupportApi,
+  scorecard: Pick<ScorecardService, "scorecard">,
+  tickets: Pick<TicketDesk, "receive">,
+  feeds?: Pick<TrackingFeeds, "connect">,
+) {
   const noStore = { "cache-control": "no-store" };
   const badRequest = (res: ServerResponse, issues: z.ZodIssue[]) => {
     const fields = [...new Set(issues.map((i) => i.path.join(".") || "body"))];
@@ -75,9 +93,25 @@ export function supportApiEndpoint(api: SupportApi, scorecard: Pick<ScorecardSer
     return sendJson(res, 200, answer, noStore);
   }
 
+  async function putEasyPost(res: ServerResponse, body: Buffer, shop: string) {
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString("utf8"));
+    } catch {
+      return sendJson(res, 400, { error: "bad_request", message: "the body is not JSON", fields: ["body"] }, noStore);
+    }
+    const input = EasyPostConnectBody.safeParse(json);
+    if (!input.success) return badRequest(res, input.error.issues);
+    const outcome = await feeds!.connect(shop, input.data);
+    if (outcome.ok) return sendJson(res, 200, { webhookUrl: outcome.webhookUrl }, noStore);
+    // EasyPost's own words: a refused key is the merchant's to fix (422), EasyPost down is nobody's (502)
+    return sendJson(res, outcome.error === "provider_rejected" ? 422 : 502, { error: outcome.error, message: outcome.message }, noStore);
+  }
+
   return (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const isTickets = url.pathname === "/api/v1/tickets";
-    const method = isTickets ? "POST" : "GET";
+    const isFeed = url.pathname === "/api/v1/feeds/easypost" && !!feeds;
+    const method = isTickets ? "POST" : isFeed ? "PUT" : "GET";
     if (req.method !== method) {
       req.resume();
       return sendJson(res, 405, { error: "method_not_allowed" }, { allow: method });
@@ -88,36 +122,13 @@ export function supportApiEndpoint(api: SupportApi, scorecard: Pick<ScorecardSer
         req.resume();
         return sendJson(res, 401, { error: "unauthorized", message: "send Authorization: Bearer <session token or API key>" }, { ...noStore, "www-authenticate": "Bearer" });
       }
-      if (!isTickets) return get(res, url, auth.shop);
+      if (!isTickets && !isFeed) return get(res, url, auth.shop);
       const body = await readBody(req, MAX_TICKET_BYTES);
-      if (body === null) {
-        sendJson(res, 413, { error: "payload_too_large", message: `bodies above ${MAX_TICKET_BYTES} bytes are refused` }, { ...noStore, connection: "close" });
-        // stop reading what remains of an oversized body
-        res.on("finish", () => req.destroy());
-        return;
-      }
-      return postTicket(res, body, auth.shop);
+      if (body === null) return refuseTooLarge(req, res, MAX_TICKET_BYTES, noStore);
+      return isFeed ? putEasyPost(res, body, auth.shop) : postTicket(res, body, auth.shop);
     })().catch((error: unknown) => {
       res.emit("shipwatch:error", error);
       if (!res.headersSent) sendJson(res, 500, { error: "internal_error" }, noStore);
     });
   };
-}
-
-/** The request's body, or null as soon as it passes `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers["content-length"] ?? 0) > limit) return resolve(null);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      req.off("data", onData);
-      resolve(null);
-    };
-    req.on("data", onData);
-    req.on("end", () => resolve(size > limit ? null : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IngestOutcome, WebhookHeaders } from "~/.server/services/webhook-ingest";
+import { refuseTooLarge } from "./body";
 import { sendJson } from "./respond";
 
 /** Shopify's webhook bodies are small; anything above this is refused before it is read in full. */
@@ -23,7 +24,7 @@ export function webhooksEndpoint(ingest: (body: Buffer, headers: WebhookHeaders)
       return;
     }
     const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > MAX_WEBHOOK_BYTES) return refuseTooLarge(req, res);
+    if (declared > MAX_WEBHOOK_BYTES) return refuseTooLarge(req, res, MAX_WEBHOOK_BYTES);
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
@@ -32,7 +33,7 @@ export function webhooksEndpoint(ingest: (body: Buffer, headers: WebhookHeaders)
       size += chunk.length;
       if (size > MAX_WEBHOOK_BYTES) {
         refused = true;
-        refuseTooLarge(req, res);
+        refuseTooLarge(req, res, MAX_WEBHOOK_BYTES);
         return;
       }
       chunks.push(chunk);
@@ -70,10 +71,4 @@ export function webhooksEndpoint(ingest: (body: Buffer, headers: WebhookHeaders)
       );
     });
   };
-}
-
-function refuseTooLarge(req: IncomingMessage, res: ServerResponse) {
-  sendJson(res, 413, { error: "payload_too_large", message: `bodies above ${MAX_WEBHOOK_BYTES} bytes are refused` }, { connection: "close" });
-  // stop reading what remains of an oversized body
-  res.on("finish", () => req.destroy());
 }

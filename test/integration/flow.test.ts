@@ -36,11 +36,19 @@ describe("Shopify Flow (integration)", () => {
   beforeAll(async () => {
     fake = await startFakeProviders({ shopify: { unusedFlowTriggers: [FLOW_TRIGGERS.delayDetected] } });
     app = await startTestApp({ clock, env: { SHOPIFY_ADMIN_API_BASE: fake.shopifyAdminApiBase, NOTIFY_TIMEOUT_MS: "2000" } });
+    // alpha's merchant enables a workflow on each trigger: Flow tells the app so, signed (bravo enables none)
+    for (const trigger of Object.values(FLOW_TRIGGERS)) expect((await postLifecycle(lifecycleBody(SHOP_A, trigger, true, "2026-11-20T10:00:00Z"))).status).toBe(200);
   });
   afterAll(async () => {
     await app?.close();
     await fake?.close();
   });
+
+  const lifecycleBody = (shop: string, trigger: string, enabled: boolean, timestamp: string) =>
+    JSON.stringify({ flow_trigger_definition_id: trigger, has_enabled_flow: enabled, shop_id: 1, shopify_domain: shop, timestamp });
+  const postLifecycle = (body: string, secret: string | null = TEST_SECRET) =>
+    fetch(`${app.url}/flow/lifecycle`, { method: "POST", headers: { "content-type": "application/json", ...(secret ? { "x-shopify-hmac-sha256": signWebhook(body, secret) } : {}) }, body });
+  const uses = (shop: string) => app.db.selectFrom("FlowTriggerUse").select(["trigger", "enabled", "changedAt"]).where("shop", "=", shop).orderBy("trigger").execute();
 
   async function advance(ms: number) {
     clock.advance(ms);
@@ -104,8 +112,8 @@ describe("Shopify Flow (integration)", () => {
     const before = fake.flowTriggers().length;
     const [c] = await casesOf(SHOP_A, first.order.id);
     const desk = app.container.services.desk;
-    await desk.evaluateShipment(SHOP_A, c!.shipmentId);
-    await Promise.all(Array.from({ length: 4 }, () => desk.evaluateShipment(SHOP_A, c!.shipmentId)));
+    await desk.evaluateShipment(SHOP_A, c!.shipmentId!);
+    await Promise.all(Array.from({ length: 4 }, () => desk.evaluateShipment(SHOP_A, c!.shipmentId!)));
     await desk.sweep();
     await advance(60_000);
     expect(fake.flowTriggers().length).toBe(before);
@@ -138,7 +146,7 @@ describe("Shopify Flow (integration)", () => {
     expect(resolved).toHaveLength(1);
     expect(resolved[0]!.payload).toMatchObject({ order_id: first.order.id, "Case ID": address.id, "Case type": "address_issue", Resolution: "waited", "Resolved by": "shipwatch" });
     expect(Object.keys(resolved[0]!.payload).sort()).toEqual(payloadKeysOf(readExtension("flow-exception-resolved")));
-    await app.container.services.desk.evaluateShipment(SHOP_A, address.shipmentId);
+    await app.container.services.desk.evaluateShipment(SHOP_A, address.shipmentId!);
     await advance(1_000);
     expect(sent(FLOW_TRIGGERS.exceptionResolved)).toHaveLength(1);
   });
@@ -247,8 +255,58 @@ describe("Shopify Flow (integration)", () => {
     expect(await casesOf(SHOP_B, third.order.id)).toEqual([]);
   });
 
-  it("the extensions' TOML parses, with valid handles, and the action points at the endpoint", () => {
-    const dirs = fs.readdirSync(path.resolve("extensions")).filter((d) => d.startsWith("flow-"));
+  it("a forged lifecycle callback is 401 and records nothing; bad fields get 400 naming them", async () => {
+    const before = await uses(SHOP_B);
+    const body = lifecycleBody(SHOP_B, FLOW_TRIGGERS.exceptionOpened, true, "2026-11-26T10:00:00Z");
+    expect((await postLifecycle(body, "not-the-app-secret")).status).toBe(401);
+    expect((await postLifecycle(body, null)).status).toBe(401);
+    expect(await uses(SHOP_B)).toEqual(before);
+    const bad = await postLifecycle(JSON.stringify({ flow_trigger_definition_id: "add-row-to-sheet", has_enabled_flow: "yes", shopify_domain: "bravo", timestamp: "yesterday" }));
+    expect(bad.status).toBe(400);
+    const { fields } = (await bad.json()) as { fields: Record<string, string> };
+    expect(Object.keys(fields).sort()).toEqual(["flow_trigger_definition_id", "has_enabled_flow", "shopify_domain", "timestamp"]);
+    expect(fields.flow_trigger_definition_id).toContain(FLOW_TRIGGERS.exceptionOpened);
+    expect(await uses(SHOP_B)).toEqual(before);
+  });
+
+  it("a shop whose workflows use no Shipwatch trigger costs no Flow call, and one turned off stops its trigger", async () => {
+    // bravo never enabled a workflow: its exception opens, and Shopify hears nothing of it
+    const calls = () => fake.requests("shopify").filter((r) => r.body.includes("flowTriggerReceive")).length;
+    const before = calls();
+    const order = orderPayload({ id: newId(), name: "#8201", created_at: "2026-11-24T09:00:00-05:00", updated_at: "2026-11-24T09:00:00-05:00" });
+    const f = fulfillmentPayload(order.id, { name: "#8201.1", tracking_company: "Canada Post", tracking_number: "7316213581069101", tracking_numbers: ["7316213581069101"], tracking_urls: [], created_at: "2026-11-24T14:00:00-05:00", updated_at: "2026-11-24T14:00:00-05:00" });
+    expect((await app.sendWebhook("orders/create", order, { shop: SHOP_B })).status).toBe(200);
+    expect((await app.sendWebhook("fulfillments/create", f, { shop: SHOP_B })).status).toBe(200);
+    expect((await app.sendWebhook("fulfillment_events/create", fulfillmentEventPayload(f.id, order.id, { status: "failure", message: "Incorrect address - unable to deliver", happened_at: "2026-11-26T08:00:00-05:00" }), { shop: SHOP_B })).status).toBe(200);
+    await advance(1_000);
+    expect((await casesOf(SHOP_B, order.id)).map((c) => c.type)).toContain("address_issue");
+    expect(calls()).toBe(before);
+
+    // alpha turns off its "exception opened" workflow; a callback older than that (delivered late) changes nothing
+    expect(await (await postLifecycle(lifecycleBody(SHOP_A, FLOW_TRIGGERS.exceptionOpened, false, "2026-11-26T12:00:00Z"))).json()).toEqual({ ok: true, recorded: true });
+    expect(await (await postLifecycle(lifecycleBody(SHOP_A, FLOW_TRIGGERS.exceptionOpened, true, "2026-11-26T11:00:00Z"))).json()).toEqual({ ok: true, recorded: false });
+    expect((await uses(SHOP_A)).find((u) => u.trigger === FLOW_TRIGGERS.exceptionOpened)).toMatchObject({ enabled: 0 });
+    // the editor's name for the trigger names it too
+    expect((await postLifecycle(lifecycleBody(SHOP_A, "Shipwatch shipment delivered", true, "2026-11-26T12:00:00Z"))).status).toBe(200);
+    const opened = sent(FLOW_TRIGGERS.exceptionOpened).length;
+    const next = await ship("#8105", "7316213581069043", [{ status: "failure", message: "Package damaged", happened_at: "2026-11-26T09:00:00-05:00" }]);
+    await advance(1_000);
+    expect((await casesOf(SHOP_A, next.order.id)).map((c) => c.type)).toContain("damaged");
+    expect(sent(FLOW_TRIGGERS.exceptionOpened)).toHaveLength(opened);
+    // turned on again: the next case is told
+    expect((await postLifecycle(lifecycleBody(SHOP_A, FLOW_TRIGGERS.exceptionOpened, true, "2026-11-26T13:00:00Z"))).status).toBe(200);
+    const again = await ship("#8106", "7316213581069050", [{ status: "failure", message: "Package damaged", happened_at: "2026-11-26T09:00:00-05:00" }]);
+    await advance(1_000);
+    const damaged = (await casesOf(SHOP_A, again.order.id)).find((c) => c.type === "damaged")!;
+    expect(sent(FLOW_TRIGGERS.exceptionOpened).filter((t) => t.payload["Case ID"] === damaged.id)).toHaveLength(1);
+  });
+
+  it("the extensions' TOML parses, with valid handles, and the action and the lifecycle callback point at their endpoints", () => {
+    const lifecycle = readExtension("flow-lifecycle").extensions;
+    expect(lifecycle).toHaveLength(1);
+    expect(lifecycle[0]!.type).toBe("flow_trigger_lifecycle_callback");
+    expect(new URL(lifecycle[0]!.runtime_url!).pathname).toBe("/flow/lifecycle");
+    const dirs = fs.readdirSync(path.resolve("extensions")).filter((d) => d.startsWith("flow-") && d !== "flow-lifecycle");
     const byHandle = new Map(dirs.map((d) => [readExtension(d).extensions[0]!.handle, readExtension(d)]));
     expect([...byHandle.keys()].sort()).toEqual([...Object.values(FLOW_TRIGGERS), "shipwatch-open-case"].sort());
     for (const [handle, ext] of byHandle) {

@@ -252,7 +252,7 @@ describe("scorecard roll-ups (integration, real SQLite)", () => {
     const all = await app().db.selectFrom("Shipment").selectAll().where("shop", "=", SHOP_A).execute();
     const asked = all.filter((s) => inRange(s.firstAskedAt));
     const firstCase = new Map<number, number>();
-    for (const x of cases) firstCase.set(x.shipmentId, Math.min(firstCase.get(x.shipmentId) ?? Infinity, x.openedAt));
+    for (const x of cases) if (x.shipmentId !== null) firstCase.set(x.shipmentId, Math.min(firstCase.get(x.shipmentId) ?? Infinity, x.openedAt));
     const both = all.filter((s) => s.firstAskedAt !== null && firstCase.has(s.id) && inRange(Math.max(s.firstAskedAt, firstCase.get(s.id)!)));
     const caseFirst = both.filter((s) => firstCase.get(s.id)! < s.firstAskedAt!);
     expect(scorecard.asks).toEqual({

@@ -85,10 +85,12 @@ describe("Support API: lookup by email, and helpdesk tickets", () => {
   });
 
   it("a ticket never reveals another customer's order, nor another shop's", async () => {
-    // Maya names Noah's order: not hers, so her own latest open parcel answers instead
+    // Maya names Noah's order: not hers, so nothing is matched (her own latest parcel would be a guess at another
+    // order than the one she asked about), and the reply asks for her order number
     const named = await (await post({ id: "gx-2", source: "gorgias", customerEmail: "maya.chen@example.com", subject: "order #1003", body: "where is my package? tracking 1Z999AA10123456787", createdAt: "2026-11-20T14:00:00Z" }, keyA)).json();
-    expect(named.orderName).toBe("#1002");
-    expect(JSON.stringify(named)).not.toContain("1Z999AA10123456787\"");
+    expect(named).toMatchObject({ wismo: true, orderName: null, shipments: [] });
+    expect(named.suggestedReply).toContain("order number");
+    expect(JSON.stringify(named)).not.toContain("1Z999AA10123456787");
     // shop B's key, shop A's order and tracking number: nothing of shop A
     const foreign = await (await post({ id: "gx-2", source: "gorgias", customerEmail: "noah.smith@example.com", subject: "where is #1003", body: "1Z999AA10123456787 hasn't moved", createdAt: "2026-11-20T14:00:00Z" }, keyB)).json();
     expect(foreign).toMatchObject({ wismo: true, orderName: null, shipments: [] });
@@ -99,6 +101,15 @@ describe("Support API: lookup by email, and helpdesk tickets", () => {
     expect(bare.suggestedReply).toMatch(/^Hi,/);
     expect(bare.suggestedReply).not.toContain("Noah");
     expect(bare.suggestedReply).toContain("/apps/track?tracking=1Z999AA10123456787");
+  });
+
+  it("a reference written loosely still finds the customer's own order, and one that finds nothing is never guessed at", async () => {
+    // an order name where the tracking number was meant: Maya's older #1001, not her latest open parcel (#1002)
+    const loose = await (await post({ id: "gx-20", source: "gorgias", customerEmail: "maya.chen@example.com", subject: "Package not here", body: "The tracking (#1001) hasn't changed in days. What's going on?", createdAt: "2026-11-20T14:00:00Z" }, keyA)).json();
+    expect(loose).toMatchObject({ wismo: true, orderName: "#1001" });
+    // a number that is nobody's order or parcel: no match rather than her latest parcel
+    const unknown = await (await post({ id: "gx-21", source: "gorgias", customerEmail: "maya.chen@example.com", subject: "Suivi de colis", body: "Bonjour, le suivi #4242 ne bouge plus depuis plusieurs jours, est-ce normal ?", createdAt: "2026-11-20T14:00:00Z" }, keyA)).json();
+    expect(unknown).toMatchObject({ wismo: true, orderName: null, shipments: [] });
   });
 
   it("a ticket that is not about delivery gets no suggested reply, and is still recorded", async () => {

@@ -108,4 +108,11 @@ describe("a body agrees with its headers", () => {
   ])("%s %j is refused", (topic, body, why) => {
     expect(disagreement(topic, shop, body)).toMatch(why);
   });
+
+  it("a shop domain that is not a string is refused in words, however deeply it nests (found by the webhook fuzz)", () => {
+    let nested: unknown = "alpha.myshopify.com";
+    for (let i = 0; i < 5_000; i++) nested = [nested];
+    expect(disagreement("shop/redact", shop, { shop_id: 1, shop_domain: nested })).toMatch(/shop_domain \(an array\) is not X-Shopify-Shop-Domain/);
+    expect(disagreement("customers/redact", shop, { shop_id: 1, shop_domain: { host: shop }, customer: { id: 1 }, orders_to_redact: [] })).toMatch(/shop_domain \(an object\)/);
+  });
 });

@@ -42,6 +42,9 @@ function lookupOverFakes() {
       updatedAt: NOW - 5 * DAY,
       cancelledAt: null,
       redactedAt: fields.redactedAt ?? null,
+      fulfillmentStatus: null,
+      closedAt: null,
+      waitingLines: [],
     });
   }
 

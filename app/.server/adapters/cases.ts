@@ -87,6 +87,8 @@ export function createCaseRepository({ db }: Database, options: { days?: ShopDay
       const set: Updateable<DB["ExceptionCase"]> = { updatedAt: at };
       if (change.assignee !== undefined) set.assignee = change.assignee;
       if (change.priority !== undefined) set.priority = change.priority;
+      // a hand-off or a reopening starts a new breach for the SLA alerts (adapters/sla-alerts.ts): the claim is cleared
+      if (change.owner || (change.to === "open" && change.from === "resolved")) Object.assign(set, { slaAlertedAt: null, slaAlertedOwner: null });
       if (change.owner) set.owner = change.owner.to;
       if (change.to === "snoozed") set.status = "snoozed";
       // a snoozed case snoozed again stays snoozed, until the new time

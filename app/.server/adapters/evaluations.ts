@@ -8,7 +8,7 @@ const SYSTEM = "shipwatch";
 
 /**
  * One transaction per batch: a sweep of hundreds of shipments commits once instead of a few times per
- * shipment. Cases still open through the unique (shop, shipment, type, openSlot) index, so a concurrent
+ * shipment. Cases still open through the unique (shop, shipmentKey, type, openSlot) index, so a concurrent
  * evaluation elsewhere cannot make a twin. Kept short (a batch is bounded by the caller).
  * `days`: the shop's day of an instant, to count cases opened and resolved (and case before ask) in the
  * scorecard's roll-ups, in this same transaction.
@@ -49,7 +49,7 @@ export function createEvaluationStore({ db }: Database, options: { days?: ShopDa
                 openedOnState: c.openedOnState,
                 updatedAt: at,
               })
-              .onConflict((oc) => oc.columns(["shop", "shipmentId", "type", "openSlot"]).doNothing())
+              .onConflict((oc) => oc.columns(["shop", "shipmentKey", "type", "openSlot"]).doNothing())
               .returningAll()
               .executeTakeFirst();
             if (!row) continue;

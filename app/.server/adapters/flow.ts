@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Clock } from "~/domain/clock";
-import { FLOW_PAYLOAD_LIMIT_BYTES, ROLLED_UP_FLOW_DELIVERED, type FlowMarks, type FlowSendOutcome, type FlowTriggers } from "../ports/flow";
+import { FLOW_PAYLOAD_LIMIT_BYTES, FLOW_TRIGGERS, ROLLED_UP_FLOW_DELIVERED, type FlowMarks, type FlowSendOutcome, type FlowTrigger, type FlowTriggers, type FlowTriggerUses } from "../ports/flow";
 import { callProvider, excerpt, failureFromResponse, isRecord, isSuccess, maskSecrets, parseJson, parseRetryAfter } from "./channels/http";
 import type { Database } from "./db/database";
 
@@ -113,6 +113,31 @@ export function createFlowMarks({ db }: Database): FlowMarks {
         .where("shop", "=", shop)
         .where("id", "=", shipmentId)
         .execute();
+    },
+  };
+}
+
+const KNOWN_TRIGGERS = new Set<string>(Object.values(FLOW_TRIGGERS));
+
+/** Flow's lifecycle callbacks, one row per (shop, trigger); the newest callback wins whatever order they come in. */
+export function createFlowTriggerUses({ db }: Database): FlowTriggerUses {
+  return {
+    async record(shop, trigger, enabled, changedAt, now) {
+      const result = await db
+        .insertInto("FlowTriggerUse")
+        .values({ shop, trigger, enabled: enabled ? 1 : 0, changedAt, updatedAt: now })
+        .onConflict((oc) =>
+          oc
+            .columns(["shop", "trigger"])
+            .doUpdateSet({ enabled: enabled ? 1 : 0, changedAt, updatedAt: now })
+            .where(sql<boolean>`"FlowTriggerUse"."changedAt" < ${changedAt}`),
+        )
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    async enabled(shop) {
+      const rows = await db.selectFrom("FlowTriggerUse").select("trigger").where("shop", "=", shop).where("enabled", "=", 1).execute();
+      return new Set(rows.map((r) => r.trigger).filter((t): t is FlowTrigger => KNOWN_TRIGGERS.has(t)));
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Selectable } from "kysely";
+import type { WaitingLine } from "~/domain/fulfillment-delay";
 import { PERSONAL_DATA_FIELDS, type Destination, type OrderSnapshot } from "~/domain/order";
 import { phoneKey, regionOnly } from "~/domain/redaction";
 import type { OrderRepository, StoredOrder } from "../ports";
@@ -27,6 +28,11 @@ export function createOrderRepository({ db }: Database): OrderRepository {
         createdAt: o.createdAt,
         updatedAt: o.updatedAt,
         cancelledAt: o.cancelledAt,
+        fulfillmentStatus: o.fulfillmentStatus,
+        closedAt: o.closedAt,
+        waitingLines: JSON.stringify(o.waitingLines),
+        // every new snapshot is due for the fulfillment watch once: it may open, resolve or schedule the order's case
+        handlingCheckAt: o.updatedAt,
       };
       const { shop: _shop, orderId: _orderId, createdAt: _createdAt, ...changes } = values;
       const result = await db
@@ -41,7 +47,25 @@ export function createOrderRepository({ db }: Database): OrderRepository {
             .where("Order.redactedAt", "is", null),
         )
         .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+      if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) return true;
+      // A redacted order keeps none of the customer, but still ships: its fulfillment state (no personal data)
+      // follows newer snapshots, so a fulfillment_delayed case on it can still resolve itself.
+      const shipping = await db
+        .updateTable("Order")
+        .set({
+          updatedAt: o.updatedAt,
+          cancelledAt: o.cancelledAt,
+          fulfillmentStatus: o.fulfillmentStatus,
+          closedAt: o.closedAt,
+          waitingLines: values.waitingLines,
+          handlingCheckAt: o.updatedAt,
+        })
+        .where("shop", "=", shop)
+        .where("orderId", "=", o.orderId)
+        .where("redactedAt", "is not", null)
+        .where("updatedAt", "<", o.updatedAt)
+        .executeTakeFirst();
+      return Number(shipping.numUpdatedRows) > 0;
     },
     async findByName(shop, name) {
       const row = await db.selectFrom("Order").selectAll().where("shop", "=", shop).where("name", "=", name).executeTakeFirst();
@@ -140,5 +164,8 @@ function toOrder(row: Selectable<DB["Order"]>): StoredOrder {
     updatedAt: row.updatedAt,
     cancelledAt: row.cancelledAt,
     redactedAt: row.redactedAt,
+    fulfillmentStatus: row.fulfillmentStatus,
+    closedAt: row.closedAt,
+    waitingLines: readJson<WaitingLine[]>(row.waitingLines, []),
   };
 }

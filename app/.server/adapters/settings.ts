@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { handlingTimeOf } from "~/domain/fulfillment-delay";
 import type { SettingsRepository, ShopSettingsRecord } from "../ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
@@ -18,6 +19,8 @@ export function createSettingsRepository({ db }: Database): SettingsRepository {
         promisePolicies: policies.success ? policies.data : [],
         autoResolve: row.autoResolve === 1,
         statusClasses: readJson<ShopSettingsRecord["statusClasses"]>(row.statusClasses, {}),
+        // "{}" (the column's default) and anything unreadable mean the default handling time
+        handlingTime: handlingTimeOf(readJson<unknown>(row.handlingTime, {})),
       };
     },
     async createIfAbsent(shop, s, at) {
@@ -49,6 +52,7 @@ function columns(s: ShopSettingsRecord, at: number) {
     promisePolicies: JSON.stringify(s.promisePolicies),
     autoResolve: s.autoResolve ? 1 : 0,
     statusClasses: JSON.stringify(s.statusClasses),
+    handlingTime: JSON.stringify(s.handlingTime),
     updatedAt: at,
   };
 }

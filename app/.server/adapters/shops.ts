@@ -27,7 +27,13 @@ const SHOP_TABLES = [
   "TransitCount",
   "ScorecardDay",
   "Ticket",
+  "SlaAlert",
+  "TeamAlertRoute",
+  "FlowTriggerUse",
+  "HelpdeskConnection",
+  "HelpdeskWrite",
   "RedactedCustomerKey",
+  "FeedConnection",
   "Session",
   "Shop",
 ] as const satisfies readonly (keyof DB)[];

@@ -94,3 +94,25 @@ describe("our own X-Shipwatch-Signature (Gorgias, Freshdesk, Gladly, Re:amaze)",
     expect(verifyHelpdeskSignature("intercom", { rawBody: BODY, headers: { "X-Shipwatch-Signature": `sha256=${hex}` }, secret: SECRET, now: NOW })).toBe(false);
   });
 });
+
+describe("X-Shipwatch-Token: the connection's secret as a fixed header (Gorgias HTTP integrations, Freshdesk)", () => {
+  const SHIPWATCH_SECRET = "swhd_7Yh2kQ0pLx9Vb3Nc5Rt8Wm1Zs4Df6Gj";
+
+  it("accepts the secret itself, and nothing near it", () => {
+    const ok = (token: string, source: "gorgias" | "freshdesk" = "gorgias") => verifyHelpdeskSignature(source, { rawBody: BODY, headers: { "X-Shipwatch-Token": token }, secret: SHIPWATCH_SECRET, now: NOW });
+    expect(ok(SHIPWATCH_SECRET)).toBe(true);
+    expect(ok(` ${SHIPWATCH_SECRET} `, "freshdesk")).toBe(true);
+    for (const wrong of [SHIPWATCH_SECRET.slice(0, -1), `${SHIPWATCH_SECRET}x`, SHIPWATCH_SECRET.toUpperCase(), ""]) expect(ok(wrong)).toBe(false);
+  });
+
+  it("is not taken by the helpdesks that sign with their own scheme", () => {
+    for (const source of ["zendesk", "intercom"] as const) {
+      expect(verifyHelpdeskSignature(source, { rawBody: BODY, headers: { "X-Shipwatch-Token": SHIPWATCH_SECRET }, secret: SHIPWATCH_SECRET, now: NOW })).toBe(false);
+    }
+  });
+
+  it("a wrong HMAC signature is not rescued by a right token beside it", () => {
+    const headers = { "X-Shipwatch-Token": SHIPWATCH_SECRET, "X-Shipwatch-Signature": `sha256=${"0".repeat(64)}` };
+    expect(verifyHelpdeskSignature("gorgias", { rawBody: BODY, headers, secret: SHIPWATCH_SECRET, now: NOW })).toBe(false);
+  });
+});

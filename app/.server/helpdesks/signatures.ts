@@ -18,12 +18,18 @@ import type { HelpdeskSource } from "~/domain/helpdesk-tickets";
  *             and requires X-Shipwatch-Signature: "sha256=" + hex HMAC-SHA256 of the body, keyed by that secret,
  *             added by whatever sends the body (the merchant's relay, a helpdesk app). Our own scheme rather
  *             than a bare shared token in a header, so the secret never travels with the request.
+ *             But a Gorgias HTTP integration or a Freshdesk automation webhook cannot compute an HMAC: it sends
+ *             fixed headers only. For them the secret itself is accepted in X-Shipwatch-Token (over HTTPS, per
+ *             connection, regenerable, compared digest to digest), which is what those helpdesks can send
+ *             without a relay. A replay of a captured request is absorbed by the ticket store (counted once).
  */
 
 export const ZENDESK_SIGNATURE_HEADER = "X-Zendesk-Webhook-Signature";
 export const ZENDESK_TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp";
 export const INTERCOM_SIGNATURE_HEADER = "X-Hub-Signature";
 export const SHIPWATCH_TICKET_SIGNATURE_HEADER = "X-Shipwatch-Signature";
+/** the connection's secret itself, for helpdesks that send fixed headers only (Gorgias, Freshdesk) */
+export const SHIPWATCH_TICKET_TOKEN_HEADER = "X-Shipwatch-Token";
 /** how far Zendesk's signature timestamp may be from our clock, either way */
 export const ZENDESK_TOLERANCE_MS = 5 * 60_000;
 
@@ -75,7 +81,17 @@ function verifyIntercom({ rawBody, headers, secret }: SignedRequest): boolean {
   return sameDigest(Buffer.from(given, "hex"), createHmac("sha1", secret).update(rawBody).digest());
 }
 
-function verifyShipwatchTicket({ rawBody, headers, secret }: SignedRequest): boolean {
+function verifyShipwatchTicket(request: SignedRequest): boolean {
+  const token = header(request.headers, SHIPWATCH_TICKET_TOKEN_HEADER)?.trim();
+  if (token && header(request.headers, SHIPWATCH_TICKET_SIGNATURE_HEADER) === null) {
+    // digests of equal length: neither the secret's length nor its bytes leak through the comparison's timing
+    const digest = (text: string) => createHmac("sha256", "shipwatch-ticket-token").update(text).digest();
+    return sameDigest(digest(token), digest(request.secret));
+  }
+  return verifyShipwatchHmac(request);
+}
+
+function verifyShipwatchHmac({ rawBody, headers, secret }: SignedRequest): boolean {
   const given = /^sha256=([0-9a-f]{64})$/i.exec(header(headers, SHIPWATCH_TICKET_SIGNATURE_HEADER)?.trim() ?? "")?.[1];
   if (!given) return false;
   return sameDigest(Buffer.from(given, "hex"), createHmac("sha256", secret).update(rawBody).digest());

@@ -1,4 +1,5 @@
 import type { PromisePolicy } from "~/domain/business-time";
+import type { HandlingTime } from "~/domain/fulfillment-delay";
 import type { CaseState } from "~/domain/case-lifecycle";
 import type { CaseChanges, ConditionCheck, ExceptionType, Owner, Priority, Resolution, Rule, RuleInput } from "~/domain/rules";
 import type { ShipmentRecord } from "./shipments";
@@ -11,7 +12,9 @@ export type CaseStatus = CaseState;
 export interface CaseRecord {
   id: number;
   shop: string;
-  shipmentId: number;
+  /** null for a case about the order itself (fulfillment_delayed): nothing has shipped yet */
+  shipmentId: number | null;
+  /** the shipment's key, or "order:<orderId>" for an order-level case (the open-case index is on it) */
   shipmentKey: string;
   orderId: string;
   orderName: string;
@@ -113,6 +116,8 @@ export interface ShopSettingsRecord {
   promisePolicies: PromisePolicy[];
   autoResolve: boolean;
   statusClasses: Record<string, "informational" | "customer_facing" | "exception">;
+  /** how long orders take to ship, per shipping method (fulfillment_delayed cases) */
+  handlingTime: HandlingTime;
 }
 
 export interface SettingsRepository {

@@ -31,6 +31,17 @@ export interface FlowTriggers {
 }
 
 /**
+ * Which triggers a shop uses in an enabled workflow, as Flow's lifecycle callbacks tell it
+ * (extensions/flow-lifecycle). A shop nobody told us about uses none: Flow calls back before a merchant can
+ * enable a workflow that starts with one of our triggers, so nothing is sent that no workflow would run.
+ */
+export interface FlowTriggerUses {
+  /** Flow's word for (shop, trigger) at `changedAt`: false (and nothing changes) when a newer word is recorded */
+  record(shop: string, trigger: FlowTrigger, enabled: boolean, changedAt: number, now: number): Promise<boolean>;
+  enabled(shop: string): Promise<ReadonlySet<FlowTrigger>>;
+}
+
+/**
  * Durable "told once" marks, without a table of their own: a case's trigger is an activity on the case (which
  * also shows support that Flow was told), a delivery a bit of the shipment. A claim is a compare-and-set:
  * true for the one caller that made it.

@@ -12,6 +12,7 @@ import {
   parseOrder,
   ShopRedactPayload,
 } from "./shopify-payloads";
+import { EASYPOST_FEED_TOPIC, type TrackingFeeds } from "./tracking-feeds";
 import { disagreement } from "./webhook-agreement";
 
 export type ProcessOutcome =
@@ -40,6 +41,8 @@ export function createDeliveryProcessor(deps: {
   clock: Clock;
   /** where refusals are reported (someone replaying signed bodies is worth knowing about) */
   logger: { warn(details: object, message: string): void };
+  /** tracking feeds: their stored events are merged here, and a new fulfillment may get a feed tracker */
+  feeds?: Pick<TrackingFeeds, "applyEasyPostEvent" | "fulfillmentCreated">;
 }) {
   const { deliveries, shops, tracking, orderSync, compliance, clock } = deps;
 
@@ -92,6 +95,7 @@ export function createDeliveryProcessor(deps: {
         if (!f.success) return malformed(f.error);
         const update = redacted ? { ...f.data, destination: regionOnly(f.data.destination) } : f.data;
         const shipmentIds = await oneAtATime(`${shop}|${f.data.orderId}`, () => tracking.applyFulfillment(shop, update));
+        if (topic === "fulfillments/create") await deps.feeds?.fulfillmentCreated(shop, f.data.fulfillmentId);
         return { outcome: "processed", orderId: f.data.orderId, shipmentIds };
       }
       case "fulfillment_events/create":
@@ -105,6 +109,11 @@ export function createDeliveryProcessor(deps: {
           topic === "fulfillment_events/create" ? tracking.applyEvent(shop, event) : tracking.deleteEvent(shop, event),
         );
         return { outcome: "processed", orderId: e.data.orderId, shipmentIds };
+      }
+      case EASYPOST_FEED_TOPIC: {
+        if (!deps.feeds) return { outcome: "ignored", why: "tracking feeds are not set up" };
+        const merged = await deps.feeds.applyEasyPostEvent(shop, body, (orderId, work) => oneAtATime(`${shop}|${orderId}`, work));
+        return merged;
       }
       case "app/uninstalled":
         await compliance.uninstall(shop);

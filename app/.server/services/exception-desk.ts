@@ -140,7 +140,7 @@ export function createExceptionDesk(deps: {
     const orderList = await orders.findByIds(shop, [...new Set(list.map((s) => s.orderId))]);
     const orderById = new Map(orderList.map((o) => [o.orderId, o]));
     const openByShipment = new Map<number, CaseRecord[]>();
-    for (const c of await cases.openForShipments(shop, ids)) openByShipment.set(c.shipmentId, [...(openByShipment.get(c.shipmentId) ?? []), c]);
+    for (const c of await cases.openForShipments(shop, ids)) if (c.shipmentId !== null) openByShipment.set(c.shipmentId, [...(openByShipment.get(c.shipmentId) ?? []), c]);
     const items: { shipment: ShipmentRecord; changes: CaseChanges }[] = [];
     for (const shipment of list) {
       try {

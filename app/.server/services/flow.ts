@@ -3,7 +3,7 @@ import type { Clock } from "~/domain/clock";
 import { EXCEPTION_TYPES, OWNERS, PRIORITIES, type ExceptionType, type Owner, type Priority } from "~/domain/rules";
 import { STATUS_LABELS } from "~/domain/status";
 import { UnrecoverableJobError, type CaseRecord, type CaseRepository, type EvaluationSubscriber, type JobDefinition, type JobRequest, type ShipmentRecord, type ShipmentRepository } from "../ports";
-import { FLOW_TRIGGERS, ROLLED_UP_FLOW_DELIVERED, type FlowMarks, type FlowTrigger, type FlowTriggers } from "../ports/flow";
+import { FLOW_TRIGGERS, ROLLED_UP_FLOW_DELIVERED, type FlowMarks, type FlowTrigger, type FlowTriggers, type FlowTriggerUses } from "../ports/flow";
 
 export const FLOW_TRIGGER_JOB = "flow-trigger";
 
@@ -42,10 +42,14 @@ export type FlowService = ReturnType<typeof createFlow>;
  * before and not after, a fresh delivery not yet told), and the job claims a durable mark before it sends, so a
  * re-evaluation, a concurrent one or a re-run job finds the mark and sends nothing. A failed send gives the mark
  * back and is retried by the queue (429, 5xx); a trigger no workflow uses counts as told.
+ *
+ * Only the triggers a shop uses in an enabled workflow are sent (Flow's lifecycle callbacks, `uses`): a shop
+ * without Flow workflows costs no Admin API call, and a workflow turned off meanwhile stops the queued ones.
  */
 export function createFlow(deps: {
   triggers: FlowTriggers;
   marks: FlowMarks;
+  uses: FlowTriggerUses;
   cases: Pick<CaseRepository, "get" | "openForShipments">;
   shipments: Pick<ShipmentRepository, "getShipment">;
   /** the shop's offline Admin API token (null: not installed, nothing is sent) */
@@ -60,11 +64,14 @@ export function createFlow(deps: {
   const appHandle = deps.appHandle ?? "shipwatch";
   const job = (shop: string, payload: FlowJobPayload): JobRequest => ({ name: FLOW_TRIGGER_JOB, shop, payload, maxAttempts: deps.maxAttempts ?? 8 });
 
+  const nothing = async () => undefined;
   const subscriber: EvaluationSubscriber = async (shop, evaluated) => {
+    const used = await deps.uses.enabled(shop);
+    if (!used.size) return nothing;
     const now = clock.now();
     const before = await cases.openForShipments(shop, evaluated.map((e) => e.shipment.id));
     const typesBefore = new Map<number, Set<ExceptionType>>();
-    for (const c of before) typesBefore.set(c.shipmentId, (typesBefore.get(c.shipmentId) ?? new Set()).add(c.type));
+    for (const c of before) if (c.shipmentId !== null) typesBefore.set(c.shipmentId, (typesBefore.get(c.shipmentId) ?? new Set()).add(c.type));
     // only shipments whose open case types change are read again once the evaluation is written
     const changing = evaluated
       .filter(({ shipment, openCaseTypes }) => {
@@ -85,13 +92,14 @@ export function createFlow(deps: {
           if (DELAY_TYPES.includes(c.type)) jobs.push(job(shop, { kind: "case", caseId: c.id, trigger: FLOW_TRIGGERS.delayDetected }));
         }
         for (const c of before) {
-          if (changing.includes(c.shipmentId) && !openAfter.has(c.id)) jobs.push(job(shop, { kind: "case", caseId: c.id, trigger: FLOW_TRIGGERS.exceptionResolved }));
+          if (c.shipmentId !== null && changing.includes(c.shipmentId) && !openAfter.has(c.id)) jobs.push(job(shop, { kind: "case", caseId: c.id, trigger: FLOW_TRIGGERS.exceptionResolved }));
         }
       }
       for (const shipmentId of delivered) jobs.push(job(shop, { kind: "delivered", shipmentId }));
+      const wanted = jobs.filter((j) => used.has(triggerOf(j.payload as FlowJobPayload)));
       // a shop without an Admin API token (not installed) has no Flow to tell
-      if (!jobs.length || !(await deps.accessToken(shop))) return;
-      for (const j of jobs) await deps.enqueue(j);
+      if (!wanted.length || !(await deps.accessToken(shop))) return;
+      for (const j of wanted) await deps.enqueue(j);
     };
   };
 
@@ -146,15 +154,18 @@ export function createFlow(deps: {
       const parsed = JobPayload.safeParse(raw);
       if (!parsed.success) throw new UnrecoverableJobError(`flow-trigger: bad payload: ${parsed.error.message}`);
       const shop = ctx.shop;
+      const p = parsed.data;
+      // the workflow was turned off since the job was queued: nobody would run it
+      if (!(await deps.uses.enabled(shop)).has(triggerOf(p))) return;
       const token = await deps.accessToken(shop);
       if (!token) return;
-      const p = parsed.data;
       if (p.kind === "case") {
         const c = await cases.get(shop, p.caseId);
         if (!c) return;
         // a case reopened meanwhile is not told as resolved (its resolution is told when it happens again)
         if (p.trigger === FLOW_TRIGGERS.exceptionResolved && c.status !== "resolved") return;
-        const shipment = await deps.shipments.getShipment(shop, c.shipmentId);
+        // an order-level case (fulfillment_delayed) has no parcel yet
+        const shipment = c.shipmentId === null ? null : await deps.shipments.getShipment(shop, c.shipmentId);
         if (!(await marks.claimCase(shop, c.id, p.trigger, clock.now(), `Shopify Flow told: ${TRIGGER_NAMES[p.trigger]}`))) return;
         await send(shop, token, p.trigger, casePayload(shop, p.trigger, c, shipment), () => marks.releaseCase(shop, c.id, p.trigger));
         return;
@@ -171,9 +182,52 @@ export function createFlow(deps: {
     job: definition,
     /** a case resolved by a person (the desk's resolve): told as the evaluation's resolutions are */
     async caseResolved(shop: string, caseId: number) {
+      if (!(await deps.uses.enabled(shop)).has(FLOW_TRIGGERS.exceptionResolved)) return;
       if (await deps.accessToken(shop)) await deps.enqueue(job(shop, { kind: "case", caseId, trigger: FLOW_TRIGGERS.exceptionResolved }));
     },
+    /** Flow's lifecycle callback: false when it was older than what is recorded (and changed nothing) */
+    triggerUse(shop: string, callback: FlowLifecycleCallback): Promise<boolean> {
+      return deps.uses.record(shop, callback.trigger, callback.enabled, callback.at, clock.now());
+    },
   };
+}
+
+const triggerOf = (p: FlowJobPayload): FlowTrigger => (p.kind === "case" ? p.trigger : FLOW_TRIGGERS.delivered);
+
+/** The lifecycle callback's names for our triggers: the extension's handle, or its name as the Flow editor shows it. */
+const TRIGGER_BY_NAME = new Map<string, FlowTrigger>(
+  (Object.entries(TRIGGER_NAMES) as [FlowTrigger, string][]).flatMap(([handle, name]) => [
+    [handle, handle],
+    [name.toLowerCase(), handle],
+  ]),
+);
+
+/**
+ * A trigger lifecycle callback as Flow POSTs it (extensions/flow-lifecycle): `flow_trigger_definition_id` names the
+ * trigger, `has_enabled_flow` says whether an enabled workflow of the shop starts with it, `timestamp` orders the
+ * callbacks (a newer one wins).
+ */
+export const FlowLifecycleBody = z.object({
+  flow_trigger_definition_id: z
+    .string()
+    .trim()
+    .transform((id, ctx) => {
+      const trigger = TRIGGER_BY_NAME.get(id.toLowerCase());
+      if (!trigger) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not a Shipwatch trigger (${Object.values(FLOW_TRIGGERS).join(", ")})` });
+      return trigger ?? z.NEVER;
+    }),
+  has_enabled_flow: z.boolean({ errorMap: () => ({ message: "must be true or false" }) }),
+  shopify_domain: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be the shop's myshopify.com domain"),
+  timestamp: z
+    .string()
+    .refine((t) => Number.isFinite(Date.parse(t)), "must be an ISO 8601 time")
+    .transform((t) => Date.parse(t)),
+});
+export interface FlowLifecycleCallback {
+  trigger: FlowTrigger;
+  enabled: boolean;
+  /** Flow's timestamp, epoch ms */
+  at: number;
 }
 
 function isNewDelivery(s: ShipmentRecord, now: number): boolean {

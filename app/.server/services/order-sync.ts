@@ -5,7 +5,13 @@ import type { OrderRepository, ShipmentRepository } from "../ports";
 export type OrderSync = ReturnType<typeof createOrderSync>;
 
 /** orders/create, orders/updated and orders/cancelled keep the newest snapshot of each order. */
-export function createOrderSync(deps: { orders: OrderRepository; shipments: ShipmentRepository; clock: Clock }) {
+export function createOrderSync(deps: {
+  orders: OrderRepository;
+  shipments: ShipmentRepository;
+  clock: Clock;
+  /** judges the order's fulfillment_delayed case on the new snapshot (the sweep catches up if this fails) */
+  fulfillment?: { evaluateOrder(shop: string, orderId: string): Promise<unknown> };
+}) {
   const { orders, shipments } = deps;
   return {
     /** returns the ids of the order's shipments, whose evaluation may change with the order (value, tags) */
@@ -18,6 +24,7 @@ export function createOrderSync(deps: { orders: OrderRepository; shipments: Ship
         // a cancelled order's parcels are no longer watched or messaged about
         await shipments.cancelShipmentsOfOrder(shop, order.orderId, order.cancelledAt);
       }
+      await deps.fulfillment?.evaluateOrder(shop, order.orderId);
       return (await shipments.listShipmentsOfOrder(shop, order.orderId)).map((s) => s.id);
     },
   };

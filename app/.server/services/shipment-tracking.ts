@@ -1,6 +1,7 @@
 import { resolveCarrier, trackingUrlFor, type CarrierCode } from "~/domain/carriers";
 import type { Clock } from "~/domain/clock";
-import type { NormalizedStatus } from "~/domain/normalize";
+import type { NormalizedStatus, StatusSource } from "~/domain/normalize";
+import { repeatedScans } from "~/domain/scan-dedupe";
 import {
   deriveShipmentState,
   orderNameFromFulfillmentName,
@@ -13,6 +14,17 @@ import { normalizeWithOverrides, type StatusOverrides } from "./status-mapping";
 import type { EventRecord, FulfillmentRecord, OrderRepository, ShipmentRecord, ShipmentRepository, ShipmentWrite, ShopRepository } from "../ports";
 
 export type ShipmentTracking = ReturnType<typeof createShipmentTracking>;
+
+/** One scan from a tracking feed, keyed stably by the feed (it resends every scan with each update). */
+export interface FeedScan {
+  eventKey: string;
+  source: StatusSource;
+  code: string | null;
+  message: string | null;
+  happenedAt: number;
+  estimatedDeliveryAt: number | null;
+  location: string | null;
+}
 
 /**
  * Turns fulfillments and their carrier events into shipments. Events and fulfillments are stored as they
@@ -94,6 +106,40 @@ export function createShipmentTracking(deps: {
     return recompute(shop, e.fulfillmentId);
   }
 
+  /**
+   * Scans a tracking feed reported for one of this fulfillment's parcels, merged like Shopify's own events: each
+   * is kept once (its key), read through the feed's code table and the merchant's overrides, counted in the
+   * feed's unmapped inbox when its code is unknown, and the shipment recomputed from everything known.
+   */
+  async function applyFeedScans(shop: string, fulfillmentId: string, orderId: string, scans: readonly FeedScan[]): Promise<number[]> {
+    const now = clock.now();
+    const overrides = await overridesOf(shop);
+    let inserted = false;
+    for (const scan of scans) {
+      const normalized = normalizeWithOverrides({ source: scan.source, code: scan.code, message: scan.message }, overrides);
+      const record: EventRecord = {
+        eventKey: scan.eventKey,
+        fulfillmentId,
+        orderId,
+        source: scan.source,
+        rawStatus: scan.code,
+        rawMessage: scan.message,
+        status: normalized.status,
+        reason: normalized.reason,
+        previousStatus: null,
+        happenedAt: scan.happenedAt,
+        estimatedDeliveryAt: scan.estimatedDeliveryAt,
+        location: scan.location,
+        receivedAt: now,
+        deletedAt: null,
+      };
+      if (!(await shipments.insertEvent(shop, record))) continue;
+      inserted = true;
+      if (!normalized.mapped && normalized.code) await shipments.countUnmapped(shop, scan.source, normalized.code, scan.message, now);
+    }
+    return inserted ? recompute(shop, fulfillmentId) : [];
+  }
+
   /** fulfillment_events/delete carries the whole event: a delete that overtakes its create keeps the same data. */
   async function deleteEvent(shop: string, e: FulfillmentEventUpdate): Promise<number[]> {
     const now = clock.now();
@@ -108,6 +154,14 @@ export function createShipmentTracking(deps: {
     if (!fulfillment) return [];
     const now = clock.now();
     const events = await shipments.listEvents(shop, fulfillmentId);
+    // Shopify's and a feed's copies of one scan count once: the later copy is retired as a tombstone, so a
+    // redelivery of it stays retired too (docs/decisions/0011-one-scan-from-two-sources.md)
+    const repeated = new Set(repeatedScans(events.map((e) => ({ ...e, deleted: e.deletedAt !== null }))));
+    for (const e of events) {
+      if (!repeated.has(e.eventKey)) continue;
+      e.deletedAt = now;
+      await shipments.tombstoneEvent(shop, { ...e, deletedAt: now });
+    }
     const snapshot: FulfillmentSnapshot = {
       status: fulfillment.status,
       shipmentStatus: fulfillment.shipmentStatus
@@ -204,7 +258,7 @@ export function createShipmentTracking(deps: {
     return resolved;
   }
 
-  return { applyFulfillment, applyEvent, deleteEvent, recompute };
+  return { applyFulfillment, applyEvent, applyFeedScans, deleteEvent, recompute };
 }
 
 function sameShipment(current: ShipmentRecord, next: ShipmentWrite): boolean {

@@ -1,6 +1,7 @@
 import { DEFAULT_CARRIER_WORKDAYS, type PromisePolicy } from "~/domain/business-time";
 import type { CarrierCode } from "~/domain/carriers";
 import type { Clock } from "~/domain/clock";
+import { DEFAULT_HANDLING_TIME, type HandlingTime } from "~/domain/fulfillment-delay";
 import { DEFAULT_RULES, type Rule } from "~/domain/rules";
 import type { RuleRepository, SettingsRepository, ShopSettingsRecord } from "../ports";
 
@@ -14,6 +15,7 @@ export const DEFAULT_SETTINGS: ShopSettingsRecord = {
   ],
   autoResolve: true,
   statusClasses: {},
+  handlingTime: DEFAULT_HANDLING_TIME,
 };
 
 export interface ShopSetup {
@@ -29,6 +31,8 @@ export interface SettingsEdit {
   carrierWorkdays: Partial<Record<CarrierCode, readonly number[]>>;
   promisePolicies: PromisePolicy[];
   autoResolve: boolean;
+  /** absent: kept as it is */
+  handlingTime?: HandlingTime;
 }
 
 export type ShopProfile = ReturnType<typeof createShopProfile>;
@@ -93,6 +97,7 @@ export function createShopProfile(deps: { settings: SettingsRepository; rules: R
         carrierWorkdays,
         promisePolicies: edit.promisePolicies,
         autoResolve: edit.autoResolve,
+        handlingTime: edit.handlingTime ?? current.handlingTime,
       };
       await settings.save(shop, next, clock.now());
       // the next evaluation reads them, not this process's copy

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Destination, OrderSnapshot } from "~/domain/order";
+import { waitingLinesOf, type OrderLineFacts } from "~/domain/fulfillment-delay";
 import { parseTags } from "~/domain/order";
 import { cleanIdentifier, oneLine, wellFormedText } from "~/domain/text";
 
@@ -90,6 +91,47 @@ function toDestination(a: z.infer<typeof address> | null | undefined): Destinati
   };
 }
 
+/**
+ * An order's lines, as far as shipping goes: what is still to fulfil, and whether it ships at all. Read line by
+ * line: a line that makes no sense is left out (it never parks the order), and only the lines still waiting are
+ * kept (fulfillment-delay.ts).
+ */
+const count = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
+const orderLine = z
+  .object({
+    id,
+    name: z.string().nullish(),
+    title: z.string().nullish(),
+    quantity: count.nullish(),
+    fulfillable_quantity: count.nullish(),
+    fulfillment_status: z.string().nullish(),
+    requires_shipping: z.boolean().nullish(),
+    gift_card: z.boolean().nullish(),
+  })
+  .passthrough();
+const orderLines = z
+  .array(z.unknown())
+  .nullish()
+  .catch(null)
+  .transform((lines) => {
+    const facts: OrderLineFacts[] = [];
+    for (const raw of lines ?? []) {
+      const line = orderLine.safeParse(raw);
+      if (!line.success) continue;
+      const l = line.data;
+      facts.push({
+        lineId: l.id,
+        title: wellFormedText(oneLine(l.name ?? l.title ?? "", MAX_ITEM_TITLE)) || "Item",
+        quantity: l.quantity ?? 1,
+        fulfillable: l.fulfillable_quantity ?? null,
+        fulfillmentStatus: l.fulfillment_status ?? null,
+        requiresShipping: l.requires_shipping ?? true,
+        giftCard: l.gift_card ?? false,
+      });
+    }
+    return waitingLinesOf(facts);
+  });
+
 const orderFields = z
   .object({
     id,
@@ -118,6 +160,9 @@ const orderFields = z
     shipping_lines: z
       .array(z.object({ code: optionalString, title: optionalString, source: optionalString }).passthrough())
       .default([]),
+    fulfillment_status: z.string().nullish(),
+    closed_at: optionalTimestamp,
+    line_items: orderLines,
   })
   .passthrough();
 
@@ -138,6 +183,9 @@ const toOrderSnapshot = (o: z.output<typeof orderFields>): OrderSnapshot => ({
   createdAt: o.created_at,
   updatedAt: o.updated_at ?? o.created_at,
   cancelledAt: o.cancelled_at,
+  fulfillmentStatus: o.fulfillment_status ?? null,
+  closedAt: o.closed_at,
+  waitingLines: o.line_items,
 });
 
 export const OrderPayload = orderFields.transform(toOrderSnapshot);

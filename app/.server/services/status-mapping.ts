@@ -1,5 +1,6 @@
 import type { Clock } from "~/domain/clock";
 import { normalizeShopifyStatus, reasonFromMessage, SHOPIFY_STATUS_TABLE, type NormalizedStatus, type RawCarrierStatus, type StatusSource } from "~/domain/normalize";
+import { EASYPOST_STATUS_TABLE, normalizeEasyPost } from "~/domain/easypost";
 import { isShipmentStatus, isStatusReason, SHIPMENT_STATUSES, type ShipmentStatus, type StatusReason } from "~/domain/status";
 import { DEFAULT_STATUS_CLASSES, isStatusClass, statusClassOf, type StatusClass } from "~/domain/status-classes";
 import type { ShopSettingsRecord, StatusMappingRepository } from "../ports";
@@ -19,7 +20,15 @@ export const STATUS_SOURCES: readonly { source: StatusSource; label: string; abo
     label: "Shopify shipment status",
     about: "The overall status Shopify keeps on the fulfillment (shipment_status).",
   },
+  {
+    source: "easypost",
+    label: "EasyPost",
+    about: "Scans from your EasyPost tracking feed: EasyPost's status, then its status detail (status/status_detail).",
+  },
 ];
+
+/** Each source's default table, as the page lists it (EasyPost's coarse statuses; its details refine them). */
+const defaultTableOf = (source: StatusSource): ReadonlyMap<string, ShipmentStatus> => (source === "easypost" ? EASYPOST_STATUS_TABLE : SHOPIFY_STATUS_TABLE);
 const isSource = (value: string): value is StatusSource => STATUS_SOURCES.some((s) => s.source === value);
 
 
@@ -38,7 +47,8 @@ for (const [code, status] of SHOPIFY_STATUS_TABLE) if (!CODE_FOR_STATUS.has(stat
  * address) and can still say "returned to sender". A reason the merchant chose wins over the message's.
  */
 export function normalizeWithOverrides(input: RawCarrierStatus, overrides?: StatusOverrides): NormalizedStatus {
-  const base = normalizeShopifyStatus(input);
+  // each source reads its codes with its own table; the carrier's message is read the same way for all
+  const base = input.source === "easypost" ? normalizeEasyPost(input) : normalizeShopifyStatus(input);
   if (!overrides || overrides.size === 0 || base.code === null) return base;
   const override = overrides.get(overrideKey(input.source, base.code));
   if (!override) return base;
@@ -158,9 +168,10 @@ export function createStatusMapping(deps: {
       // a source the page does not know (an old or edited link) shows the first one
       const shown = view.source === undefined ? STATUS_SOURCES : [STATUS_SOURCES.find((s) => s.source === view.source) ?? STATUS_SOURCES[0]!];
       const sources = shown.map(({ source, label, about }) => {
-        const defaults = [...SHOPIFY_STATUS_TABLE].map(([code, status]) => ({ code, defaultStatus: status as ShipmentStatus | null }));
+        const table = defaultTableOf(source);
+        const defaults = [...table].map(([code, status]) => ({ code, defaultStatus: status as ShipmentStatus | null }));
         // codes the merchant mapped that the default table does not know
-        const custom = overrideRows.filter((o) => o.source === source && !SHOPIFY_STATUS_TABLE.has(o.code)).map((o) => ({ code: o.code, defaultStatus: null }));
+        const custom = overrideRows.filter((o) => o.source === source && !table.has(o.code)).map((o) => ({ code: o.code, defaultStatus: null }));
         const rows = [...defaults, ...custom].map((row) => {
           const override = overrideRows.find((o) => o.source === source && o.code === row.code) ?? null;
           return {

@@ -14,6 +14,10 @@ export type Sweep = ReturnType<typeof createSweep>;
 export function createSweep(deps: {
   desk: Pick<ExceptionDesk, "wakeSnoozed" | "sweep">;
   notifications: Pick<Notifications, "requeueStranded" | "checkChannelHealth">;
+  /** orders whose handling check is due (services/fulfillment-watch.ts): fulfillment_delayed cases open and close */
+  orders?: (limit: number) => Promise<{ evaluated: number }>;
+  /** SLA breaches of open cases: claimed once each and queued to alert the owning team (services/sla-alerts.ts) */
+  alertBreaches?: () => Promise<unknown>;
   /** queues one sweep job unless one is already waiting; at `runAt`, or now */
   schedule: (runAt?: number) => Promise<void>;
   now: () => number;
@@ -37,9 +41,13 @@ export function createSweep(deps: {
       pending = false;
       await deps.desk.wakeSnoozed();
       const result = await deps.desk.sweep(limit);
+      const orders = deps.orders ? await deps.orders(limit) : { evaluated: 0 };
+      // after waking the snoozed (a case snoozed past its due time alerts once it is back) and evaluating
+      await deps.alertBreaches?.();
       await deps.notifications.requeueStranded();
       await deps.notifications.checkChannelHealth();
-      return result;
+      // a full batch of either means more are due
+      return { ...result, evaluated: Math.max(result.evaluated, orders.evaluated) };
     },
     /** a full batch means more are due: go again at once */
     again(): Promise<void> {

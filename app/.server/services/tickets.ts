@@ -56,11 +56,14 @@ export function createTicketDesk(deps: {
 
   async function match(shop: string, email: string | null, c: TicketClassification): Promise<{ order: StoredOrder; parcels: ShipmentRecord[]; by: TicketMatch } | null> {
     const owned = (o: StoredOrder | null): o is StoredOrder => !!o && o.redactedAt === null && !!email && o.email?.trim().toLowerCase() === email;
-    for (const name of c.orderNames) {
+    // what the customer named, then what they wrote loosely (verified the same way: their own order, or the parcel)
+    const names = [...c.orderNames, ...c.mentioned.orderNames];
+    const numbers = [...c.trackingNumbers, ...c.mentioned.trackingNumbers];
+    for (const name of names) {
       const order = await orders.findByName(shop, name);
       if (owned(order)) return { order, parcels: await shipments.listShipmentsOfOrder(shop, order.orderId), by: "order_name" };
     }
-    for (const number of c.trackingNumbers) {
+    for (const number of numbers) {
       const parcel = await shipments.getShipmentByKey(shop, number);
       const order = parcel ? await orders.findById(shop, parcel.orderId) : null;
       if (!parcel || !order || order.redactedAt !== null) continue;
@@ -68,7 +71,8 @@ export function createTicketDesk(deps: {
       // no email to check against: the parcel alone, as the public tracking page would answer it
       if (!email) return { order, parcels: [parcel], by: "tracking_number" };
     }
-    if (!email) return null;
+    // a ticket that names an order or parcel we could not find is about that one: another would be a guess
+    if (!email || names.length || numbers.length) return null;
     const since = clock.now() - RECENT_MS;
     const theirs = (await orders.findForCustomer(shop, { id: null, email }, []))
       .filter((o) => owned(o) && o.createdAt >= since && o.cancelledAt === null)

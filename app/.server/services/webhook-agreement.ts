@@ -42,7 +42,7 @@ export function disagreement(topic: string, shop: string, body: unknown): string
   if (!body || typeof body !== "object" || Array.isArray(body)) return `a ${topic} body is a JSON object`;
   const fields = body as Record<string, unknown>;
   if (shape.shopField && shape.shopField in fields && !sameDomain(fields[shape.shopField], shop)) {
-    return `the body's ${shape.shopField} (${String(fields[shape.shopField]).slice(0, 100)}) is not X-Shopify-Shop-Domain (${shop})`;
+    return `the body's ${shape.shopField} (${described(fields[shape.shopField])}) is not X-Shopify-Shop-Domain (${shop})`;
   }
   // an uninstall's `domain` is the shop's primary domain: only a myshopify.com one can be compared
   if (topic === "app/uninstalled" && typeof fields.domain === "string" && /\.myshopify\.com$/i.test(fields.domain) && !sameDomain(fields.domain, shop)) {
@@ -53,4 +53,13 @@ export function disagreement(topic: string, shop: string, body: unknown): string
   const missing = shape.required.filter((f) => fields[f] === undefined || fields[f] === null);
   if (missing.length) return `the body lacks ${missing.join(", ")}, which every ${topic} body has`;
   return null;
+}
+
+/** A body's value in a few words: a string as itself (cut), anything else by its kind, never by walking into it. */
+function described(value: unknown): string {
+  if (typeof value === "string") return value.slice(0, 100);
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  if (typeof value === "object") return "an object";
+  return String(value).slice(0, 100);
 }

@@ -374,7 +374,7 @@ export function fakeShop() {
   });
   const caseRepository = portWith<CaseRepository>("cases", {
     async openForShipments(shop, shipmentIds) {
-      return cases.filter((c) => c.shop === shop && shipmentIds.includes(c.shipmentId) && (c.status === "open" || c.status === "snoozed"));
+      return cases.filter((c) => c.shop === shop && c.shipmentId !== null && shipmentIds.includes(c.shipmentId) && (c.status === "open" || c.status === "snoozed"));
     },
   });
   return { shipments, events, orders, cases, shipmentRepository, orderRepository, caseRepository };
@@ -405,6 +405,9 @@ export function anOrder(overrides: Partial<StoredOrder> = {}): StoredOrder {
     updatedAt: Date.parse("2026-11-18T14:00:00Z"),
     cancelledAt: null,
     redactedAt: null,
+    fulfillmentStatus: null,
+    closedAt: null,
+    waitingLines: [],
     ...overrides,
   };
 }

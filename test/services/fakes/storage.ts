@@ -170,12 +170,12 @@ export function createFakeStorage() {
       return { cases: rows.slice(offset, offset + Math.min(q.limit ?? 50, 500)).map(copy), total: rows.length };
     },
     async openForShipments(shop, ids) {
-      return caseRows.filter((c) => c.shop === shop && ids.includes(c.shipmentId) && c.status !== "resolved").map(copy);
+      return caseRows.filter((c) => c.shop === shop && c.shipmentId !== null && ids.includes(c.shipmentId) && c.status !== "resolved").map(copy);
     },
     async change(shop, id, change, activity) {
       const row = caseRows.find((c) => c.shop === shop && c.id === id);
       if (!row || row.status !== change.from) return "changed_meanwhile";
-      if (change.to === "open" && row.status === "resolved" && slotTaken(shop, row.shipmentId, row.type, row.id)) return "duplicate_open";
+      if (change.to === "open" && row.status === "resolved" && row.shipmentId !== null && slotTaken(shop, row.shipmentId, row.type, row.id)) return "duplicate_open";
       const at = activity.at;
       row.updatedAt = at;
       if (change.assignee !== undefined) row.assignee = change.assignee;

@@ -79,7 +79,13 @@ export type EscalationRule = {
 export type ExceptionCase = {
     id: Generated<number>;
     shop: string;
-    shipmentId: number;
+    /**
+     * null for a case about the order itself (fulfillment_delayed): nothing has shipped
+     */
+    shipmentId: number | null;
+    /**
+     * the shipment's key (unique per shop and never changed), or "order:<orderId>" for an order-level case
+     */
     shipmentKey: string;
     orderId: string;
     orderName: string;
@@ -121,6 +127,53 @@ export type ExceptionCase = {
      */
     openedOnState: Generated<string>;
     updatedAt: number;
+    /**
+     * the SLA breach alert was claimed for this case (by the sweep, once): when, and for which owner team.
+     * Cleared when the case is handed to another team or reopened, so the new owner is alerted for its own breach.
+     */
+    slaAlertedAt: number | null;
+    slaAlertedOwner: string | null;
+};
+export type FeedConnection = {
+    id: string;
+    shop: string;
+    provider: string;
+    /**
+     * sealed (secret-box): the provider's API key and the webhook secret
+     */
+    apiKey: string;
+    webhookSecret: string;
+    /**
+     * "default" (the carriers Shopify does not track) or a JSON array of carrier codes
+     */
+    carriers: Generated<string>;
+    /**
+     * connected | failing
+     */
+    status: Generated<string>;
+    lastError: string | null;
+    lastEventAt: number | null;
+    eventCount: Generated<number>;
+    /**
+     * events about tracking numbers the shop does not have: ignored, counted
+     */
+    unknownTrackingCount: Generated<number>;
+    lastUnknownTracking: string | null;
+    createdAt: number;
+    updatedAt: number;
+};
+export type FlowTriggerUse = {
+    shop: string;
+    /**
+     * the trigger extension's handle
+     */
+    trigger: string;
+    enabled: Generated<number>;
+    /**
+     * Flow's timestamp of the callback: an older callback never overrides a newer one
+     */
+    changedAt: number;
+    updatedAt: number;
 };
 export type Fulfillment = {
     id: Generated<number>;
@@ -141,6 +194,46 @@ export type Fulfillment = {
     items: string | null;
     createdAt: number;
     updatedAt: number;
+};
+export type HelpdeskConnection = {
+    id: Generated<number>;
+    shop: string;
+    /**
+     * gorgias | zendesk | intercom | freshdesk | gladly | reamaze
+     */
+    provider: string;
+    publicId: string;
+    /**
+     * public settings and options (account, email, tagWismo, noteReply, noteInsteadOfEmail, tags) as JSON
+     */
+    settings: Generated<string>;
+    /**
+     * encrypted JSON of the REST API credentials (Gorgias, Zendesk); null for webhook-only helpdesks
+     */
+    credentials: string | null;
+    /**
+     * encrypted webhook secret: the one Shipwatch issued, or the helpdesk's own (Zendesk, Intercom); null until set
+     */
+    webhookSecret: string | null;
+    lastTicketAt: number | null;
+    createdAt: number;
+    updatedAt: number;
+};
+export type HelpdeskWrite = {
+    id: Generated<number>;
+    shop: string;
+    connectionId: number;
+    ticketId: string;
+    /**
+     * "tags" | "note" | "message:<Notification id>"
+     */
+    kind: string;
+    /**
+     * sending | done
+     */
+    status: string;
+    createdAt: number;
+    doneAt: number | null;
 };
 export type Job = {
     id: Generated<number>;
@@ -256,6 +349,21 @@ export type Order = {
     updatedAt: number;
     cancelledAt: number | null;
     redactedAt: number | null;
+    /**
+     * Shopify's fulfillment_status of the order (null = unfulfilled, "partial", "fulfilled", "restocked")
+     */
+    fulfillmentStatus: string | null;
+    closedAt: number | null;
+    /**
+     * the shippable lines still to ship: JSON [{ "lineId", "title", "quantity", "waiting" }] (product titles, no
+     * personal data); "[]" when nothing waits or Shopify did not say (app/domain/fulfillment-delay.ts)
+     */
+    waitingLines: Generated<string>;
+    /**
+     * when the fulfillment watch looks at this order next (its ship-by deadline); null while nothing waits. The
+     * sweep reads the orders due through its index and never scans the others
+     */
+    handlingCheckAt: number | null;
 };
 export type RedactedCustomerKey = {
     id: Generated<number>;
@@ -445,6 +553,48 @@ export type ShopSettings = {
      * { status: "informational" | "customer_facing" | "exception" } overrides
      */
     statusClasses: Generated<string>;
+    /**
+     * how long orders take to ship: { businessDays, cutoffHour, methods: [{ match, businessDays }] }; "{}" = the default
+     */
+    handlingTime: Generated<string>;
+    updatedAt: number;
+};
+export type SlaAlert = {
+    id: Generated<number>;
+    shop: string;
+    caseId: number;
+    /**
+     * the case's alerts in order (1, 2, … after hand-offs and reopenings)
+     */
+    seq: number;
+    /**
+     * support | fulfillment | finance | operations
+     */
+    owner: string;
+    /**
+     * pending | sending | sent | failed | skipped
+     */
+    status: Generated<string>;
+    /**
+     * why it is skipped, failed or waiting, in words
+     */
+    statusReason: string | null;
+    /**
+     * where it went or was going, in words ("Slack (Fulfillment's webhook)")
+     */
+    destination: string | null;
+    attempts: Generated<number>;
+    lastError: string | null;
+    /**
+     * a worker is sending it until then
+     */
+    lockedUntil: number | null;
+    /**
+     * the words sent (no personal data)
+     */
+    text: string | null;
+    createdAt: number;
+    sentAt: number | null;
     updatedAt: number;
 };
 export type StatusMappingOverride = {
@@ -454,6 +604,23 @@ export type StatusMappingOverride = {
     code: string;
     status: string;
     reason: string | null;
+    updatedAt: number;
+};
+export type TeamAlertRoute = {
+    id: Generated<number>;
+    shop: string;
+    /**
+     * support | fulfillment | finance | operations
+     */
+    owner: string;
+    /**
+     * encrypted JSON {"webhookUrl": "…"}
+     */
+    secret: string | null;
+    /**
+     * the webhook's last characters, to recognise it in the admin
+     */
+    hint: string | null;
     updatedAt: number;
 };
 export type Ticket = {
@@ -533,7 +700,11 @@ export type DB = {
     DataRequestExport: DataRequestExport;
     EscalationRule: EscalationRule;
     ExceptionCase: ExceptionCase;
+    FeedConnection: FeedConnection;
+    FlowTriggerUse: FlowTriggerUse;
     Fulfillment: Fulfillment;
+    HelpdeskConnection: HelpdeskConnection;
+    HelpdeskWrite: HelpdeskWrite;
     Job: Job;
     MessageTemplate: MessageTemplate;
     Notification: Notification;
@@ -547,7 +718,9 @@ export type DB = {
     ShipmentEvent: ShipmentEvent;
     Shop: Shop;
     ShopSettings: ShopSettings;
+    SlaAlert: SlaAlert;
     StatusMappingOverride: StatusMappingOverride;
+    TeamAlertRoute: TeamAlertRoute;
     Ticket: Ticket;
     TransitCount: TransitCount;
     UnmappedStatusCode: UnmappedStatusCode;

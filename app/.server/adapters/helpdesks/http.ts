@@ -1,5 +1,6 @@
 import { excerpt, isRetryableStatus, isSuccess, maskSecrets, parseJson, parseRetryAfter } from "../channels/http";
 import type { HelpdeskCallResult } from "../../ports/helpdesks";
+import { accountLabel } from "~/domain/helpdesk-connections";
 
 /** The failure half of HelpdeskCallResult. */
 export type HelpdeskFailure = Extract<HelpdeskCallResult, { ok: false }>;
@@ -74,21 +75,14 @@ export function basicAuth(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`, "utf8").toString("base64")}`;
 }
 
-const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
 /**
  * The account's own host on the provider's domain, from what a merchant pastes ("acme", "acme.gorgias.com",
  * "https://acme.gorgias.com/app"), or null. Only one label under the provider's domain is accepted, so
  * credentials are never sent to a host the merchant (or anyone editing the settings) typed.
  */
 export function accountOrigin(value: string, domain: string): string | null {
-  const host = value
-    .trim()
-    .toLowerCase()
-    .replace(/^https?:\/\//, "")
-    .replace(/[/?#].*$/, "");
-  const label = host.endsWith(`.${domain}`) ? host.slice(0, -(domain.length + 1)) : host;
-  return LABEL.test(label) ? `https://${label}.${domain}` : null;
+  const label = accountLabel(value, domain);
+  return label ? `https://${label}.${domain}` : null;
 }
 
 /** `apiBase` (tests, the demo) replaces every account's origin; production leaves it unset. */

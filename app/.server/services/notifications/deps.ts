@@ -8,6 +8,7 @@ import type {
   SecretBox,
   ShipmentRepository,
   TemplateRepository,
+  TicketNoteOutlet,
 } from "../../ports";
 import type { LearnedEstimator } from "../shipment-views";
 import type { TrackLinks } from "../track-links";
@@ -32,6 +33,8 @@ export interface NotificationsDeps {
   learned?: (shop: string) => Promise<LearnedEstimator>;
   /** the signed `https://<shop>/apps/track?t=<token>` links every customer message carries */
   links: TrackLinks;
+  /** the customer's open WISMO ticket in a connected helpdesk takes an email's update as a note instead (services/helpdesks.ts) */
+  ticketNotes?: TicketNoteOutlet;
   /** runs the send job for a message at (or after) runAt */
   schedule: (shop: string, id: number, runAt: number) => Promise<void>;
   clock: Clock;

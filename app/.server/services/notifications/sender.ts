@@ -29,7 +29,7 @@ const HOLD_RECHECK_MS = 30 * 60_000;
  * sent again.
  */
 export function createSender(
-  deps: Pick<NotificationsDeps, "outbox" | "settings" | "shipments" | "orders" | "cases" | "gateway" | "shopTimezone" | "schedule" | "clock" | "maxAttempts" | "channelAlertMs" | "leaseMs" | "callTimeoutMs" | "retryBaseMs" | "random">,
+  deps: Pick<NotificationsDeps, "outbox" | "settings" | "shipments" | "orders" | "cases" | "gateway" | "shopTimezone" | "schedule" | "clock" | "maxAttempts" | "channelAlertMs" | "leaseMs" | "callTimeoutMs" | "retryBaseMs" | "random" | "ticketNotes">,
   settings: NotificationSettings,
   composer: Composer,
 ) {
@@ -159,6 +159,15 @@ export function createSender(
     if ("error" in rendered) {
       await release(carried.splice(0), now);
       return fail(msg, rendered.error, conn.channel);
+    }
+    if (msg.channel === "email" && deps.ticketNotes && shipment && order && msg.recipient) {
+      // the customer is already talking to support about this: the update goes on their ticket, not in another email
+      const note = await deps.ticketNotes.noteInstead(shop, { notificationId: msg.id, email: msg.recipient, orderId: msg.orderId, orderName: msg.orderName, subject: rendered.message.subject, text: rendered.preview });
+      if (note.noted) {
+        const at = clock.now();
+        for (const m of [msg, ...carried.splice(0)]) await outbox.finish(shop, m.id, { status: "suppressed", reason: note.reason, at, preview: rendered.preview, subject: rendered.message.subject });
+        return "suppressed";
+      }
     }
     const credentials = await credentialsOf(shop, conn);
     // Written, and committed, before the provider is called: from here until the answer is recorded the message

@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { EASYPOST_SIGNATURE_HEADER } from "~/.server/feeds/easypost-signature";
+import type { TrackingFeeds } from "~/.server/services/tracking-feeds";
+import { refuseTooLarge } from "./body";
+import { sendJson } from "./respond";
+
+/** EasyPost's events carry one Tracker: small. Anything above this is refused before it is read in full. */
+export const MAX_FEED_EVENT_BYTES = 1024 * 1024;
+const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * POST /feeds/easypost/<connection id> — where EasyPost delivers a connected shop's tracker events (the
+ * contract): 200 once durably stored (also for an event already stored), 401 for a missing or wrong
+ * X-Hmac-Signature (nothing stored), 404 for an id no connection has, 405 for other methods, 413 above 1 MiB.
+ */
+export function easyPostFeedEndpoint(feeds: Pick<TrackingFeeds, "receive">) {
+  return (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (req.method !== "POST") {
+      req.resume();
+      return sendJson(res, 405, { error: "method_not_allowed" }, { allow: "POST" });
+    }
+    const id = url.pathname.slice("/feeds/easypost/".length);
+    if (!CONNECTION_ID.test(id)) {
+      req.resume();
+      return sendJson(res, 404, { error: "not_found" });
+    }
+    if (Number(req.headers["content-length"] ?? 0) > MAX_FEED_EVENT_BYTES) return refuseTooLarge(req, res, MAX_FEED_EVENT_BYTES);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on("data", (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > MAX_FEED_EVENT_BYTES) {
+        refused = true;
+        return refuseTooLarge(req, res, MAX_FEED_EVENT_BYTES);
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (refused) return;
+      const header = req.headers[EASYPOST_SIGNATURE_HEADER];
+      const signature = (Array.isArray(header) ? header[0] : header) ?? null;
+      feeds.receive(id, Buffer.concat(chunks), signature).then(
+        (receipt) => {
+          switch (receipt.outcome) {
+            case "stored":
+            case "duplicate":
+              return sendJson(res, 200, { ok: true });
+            case "unauthorized":
+              return sendJson(res, 401, { error: "unauthorized", message: "X-Hmac-Signature is missing or does not match this connection's webhook secret" });
+            case "not_found":
+              return sendJson(res, 404, { error: "not_found" });
+          }
+        },
+        (error: unknown) => {
+          // not stored: a 5xx makes EasyPost retry
+          res.emit("shipwatch:error", error);
+          sendJson(res, 503, { error: "unavailable" });
+        },
+      );
+    });
+  };
+}
