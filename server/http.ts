@@ -2,7 +2,7 @@ import fs from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import type { Container } from "~/.server/container";
-import { easyPostFeedEndpoint } from "./endpoints/feeds";
+import { afterShipFeedEndpoint, easyPostFeedEndpoint } from "./endpoints/feeds";
 import { flowActionEndpoint, flowLifecycleEndpoint } from "./endpoints/flow-action";
 import { helpdeskWebhooksEndpoint } from "./endpoints/helpdesk-webhooks";
 import { localPreviewEndpoints } from "./endpoints/local-preview";
@@ -39,6 +39,7 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
   const flowLifecycle = flowLifecycleEndpoint({ verify: container.verifyFlowAction, record: services.flow.triggerUse });
   const helpdeskWebhooks = helpdeskWebhooksEndpoint({ receive: services.helpdesks.receive });
   const easyPostFeed = easyPostFeedEndpoint(services.feeds);
+  const afterShipFeed = afterShipFeedEndpoint(services.feeds);
   const preview = config.localPreview ? localPreviewEndpoints(container, { trackingPage }) : null;
 
   const server = http.createServer((req, res) => {
@@ -57,6 +58,8 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
     if (url.pathname.startsWith("/helpdesks/")) return helpdeskWebhooks(req, res, url);
     // a connected EasyPost account's tracker events (PUT /api/v1/feeds/easypost answers this URL)
     if (url.pathname.startsWith("/feeds/easypost/")) return easyPostFeed(req, res, url);
+    // a connected AfterShip account's tracking webhooks (PUT /api/v1/feeds/aftership answers this URL)
+    if (url.pathname.startsWith("/feeds/aftership/")) return afterShipFeed(req, res, url);
     if (url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
     // pages Shopify renders for the app (the auth bounce page) link no icon; browsers then ask for this one
     if (url.pathname === "/favicon.ico") {

@@ -78,6 +78,7 @@ const EnvSchema = z
     KLAVIYO_API_BASE: z.string().url().default("https://a.klaviyo.com"),
     /** tracking feeds' APIs (one *_API_BASE per feed); only tests and the demo point them at local stand-ins */
     EASYPOST_API_BASE: z.string().url().default("https://api.easypost.com"),
+    AFTERSHIP_API_BASE: z.string().url().default("https://api.aftership.com"),
     /** the Admin API origin; by default each shop's own https://<shop> */
     SHOPIFY_ADMIN_API_BASE: z.string().url().optional(),
     /** the helpdesks' REST APIs; by default each account's own https://<account>.gorgias.com / <subdomain>.zendesk.com */
@@ -162,6 +163,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     },
     feeds: {
       easypostApiBase: env.EASYPOST_API_BASE.replace(/\/$/, ""),
+      aftershipApiBase: env.AFTERSHIP_API_BASE.replace(/\/$/, ""),
       timeoutMs: env.NOTIFY_TIMEOUT_MS,
     },
     exceptions: {

@@ -22,6 +22,7 @@ import { createChannelGateway } from "./adapters/channels";
 import { createNotificationRepository } from "./adapters/notifications";
 import { createNotificationSettingsRepository, createTemplateRepository } from "./adapters/notification-settings";
 import { createSecretBox } from "./adapters/secret-box";
+import { createAfterShipClient } from "./adapters/aftership-client";
 import { createEasyPostClient } from "./adapters/easypost-client";
 import { createFeedConnectionRepository } from "./adapters/feeds";
 import { createScorecardStore } from "./adapters/scorecard";
@@ -36,7 +37,7 @@ import { createZendeskClient } from "./adapters/helpdesks/zendesk";
 import type { AppConfig } from "./config";
 import { evaluateShipmentJob, processDeliveryJob, recordParkedEvaluations, SILENCE_SWEEP_JOB, silenceSweepJob } from "./jobs/definitions";
 import { SEND_NOTIFICATION_JOB, sendNotificationJob } from "./jobs/notification-jobs";
-import { registerTrackerJob } from "./jobs/feed-jobs";
+import { registerAfterShipTrackingJob, registerTrackerJob } from "./jobs/feed-jobs";
 import { SEND_SLA_ALERT_JOB, SLA_ALERT_MAX_ATTEMPTS, sendSlaAlertJob } from "./jobs/sla-alert-jobs";
 import { createEmbeddedQueue } from "./adapters/queue/embedded";
 import { PROCESS_DELIVERY_JOB, type JobDefinition, type JobQueue, type RecurringJob, type ShopDays } from "./ports";
@@ -139,15 +140,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const statusMappings = createStatusMappingRepository(database);
   const statusOverrides = createStatusOverrides(statusMappings, clock);
   const tracking = createShipmentTracking({ shipments, orders, shops, clock, statusOverrides: (shop) => statusOverrides.forShop(shop) });
-  // orders before they ship: fulfillment_delayed cases, judged on each order snapshot and by the sweep
-  const fulfillmentWatch = createFulfillmentWatch({
-    store: createFulfillmentWatchStore(database, { days: shopDays }),
-    orders,
-    profile,
-    clock,
-    onFailed: ({ shop, orderId, error }) => logger.error({ shop, orderId, err: error }, "order could not be judged for its handling time; looked at again in a day"),
-  });
-  const orderSync = createOrderSync({ orders, shipments, clock, fulfillment: fulfillmentWatch });
+  const fulfillmentStore = createFulfillmentWatchStore(database, { days: shopDays });
   const outbox = createNotificationRepository(database, { days: shopDays });
   const gateway = createChannelGateway({
     email: config.email,
@@ -174,6 +167,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     shopTimezone: (shop) => profile.timezone(shop),
     learned: (shop) => transit.estimator(shop),
     links: trackLinks,
+    orderCase: (shop, orderId) => fulfillmentStore.latestCase(shop, orderId),
     isInstalled: (shop) => shops.isInstalled(shop),
     schedule: (shop, id, runAt) => queue.enqueue({ name: SEND_NOTIFICATION_JOB, shop, payload: { id }, runAt }),
     clock,
@@ -186,6 +180,22 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     callTimeoutMs: config.notifications.timeoutMs,
     retryBaseMs: options.notifications?.retryBaseMs,
   });
+  // orders before they ship: fulfillment_delayed cases, judged on each order snapshot and by the sweep; a case
+  // that opens may be told to the customer (the fulfillment_delayed moment, off unless the shop switches it on)
+  const fulfillmentWatch = createFulfillmentWatch({
+    store: fulfillmentStore,
+    orders,
+    profile,
+    clock,
+    // the case stands whatever happens to its message: a planning failure is logged, not a failed order check
+    onOpened: (shop, opened) =>
+      notifications.planOrder(shop, opened).then(
+        () => undefined,
+        (error: unknown) => logger.error({ shop, orderId: opened.orderId, err: error }, "the fulfillment_delayed message could not be planned"),
+      ),
+    onFailed: ({ shop, orderId, error }) => logger.error({ shop, orderId, err: error }, "order could not be judged for its handling time; looked at again in a day"),
+  });
+  const orderSync = createOrderSync({ orders, shipments, clock, fulfillment: fulfillmentWatch });
   const compliance = createCompliance({
     shops,
     orders,
@@ -229,6 +239,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     evaluations: createEvaluationStore(database, { days: shopDays }),
     clock,
     silenceGraceMs: config.exceptions.silenceGraceMs,
+    backlogSince: (shop, since) => deliveries.oldestWaiting(shop, since),
     // the desk records what it decided; notifications plan their messages from it
     subscribers: [(shop, evaluated) => notifications.plan(shop, evaluated), transit.subscriber, ...(options.scorecardRollUps === false ? [] : [scorecard.subscriber]), flow.subscriber],
     trending: (shop) => transit.trending(shop),
@@ -264,6 +275,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const feeds = createTrackingFeeds({
     connections: createFeedConnectionRepository(database),
     easypost: createEasyPostClient({ apiBase: config.feeds.easypostApiBase, timeoutMs: config.feeds.timeoutMs }),
+    aftership: createAfterShipClient({ apiBase: config.feeds.aftershipApiBase, timeoutMs: config.feeds.timeoutMs }),
     secrets: secretBox,
     store: deliveryStore,
     shipments,
@@ -338,6 +350,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const jobs: JobDefinition[] = [
     processDeliveryJob({ processor, deliveries }),
     registerTrackerJob({ feeds }),
+    registerAfterShipTrackingJob({ feeds }),
     evaluateShipmentJob({ evaluate: (shop, id) => desk.evaluateShipment(shop, id) }),
     sendNotificationJob({ notifications }),
     sendSlaAlertJob({ alerts: slaAlerts }),

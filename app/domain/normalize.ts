@@ -7,7 +7,7 @@
 import type { ShipmentStatus, StatusReason } from "./status";
 
 /** Where a raw code comes from: Shopify, or a tracking feed (each feed has its own code table). */
-export type StatusSource = "shopify_fulfillment_event" | "shopify_shipment_status" | "easypost";
+export type StatusSource = "shopify_fulfillment_event" | "shopify_shipment_status" | "easypost" | "aftership";
 
 export interface RawCarrierStatus {
   source: StatusSource;

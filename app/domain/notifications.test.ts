@@ -8,12 +8,15 @@ import {
   DEFAULT_POLICY,
   delayMoment,
   isFresh,
+  isOrderMoment,
   maskRecipient,
   MOMENT_LABELS,
   MOMENTS,
   momentEnabled,
   momentTime,
   NotificationPolicySchema,
+  orderMessageCurrent,
+  orderSendKey,
   outsideQuietHours,
   pickLocale,
   sendKey,
@@ -260,5 +263,29 @@ describe("status classes and messages", () => {
   it("a progress moment whose status the shop classes informational is not sent; delay moments follow cases, not classes", () => {
     const quiet = classes({ picked_up: "informational", out_for_delivery: "informational", delayed: "informational", exception: "informational" });
     expect(MOMENTS.filter((m) => silencedByClass(m, quiet))).toEqual(["first_scan", "out_for_delivery"]);
+  });
+});
+
+describe("order-level moments (fulfillment_delayed)", () => {
+  it("is off until the shop switches it on", () => {
+    expect(momentEnabled(DEFAULT_POLICY, "fulfillment_delayed")).toBe(false);
+    expect(momentEnabled(NotificationPolicySchema.parse({ moments: { fulfillment_delayed: true } }), "fulfillment_delayed")).toBe(true);
+  });
+
+  it("is keyed by the order, not a shipment, and is never a parcel's current moment", () => {
+    expect(orderSendKey("5550001", "fulfillment_delayed", "email")).toBe("order:5550001|fulfillment_delayed|email");
+    expect(isOrderMoment("fulfillment_delayed")).toBe(true);
+    expect(isOrderMoment("delay_late")).toBe(false);
+    for (const status of ["label_created", "in_transit", "delayed", "delivered"] as const) expect(currentMoments(facts({ status }))).not.toContain("fulfillment_delayed");
+  });
+
+  it.each([
+    [{ cancelled: false, redacted: false, anyShipped: false, caseOpen: true }, true],
+    [{ cancelled: true, redacted: false, anyShipped: false, caseOpen: true }, false],
+    [{ cancelled: false, redacted: true, anyShipped: false, caseOpen: true }, false],
+    [{ cancelled: false, redacted: false, anyShipped: true, caseOpen: true }, false],
+    [{ cancelled: false, redacted: false, anyShipped: false, caseOpen: false }, false],
+  ])("goes only while the order still waits: %o → %s", (f, expected) => {
+    expect(orderMessageCurrent(f)).toBe(expected);
   });
 });

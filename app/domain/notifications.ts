@@ -23,9 +23,15 @@ export const DELAY_MOMENTS = [
   "delay_trending",
   "delay_other",
 ] as const;
-export const MOMENTS = [...PROGRESS_MOMENTS, ...DELAY_MOMENTS] as const;
+/**
+ * Moments of an order before any of it ships: one message per order, not per parcel (there is none yet). Its
+ * outbox row names no shipment (ORDER_LEVEL_SHIPMENT) and its send key the order (orderSendKey).
+ */
+export const ORDER_MOMENTS = ["fulfillment_delayed"] as const;
+export const MOMENTS = [...PROGRESS_MOMENTS, ...DELAY_MOMENTS, ...ORDER_MOMENTS] as const;
 export type ProgressMoment = (typeof PROGRESS_MOMENTS)[number];
 export type DelayMoment = (typeof DELAY_MOMENTS)[number];
+export type OrderMoment = (typeof ORDER_MOMENTS)[number];
 export type Moment = (typeof MOMENTS)[number];
 
 export const MOMENT_LABELS: Record<Moment, string> = {
@@ -44,6 +50,7 @@ export const MOMENT_LABELS: Record<Moment, string> = {
   delay_late: "Delay: late (past its expected date)",
   delay_trending: "Delay: trending late (may arrive after the promised date)",
   delay_other: "Delay: other",
+  fulfillment_delayed: "Not shipped yet (past the handling time)",
 };
 
 /** A message's life in the Outbox, in the order it moves through it. */
@@ -155,7 +162,7 @@ export const DEFAULT_POLICY: NotificationPolicy = NotificationPolicySchema.parse
  * Moments a shop has to switch on: "trending late" is a prediction from the shop's own delivery history, and a
  * merchant decides whether shoppers hear of a delay before it has happened.
  */
-export const OFF_BY_DEFAULT_MOMENTS: ReadonlySet<Moment> = new Set<Moment>(["delay_trending"]);
+export const OFF_BY_DEFAULT_MOMENTS: ReadonlySet<Moment> = new Set<Moment>(["delay_trending", "fulfillment_delayed"]);
 
 export function momentEnabled(policy: NotificationPolicy, moment: Moment): boolean {
   return policy.moments[moment] ?? !OFF_BY_DEFAULT_MOMENTS.has(moment);
@@ -381,6 +388,26 @@ export function capDeferral(input: { at: number; zone: string; sentAt: readonly 
 /** "shipment|moment|channel": the send authority's key; at most one message per key, ever. */
 export function sendKey(shipmentId: number, moment: string, channel: Channel): string {
   return `${shipmentId}|${moment}|${channel}`;
+}
+
+/** The shipment id an order-level message carries: it is about the order, before any parcel exists. */
+export const ORDER_LEVEL_SHIPMENT = 0;
+
+/** "order:<orderId>|moment|channel": an order-level moment goes at most once per order and channel, ever. */
+export function orderSendKey(orderId: string, moment: OrderMoment, channel: Channel): string {
+  return `order:${orderId}|${moment}|${channel}`;
+}
+
+export function isOrderMoment(moment: string): moment is OrderMoment {
+  return (ORDER_MOMENTS as readonly string[]).includes(moment);
+}
+
+/**
+ * An order-level message is worth sending only while the order still waits: nothing shipped, not cancelled or
+ * closed, not redacted, and its fulfillment_delayed case still open (it resolves itself once the order ships).
+ */
+export function orderMessageCurrent(f: { cancelled: boolean; redacted: boolean; anyShipped: boolean; caseOpen: boolean }): boolean {
+  return !f.cancelled && !f.redacted && !f.anyShipped && f.caseOpen;
 }
 
 /** Shown in the Outbox: enough to recognise a recipient, not enough to harvest one. */

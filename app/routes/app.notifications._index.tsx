@@ -35,6 +35,7 @@ import {
   MOMENT_LABELS,
   momentEnabled,
   OFF_BY_DEFAULT_MOMENTS,
+  ORDER_MOMENTS,
   PROGRESS_MOMENTS,
   type Channel,
   type Moment,
@@ -215,7 +216,7 @@ interface PolicyDraft {
   supportEmail: string;
 }
 
-const ALL_MOMENTS = [...PROGRESS_MOMENTS, ...DELAY_MOMENTS] as Moment[];
+const ALL_MOMENTS = [...PROGRESS_MOMENTS, ...DELAY_MOMENTS, ...ORDER_MOMENTS] as Moment[];
 
 function draftOf(policy: Policy): PolicyDraft {
   return {
@@ -373,6 +374,14 @@ export default function NotificationsPage() {
               <MomentGroup title="Progress" moments={PROGRESS_MOMENTS} draft={draft} onChange={(moments) => update({ moments })} />
               <Divider />
               <MomentGroup title="Delays and problems" moments={DELAY_MOMENTS} draft={draft} onChange={(moments) => update({ moments })} />
+              <Divider />
+              <MomentGroup
+                title="Before shipping"
+                helpText="Once per order, by email or SMS, when an order is still waiting past its handling time (a Fulfillment case opens). Not sent if it ships first."
+                moments={ORDER_MOMENTS}
+                draft={draft}
+                onChange={(moments) => update({ moments })}
+              />
             </BlockStack>
           </Card>
         </Layout.AnnotatedSection>
@@ -512,12 +521,17 @@ export default function NotificationsPage() {
   );
 }
 
-function MomentGroup({ title, moments, draft, onChange }: { title: string; moments: readonly Moment[]; draft: PolicyDraft; onChange: (moments: Record<Moment, boolean>) => void }) {
+function MomentGroup({ title, helpText, moments, draft, onChange }: { title: string; helpText?: string; moments: readonly Moment[]; draft: PolicyDraft; onChange: (moments: Record<Moment, boolean>) => void }) {
   return (
     <BlockStack gap="200">
       <Text as="h3" variant="headingSm">
         {title}
       </Text>
+      {helpText ? (
+        <Text as="p" tone="subdued">
+          {helpText}
+        </Text>
+      ) : null}
       <InlineGrid columns={{ xs: 1, md: 2 }} gap="200">
         {moments.map((m) => (
           <Checkbox key={m} label={MOMENT_LABELS[m]} checked={draft.moments[m]} onChange={(on) => onChange({ ...draft.moments, [m]: on })} />

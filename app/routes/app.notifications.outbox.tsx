@@ -258,6 +258,14 @@ export default function Outbox() {
                         </Text>
                       </Link>
                     </span>
+                  ) : m.orderName ? (
+                    // an order-level message (fulfillment_delayed): nothing has shipped, no parcel to link to
+                    <Text as="span" fontWeight="semibold">
+                      {m.orderName}{" "}
+                      <Text as="span" tone="subdued">
+                        (not shipped yet)
+                      </Text>
+                    </Text>
                   ) : (
                     <Text as="span" tone="subdued">
                       Shipwatch

@@ -292,6 +292,10 @@ export default function OutboxMessage() {
                 <Fact label="Shipment">
                   <Link url={adminHref(`/app/shipments/${m.shipmentId}`)}>{m.orderName ? `Order ${m.orderName}` : `Shipment ${m.shipmentId}`}</Link>
                 </Fact>
+              ) : m.orderName ? (
+                <Fact label="Order">
+                  <Text as="p">Order {m.orderName}: about the order as a whole, sent before anything shipped (no tracking number)</Text>
+                </Fact>
               ) : null}
             </BlockStack>
           </Card>

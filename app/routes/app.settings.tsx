@@ -438,6 +438,15 @@ export default function SettingsPage() {
           </Card>
         </Section>
 
+        <Section title="Tracking feeds" description="Scans from EasyPost or AfterShip for the carriers Shopify does not track.">
+          <Card>
+            <InlineStack align="space-between" blockAlign="center">
+              <Text as="p">Connections, webhook URLs, carriers to register and each feed's status.</Text>
+              <Button url="/app/settings/feeds">Manage tracking feeds</Button>
+            </InlineStack>
+          </Card>
+        </Section>
+
         <Section title="API keys" description="Let a helpdesk or an agent read shipments and open exceptions through the Support API. Each key works for this store only.">
           <Card>
             <BlockStack gap="400">

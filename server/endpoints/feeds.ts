@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { AFTERSHIP_SIGNATURE_HEADER } from "~/.server/feeds/aftership-signature";
 import { EASYPOST_SIGNATURE_HEADER } from "~/.server/feeds/easypost-signature";
+import type { FeedProvider } from "~/.server/ports";
 import type { TrackingFeeds } from "~/.server/services/tracking-feeds";
 import { refuseTooLarge } from "./body";
 import { sendJson } from "./respond";
 
-/** EasyPost's events carry one Tracker: small. Anything above this is refused before it is read in full. */
+/** A feed event carries one tracker (one AfterShip tracking): small. Anything above this is refused before it is read in full. */
 export const MAX_FEED_EVENT_BYTES = 1024 * 1024;
 const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -14,12 +16,25 @@ const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
  * X-Hmac-Signature (nothing stored), 404 for an id no connection has, 405 for other methods, 413 above 1 MiB.
  */
 export function easyPostFeedEndpoint(feeds: Pick<TrackingFeeds, "receive">) {
+  return feedEndpoint(feeds, "easypost", EASYPOST_SIGNATURE_HEADER, "X-Hmac-Signature");
+}
+
+/**
+ * POST /feeds/aftership/<connection id> — where AfterShip delivers a connected shop's tracking webhooks, answered
+ * exactly as EasyPost's are; the signature is the `aftership-hmac-sha256` header.
+ */
+export function afterShipFeedEndpoint(feeds: Pick<TrackingFeeds, "receive">) {
+  return feedEndpoint(feeds, "aftership", AFTERSHIP_SIGNATURE_HEADER, "aftership-hmac-sha256");
+}
+
+function feedEndpoint(feeds: Pick<TrackingFeeds, "receive">, provider: FeedProvider, signatureHeader: string, headerName: string) {
+  const prefix = `/feeds/${provider}/`;
   return (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (req.method !== "POST") {
       req.resume();
       return sendJson(res, 405, { error: "method_not_allowed" }, { allow: "POST" });
     }
-    const id = url.pathname.slice("/feeds/easypost/".length);
+    const id = url.pathname.slice(prefix.length);
     if (!CONNECTION_ID.test(id)) {
       req.resume();
       return sendJson(res, 404, { error: "not_found" });
@@ -39,22 +54,22 @@ export function easyPostFeedEndpoint(feeds: Pick<TrackingFeeds, "receive">) {
     });
     req.on("end", () => {
       if (refused) return;
-      const header = req.headers[EASYPOST_SIGNATURE_HEADER];
+      const header = req.headers[signatureHeader];
       const signature = (Array.isArray(header) ? header[0] : header) ?? null;
-      feeds.receive(id, Buffer.concat(chunks), signature).then(
+      feeds.receive(id, Buffer.concat(chunks), signature, provider).then(
         (receipt) => {
           switch (receipt.outcome) {
             case "stored":
             case "duplicate":
               return sendJson(res, 200, { ok: true });
             case "unauthorized":
-              return sendJson(res, 401, { error: "unauthorized", message: "X-Hmac-Signature is missing or does not match this connection's webhook secret" });
+              return sendJson(res, 401, { error: "unauthorized", message: `${headerName} is missing or does not match this connection's webhook secret` });
             case "not_found":
               return sendJson(res, 404, { error: "not_found" });
           }
         },
         (error: unknown) => {
-          // not stored: a 5xx makes EasyPost retry
+          // not stored: a 5xx makes the provider retry
           res.emit("shipwatch:error", error);
           sendJson(res, 503, { error: "unavailable" });
         },

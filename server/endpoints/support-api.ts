@@ -38,6 +38,9 @@ export const EasyPostConnectBody = z.object({
     .optional(),
 });
 
+/** PUT /api/v1/feeds/aftership (beside the contract, shaped as the EasyPost PUT): the API key, the webhook secret, the carriers. */
+export const AfterShipConnectBody = EasyPostConnectBody;
+
 /** Tickets are text: a body above this is refused before it is read in full. */
 export const MAX_TICKET_BYTES = 256 * 1024;
 
@@ -93,24 +96,25 @@ export function supportApiEndpoint(
     return sendJson(res, 200, answer, noStore);
   }
 
-  async function putEasyPost(res: ServerResponse, body: Buffer, shop: string) {
+  async function putFeed(res: ServerResponse, body: Buffer, shop: string, provider: "easypost" | "aftership") {
     let json: unknown;
     try {
       json = JSON.parse(body.toString("utf8"));
     } catch {
       return sendJson(res, 400, { error: "bad_request", message: "the body is not JSON", fields: ["body"] }, noStore);
     }
-    const input = EasyPostConnectBody.safeParse(json);
+    const input = (provider === "easypost" ? EasyPostConnectBody : AfterShipConnectBody).safeParse(json);
     if (!input.success) return badRequest(res, input.error.issues);
-    const outcome = await feeds!.connect(shop, input.data);
+    const outcome = await feeds!.connect(shop, input.data, provider);
     if (outcome.ok) return sendJson(res, 200, { webhookUrl: outcome.webhookUrl }, noStore);
-    // EasyPost's own words: a refused key is the merchant's to fix (422), EasyPost down is nobody's (502)
+    // the provider's own words: a refused key is the merchant's to fix (422), the provider down is nobody's (502)
     return sendJson(res, outcome.error === "provider_rejected" ? 422 : 502, { error: outcome.error, message: outcome.message }, noStore);
   }
 
   return (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const isTickets = url.pathname === "/api/v1/tickets";
-    const isFeed = url.pathname === "/api/v1/feeds/easypost" && !!feeds;
+    const feedProvider = url.pathname === "/api/v1/feeds/easypost" ? "easypost" : url.pathname === "/api/v1/feeds/aftership" ? "aftership" : null;
+    const isFeed = feedProvider !== null && !!feeds;
     const method = isTickets ? "POST" : isFeed ? "PUT" : "GET";
     if (req.method !== method) {
       req.resume();
@@ -125,7 +129,7 @@ export function supportApiEndpoint(
       if (!isTickets && !isFeed) return get(res, url, auth.shop);
       const body = await readBody(req, MAX_TICKET_BYTES);
       if (body === null) return refuseTooLarge(req, res, MAX_TICKET_BYTES, noStore);
-      return isFeed ? putEasyPost(res, body, auth.shop) : postTicket(res, body, auth.shop);
+      return isFeed ? putFeed(res, body, auth.shop, feedProvider) : postTicket(res, body, auth.shop);
     })().catch((error: unknown) => {
       res.emit("shipwatch:error", error);
       if (!res.headersSent) sendJson(res, 500, { error: "internal_error" }, noStore);

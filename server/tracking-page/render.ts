@@ -138,7 +138,8 @@ function renderOrder(answer: Extract<PageAnswer, { kind: "found" }>, t: PageStri
   list.forEach((s, i) => parts.push(parcel(s, i, list.length, t, input)));
   // the script shows it; without the script a reload does the same
   parts.push(`<p class="swp-actions" hidden data-sw-actions><button type="button" class="swp-link" data-sw-refresh>${esc(t.page.refresh)}</button></p>`);
-  const said = list.map((s) => headlineOf(s, t, input)).join(". ");
+  // an order with nothing shipped yet says so to a screen reader too, not just the order's name
+  const said = list.length ? list.map((s) => headlineOf(s, t, input)).join(". ") : t.no_shipments;
   return `<section class="swp-answer" aria-labelledby="swp-order-title"><p class="swp-vh" data-sw-say>${fill(t.order_title, { order: answer.order.name })}. ${esc(said)}</p>${parts.join("")}</section>`;
 }
 

@@ -73,6 +73,34 @@ describe("exception cases (integration, real SQLite)", () => {
     expect(last).toEqual({ kind: "auto_resolved", detail: "Resolved by itself: the carrier scanned the parcel again." });
   });
 
+  it("while the shop's webhooks wait in a backlog longer than the grace, silence is not judged; once caught up, it is", async () => {
+    // last scan Friday 20 November 18:00 New York, judged on Wednesday 25 November 19:00 (48 business hours on)
+    clock.set("2026-11-21T01:00:00Z");
+    await ship("#7010", "7316213581064610", [{ status: "in_transit", message: "Item in transit", happened_at: "2026-11-20T18:00:00-05:00" }]);
+    clock.set("2026-11-26T00:00:00Z");
+    const stalled = async () => (await casesOf()).filter((c) => c.shipmentKey === "7316213581064610" && c.type === "stalled");
+    // a delivery of this shop received 30 minutes ago still waits (a worker was down, a history is being replayed):
+    // the scan it may carry is not known yet, so the parcel is not called stalled
+    const waiting = await app.db
+      .insertInto("WebhookDelivery")
+      .values({ shop: SHOP_A, topic: "fulfillment_events/create", webhookId: `backlog-${newId()}`, body: "{}", receivedAt: clock.now() - 30 * 60_000, status: "received" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await app.container.services.desk.sweep();
+    expect(await stalled()).toEqual([]);
+    // another shop's backlog is not this shop's: bravo's parcel, as silent, is judged
+    await ship("#7011", "7316213581064628", [{ status: "in_transit", message: "Item in transit", happened_at: "2026-11-20T18:00:00-05:00" }], SHOP_B);
+    await app.container.services.desk.sweep();
+    expect((await casesOf(SHOP_B)).filter((c) => c.shipmentKey === "7316213581064628").map((c) => c.type)).toContain("stalled");
+    // the backlog drains: the parcel is looked at again within minutes, and now it is stalled
+    await app.db.updateTable("WebhookDelivery").set({ status: "processed", processedAt: clock.now() }).where("id", "=", waiting.id).execute();
+    const next = await app.db.selectFrom("Shipment").select("nextCheckAt").where("shop", "=", SHOP_A).where("shipmentKey", "=", "7316213581064610").executeTakeFirstOrThrow();
+    expect(next.nextCheckAt! - clock.now()).toBeLessThanOrEqual(15 * 60_000);
+    clock.set(next.nextCheckAt!);
+    await app.container.services.desk.sweep();
+    expect((await stalled()).map((c) => c.status)).toEqual(["open"]);
+  });
+
   it("the sweep evaluates only what is due: a shipment's next check is stored and moves forward", async () => {
     const row = await app.db.selectFrom("Shipment").select(["id", "nextCheckAt"]).where("shipmentKey", "=", "7316213581064545").executeTakeFirstOrThrow();
     expect(row.nextCheckAt).toBeGreaterThan(clock.now());

@@ -100,6 +100,17 @@ export function createDeliveryRepository({ db, dialect }: Database): DeliveryRep
       }
       return total;
     },
+    async oldestWaiting(shop, since) {
+      // the (shop, status) index: in steady state a handful of rows wait, in a backlog this reads only theirs
+      const row = await db
+        .selectFrom("WebhookDelivery")
+        .select((eb) => eb.fn.min("receivedAt").as("at"))
+        .where("shop", "=", shop)
+        .where("status", "=", "received")
+        .where("receivedAt", ">=", since)
+        .executeTakeFirst();
+      return row?.at == null ? null : Number(row.at);
+    },
     async receivedBefore(at, limit) {
       return (await db
         .selectFrom("WebhookDelivery")

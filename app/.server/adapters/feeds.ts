@@ -72,6 +72,18 @@ export function createFeedConnectionRepository({ db }: Database): FeedConnection
     async markFailing(shop, provider, error, at) {
       await db.updateTable("FeedConnection").set({ status: "failing", lastError: error.slice(0, 500), updatedAt: at }).where("shop", "=", shop).where("provider", "=", provider).execute();
     },
+    async setCarriers(shop, provider, carriers, at) {
+      await db
+        .updateTable("FeedConnection")
+        .set({ carriers: carriers === "default" ? "default" : JSON.stringify(carriers), updatedAt: at })
+        .where("shop", "=", shop)
+        .where("provider", "=", provider)
+        .execute();
+    },
+    async remove(shop, provider) {
+      const result = await db.deleteFrom("FeedConnection").where("shop", "=", shop).where("provider", "=", provider).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
     async markConnected(shop, provider, at) {
       await db
         .updateTable("FeedConnection")

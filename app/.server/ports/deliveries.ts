@@ -47,4 +47,6 @@ export interface DeliveryRepository {
    */
   scrubBodies(shop: string, orderIds: string[], customer: TracesMatcher): Promise<number>;
   receivedBefore(at: number, limit: number): Promise<StoredDelivery[]>;
+  /** when the shop's oldest delivery still waiting to be processed arrived, among those received since `since`; null: none waits */
+  oldestWaiting(shop: string, since: number): Promise<number | null>;
 }

@@ -1,6 +1,6 @@
-/** Ports — tracking feeds (EasyPost first): where a shop's feed connection is kept, and the provider's API. */
+/** Ports — tracking feeds (EasyPost, AfterShip): where a shop's feed connection is kept, and the provider's API. */
 
-export type FeedProvider = "easypost";
+export type FeedProvider = "easypost" | "aftership";
 export type FeedStatus = "connected" | "failing";
 
 /** A connection with its credentials still sealed: only the feed service opens them. */
@@ -36,6 +36,9 @@ export interface FeedConnectionRepository {
   recordUnknownTracking(shop: string, provider: FeedProvider, trackingNumber: string): Promise<void>;
   markFailing(shop: string, provider: FeedProvider, error: string, at: number): Promise<void>;
   markConnected(shop: string, provider: FeedProvider, at: number): Promise<void>;
+  setCarriers(shop: string, provider: FeedProvider, carriers: "default" | string[], at: number): Promise<void>;
+  /** deletes the connection and its credentials: its webhook URL stops working at once; true when there was one */
+  remove(shop: string, provider: FeedProvider): Promise<boolean>;
 }
 
 /** What the provider said, in its own words; `retryable` for a 429, a 5xx or no answer at all. */
@@ -46,4 +49,11 @@ export interface EasyPostClient {
   checkKey(apiKey: string): Promise<ProviderOutcome<null>>;
   /** POST /v2/trackers; EasyPost answers an existing tracker for a known code, so a repeat is harmless */
   createTracker(apiKey: string, tracker: { trackingCode: string; carrier: string | null }): Promise<ProviderOutcome<{ id: string }>>;
+}
+
+export interface AfterShipClient {
+  /** a cheap authenticated read (the account's couriers): does AfterShip accept this API key? */
+  checkKey(apiKey: string): Promise<ProviderOutcome<null>>;
+  /** POST /tracking/<version>/trackings; a tracking AfterShip already has (meta code 4003) counts as registered */
+  createTracking(apiKey: string, tracking: { trackingNumber: string; slug: string | null }): Promise<ProviderOutcome<{ id: string }>>;
 }

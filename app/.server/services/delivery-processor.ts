@@ -12,7 +12,7 @@ import {
   parseOrder,
   ShopRedactPayload,
 } from "./shopify-payloads";
-import { EASYPOST_FEED_TOPIC, type TrackingFeeds } from "./tracking-feeds";
+import { AFTERSHIP_FEED_TOPIC, EASYPOST_FEED_TOPIC, type TrackingFeeds } from "./tracking-feeds";
 import { disagreement } from "./webhook-agreement";
 
 export type ProcessOutcome =
@@ -42,7 +42,7 @@ export function createDeliveryProcessor(deps: {
   /** where refusals are reported (someone replaying signed bodies is worth knowing about) */
   logger: { warn(details: object, message: string): void };
   /** tracking feeds: their stored events are merged here, and a new fulfillment may get a feed tracker */
-  feeds?: Pick<TrackingFeeds, "applyEasyPostEvent" | "fulfillmentCreated">;
+  feeds?: Pick<TrackingFeeds, "applyEasyPostEvent" | "applyAfterShipEvent" | "fulfillmentCreated">;
 }) {
   const { deliveries, shops, tracking, orderSync, compliance, clock } = deps;
 
@@ -114,6 +114,10 @@ export function createDeliveryProcessor(deps: {
         if (!deps.feeds) return { outcome: "ignored", why: "tracking feeds are not set up" };
         const merged = await deps.feeds.applyEasyPostEvent(shop, body, (orderId, work) => oneAtATime(`${shop}|${orderId}`, work));
         return merged;
+      }
+      case AFTERSHIP_FEED_TOPIC: {
+        if (!deps.feeds) return { outcome: "ignored", why: "tracking feeds are not set up" };
+        return deps.feeds.applyAfterShipEvent(shop, body, (orderId, work) => oneAtATime(`${shop}|${orderId}`, work));
       }
       case "app/uninstalled":
         await compliance.uninstall(shop);

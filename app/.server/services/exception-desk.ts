@@ -39,6 +39,10 @@ export interface ParkedEvaluation {
  * instead of the front of every sweep, and it comes back by itself once mended (new data marks it due at once).
  */
 export const PARKED_EVALUATION_MS = 24 * 3_600_000;
+/** how far back a shop's waiting deliveries hold silence back (older: an outage, see silenceHold) */
+export const BACKLOG_WATCH_MS = 6 * 3_600_000;
+/** a parcel whose silence waited for a backlog is looked at again this soon */
+export const BACKLOG_RECHECK_MS = 60_000;
 
 /**
  * Where the workflow decides: a shipment's facts go through the shop's rules; cases open (at most one
@@ -55,6 +59,12 @@ export function createExceptionDesk(deps: {
   clock: Clock;
   /** silence is judged only this long after a shipment was first seen */
   silenceGraceMs?: number;
+  /**
+   * When the shop's oldest delivery still waiting to be processed arrived (null: none waits). While the shop's
+   * webhooks wait longer than the grace, the scans they carry are not known yet: silence is not judged (a
+   * parcel is not called stalled or lost on what we have not read), and is looked at again once caught up.
+   */
+  backlogSince?: (shop: string, since: number) => Promise<number | null>;
   /**
    * Told of every evaluated batch (notifications plan their messages from it). The desk records what
    * happened and knows nothing of who listens; see EvaluationSubscriber for when each part runs.
@@ -92,7 +102,7 @@ export function createExceptionDesk(deps: {
     });
   }
 
-  function factsFrom(shipment: ShipmentRecord, order: StoredOrder | null, setup: ShopSettingsRecord, trending: TrendingReading | null, now: number): ShipmentFacts {
+  function factsFrom(shipment: ShipmentRecord, order: StoredOrder | null, setup: ShopSettingsRecord, trending: TrendingReading | null, now: number, silenceHeldUntil: number | null = null): ShipmentFacts {
     let promisedBy = shipment.promisedBy;
     if (promisedBy === null && order) {
       const policy = findPromisePolicy(setup.promisePolicies, order.shippingLines);
@@ -118,11 +128,23 @@ export function createExceptionDesk(deps: {
       estimatedDeliveryAt: shipment.estimatedDeliveryAt,
       deliveredAt: shipment.deliveredAt,
       cancelled: shipment.cancelledAt !== null || shipment.supersededAt !== null,
-      silenceJudgedFrom: shipment.createdAt + (deps.silenceGraceMs ?? 0),
+      silenceJudgedFrom: Math.max(shipment.createdAt + (deps.silenceGraceMs ?? 0), silenceHeldUntil ?? 0),
       order: order
         ? { totalPrice: order.totalPrice, currency: order.currency, customerTags: order.customerTags, orderTags: order.orderTags, shippingLines: order.shippingLines }
         : null,
     };
+  }
+
+  /**
+   * Until when silence waits for the shop's backlog: null when its webhooks are processed within the grace. A
+   * backlog older than BACKLOG_WATCH_MS is an outage for an operator (the queue's own alerts), not a reason to
+   * stop judging silence for good.
+   */
+  async function silenceHold(shop: string, now: number): Promise<number | null> {
+    const grace = deps.silenceGraceMs ?? 0;
+    if (!deps.backlogSince) return null;
+    const since = await deps.backlogSince(shop, now - BACKLOG_WATCH_MS);
+    return since !== null && now - since > grace ? now + Math.max(grace, BACKLOG_RECHECK_MS) : null;
   }
 
   /**
@@ -137,6 +159,7 @@ export function createExceptionDesk(deps: {
     const setup = await profile.get(shop);
     const trending = deps.trending ? await deps.trending(shop) : null;
     const now = clock.now();
+    const silenceHeldUntil = await silenceHold(shop, now);
     const orderList = await orders.findByIds(shop, [...new Set(list.map((s) => s.orderId))]);
     const orderById = new Map(orderList.map((o) => [o.orderId, o]));
     const openByShipment = new Map<number, CaseRecord[]>();
@@ -144,7 +167,7 @@ export function createExceptionDesk(deps: {
     const items: { shipment: ShipmentRecord; changes: CaseChanges }[] = [];
     for (const shipment of list) {
       try {
-        const facts = factsFrom(shipment, orderById.get(shipment.orderId) ?? null, setup.settings, trending, now);
+        const facts = factsFrom(shipment, orderById.get(shipment.orderId) ?? null, setup.settings, trending, now, silenceHeldUntil);
         const calendar = calendarOf(setup.settings, shipment.carrierCode);
         const plan = planActions(evaluate(setup.rules, facts, calendar, now));
         const changes = reconcileCases({ plan, open: openByShipment.get(shipment.id) ?? [], facts, rules: setup.rules, calendar, autoResolve: setup.settings.autoResolve, now });

@@ -1,5 +1,6 @@
 import type { Clock } from "~/domain/clock";
 import { normalizeShopifyStatus, reasonFromMessage, SHOPIFY_STATUS_TABLE, type NormalizedStatus, type RawCarrierStatus, type StatusSource } from "~/domain/normalize";
+import { AFTERSHIP_TABLE, normalizeAfterShip } from "~/domain/aftership";
 import { EASYPOST_STATUS_TABLE, normalizeEasyPost } from "~/domain/easypost";
 import { isShipmentStatus, isStatusReason, SHIPMENT_STATUSES, type ShipmentStatus, type StatusReason } from "~/domain/status";
 import { DEFAULT_STATUS_CLASSES, isStatusClass, statusClassOf, type StatusClass } from "~/domain/status-classes";
@@ -25,10 +26,17 @@ export const STATUS_SOURCES: readonly { source: StatusSource; label: string; abo
     label: "EasyPost",
     about: "Scans from your EasyPost tracking feed: EasyPost's status, then its status detail (status/status_detail).",
   },
+  {
+    source: "aftership",
+    label: "AfterShip",
+    about: "Checkpoints from your AfterShip tracking feed: AfterShip's sub-status (such as exception_011), or its status when there is none.",
+  },
 ];
 
 /** Each source's default table, as the page lists it (EasyPost's coarse statuses; its details refine them). */
-const defaultTableOf = (source: StatusSource): ReadonlyMap<string, ShipmentStatus> => (source === "easypost" ? EASYPOST_STATUS_TABLE : SHOPIFY_STATUS_TABLE);
+const AFTERSHIP_STATUS_TABLE: ReadonlyMap<string, ShipmentStatus> = new Map([...AFTERSHIP_TABLE].map(([code, r]) => [code, r.status]));
+const defaultTableOf = (source: StatusSource): ReadonlyMap<string, ShipmentStatus> =>
+  source === "easypost" ? EASYPOST_STATUS_TABLE : source === "aftership" ? AFTERSHIP_STATUS_TABLE : SHOPIFY_STATUS_TABLE;
 const isSource = (value: string): value is StatusSource => STATUS_SOURCES.some((s) => s.source === value);
 
 
@@ -48,7 +56,7 @@ for (const [code, status] of SHOPIFY_STATUS_TABLE) if (!CODE_FOR_STATUS.has(stat
  */
 export function normalizeWithOverrides(input: RawCarrierStatus, overrides?: StatusOverrides): NormalizedStatus {
   // each source reads its codes with its own table; the carrier's message is read the same way for all
-  const base = input.source === "easypost" ? normalizeEasyPost(input) : normalizeShopifyStatus(input);
+  const base = input.source === "easypost" ? normalizeEasyPost(input) : input.source === "aftership" ? normalizeAfterShip(input) : normalizeShopifyStatus(input);
   if (!overrides || overrides.size === 0 || base.code === null) return base;
   const override = overrides.get(overrideKey(input.source, base.code));
   if (!override) return base;

@@ -120,6 +120,8 @@ const SAMPLE_STATE: Record<TemplateKey, { status: ShipmentStatus; reason: Status
   delay_late: { status: "in_transit", reason: "", eta: true, delivered: false, late: true },
   delay_trending: { status: "in_transit", reason: "", eta: true, delivered: false },
   delay_other: { status: "delayed", reason: "carrier_delay", eta: true, delivered: false },
+  // nothing has shipped: no parcel to describe (the default words name none)
+  fulfillment_delayed: { status: "unknown", reason: "", eta: false, delivered: false },
   rule_message: { status: "delayed", reason: "carrier_delay", eta: true, delivered: false },
   internal_alert: { status: "exception", reason: "address_issue", eta: false, delivered: false },
 };

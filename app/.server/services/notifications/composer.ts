@@ -1,4 +1,4 @@
-import { DELAY_MOMENTS, MOMENT_LABELS, pickLocale, toE164, type Channel } from "~/domain/notifications";
+import { DELAY_MOMENTS, isOrderMoment, MOMENT_LABELS, pickLocale, toE164, type Channel } from "~/domain/notifications";
 import { STATUS_LABELS } from "~/domain/status";
 import type { EstimateResult } from "~/domain/estimate";
 import { pickupPlaceOf, storyLanguage, type Story } from "~/domain/story";
@@ -128,14 +128,17 @@ export function createComposer(
     const related = openCases.find((c) => msg.ruleId !== null && c.ruleId === msg.ruleId) ?? openCases[0];
     const alert = alertDetails.get(msg.id) ?? (related ? { title: related.ruleName, detail: related.reason } : { title: "Shipwatch alert", detail: msg.moment });
     const name = order?.customerName ?? "";
+    // an order-level message (nothing shipped yet) describes no parcel: no sample carrier or tracking number in it
+    const noParcel = isOrderMoment(msg.moment) && !shipment;
+    const blankShipment = { ...(Object.fromEntries(Object.keys(ctx.shipment).map((k) => [k, ""])) as unknown as TemplateShipment), tracking_url: link };
     const context: TemplateContext = {
       ...ctx,
       shop: { name: shopName, url: `https://${shop}`, tracking_page_url: link, support_email: await supportEmail(shop) },
       customer: { first_name: name.split(/\s+/)[0] ?? "", name, returning },
       // the order status page needs a token we are not given: the tracking page tells the same story
       order: order ? { name: order.name, total: order.totalPrice.toFixed(2), currency: order.currency, status_url: link, tracking_link: link } : { ...ctx.order, status_url: link, tracking_link: link },
-      shipment: all[0] ? shipmentVars(all[0], 0) : ctx.shipment,
-      shipments: all.length ? all.map(shipmentVars) : ctx.shipments,
+      shipment: all[0] ? shipmentVars(all[0], 0) : noParcel ? blankShipment : ctx.shipment,
+      shipments: all.length ? all.map(shipmentVars) : noParcel ? [] : ctx.shipments,
       shipment_count: all.length || 1,
       moment: msg.moment,
       moment_label: (MOMENT_LABELS as Record<string, string>)[msg.moment] ?? msg.moment,

@@ -1,5 +1,6 @@
 import type { Clock } from "~/domain/clock";
 import type {
+  CaseRecord,
   CaseRepository,
   ChannelGateway,
   NotificationRepository,
@@ -35,6 +36,8 @@ export interface NotificationsDeps {
   links: TrackLinks;
   /** the customer's open WISMO ticket in a connected helpdesk takes an email's update as a note instead (services/helpdesks.ts) */
   ticketNotes?: TicketNoteOutlet;
+  /** the order's latest fulfillment_delayed case (ports/fulfillment.ts): an order-level message goes only while it is open */
+  orderCase?: (shop: string, orderId: string) => Promise<CaseRecord | null>;
   /** runs the send job for a message at (or after) runAt */
   schedule: (shop: string, id: number, runAt: number) => Promise<void>;
   clock: Clock;

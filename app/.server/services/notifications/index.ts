@@ -29,6 +29,7 @@ export function createNotifications(deps: NotificationsDeps) {
 
   return {
     plan: planner.plan,
+    planOrder: planner.planOrder,
     send: sender.send,
     requeueStranded: sender.requeueStranded,
     checkChannelHealth: sender.checkChannelHealth,

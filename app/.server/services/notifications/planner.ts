@@ -6,12 +6,15 @@ import {
   DELAY_MOMENTS,
   isFresh,
   momentEnabled,
+  ORDER_LEVEL_SHIPMENT,
+  orderSendKey,
   momentTime,
   pickLocale,
   sendKey,
   sendTime,
   silencedByClass,
   smsEligible,
+  toE164,
   type Channel,
   type NotifyFacts,
 } from "~/domain/notifications";
@@ -20,7 +23,7 @@ import type { ShipmentStatus } from "~/domain/status";
 import { statusClassOf, type StatusClass } from "~/domain/status-classes";
 import { TEMPLATE_KEYS } from "~/domain/templates";
 import { zoneForDestination } from "~/domain/time-zones";
-import type { NewNotification, ShipmentRecord, StoredOrder } from "../../ports";
+import type { CaseRecord, NewNotification, ShipmentRecord, StoredOrder } from "../../ports";
 import type { NotificationsDeps } from "./deps";
 import { addressOf, recipientOf, recipientPlace } from "./recipients";
 import type { NotificationSettings } from "./settings";
@@ -53,7 +56,23 @@ export function factsOf(shipment: ShipmentRecord, order: StoredOrder | null, ope
 }
 
 /** Planning: which messages a shipment's moment calls for. */
-export function createPlanner(deps: Pick<NotificationsDeps, "outbox" | "shopTimezone" | "schedule" | "clock">, settings: NotificationSettings) {
+/**
+ * An order before any of it ships: nothing shipped (no live parcel, Shopify's status neither fulfilled nor
+ * partial), not cancelled, closed or redacted. Read at planning and again at send time.
+ */
+export function orderStillWaiting(order: StoredOrder | null, shipments: readonly ShipmentRecord[]): order is StoredOrder {
+  if (!order || order.cancelledAt !== null || order.closedAt !== null || order.redactedAt !== null) return false;
+  if (order.fulfillmentStatus === "fulfilled" || order.fulfillmentStatus === "partial") return false;
+  return !shipments.some((s) => s.cancelledAt === null && s.supersededAt === null);
+}
+
+/** Where an order goes, for the recipient's time zone, before any parcel carries a destination. */
+export function orderPlace(order: StoredOrder) {
+  const a = order.destination;
+  return { country: a?.countryCode ?? a?.country ?? null, region: a?.provinceCode ?? null, postalCode: a?.zip ?? null };
+}
+
+export function createPlanner(deps: Pick<NotificationsDeps, "outbox" | "shopTimezone" | "schedule" | "clock" | "orders" | "shipments">, settings: NotificationSettings) {
   const { outbox, clock } = deps;
   const shopConfig = settings.config;
   const { ready } = settings;
@@ -123,5 +142,46 @@ export function createPlanner(deps: Pick<NotificationsDeps, "outbox" | "shopTime
     };
   }
 
-  return { plan };
+  /**
+   * The order-level message of a fulfillment_delayed case that just opened: "your order is taking a little longer
+   * to ship", once per order and channel (orderSendKey), on the customer channels that carry words (email, SMS),
+   * when the shop switched the moment on. Not for an order that has shipped, was cancelled or redacted meanwhile.
+   */
+  async function planOrder(shop: string, opened: CaseRecord): Promise<number> {
+    if (opened.type !== "fulfillment_delayed" || opened.shipmentId !== null) return 0;
+    const moment = "fulfillment_delayed" as const;
+    const { policy, channels, installed } = await shopConfig(shop);
+    if (!installed || !momentEnabled(policy, moment)) return 0;
+    const [order, parcels] = await Promise.all([deps.orders.findById(shop, opened.orderId), deps.shipments.listShipmentsOfOrder(shop, opened.orderId)]);
+    if (!orderStillWaiting(order, parcels)) return 0;
+    const now = clock.now();
+    const zone = zoneForDestination(orderPlace(order), await deps.shopTimezone(shop));
+    const phone = toE164(order.phone, order.destination?.countryCode);
+    const methods = order.shippingLines.flatMap((l) => [l.title, l.code]).filter(Boolean).join(" ");
+    const recipient = { email: order.email, phone, orderValue: order.totalPrice, shippingMethod: methods };
+    const wanted: Array<[Channel, string | null]> = [];
+    if (ready(channels.get("email")) && order.email) wanted.push(["email", order.email]);
+    if (ready(channels.get("sms")) && phone && smsEligible(policy, recipient)) wanted.push(["sms", phone]);
+    const rows: NewNotification[] = wanted.map(([channel, address]) => ({
+      shop,
+      shipmentId: ORDER_LEVEL_SHIPMENT,
+      orderId: order.orderId,
+      orderName: order.name,
+      locale: pickLocale(order.locale, policy.defaultLocale),
+      createdAt: now,
+      sendKey: orderSendKey(order.orderId, moment, channel),
+      moment,
+      channel,
+      template: moment,
+      ruleId: null,
+      recipient: address,
+      sendAt: sendTime({ moment, channel, now, deliveredAt: null, policy, zone }),
+    }));
+    // the unique send key keeps it to one per order, whichever of the order's webhooks or sweeps opened the case
+    const inserted = await outbox.insertNew(rows);
+    for (const row of inserted) await deps.schedule(shop, row.id, row.sendAt);
+    return inserted.length;
+  }
+
+  return { plan, planOrder };
 }

@@ -3,7 +3,9 @@ import {
   capDeferral,
   CUSTOMER_CHANNELS,
   isCustomerChannel,
+  isOrderMoment,
   MOMENTS,
+  orderMessageCurrent,
   outsideQuietHours,
   stillCurrent,
   type Channel,
@@ -13,7 +15,7 @@ import { zoneForDestination } from "~/domain/time-zones";
 import type { CaseRecord, ChannelConnectionRecord, NotificationRecord, SendOutcome, ShipmentRecord, StoredOrder } from "../../ports";
 import { errorText, idempotencyKeyOf, SYSTEM_SHIPMENT, type Composer } from "./composer";
 import type { NotificationsDeps } from "./deps";
-import { factsOf } from "./planner";
+import { factsOf, orderPlace, orderStillWaiting } from "./planner";
 import { addressOf, recipientPlace, recipientProblem } from "./recipients";
 import type { NotificationSettings } from "./settings";
 
@@ -29,7 +31,7 @@ const HOLD_RECHECK_MS = 30 * 60_000;
  * sent again.
  */
 export function createSender(
-  deps: Pick<NotificationsDeps, "outbox" | "settings" | "shipments" | "orders" | "cases" | "gateway" | "shopTimezone" | "schedule" | "clock" | "maxAttempts" | "channelAlertMs" | "leaseMs" | "callTimeoutMs" | "retryBaseMs" | "random" | "ticketNotes">,
+  deps: Pick<NotificationsDeps, "outbox" | "settings" | "shipments" | "orders" | "cases" | "gateway" | "shopTimezone" | "schedule" | "clock" | "maxAttempts" | "channelAlertMs" | "leaseMs" | "callTimeoutMs" | "retryBaseMs" | "random" | "ticketNotes" | "orderCase">,
   settings: NotificationSettings,
   composer: Composer,
 ) {
@@ -155,12 +157,32 @@ export function createSender(
       }
     }
 
+    if (msg.shipmentId === SYSTEM_SHIPMENT && isOrderMoment(msg.moment)) {
+      // about the order before anything shipped: it goes only while the order still waits and its case is open
+      const [found, parcels, orderCase] = await Promise.all([
+        deps.orders.findById(shop, msg.orderId),
+        deps.shipments.listShipmentsOfOrder(shop, msg.orderId),
+        deps.orderCase ? deps.orderCase(shop, msg.orderId) : Promise.resolve(null),
+      ]);
+      const waiting = orderStillWaiting(found, parcels);
+      const caseOpen = orderCase !== null && (orderCase.status === "open" || orderCase.status === "snoozed");
+      const current = orderMessageCurrent({ cancelled: !!found && (found.cancelledAt !== null || found.closedAt !== null), redacted: !found || found.redactedAt !== null, anyShipped: !waiting, caseOpen });
+      if (!found || !current) {
+        return suppress(msg, !found || found.redactedAt !== null ? "The order is no longer there" : found.cancelledAt !== null || found.closedAt !== null ? "The order was cancelled or closed" : !waiting ? "Superseded: the order shipped before this could go" : "Superseded: the order's fulfillment case was resolved");
+      }
+      order = found;
+      if (orderCase?.holdMessages) return defer(msg, "held", now + HOLD_RECHECK_MS, `Held while a person reviews case #${orderCase.id}`);
+      const zone = zoneForDestination(orderPlace(found), await deps.shopTimezone(shop));
+      const quietUntil = outsideQuietHours(now, zone, policy.quietHours);
+      if (quietUntil > now) return defer(msg, "pending", quietUntil, "Waiting for the end of quiet hours");
+    }
+
     const rendered = await compose(msg, conn, shipment, order, siblings, openCases);
     if ("error" in rendered) {
       await release(carried.splice(0), now);
       return fail(msg, rendered.error, conn.channel);
     }
-    if (msg.channel === "email" && deps.ticketNotes && shipment && order && msg.recipient) {
+    if (msg.channel === "email" && deps.ticketNotes && (shipment || isOrderMoment(msg.moment)) && order && msg.recipient) {
       // the customer is already talking to support about this: the update goes on their ticket, not in another email
       const note = await deps.ticketNotes.noteInstead(shop, { notificationId: msg.id, email: msg.recipient, orderId: msg.orderId, orderName: msg.orderName, subject: rendered.message.subject, text: rendered.preview });
       if (note.noted) {

@@ -177,6 +177,13 @@ export const de: Language = {
           "Wir behalten die Sendung im Blick und melden uns, sobald es Neuigkeiten gibt. Danke für Ihre Geduld!",
         ],
       },
+      fulfillment_delayed: {
+        subject: `Ihre Bestellung ${ON} braucht etwas länger bis zum Versand`,
+        lead: [
+          `Ihre Bestellung ${ON} braucht etwas länger als geplant, bis sie versandt wird. Das tut uns leid.`,
+          `Sobald sie unterwegs ist, finden Sie die Sendungsnummer auf der Seite unten. Sie müssen nichts tun.`,
+        ],
+      },
       rule_message: {
         subject: `Neuigkeiten zu Ihrer Bestellung ${ON}`,
         lead: [
@@ -201,6 +208,7 @@ export const de: Language = {
       delay_late: `Ihre Bestellung ${ON} braucht länger als versprochen${when(HAS_ETA, `; aktuelle Schätzung: ${ETA}`)}. Wir haken beim Paketdienst nach. Verfolgen: ${URL}`,
       delay_trending: `Ihre Bestellung ${ON} kommt möglicherweise einen Tag später als versprochen${when(HAS_ETA, `; aktuelle Schätzung: ${ETA}`)}. Sie ist unterwegs, und wir behalten sie im Blick. Verfolgen: ${URL}`,
       delay_other: `Ihre Bestellung ${ON} verspätet sich${when(HAS_ETA, `; neuer Termin: ${ETA}`)}. Wir behalten sie im Blick. Verfolgen: ${URL}`,
+      fulfillment_delayed: `Ihre Bestellung ${ON} braucht etwas länger als geplant bis zum Versand. Die Sendungsnummer steht auf dieser Seite, sobald sie unterwegs ist: ${URL}`,
       rule_message: `Neuigkeiten zu Ihrer Bestellung ${ON}: ${STATUS}${when(HAS_REASON, ` (${REASON})`)}. Verfolgen: ${URL}`,
     },
   },

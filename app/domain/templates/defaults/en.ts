@@ -154,6 +154,13 @@ export const en: Language = {
           "We're keeping an eye on it and will let you know as soon as it moves. Sorry for the wait!",
         ],
       },
+      fulfillment_delayed: {
+        subject: `Your order ${ON} is taking a little longer to ship`,
+        lead: [
+          `Your order ${ON} is taking a little longer to ship than we planned, and we're sorry for the wait.`,
+          `As soon as it leaves us, you'll find its tracking number on the page below. There's nothing you need to do.`,
+        ],
+      },
       rule_message: {
         subject: `An update about your order ${ON}`,
         lead: [
@@ -178,6 +185,7 @@ export const en: Language = {
       delay_late: `your order ${ON} is running late: it's taking longer than we promised${when(HAS_ETA, `; latest estimate: ${ETA}`)}. We're following it up with the carrier. Track it: ${URL}`,
       delay_trending: `your order ${ON} may arrive a day later than promised${when(HAS_ETA, `; latest estimate: ${ETA}`)}. It's on its way and we're keeping an eye on it. Track it: ${URL}`,
       delay_other: `your order ${ON} is delayed${when(HAS_ETA, `; new estimate: ${ETA}`)}. We're keeping an eye on it. Track it: ${URL}`,
+      fulfillment_delayed: `your order ${ON} is taking a little longer to ship than we planned. Its tracking number will be on this page as soon as it leaves us: ${URL}`,
       rule_message: `an update on your order ${ON}: ${STATUS}${when(HAS_REASON, ` (${REASON})`)}. Track it: ${URL}`,
     },
   },

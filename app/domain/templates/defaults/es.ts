@@ -177,6 +177,13 @@ export const es: Language = {
           "Lo estamos vigilando y te avisaremos en cuanto se mueva. ¡Gracias por tu paciencia!",
         ],
       },
+      fulfillment_delayed: {
+        subject: `Tu pedido ${ON} está tardando un poco más en salir`,
+        lead: [
+          `Tu pedido ${ON} está tardando un poco más de lo previsto en enviarse, y lo sentimos.`,
+          `En cuanto salga, encontrarás su número de seguimiento en la página de abajo. No tienes que hacer nada.`,
+        ],
+      },
       rule_message: {
         subject: `Novedades sobre tu pedido ${ON}`,
         lead: [
@@ -201,6 +208,7 @@ export const es: Language = {
       delay_late: `tu pedido ${ON} está tardando más de lo prometido${when(HAS_ETA, `; última fecha estimada: ${ETA}`)}. Lo estamos siguiendo con el transportista. Síguelo: ${URL}`,
       delay_trending: `tu pedido ${ON} podría llegar un día más tarde de lo prometido${when(HAS_ETA, `; última fecha estimada: ${ETA}`)}. Sigue en camino y lo estamos vigilando. Síguelo: ${URL}`,
       delay_other: `tu pedido ${ON} va con retraso${when(HAS_ETA, `; nueva fecha estimada: ${ETA}`)}. Lo estamos vigilando. Síguelo: ${URL}`,
+      fulfillment_delayed: `tu pedido ${ON} está tardando un poco más de lo previsto en enviarse. Su número de seguimiento estará en esta página en cuanto salga: ${URL}`,
       rule_message: `novedades sobre tu pedido ${ON}: ${STATUS}${when(HAS_REASON, ` (${REASON})`)}. Síguelo: ${URL}`,
     },
   },

@@ -177,6 +177,13 @@ export const fr: Language = {
           "Nous suivons la situation et vous préviendrons dès que les choses bougent. Merci de votre patience !",
         ],
       },
+      fulfillment_delayed: {
+        subject: `Votre commande ${ON} met un peu plus de temps à partir`,
+        lead: [
+          `Votre commande ${ON} met un peu plus de temps que prévu à être expédiée, et nous en sommes désolés.`,
+          `Dès qu'elle partira, vous trouverez son numéro de suivi sur la page ci-dessous. Vous n'avez rien à faire.`,
+        ],
+      },
       rule_message: {
         subject: `Du nouveau sur votre commande ${ON}`,
         lead: [
@@ -201,6 +208,7 @@ export const fr: Language = {
       delay_late: `votre commande ${ON} est en retard : elle met plus de temps que promis${when(HAS_ETA, ` ; dernière estimation : ${ETA}`)}. Nous suivons la situation avec le transporteur. Suivi : ${URL}`,
       delay_trending: `votre commande ${ON} pourrait arriver un jour plus tard que promis${when(HAS_ETA, ` ; dernière estimation : ${ETA}`)}. Elle est en route et nous la suivons. Suivi : ${URL}`,
       delay_other: `votre commande ${ON} a du retard${when(HAS_ETA, ` ; nouvelle estimation : ${ETA}`)}. Nous suivons la situation. Suivi : ${URL}`,
+      fulfillment_delayed: `votre commande ${ON} met un peu plus de temps que prévu à être expédiée. Son numéro de suivi sera sur cette page dès son départ : ${URL}`,
       rule_message: `du nouveau sur votre commande ${ON} : ${STATUS}${when(HAS_REASON, ` (${REASON})`)}. Suivi : ${URL}`,
     },
   },

@@ -19,6 +19,8 @@ export const LANGUAGES: Record<Locale, Language> = { en, fr, es, de };
 const THANKS_RETURNING: ReadonlySet<CustomerKey> = new Set<CustomerKey>(["packed", "first_scan", "delivered", "post_delivery"]);
 /** Moments where an estimated date would be noise (already delivered, or no longer meaningful). */
 const NO_ETA: ReadonlySet<CustomerKey> = new Set<CustomerKey>(["ready_for_pickup", "delivered", "post_delivery", "delay_lost", "delay_returned"]);
+/** Order-level moments: nothing has shipped, so there is no parcel, carrier or tracking number to list. */
+const NO_PACKAGES: ReadonlySet<CustomerKey> = new Set<CustomerKey>(["fulfillment_delayed"]);
 
 const STYLE = {
   wrap: "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#1f2124;max-width:560px;margin:0 auto;padding:24px",
@@ -49,7 +51,7 @@ function emailBody(c: LocaleCopy, key: CustomerKey): string {
     `<div style="${STYLE.wrap}">`,
     p(c.greeting),
     ...c.email[key].lead.map(p),
-    packagesBlock(c, !NO_ETA.has(key)),
+    ...(NO_PACKAGES.has(key) ? [] : [packagesBlock(c, !NO_ETA.has(key))]),
     `<p style="margin:24px 0"><a href="${URL}" style="${STYLE.button}">${c.cta}</a></p>`,
     ...(THANKS_RETURNING.has(key) ? [when("customer.returning", p(c.returning))] : []),
     p(c.help),
