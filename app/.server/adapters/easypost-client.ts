@@ -1,4 +1,5 @@
 import type { EasyPostClient, ProviderOutcome } from "../ports";
+import { callFeedProvider, providerWords, retryableStatus } from "./feed-http";
 
 /**
  * A thin client for the two EasyPost calls Shipwatch makes (docs: "Authentication", "Trackers"): HTTP basic
@@ -7,30 +8,19 @@ import type { EasyPostClient, ProviderOutcome } from "../ports";
  */
 export function createEasyPostClient(options: { apiBase: string; timeoutMs: number }): EasyPostClient {
   async function call<T>(apiKey: string, method: "GET" | "POST", path: string, body: unknown, read: (json: unknown) => T): Promise<ProviderOutcome<T>> {
-    let res: Response;
-    try {
-      res = await fetch(`${options.apiBase}${path}`, {
-        method,
-        headers: {
-          authorization: `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}`,
-          accept: "application/json",
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-    } catch (error) {
-      return { ok: false, status: null, message: `EasyPost did not answer: ${(error as Error).message}`, retryable: true };
-    }
-    const text = await res.text().catch(() => "");
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      // a proxy's HTML error page: its status still says what happened
-    }
-    if (res.ok) return { ok: true, value: read(json) };
-    return { ok: false, status: res.status, message: providerWords(res.status, json, text), retryable: res.status === 429 || res.status >= 500 };
+    const result = await callFeedProvider("EasyPost", {
+      url: `${options.apiBase}${path}`,
+      method,
+      headers: { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}` },
+      body,
+      timeoutMs: options.timeoutMs,
+    });
+    if ("failure" in result) return result.failure;
+    const { status, json, text } = result.answer;
+    if (status >= 200 && status < 300) return { ok: true, value: read(json) };
+    // errors as { "error": { "code", "message" } }
+    const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    return { ok: false, status, message: providerWords("EasyPost", status, error, text), retryable: retryableStatus(status) };
   }
 
   return {
@@ -44,12 +34,4 @@ export function createEasyPostClient(options: { apiBase: string; timeoutMs: numb
         (json) => ({ id: String((json as { id?: unknown } | null)?.id ?? "") }),
       ),
   };
-}
-
-/** "EasyPost said (401 APIKEY.INACTIVE): This api key is no longer active…" — the provider's own words, kept short. */
-function providerWords(status: number, json: unknown, text: string): string {
-  const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  const code = typeof error?.code === "string" ? ` ${error.code}` : "";
-  const message = typeof error?.message === "string" ? error.message : text.replace(/\s+/g, " ").trim().slice(0, 200) || "no message";
-  return `EasyPost said (${status}${code}): ${message}`.slice(0, 500);
 }
