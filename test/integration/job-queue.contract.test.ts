@@ -374,12 +374,18 @@ describe.each([
   it("runs a recurring job again and again", async () => {
     const queue = harness.make();
     const tick = recording("tick");
+    const started = Date.now();
     queue.start([tick.definition], { recurring: [{ name: "tick", everyMs: 100 }] });
     await waitFor(() => tick.runs.length >= 3, "three ticks", 3_000);
+    // ticks keep coming at their pace
+    await new Promise((r) => setTimeout(r, 500));
     expect(tick.runs.every((r) => r.ctx.shop === "*")).toBe(true);
+    // never a burst: one is queued at a time, so a worker held up (a busy machine) runs at most the one tick that
+    // came due meanwhile, not one for every interval it missed
+    const elapsed = tick.runs.at(-1)!.at - started;
+    expect(tick.runs.length).toBeLessThanOrEqual(Math.floor(elapsed / 100) + 2);
     const gaps = tick.runs.slice(1).map((r, i) => r.at - tick.runs[i]!.at);
-    // never a burst: one is queued at a time
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
+    expect(gaps.filter((g) => g < 50).length).toBeLessThanOrEqual(Math.ceil(gaps.length / 3));
   });
 });
 
