@@ -1,8 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import { readBody, send } from "./http";
+import { readBody, send, listenLocally } from "./http";
 
 /**
  * A local stand-in for AfterShip Tracking (API 2026-07), shaped from its docs, for tests and the demo
@@ -140,8 +139,7 @@ export async function startFakeAfterShip(options: { port?: number; keys?: string
       return answer(res, call, 201, { meta: { code: 201 }, data: tracking });
     })().catch((err: unknown) => send(res, 500, "text/plain", String(err)));
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await listenLocally(server, options.port);
 
   return {
     url,

@@ -1,8 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import { readBody, send } from "./http";
+import { readBody, send, listenLocally } from "./http";
 
 /**
  * A local stand-in for EasyPost, shaped from its API docs, for tests and the demo (EASYPOST_API_BASE=<url>):
@@ -157,8 +156,7 @@ export async function startFakeEasyPost(options: { port?: number; keys?: string[
       return answer(res, call, 201, tracker);
     })().catch((err: unknown) => send(res, 500, "text/plain", String(err)));
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await listenLocally(server, options.port);
 
   return {
     url,

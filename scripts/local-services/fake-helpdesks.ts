@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import { readBody, send } from "./http";
+import { readBody, send, type InjectedFailure } from "./http";
 
 /**
  * One local HTTP server standing in for the REST APIs of Gorgias and Zendesk, for tests and the demo (point
@@ -24,8 +24,7 @@ import { readBody, send } from "./http";
 export const HELPDESKS = ["gorgias", "zendesk"] as const;
 export type Helpdesk = (typeof HELPDESKS)[number];
 
-/** An injected failure: an answer with this status (and Retry-After), or "timeout": no answer in time. */
-export type InjectedFailure = { status: number; retryAfter?: number | string; body?: string } | "timeout";
+export type { InjectedFailure };
 
 export interface RecordedRequest {
   helpdesk: Helpdesk;

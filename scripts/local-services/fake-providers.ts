@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import { readBody, send } from "./http";
+import { readBody, send, type InjectedFailure } from "./http";
 
 /**
  * One local HTTP server standing in for the notification providers, for tests, the demo and the benchmark:
@@ -18,8 +18,7 @@ import { readBody, send } from "./http";
 export const PROVIDERS = ["twilio", "slack", "klaviyo", "hooks", "shopify"] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-/** An injected failure: an answer with this status (and Retry-After), or "timeout": no answer in time. */
-export type InjectedFailure = { status: number; retryAfter?: number | string; body?: string } | "timeout";
+export type { InjectedFailure };
 
 export interface RecordedRequest {
   provider: Provider;

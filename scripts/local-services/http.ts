@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 
 /** What a stand-in reads of a request's body at most: more is refused, as the providers' own APIs do. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -27,4 +28,13 @@ export function send(res: ServerResponse, status: number, contentType: string, t
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, { ...(text ? { "Content-Type": contentType } : {}), "Content-Length": Buffer.byteLength(text), ...extra });
   res.end(text);
+}
+
+/** An injected failure: an answer with this status (and Retry-After), or "timeout": no answer in time. */
+export type InjectedFailure = { status: number; retryAfter?: number | string; body?: string } | "timeout";
+
+/** Listens on 127.0.0.1 (`port`, or one the system picks) and gives the stand-in's base URL. */
+export async function listenLocally(server: Server, port = 0): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
