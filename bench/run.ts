@@ -1,5 +1,7 @@
 import { adminWeightBenchmark } from "./admin-weight";
+import { backfillBenchmark } from "./backfill";
 import { emit } from "./support";
+import { feedsBenchmark } from "./feeds";
 import { ingestBenchmark } from "./ingest";
 import { lookupBenchmark } from "./lookup";
 import { notifyBenchmark } from "./notify";
@@ -21,6 +23,8 @@ const benchmarks: Record<string, () => Promise<{ bench: string; ratio: number; p
   notify: notifyBenchmark,
   "admin-weight": adminWeightBenchmark,
   scorecard: scorecardBenchmark,
+  feeds: feedsBenchmark,
+  backfill: backfillBenchmark,
 };
 const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const results = [];

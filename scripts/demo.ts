@@ -6,13 +6,15 @@ import { openDatabase } from "~/.server/adapters/db/database";
 import { createTrackLinks } from "~/.server/services/track-links";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
 import { estimateLines, estimateReplay } from "./demo/estimates";
+import { feedLines, feedSummary, postEasyPostEvent, routeThroughFeeds } from "./demo/feed-only";
 import { messageSummary, waitForMessages } from "./demo/notifications";
 import { demoScorecard, scorecardLines } from "./demo/scorecard";
 import { demoTickets, sendDemoTickets, ticketLines } from "./demo/tickets";
-import { shopperTruth } from "./demo/shopper-truth";
+import { sessionToken, shopperTruth } from "./demo/shopper-truth";
 import { simulateStore } from "./demo/simulated-store";
 import { unshippedOrders } from "./demo/unshipped";
-import { ensureBuilt, sendDeliveries, Shutdown, startDemoStack, waitForProcessing } from "./demo/stack";
+import { ensureBuilt, postWebhook, sendAll, sendDeliveries, Shutdown, startDemoStack, waitForProcessing } from "./demo/stack";
+import { startFakeEasyPost, type FakeEasyPost } from "./local-services/fake-easypost";
 import { LOCAL_SHOPIFY_ENV } from "./tool-config";
 
 /**
@@ -45,9 +47,11 @@ const env: Record<string, string> = {
   LOOKUP_RATE_LIMIT: process.env.LOOKUP_RATE_LIMIT ?? "30",
   // the summary reads every parcel as a shopper would, a few thousand pages in a minute: more than the per-shop guard allows
   LOOKUP_SHOP_RATE_LIMIT: process.env.LOOKUP_SHOP_RATE_LIMIT ?? "100000",
-  // the month is replayed in under a minute: each shipment's events arrive within seconds of it, so a short
-  // grace before judging silence is enough, and the sweep runs often so the cases are there at the end
-  SILENCE_GRACE_MINUTES: process.env.SILENCE_GRACE_MINUTES ?? "0.25",
+  // the month is replayed in a few minutes: a parcel's next scan is sent well within a minute of the one before,
+  // even on a busy machine, so a minute's grace before judging silence is enough (a shorter one judges parcels whose
+  // next scan the replay has not sent yet: false stalled and lost cases, resolved again seconds later), and the
+  // sweep runs often so the cases are there at the end
+  SILENCE_GRACE_MINUTES: process.env.SILENCE_GRACE_MINUTES ?? "1",
   SWEEP_INTERVAL_SECONDS: process.env.SWEEP_INTERVAL_SECONDS ?? "3",
 };
 const graceMs = Number(env.SILENCE_GRACE_MINUTES) * 60_000;
@@ -59,20 +63,48 @@ shutdown.handleSignals();
 async function main() {
   say(`Shipwatch demo — seed ${seed}, ${shipmentCount} shipments`);
   await ensureBuilt(shutdown, say);
-  const { base, channels, policy, server } = await startDemoStack({ port, dbPath, env, shutdown, say });
+  // EasyPost's stand-in: the carriers Shopify does not track reach Shipwatch through the shop's EasyPost feed
+  const easypost = await startFakeEasyPost({ keys: [DEMO_EASYPOST_KEY] });
+  shutdown.add("EasyPost stand-in", () => easypost.close());
+  const { base, channels, policy, server } = await startDemoStack({ port, dbPath, env: { ...env, EASYPOST_API_BASE: easypost.url }, shutdown, say });
   say(`• server up at ${base} (in-process worker)`);
+  const feed = await connectEasyPost(base);
+  say(`• EasyPost feed connected (stand-in ${easypost.url}): trackers for OnTrac and UPS parcels, events to ${feed.webhookUrl}`);
 
   const store = simulateStore({ seed, shipments: shipmentCount, shop: PREVIEW_SHOP, end: new Date() });
+  const routing = routeThroughFeeds(store);
+  const shopifyDeliveries = routing.deliveries.flatMap((d) => (d.kind === "shopify" ? [d.delivery] : []));
   // and a few orders that have not shipped: two of them past their handling time (fulfillment_delayed)
   const unshipped = unshippedOrders(Date.now());
-  const unique = new Set(store.deliveries.map((d) => d.webhookId)).size + unshipped.deliveries.length;
-  say(`• simulated store: ${store.orders} orders, ${store.intended.length} shipments, ${store.deliveries.length} webhook deliveries (${store.deliveries.length - unique} duplicates)`);
+  const uniqueWebhooks = new Set(shopifyDeliveries.map((d) => d.webhookId)).size;
+  const unique = uniqueWebhooks + unshipped.deliveries.length + routing.easypostEvents;
+  say(`• simulated store: ${store.orders} orders, ${store.intended.length} shipments, ${shopifyDeliveries.length} webhook deliveries (${shopifyDeliveries.length - uniqueWebhooks} duplicates), ${routing.easypostEvents} EasyPost events`);
 
   const started = performance.now();
-  const codes = await sendDeliveries(base, store.deliveries, concurrency);
+  const postFeedEvent = postEasyPostEvent(feed.webhookUrl, DEMO_EASYPOST_SECRET);
+  // in the month's order; EasyPost sends a parcel's events only once Shipwatch has registered its tracker (after the
+  // fulfillment is worked), so an event whose tracker is not there yet waits for it, in its parcel's own order,
+  // without holding up the rest of the month
+  const chains = new Map<string, Promise<void>>();
+  const feedCodes: Record<number, number> = {};
+  const afterRegistration = (tracking: string, body: string) => {
+    const sent = (chains.get(tracking) ?? Promise.resolve()).then(async () => {
+      await trackerRegistered(easypost, tracking);
+      for (const [code, n] of Object.entries(await sendAll([body], 1, postFeedEvent))) feedCodes[Number(code)] = (feedCodes[Number(code)] ?? 0) + n;
+    });
+    chains.set(tracking, sent);
+  };
+  const codes = await sendAll(routing.deliveries, concurrency, async (d) => {
+    if (d.kind === "shopify") return postWebhook(base, d.delivery);
+    afterRegistration(d.tracking, d.body);
+    return DEFERRED;
+  });
+  delete codes[DEFERRED];
+  await Promise.all(chains.values());
+  for (const [code, n] of Object.entries(feedCodes)) codes[Number(code)] = (codes[Number(code)] ?? 0) + n;
   await sendDeliveries(base, unshipped.deliveries, concurrency);
   const sendSeconds = (performance.now() - started) / 1000;
-  say(`• delivered in ${sendSeconds.toFixed(1)} s (${Math.round(store.deliveries.length / sendSeconds)}/s): ${Object.entries(codes).map(([c, n]) => `${n}× ${c}`).join(", ")}`);
+  say(`• delivered in ${sendSeconds.toFixed(1)} s (${Math.round(routing.deliveries.length / sendSeconds)}/s): ${Object.entries(codes).map(([c, n]) => `${n}× ${c}`).join(", ")}`);
 
   const database = openDatabase({ dialect: "sqlite", path: dbPath });
   const db = database.db;
@@ -113,15 +145,16 @@ async function main() {
   const tickets = await sendDemoTickets({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, tickets: demoTickets(store.intended, { seed, count: 200, now: Date.now() }) });
   // the month and today: every fulfillment of the simulated store falls in it
   const card = await demoScorecard({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, zone, end: Date.now(), days: 31 });
+  const feeds = await feedSummary(db, PREVIEW_SHOP, routing, new Map(store.intended.map((i) => [i.trackingNumber.toUpperCase(), i.scenario])));
   const shopper = await shopperTruth({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, db, channels });
   await database.close();
 
   const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? 0;
   say("");
   say("Summary");
-  say(`  deliveries     ${store.deliveries.length} sent, ${unique} unique, ${lags.length} processed, ${failed.length} parked`);
+  say(`  deliveries     ${routing.deliveries.length} sent, ${unique} unique, ${lags.length} processed, ${failed.length} parked`);
   say(`  throughput     ${Math.round(unique / processSeconds)} deliveries/s end to end (${processSeconds.toFixed(1)} s)`);
-  const arrivalRate = Math.round(store.deliveries.length / sendSeconds);
+  const arrivalRate = Math.round(routing.deliveries.length / sendSeconds);
   const workerRate = Math.round(unique / processSeconds);
   say(`  lag            receipt → shipment updated: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${lags.at(-1) ?? 0} ms`);
   if (arrivalRate > workerRate) {
@@ -151,15 +184,17 @@ async function main() {
   say(`  estimates      ${passedAnywhere} of ${shopper.undelivered} undelivered parcels show a passed estimate (page ${shopper.passed.page}, lookup ${shopper.passed.lookup}, order status extension ${shopper.passed.extension}, Support API ${shopper.passed.supportApi})`);
   say(`  attention      ${shopper.attention.expected} parcels have an open case the shopper would notice; they read as such on the page ${shopper.attention.page}, lookup ${shopper.attention.lookup}, extension data ${shopper.attention.extension}, Support API ${shopper.attention.supportApi}`);
   if (shopper.attention.waitingAtPickup) say(`                 (and ${shopper.attention.waitingAtPickup} late or silent parcels now wait at a pickup point: they read "Ready for pickup at …")`);
+  for (const line of feedLines(routing, feeds, [...routing.feedOnly].filter((n) => easypost.trackers.has(n)).length)) say(`  ${line}`);
   for (const line of estimateLines(replay)) say(`  ${line}`);
   for (const line of ticketLines(tickets)) say(`  ${line}`);
   for (const line of scorecardLines(card)) say(`  ${line}`);
   say(`  SMTP capture   ${messages.smtp.received} emails received for ${messages.smtp.sentEmail} sent; Twilio stand-in ${messages.sms.received} texts for ${messages.sms.sentSms} sent; ${messages.alerts} channel-outage alerts`);
 
   const ok = wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 && messages.ok && shopper.ok && tickets.wrongMatches === 0 && notShippedOk;
+  const feedsOk = feeds.duplicates === 0 && feeds.falseSilence.length === 0 && feeds.stuckAtLabel === 0 && feeds.unknownTracking === 0;
   if (args.once) {
     await shutdown.stopAll();
-    process.exit(ok ? 0 : 1);
+    process.exit(ok && feedsOk ? 0 : 1);
   }
   say("");
   say(`Open the admin:        ${base}/local-preview  (Home: the month's scorecard)`);
@@ -173,6 +208,33 @@ async function main() {
   if (shutdown.signalled) return;
   await shutdown.stopAll();
   process.exit(server.exitCode === 0 ? 0 : 1);
+}
+
+const DEMO_EASYPOST_KEY = "EZAK_demo_shop";
+/** the sender's mark for an EasyPost event handed to its parcel's queue (counted when it is really sent) */
+const DEFERRED = 0;
+
+/** Waits (up to two minutes) until Shipwatch has registered a tracker for the number with EasyPost's stand-in. */
+async function trackerRegistered(easypost: FakeEasyPost, tracking: string): Promise<boolean> {
+  const deadline = Date.now() + 120_000;
+  while (!easypost.trackers.has(tracking)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+const DEMO_EASYPOST_SECRET = "whsec-demo-shop";
+
+/** Connects the demo shop's EasyPost account as a merchant's helpdesk or script would: PUT /api/v1/feeds/easypost. */
+async function connectEasyPost(base: string): Promise<{ webhookUrl: string }> {
+  const { SHOPIFY_API_KEY, SHOPIFY_API_SECRET } = LOCAL_SHOPIFY_ENV;
+  const res = await fetch(`${base}/api/v1/feeds/easypost`, {
+    method: "PUT",
+    headers: { "content-type": "application/json", authorization: `Bearer ${sessionToken(PREVIEW_SHOP, SHOPIFY_API_KEY, SHOPIFY_API_SECRET, null)}` },
+    body: JSON.stringify({ apiKey: DEMO_EASYPOST_KEY, webhookSecret: DEMO_EASYPOST_SECRET, carriers: ["ontrac", "lasership", "other", "ups"] }),
+  });
+  if (!res.ok) throw new Error(`connecting the EasyPost feed answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as { webhookUrl: string };
 }
 
 /**

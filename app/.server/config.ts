@@ -60,6 +60,11 @@ const EnvSchema = z
     /** how long a worker holds a job (or a message it is sending) before another may take it over, after a crash */
     JOB_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
     /**
+     * a worker process (`npm run worker`) that cannot reach the database or Redis for this long exits (code 69) so that
+     * its supervisor restarts it; shorter outages (a Redis restart, a failover) are waited out
+     */
+    WORKER_UNREACHABLE_EXIT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    /**
      * 32 bytes, base64 or hex: encrypts each shop's channel credentials at rest. Without it a key is derived from
      * SHOPIFY_API_SECRET (the documented env stays enough to run), and production logs a warning at boot.
      */
@@ -79,6 +84,20 @@ const EnvSchema = z
     /** tracking feeds' APIs (one *_API_BASE per feed); only tests and the demo point them at local stand-ins */
     EASYPOST_API_BASE: z.string().url().default("https://api.easypost.com"),
     AFTERSHIP_API_BASE: z.string().url().default("https://api.aftership.com"),
+    /** the carriers' own Track APIs, for shops that connect their carrier accounts; tests and the demo point them at a stand-in */
+    UPS_API_BASE: z.string().url().default("https://onlinetools.ups.com"),
+    USPS_API_BASE: z.string().url().default("https://apis.usps.com"),
+    FEDEX_API_BASE: z.string().url().default("https://apis.fedex.com"),
+    DHL_API_BASE: z.string().url().default("https://api-eu.dhl.com"),
+    /** how often the carrier poll job looks for parcels due a poll */
+    CARRIER_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    SHIPENGINE_API_BASE: z.string().url().default("https://api.shipengine.com"),
+    /** how long after a feed scan arrives it is written back to Shopify (its own relay of the scan gets that long to arrive first) */
+    WRITE_BACK_DELAY_SECONDS: z.coerce.number().int().min(0).max(24 * 3600).default(900),
+    /** how often a running import's bulk operation is looked at (0: at once, for tests) */
+    BACKFILL_POLL_SECONDS: z.coerce.number().min(0).max(600).default(10),
+    /** how often reconciliation asks the Admin API for orders changed since its watermark (0: never) */
+    RECONCILE_INTERVAL_MINUTES: z.coerce.number().min(0).max(24 * 60).default(60),
     /** the Admin API origin; by default each shop's own https://<shop> */
     SHOPIFY_ADMIN_API_BASE: z.string().url().optional(),
     /** the helpdesks' REST APIs; by default each account's own https://<account>.gorgias.com / <subdomain>.zendesk.com */
@@ -140,6 +159,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       sweepIntervalMs: env.SWEEP_INTERVAL_SECONDS * 1000,
       concurrency: env.WORKER_CONCURRENCY,
       leaseMs: env.JOB_LEASE_SECONDS * 1000,
+      unreachableExitMs: env.WORKER_UNREACHABLE_EXIT_SECONDS * 1000,
     },
     notifications: {
       // Without its own key, one is derived from the app secret: rotating that secret then means reconnecting channels.
@@ -164,10 +184,26 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     feeds: {
       easypostApiBase: env.EASYPOST_API_BASE.replace(/\/$/, ""),
       aftershipApiBase: env.AFTERSHIP_API_BASE.replace(/\/$/, ""),
+      shipengineApiBase: env.SHIPENGINE_API_BASE.replace(/\/$/, ""),
+      timeoutMs: env.NOTIFY_TIMEOUT_MS,
+      writeBackDelayMs: env.WRITE_BACK_DELAY_SECONDS * 1000,
+    },
+    carriers: {
+      apiBases: {
+        ups: env.UPS_API_BASE.replace(/\/$/, ""),
+        usps: env.USPS_API_BASE.replace(/\/$/, ""),
+        fedex: env.FEDEX_API_BASE.replace(/\/$/, ""),
+        dhl: env.DHL_API_BASE.replace(/\/$/, ""),
+      },
+      pollIntervalMs: env.CARRIER_POLL_INTERVAL_SECONDS * 1000,
       timeoutMs: env.NOTIFY_TIMEOUT_MS,
     },
     exceptions: {
       silenceGraceMs: env.SILENCE_GRACE_MINUTES * 60_000,
+    },
+    history: {
+      pollMs: env.BACKFILL_POLL_SECONDS * 1000,
+      reconcileEveryMs: env.RECONCILE_INTERVAL_MINUTES * 60_000,
     },
     localPreview: env.SHIPWATCH_LOCAL_PREVIEW,
     devServer: env.SHIPWATCH_DEV_SERVER,

@@ -5,6 +5,7 @@ import { createAdminReadModel } from "./adapters/admin-read-model";
 import { createDeliveryRepository } from "./adapters/deliveries";
 import { openDatabase, type Database } from "./adapters/db/database";
 import { migrate } from "./adapters/db/migrate";
+import { createHealthCheck } from "./adapters/health";
 import { createOrderRepository } from "./adapters/orders";
 import { createFulfillmentWatchStore } from "./adapters/fulfillment-watch";
 import { createShipmentRepository } from "./adapters/shipments";
@@ -24,7 +25,9 @@ import { createNotificationSettingsRepository, createTemplateRepository } from "
 import { createSecretBox } from "./adapters/secret-box";
 import { createAfterShipClient } from "./adapters/aftership-client";
 import { createEasyPostClient } from "./adapters/easypost-client";
+import { createShipEngineClient } from "./adapters/shipengine-client";
 import { createFeedConnectionRepository } from "./adapters/feeds";
+import { createFeedHealthStore } from "./adapters/feed-health";
 import { createScorecardStore } from "./adapters/scorecard";
 import { createTransitCountRepository } from "./adapters/transit-counts";
 import { createTicketRepository } from "./adapters/tickets";
@@ -37,7 +40,7 @@ import { createZendeskClient } from "./adapters/helpdesks/zendesk";
 import type { AppConfig } from "./config";
 import { evaluateShipmentJob, processDeliveryJob, recordParkedEvaluations, SILENCE_SWEEP_JOB, silenceSweepJob } from "./jobs/definitions";
 import { SEND_NOTIFICATION_JOB, sendNotificationJob } from "./jobs/notification-jobs";
-import { registerAfterShipTrackingJob, registerTrackerJob } from "./jobs/feed-jobs";
+import { feedHealthAlertJob, registerAfterShipTrackingJob, registerShipEngineTrackingJob, registerTrackerJob } from "./jobs/feed-jobs";
 import { SEND_SLA_ALERT_JOB, SLA_ALERT_MAX_ATTEMPTS, sendSlaAlertJob } from "./jobs/sla-alert-jobs";
 import { createEmbeddedQueue } from "./adapters/queue/embedded";
 import { PROCESS_DELIVERY_JOB, type JobDefinition, type JobQueue, type RecurringJob, type ShopDays } from "./ports";
@@ -65,7 +68,20 @@ import { createTicketDesk } from "./services/tickets";
 import { createFlow, createFlowActions } from "./services/flow";
 import { createHelpdeskInbox, createHelpdeskSettings, createTicketNotes } from "./services/helpdesks";
 import { createWebhookIngest } from "./services/webhook-ingest";
+import { createBackfill, createHistoryImport } from "./services/backfill";
+import { createReconciliation, RECONCILE_ALL_JOB } from "./services/reconciliation";
+import { createBackfillStore, createReconciliationStore } from "./adapters/backfill-runs";
+import { createShopifyAdminClient } from "./adapters/shopify-admin";
 import { createTrackingFeeds } from "./services/tracking-feeds";
+import { createScanWriteBack } from "./services/scan-write-back";
+import { createScanWriteBackStore } from "./adapters/write-back";
+import { writeBackScanJob } from "./jobs/write-back-jobs";
+import { createCarrierTracking } from "./services/carrier-tracking";
+import { createOrderLock } from "./services/order-lock";
+import { createCarrierAccountRepository, createCarrierPollRepository } from "./adapters/carrier-accounts";
+import { createCarrierTrackClients } from "./adapters/carrier-apis";
+import { CARRIER_POLL_JOB, carrierPollJob } from "./jobs/carrier-poll-jobs";
+import { createFeedHealth, quietFeedsOf } from "./services/feed-health";
 import { dayOfInstant } from "~/domain/scorecard";
 import { createShopifyApp, SHOPIFY_API_VERSION, type ShopifyApp } from "./shopify/app";
 import { verifySessionToken } from "./shopify/session-token";
@@ -132,14 +148,22 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   };
   const helpdeskMarks = createHelpdeskWriteMarks(database);
   // REDIS_URL: BullMQ (loaded only then), relaying the jobs the ingest commits to the Job table; else the embedded queue
-  const queue: JobQueue & { wake?: () => void } = config.redisUrl ? (await import("./adapters/queue/bullmq")).createBullmqQueue({ redisUrl: config.redisUrl, concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, clock, logger, outbox: database }) : createEmbeddedQueue(database, clock, logger, { concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, ...options.queue });
+  const queue: JobQueue & { wake?: () => void; ping?: () => Promise<void> } = config.redisUrl ? (await import("./adapters/queue/bullmq")).createBullmqQueue({ redisUrl: config.redisUrl, concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, clock, logger, outbox: database }) : createEmbeddedQueue(database, clock, logger, { concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, ...options.queue });
 
   // Built in dependency order: each part is whole when the next one takes it. Nothing is bound late.
   // the shop's transit-time model: learned from evaluated deliveries, read by rules and shipment views (cached)
   const transit = createTransit({ counts: createTransitCountRepository(database), profile, clock });
   const statusMappings = createStatusMappingRepository(database);
   const statusOverrides = createStatusOverrides(statusMappings, clock);
-  const tracking = createShipmentTracking({ shipments, orders, shops, clock, statusOverrides: (shop) => statusOverrides.forShop(shop) });
+  const tracking = createShipmentTracking({
+    shipments,
+    orders,
+    shops,
+    clock,
+    statusOverrides: (shop) => statusOverrides.forShop(shop),
+    // new feed scans go back to Shopify for the shops that opted in (docs/decisions/0018)
+    onFeedScans: (shop, fulfillmentId, eventKeys) => writeBack.scansLearned(shop, fulfillmentId, eventKeys),
+  });
   const fulfillmentStore = createFulfillmentWatchStore(database, { days: shopDays });
   const outbox = createNotificationRepository(database, { days: shopDays });
   const gateway = createChannelGateway({
@@ -231,6 +255,10 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     enqueue: (job) => queue.enqueue(job),
     clock,
   });
+  const backfillStore = createBackfillStore(database);
+  // tracking feeds' freshness: a quiet feed holds silence for the parcels that wait on it
+  const feedConnections = createFeedConnectionRepository(database);
+  const feedHealthStore = createFeedHealthStore(database);
   const desk = createExceptionDesk({
     shipments,
     orders,
@@ -240,6 +268,10 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     clock,
     silenceGraceMs: config.exceptions.silenceGraceMs,
     backlogSince: (shop, since) => deliveries.oldestWaiting(shop, since),
+    // an import of the shop's history holds silence too, and what it brought in is told to no one
+    importing: async (shop) => (await backfillStore.active(shop)) !== null,
+    importedHistory: (shop, ids) => backfillStore.historyOf(shop, ids),
+    quietFeeds: quietFeedsOf({ store: feedHealthStore, connections: feedConnections }),
     // the desk records what it decided; notifications plan their messages from it
     subscribers: [(shop, evaluated) => notifications.plan(shop, evaluated), transit.subscriber, ...(options.scorecardRollUps === false ? [] : [scorecard.subscriber]), flow.subscriber],
     trending: (shop) => transit.trending(shop),
@@ -261,11 +293,20 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     leaseMs: options.notifications?.leaseMs ?? config.worker.leaseMs,
     callTimeoutMs: config.notifications.timeoutMs,
   });
+  const feedHealth = createFeedHealth({
+    store: feedHealthStore,
+    connections: feedConnections,
+    target: (shop) => slaAlerts.teamTarget(shop, "operations"),
+    senders: { slack: createSlackTeamAlertSender(gateway) },
+    enqueue: (job) => queue.enqueue(job),
+    clock,
+  });
   const sweep = createSweep({
     desk,
     orders: (limit) => fulfillmentWatch.sweep(limit),
     notifications,
     alertBreaches: () => slaAlerts.sweep(),
+    checkFeeds: () => feedHealth.check(),
     schedule: (runAt) => queue.enqueueOnce({ name: SILENCE_SWEEP_JOB, shop: "*", payload: {}, ...(runAt === undefined ? {} : { runAt }) }),
     now: () => clock.now(),
     delayMs: options.evaluationDelayMs,
@@ -273,9 +314,10 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   // Shopify's deliveries and the tracking feeds' events share one store: each is committed with its processing job
   const deliveryStore = createDeliveryStore(database);
   const feeds = createTrackingFeeds({
-    connections: createFeedConnectionRepository(database),
+    connections: feedConnections,
     easypost: createEasyPostClient({ apiBase: config.feeds.easypostApiBase, timeoutMs: config.feeds.timeoutMs }),
     aftership: createAfterShipClient({ apiBase: config.feeds.aftershipApiBase, timeoutMs: config.feeds.timeoutMs }),
+    shipengine: createShipEngineClient({ apiBase: config.feeds.shipengineApiBase, timeoutMs: config.feeds.timeoutMs }),
     secrets: secretBox,
     store: deliveryStore,
     shipments,
@@ -284,6 +326,22 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     appUrl: config.shopify.appUrl,
     clock,
     onStored: options.wake ?? (() => queue.wake?.()),
+    onFeedEvent: (shop, provider, carrier) => feedHealth.recordEvent(shop, provider, carrier),
+  });
+  // direct carrier tracking: the shop's own UPS/USPS/FedEx/DHL accounts, polled; its scans and Shopify's share the order lock
+  const orderLock = createOrderLock();
+  const carriers = createCarrierTracking({
+    accounts: createCarrierAccountRepository(database),
+    polls: createCarrierPollRepository(database),
+    clients: createCarrierTrackClients({ apiBases: config.carriers.apiBases, timeoutMs: config.carriers.timeoutMs, clock }),
+    secrets: secretBox,
+    shipments,
+    tracking,
+    lock: orderLock,
+    requestSweep: () => sweep.request(),
+    isInstalled: (shop) => shops.isInstalled(shop),
+    clock,
+    onError: ({ shop, carrier, trackingNumber, error }) => logger.error({ shop, carrier, trackingNumber, err: error }, "carrier poll failed on our side; it backs off and is tried again"),
   });
   const processor = createDeliveryProcessor({
     deliveries,
@@ -296,7 +354,39 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     requestSweep: () => sweep.request(),
     logger,
     feeds,
+    orderLock,
+    carriers,
   });
+  // the Admin GraphQL API for the history import and reconciliation (a shop installed locally has none, unless a stand-in is set)
+  const adminApi = createShopifyAdminClient({ apiBase: config.notifications.shopifyAdminApiBase, apiVersion: SHOPIFY_API_VERSION, timeoutMs: config.notifications.timeoutMs });
+  const adminToken = async (shop: string) => {
+    const token = (await sessionStorage.loadSession(`offline_${shop}`))?.accessToken ?? null;
+    return token === LOCAL_ACCESS_TOKEN && !config.notifications.shopifyAdminApiBase ? null : token;
+  };
+  const writeBack = createScanWriteBack({
+    store: createScanWriteBackStore(database),
+    shipments,
+    writer: adminApi,
+    accessToken: adminToken,
+    enqueue: (job) => queue.enqueue(job),
+    clock,
+    delayMs: config.feeds.writeBackDelayMs,
+  });
+  const backfill = createBackfill({ store: backfillStore, admin: adminApi, accessToken: adminToken, apply: processor.apply, enqueue: (job) => queue.enqueue(job), clock, logger, pollMs: config.history.pollMs });
+  const reconciliationStore = createReconciliationStore(database);
+  const reconciliation = createReconciliation({
+    store: reconciliationStore,
+    admin: adminApi,
+    accessToken: adminToken,
+    shops: () => reconciliationStore.shopsWithHistory(),
+    importedUntil: (shop) => backfillStore.importedUntil(shop),
+    importing: backfill.importing,
+    apply: processor.apply,
+    enqueue: (job) => queue.enqueue(job),
+    clock,
+    logger,
+  });
+  const historyImport = createHistoryImport({ backfill, reconciliation });
   const ingest = createWebhookIngest({
     store: deliveryStore,
     verify: webhookVerifier(secrets),
@@ -333,7 +423,11 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const ruleBook = createRuleBook({ rules, profile, desk, admin, clock });
   const statusMapping = createStatusMapping({ mappings: statusMappings, overrides: statusOverrides, profile, recompute: tracking.recompute, evaluate: desk.evaluateShipments, clock });
   const shopify: ShopifyApp = createShopifyApp(config, sessionStorage, {
-    afterAuth: async (shop) => shops.ensureInstalled(shop, clock.now()),
+    afterAuth: async (shop) => {
+      await shops.ensureInstalled(shop, clock.now());
+      // the shop's recent orders are imported once after install; the install itself never waits for or fails on it
+      await backfill.onInstall(shop).catch((error: unknown) => logger.error({ shop, err: error }, "the history import could not be queued"));
+    },
   });
 
   const flowActions = createFlowActions({ shipments, cases, openCase: desk.openCase, clock });
@@ -351,14 +445,22 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     processDeliveryJob({ processor, deliveries }),
     registerTrackerJob({ feeds }),
     registerAfterShipTrackingJob({ feeds }),
+    registerShipEngineTrackingJob({ feeds }),
+    feedHealthAlertJob({ health: feedHealth }),
     evaluateShipmentJob({ evaluate: (shop, id) => desk.evaluateShipment(shop, id) }),
     sendNotificationJob({ notifications }),
     sendSlaAlertJob({ alerts: slaAlerts }),
     flow.job,
     helpdeskInbox.job,
     silenceSweepJob({ sweep: (limit) => sweep.run(limit), enqueueAgain: () => sweep.again() }),
+    carrierPollJob({ pollDue: (limit) => carriers.pollDue(limit), enqueueAgain: () => queue.enqueueOnce({ name: CARRIER_POLL_JOB, shop: "*", payload: {} }) }),
+    backfill.job,
+    ...reconciliation.jobs,
+    writeBackScanJob({ writeBack }),
   ];
   const recurring: RecurringJob[] = [{ name: SILENCE_SWEEP_JOB, everyMs: config.worker.sweepIntervalMs }];
+  recurring.push({ name: CARRIER_POLL_JOB, everyMs: config.carriers.pollIntervalMs });
+  if (config.history.reconcileEveryMs > 0) recurring.push({ name: RECONCILE_ALL_JOB, everyMs: config.history.reconcileEveryMs });
 
   return {
     config,
@@ -369,12 +471,14 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     jobs,
     recurring,
     shopify,
+    /** does the database (and Redis, with REDIS_URL) answer: /readyz, and a worker's watch on what it needs */
+    health: createHealthCheck({ database, redis: queue.ping ? { ping: () => queue.ping!() } : null, logger }),
     verifyAppProxy: appProxyVerifier(secrets),
     /** Shopify Flow signs action requests as it signs webhooks */
     verifyFlowAction: webhookVerifier(secrets),
     trackLinks,
     /** the use cases: all that routes and endpoints see */
-    services: { feeds, notifications, ingest, processor, tracking, orderSync, fulfillmentWatch, compliance, lookup, shipmentBrowser, desk: staffDesk, profile, sweep, slaAlerts, supportApi, ruleBook, statusMapping, transit, scorecard, tickets: ticketDesk, helpdesks, flow: { openCase: flowActions.openCase, caseResolved: flow.caseResolved, triggerUse: flow.triggerUse } },
+    services: { feeds, carriers, feedHealth, writeBack, notifications, ingest, processor, tracking, orderSync, fulfillmentWatch, compliance, lookup, shipmentBrowser, desk: staffDesk, profile, sweep, slaAlerts, supportApi, backfill, reconciliation, historyImport, ruleBook, statusMapping, transit, scorecard, tickets: ticketDesk, helpdesks, flow: { openCase: flowActions.openCase, caseResolved: flow.caseResolved, triggerUse: flow.triggerUse } },
     /** storage, for operator tools (replay), the demo and tests; never handed to routes (see app/load-context.ts) */
     repositories: { shops, deliveries, cases, rules, settings, admin },
     /**

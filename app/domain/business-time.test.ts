@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  carrierHolidays,
   DEFAULT_CARRIER_WORKDAYS,
   addBusinessDays,
   addBusinessHours,
@@ -411,5 +412,38 @@ describe("promiseStanding", () => {
     ["status delivered without a time, after the promise", { status: "delivered", now: t("2026-11-06T15:00:00Z") }, "delivered_late", 1],
   ])("%s → %s", (_name, overrides, standing, businessDaysLate) => {
     expect(promiseStanding({ ...base, ...overrides })).toEqual({ standing, businessDaysLate });
+  });
+});
+
+describe("carrierHolidays", () => {
+  it.each([
+    { carrier: "ups", year: 2026, expected: ["2026-01-01", "2026-05-25", "2026-07-03", "2026-09-07", "2026-11-26", "2026-12-25"] },
+    { carrier: "fedex", year: 2027, expected: ["2027-01-01", "2027-05-31", "2027-07-05", "2027-09-06", "2027-11-25", "2027-12-24"] },
+    {
+      carrier: "usps",
+      year: 2026,
+      expected: ["2026-01-01", "2026-01-19", "2026-02-16", "2026-05-25", "2026-06-19", "2026-07-04", "2026-09-07", "2026-10-12", "2026-11-11", "2026-11-26", "2026-12-25"],
+    },
+    { carrier: "canada_post", year: 2026, expected: ["2026-01-01", "2026-04-03", "2026-05-18", "2026-07-01", "2026-09-07", "2026-10-12", "2026-11-11", "2026-12-25", "2026-12-28"] },
+    { carrier: "canada_post", year: 2022, expected: ["2022-01-03", "2022-04-15", "2022-05-23", "2022-07-01", "2022-09-05", "2022-10-10", "2022-11-11", "2022-12-26", "2022-12-27"] },
+    { carrier: "amazon", year: 2026, expected: [] },
+  ] as { carrier: CarrierCode; year: number; expected: string[] }[])("$carrier $year", ({ carrier, year, expected }) => {
+    expect(carrierHolidays(carrier, year)).toEqual(expected);
+  });
+
+  it("spans years, sorted, each date once", () => {
+    const days = carrierHolidays("ups", 2026, 2027);
+    expect(days).toHaveLength(12);
+    expect([...days].sort()).toEqual(days);
+    expect(carrierHolidays("ups", 2027, 2026)).toEqual([]);
+  });
+
+  it("makes Thanksgiving week one business day shorter on the carrier's calendar", () => {
+    const plain = cal(NY, MON_SAT);
+    const withHolidays = cal(NY, MON_SAT, carrierHolidays("ups", 2026));
+    const from = Date.parse("2026-11-24T15:00:00Z");
+    const to = Date.parse("2026-11-30T15:00:00Z");
+    expect(businessDaysBetween(from, to, plain)).toBe(5);
+    expect(businessDaysBetween(from, to, withHolidays)).toBe(4);
   });
 });

@@ -561,3 +561,81 @@ export function localDayBounds(ms: number, timezone: string): { start: number; e
   const dayNumber = localDayNumber(ms, timezone);
   return { start: startOfLocalDay(dayNumber, timezone), end: startOfLocalDay(dayNumber + 1, timezone) };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Carrier holidays
+
+/**
+ * The days a carrier neither picks up, scans nor delivers, as the carriers publish them: UPS, FedEx and DHL
+ * Express in the US close for New Year's Day, Memorial Day, Independence Day, Labor Day, Thanksgiving and
+ * Christmas; USPS for every federal holiday (Martin Luther King Jr. Day, Presidents' Day, Juneteenth, Columbus Day
+ * and Veterans Day too); Canada Post for the national statutory holidays (Good Friday, Victoria Day, Canada Day,
+ * Labour Day, Thanksgiving, Remembrance Day, Christmas, Boxing Day). A fixed date on a Sunday is observed the
+ * Monday after; on a Saturday, the Friday before for the US parcel carriers and the Monday after for Canada Post
+ * (USPS simply does not deliver that Saturday). Other carriers: none known; merchants add theirs in settings.
+ *
+ * Not part of `calendarFor`'s answer (silence detection keeps the merchant's list); the transit model counts on
+ * calendars with them added, so a week with Thanksgiving in it does not look a day slow. "YYYY-MM-DD", sorted.
+ */
+export function carrierHolidays(carrier: CarrierCode, fromYear: number, toYear: number = fromYear): string[] {
+  const days = new Set<number>();
+  for (let year = fromYear; year <= toYear; year++) for (const d of carrierHolidaysOf(carrier, year)) days.add(d);
+  return [...days].sort((a, b) => a - b).map(isoDateOf);
+}
+
+const US_PARCEL_CARRIERS: ReadonlySet<CarrierCode> = new Set<CarrierCode>(["ups", "fedex", "dhl"]);
+
+function carrierHolidaysOf(carrier: CarrierCode, year: number): number[] {
+  const date = (month: number, day: number) => dayNumberOf(year, month, day);
+  /** the nth given weekday (0 = Sunday) of a month; n = -1: the last */
+  const nth = (month: number, weekday: number, n: number) => {
+    if (n < 0) {
+      const last = dayNumberOf(year, month + 1, 0);
+      return last - ((weekdayOf(last) - weekday + 7) % 7);
+    }
+    const first = dayNumberOf(year, month, 1);
+    return first + ((weekday - weekdayOf(first) + 7) % 7) + 7 * (n - 1);
+  };
+  const observed = (d: number, saturdayBack: boolean) => (weekdayOf(d) === 0 ? d + 1 : weekdayOf(d) === 6 && saturdayBack ? d - 1 : d);
+  if (US_PARCEL_CARRIERS.has(carrier) || carrier === "usps") {
+    const back = carrier !== "usps";
+    const days = [observed(date(1, 1), back), nth(5, 1, -1), observed(date(7, 4), back), nth(9, 1, 1), nth(11, 4, 4), observed(date(12, 25), back)];
+    if (carrier === "usps") days.push(nth(1, 1, 3), nth(2, 1, 3), observed(date(6, 19), false), nth(10, 1, 2), observed(date(11, 11), false));
+    return days;
+  }
+  if (carrier === "canada_post") {
+    // a statutory holiday on a weekend moves to the next weekday (Boxing Day to the one after Christmas's)
+    const weekday = (d: number) => {
+      while (weekdayOf(d) === 0 || weekdayOf(d) === 6) d++;
+      return d;
+    };
+    const may24 = date(5, 24);
+    const christmas = weekday(date(12, 25));
+    return [
+      weekday(date(1, 1)),
+      easterSunday(year) - 2,
+      may24 - ((weekdayOf(may24) + 6) % 7),
+      weekday(date(7, 1)),
+      nth(9, 1, 1),
+      nth(10, 1, 2),
+      weekday(date(11, 11)),
+      christmas,
+      weekday(Math.max(date(12, 26), christmas + 1)),
+    ];
+  }
+  return [];
+}
+
+/** Easter Sunday of a Gregorian year, as a day number (the anonymous Gregorian computus). */
+function easterSunday(year: number): number {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const g = Math.floor((b - Math.floor((b + 8) / 25) + 1) / 3);
+  const h = (19 * a + b - Math.floor(b / 4) - g + 15) % 30;
+  const l = (32 + 2 * (b % 4) + 2 * Math.floor(c / 4) - h - (c % 4)) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return dayNumberOf(year, month, day);
+}

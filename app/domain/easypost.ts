@@ -5,7 +5,7 @@
  * Sources: EasyPost API docs, Tracker object and TrackingDetail object; easypost-node TrackerStatus.ts and
  * TrackerStatusDetail.ts (see /work/shared/reference/status-taxonomies.md).
  */
-import { buildTable, reasonFromMessage, refineWithMessage, STATUSES_WITHOUT_REASON, type NormalizedStatus } from "./normalize";
+import { buildTable, reasonFromMessage, refineWithMessage, statusDetailCode, STATUSES_WITHOUT_REASON, type NormalizedStatus } from "./normalize";
 import type { ShipmentStatus, StatusReason } from "./status";
 
 /** Tracker `status` (and each tracking detail's `status`). */
@@ -72,12 +72,7 @@ const SETTLED: ReadonlySet<ShipmentStatus> = new Set<ShipmentStatus>(["delivered
 const clean = (value: string | null | undefined) => (value ?? "").trim().toLowerCase();
 
 /** The raw code kept for a scan: `status/status_detail`, or the status alone when there is no detail. */
-export function easyPostCode(status: string | null | undefined, detail: string | null | undefined): string | null {
-  const s = clean(status);
-  const d = clean(detail);
-  if (!s && !d) return null;
-  return d ? `${s}/${d}` : s;
-}
+export const easyPostCode = statusDetailCode;
 
 /**
  * Reads one EasyPost code (see {@link easyPostCode}) and the carrier's message. An unknown status or detail is

@@ -7,7 +7,9 @@
 import type { ShipmentStatus, StatusReason } from "./status";
 
 /** Where a raw code comes from: Shopify, or a tracking feed (each feed has its own code table). */
-export type StatusSource = "shopify_fulfillment_event" | "shopify_shipment_status" | "easypost" | "aftership";
+export type StatusSource = "shopify_fulfillment_event" | "shopify_shipment_status" | "easypost" | "aftership" | "shipengine"
+  // the direct carrier APIs (app/domain/carrier-apis.ts)
+  | "ups_api" | "usps_api" | "fedex_api" | "dhl_api";
 
 export interface RawCarrierStatus {
   source: StatusSource;
@@ -26,6 +28,17 @@ export interface NormalizedStatus {
 
 function normalizeRawCode(code: string): string {
   return code.trim().toLowerCase();
+}
+
+/**
+ * The raw code of a feed whose scans carry a coarse status and a finer detail (EasyPost, ShipEngine):
+ * `status/detail`, lower-cased, or the status alone when there is no detail; null when there is neither.
+ */
+export function statusDetailCode(status: string | null | undefined, detail: string | null | undefined): string | null {
+  const s = normalizeRawCode(status ?? "");
+  const d = normalizeRawCode(detail ?? "");
+  if (!s && !d) return null;
+  return d ? `${s}/${d}` : s;
 }
 
 /**

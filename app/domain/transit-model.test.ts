@@ -1,11 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addBusinessDays, calendarFor, localParts, type BusinessCalendar } from "./business-time";
+import { addBusinessDays, calendarFor, carrierHolidays, localParts, type BusinessCalendar } from "./business-time";
 import type { CarrierCode } from "./carriers";
 import { bestEstimate, daysBetween, LEARNED_WINDOW_MAX_DAYS } from "./estimate";
 import {
+  credibilityOf,
+  CREDIBILITY_K,
   emptyModel,
   fromJSON,
+  handoverAt,
+  LANE_K_MIN,
+  laneCredibility,
   histogramQuantiles,
   laneOf,
   learnedWindow,
@@ -15,7 +20,9 @@ import {
   observeInPlace,
   quantile,
   regionKey,
+  regionPrior,
   toJSON,
+  transitDays,
   transitView,
   trendingLate,
   type Delivery,
@@ -569,5 +576,147 @@ describe("the clock a lane runs on", () => {
     const shippedAt = t("2026-09-11T14:00:00Z"); // a Friday
     for (let i = 0; i < 5; i++) observeInPlace(thin, { ...sundayLane, shippedAt: shippedAt + i * 7 * DAY, deliveredAt: shippedAt + i * 7 * DAY + 2 * DAY, calendar: monToFri });
     expect(learnedWindow(thin, { ...sundayLane, shippedAt, calendar: monToFri })!.clock).toBe("business");
+  });
+});
+
+describe("the day the carrier has the parcel (cut-off) and the recipient's date", () => {
+  // the shop's cut-off: 14:00 New York time; Wednesday 18 November 2026 is a plain working day
+  const cutoffHour = 14;
+  it.each([
+    { why: "before the cut-off on a working day: the ship time itself", at: "2026-11-18T15:00:00Z", calendar: monToSat, expected: "2026-11-18T15:00:00.000Z" },
+    { why: "after the cut-off: the start of the next working day", at: "2026-11-18T20:30:00Z", calendar: monToSat, expected: "2026-11-19T05:00:00.000Z" },
+    { why: "Friday evening, Mon–Sat carrier: Monday (the shop does not ship on Saturday)", at: "2026-11-20T21:00:00Z", calendar: monToSat, expected: "2026-11-23T05:00:00.000Z" },
+    { why: "on a Sunday: Monday", at: "2026-11-22T15:00:00Z", calendar: monToFri, expected: "2026-11-23T05:00:00.000Z" },
+    {
+      why: "the day before Thanksgiving after the cut-off, with the carrier's holidays: Friday",
+      at: "2026-11-25T20:00:00Z",
+      calendar: calendarFor({ timezone: NY, carrier: "ups", holidays: carrierHolidays("ups", 2026) }),
+      expected: "2026-11-27T05:00:00.000Z",
+    },
+  ])("$why", ({ at, calendar, expected }) => {
+    expect(new Date(handoverAt(t(at), calendar, cutoffHour)).toISOString()).toBe(expected);
+  });
+
+  it("without a cut-off counts from the ship time, as before", () => {
+    expect(handoverAt(t("2026-11-20T23:00:00Z"), monToFri, null)).toBe(t("2026-11-20T23:00:00Z"));
+    expect(handoverAt(t("2026-11-20T23:00:00Z"), monToFri, undefined)).toBe(t("2026-11-20T23:00:00Z"));
+  });
+
+  it("counts a label printed Friday evening and one printed Monday morning alike when both leave on Monday", () => {
+    const deliveredAt = t("2026-11-25T19:00:00Z"); // Wednesday
+    const friday = transitDays({ shippedAt: t("2026-11-20T22:00:00Z"), deliveredAt, calendar: monToFri, cutoffHour });
+    const monday = transitDays({ shippedAt: t("2026-11-23T14:00:00Z"), deliveredAt, calendar: monToFri, cutoffHour });
+    expect([friday, monday]).toEqual([2, 2]);
+    // without the cut-off the Friday parcel reads a day slower
+    expect(transitDays({ shippedAt: t("2026-11-20T22:00:00Z"), deliveredAt, calendar: monToFri })).toBe(3);
+  });
+
+  it("counts across a weekend and the carrier's holiday: Wednesday before Thanksgiving to Monday is 2 business days on UPS's calendar", () => {
+    const ups = calendarFor({ timezone: NY, carrier: "ups", holidays: carrierHolidays("ups", 2026) });
+    // Thursday 26 (Thanksgiving) and Sunday 29 do not count; Friday 27 and Saturday 28 do
+    expect(transitDays({ shippedAt: t("2026-11-25T15:00:00Z"), deliveredAt: t("2026-11-28T18:00:00Z"), calendar: ups, cutoffHour })).toBe(2);
+    expect(transitDays({ shippedAt: t("2026-11-25T15:00:00Z"), deliveredAt: t("2026-11-30T18:00:00Z"), calendar: ups, cutoffHour })).toBe(3);
+    // a calendar that does not know the holiday reads the same parcel a day slower
+    expect(transitDays({ shippedAt: t("2026-11-25T15:00:00Z"), deliveredAt: t("2026-11-30T18:00:00Z"), calendar: monToSat, cutoffHour })).toBe(4);
+  });
+
+  it("reads the delivery date in the recipient's zone: Tuesday afternoon in Sydney is Tuesday, though still Monday in New York", () => {
+    const shippedAt = t("2026-11-18T15:00:00Z"); // Wednesday in New York
+    const deliveredAt = t("2026-11-24T03:00:00Z"); // Tuesday 14:00 in Sydney, Monday 22:00 in New York
+    const dhl = calendarFor({ timezone: NY, carrier: "dhl" });
+    expect(transitDays({ shippedAt, deliveredAt, calendar: dhl })).toBe(3);
+    expect(transitDays({ shippedAt, deliveredAt, calendar: dhl, zone: "Australia/Sydney" })).toBe(4);
+  });
+});
+
+describe("how far a thin lane is trusted (Bühlmann–Straub)", () => {
+  const at = (counts: Record<number, number>) => Array.from({ length: 8 }, (_, d) => counts[d] ?? 0);
+
+  it("trusts a lane early when lanes are tight and differ from one another (k at its floor)", () => {
+    const lanes = [at({ 1: 19, 2: 1 }), at({ 3: 18, 4: 2 }), at({ 5: 19, 4: 1 }), at({ 2: 10 })];
+    expect(credibilityOf(lanes)).toBe(LANE_K_MIN);
+  });
+
+  it("trusts a lane late when lanes are loose and alike", () => {
+    const loose = at({ 1: 5, 2: 5, 3: 5, 4: 5, 5: 5 });
+    expect(credibilityOf([loose, loose, loose, loose])).toBe(CREDIBILITY_K);
+  });
+
+  it("works out k = within-lane variance / variance of the lane means between the bounds", () => {
+    // three lanes of 10, means 2, 3 and 4, each half a day either side: within = 10·(0.25·10)… = 0.2777…,
+    // between = (20 − 0.2777…·2) / (30 − 10) = 0.9722…; k = 0.2857…, raised to the floor; with the lanes one
+    // day closer together the ratio is ≈ 2.9
+    const lane = (mean: number) => at({ [mean - 1]: 1, [mean]: 8, [mean + 1]: 1 });
+    expect(credibilityOf([lane(2), lane(3), lane(4)])).toBe(LANE_K_MIN);
+    const close = [at({ 2: 4, 3: 6 }), at({ 2: 6, 3: 4 }), at({ 2: 5, 3: 5 })];
+    const within = (0.24 * 10 * 2 + 0.25 * 10) / 27;
+    const between = ((10 * 0.1 ** 2 * 2) - within * 2) / (30 - 10);
+    expect(between).toBeLessThan(0);
+    expect(credibilityOf(close)).toBe(CREDIBILITY_K);
+  });
+
+  it("stays at the default while fewer than three lanes have two deliveries", () => {
+    expect(credibilityOf([at({ 1: 30 }), at({ 5: 30 })])).toBe(CREDIBILITY_K);
+    expect(credibilityOf([at({ 1: 30 }), at({ 5: 30 }), at({ 3: 1 })])).toBe(CREDIBILITY_K);
+  });
+
+  it("lets a lane with 3 deliveries read as itself when its service's lanes are tight and far apart", () => {
+    const to = (province: string): LaneInput => ({ ...groundNyToCa, destination: { country: "US", province } });
+    let model = train(emptyModel(), to("NJ"), 1, 40);
+    model = train(model, to("OH"), 2, 40);
+    model = train(model, to("TX"), 4, 40);
+    model = train(model, to("CA"), 5, 3);
+    expect(laneCredibility(model, "", laneOf(to("CA")))).toBe(LANE_K_MIN);
+    // 3 / (3 + 2) = 60% of its own five days, against 3 / 23 with the default k
+    expect(transitView(model, to("CA")).p50).toBe(5);
+  });
+});
+
+describe("what other carriers say of a region (a lane not yet seen)", () => {
+  const fedexGround = (province: string): LaneInput => ({ carrier: "fedex", service: "FedEx Ground", origin: { country: "US", province: "OH" }, destination: { country: "US", province } });
+  const upsGround = (province: string): LaneInput => ({ ...groundNyToCa, origin: { country: "US", province: "OH" }, destination: { country: "US", province } });
+
+  it("expects a new FedEx lane to be as far above FedEx's mean as UPS's lane to the same region is above UPS's", () => {
+    let model = emptyModel();
+    for (const [province, ups, fedex] of [["PA", 1, 1], ["NY", 2, 2], ["IL", 2, 2], ["TX", 3, 4]] as const) {
+      model = train(model, upsGround(province), ups, 30);
+      model = train(model, fedexGround(province), fedex, 30);
+    }
+    const withoutRegion = transitView(model, fedexGround("WA"));
+    model = train(model, upsGround("WA"), 5, 30);
+    const prior = regionPrior(model, "", laneOf(fedexGround("WA")))!;
+    expect(prior.weight).toBeCloseTo(30 / 35, 10);
+    // UPS's lanes: mean 2.6, sd 1.36, Washington 1.77 sd above; FedEx's: mean 2.25, sd 1.09 → 2.25 + 1.77 × 1.09 ≈ 4.2
+    expect(quantile(prior.mass, 0.5)).toBe(4);
+    const view = transitView(model, fedexGround("WA"));
+    expect(view.samples).toBe(0);
+    expect(view.basis).toBe("region");
+    expect(view.p50).toBe(4);
+    expect(withoutRegion.p50).toBeLessThan(4);
+  });
+
+  it("says nothing without another lane to the region, or when the service has a single lane", () => {
+    const model = train(train(emptyModel(), upsGround("PA"), 1, 30), upsGround("WA"), 5, 30);
+    expect(regionPrior(model, "", laneOf(fedexGround("WA")))).toBeNull();
+    expect(regionPrior(model, "", laneOf(upsGround("TX")))).toBeNull();
+  });
+});
+
+describe("the window that holds the most", () => {
+  it("need not hold the p50: two business days that hold 48% beat three around a Monday p50 that hold 12%", () => {
+    // Canada Post (Mon–Fri), shipped Wednesday 18 November: day 1 Thu, 2 Fri, 3 Mon, 4 Tue, 5 Wed, 6 Thu, 7 Fri
+    const lane: LaneInput = { carrier: "canada_post", service: "Expedited Parcel", origin: { country: "CA", province: "ON" }, destination: { country: "CA", province: "BC" } };
+    // learned from parcels shipped on Wednesdays, like the one asked about
+    const model = emptyModel();
+    for (const [days, count] of [[1, 400], [2, 80], [3, 40], [4, 40], [5, 40], [6, 200], [7, 200]] as const) {
+      for (let i = 0; i < count; i++) {
+        const shippedAt = t("2026-09-09T15:00:00Z") + (i % 10) * 7 * 86_400_000;
+        observeInPlace(model, { ...lane, shippedAt, deliveredAt: addBusinessDays(shippedAt, days, monToFri) - 3_600_000, calendar: monToFri });
+      }
+    }
+    const window = learnedWindow(model, { ...lane, shippedAt: t("2026-11-18T15:00:00Z"), calendar: monToFri })!;
+    expect(window.p50).toBe(3);
+    expect([dateIn(window.earliest), dateIn(window.latest)]).toEqual(["2026-11-19", "2026-11-20"]);
+    expect(window.coverage).toBeGreaterThan(0.45);
   });
 });

@@ -11,22 +11,27 @@
  * - Whole business days, one bucket each, 0–30 and "31 or more": a delivery day is a date, so the count is
  *   whole; half-day buckets would stay half empty. Updating is one increment per level (O(1)); a lane's state is a
  *   list of at most 32 counts, so a shop's model is a small JSON object that two workers can merge by adding.
- * - Thin data is shrunk toward broader figures by credibility weight w = n / (n + 20): the lane toward its carrier
- *   service, the service toward its published default (transit-defaults.ts). A service we have no figure for
- *   ("*" or a name we do not know) goes lane → carrier service → carrier → shop → the carrier's default instead;
- *   a known service skips the carrier and shop roll-ups because they mix overnight with ground.
+ * - Thin data is shrunk toward broader figures by credibility weight w = n / (n + k): the service toward its
+ *   published default (transit-defaults.ts) with k = 20; the lane toward the other carriers' verdict on its region
+ *   (`regionPrior`) and its carrier service, with k from the shop's own lanes of that service (`laneCredibility`,
+ *   Bühlmann–Straub, 2…20): ground lanes are tight and far apart, so a few deliveries already say more than the
+ *   service's mixture of near and far. A service we have no figure for ("*" or a name we do not know) goes lane →
+ *   carrier service → carrier → shop → the carrier's default instead; a known service skips the carrier and shop
+ *   roll-ups because they mix overnight with ground.
+ * - Days are counted from the day the carrier has the parcel (`handoverAt`: the next working day when it shipped
+ *   after the shop's cut-off) to the date the recipient had it, in the recipient's zone.
  * - What is blended is the distribution (mass per business day), not three quantiles: the window has to pick the
  *   days that hold the most deliveries, and lateness needs "of the parcels still travelling after 3 days, how
  *   many arrived after the promise" — both are questions about mass. p10/p50/p90 are read off the blend.
  * - The window shown is at most LEARNED_WINDOW_MAX_DAYS CALENDAR dates, both ends counted (estimate.ts checks
- *   exactly that on the recipient's dates): the run of delivery days around the p50 that holds the most mass,
- *   with end days that hold almost nothing trimmed off. Calendar, not business, days: "Fri–Mon" would read as a
+ *   exactly that on the recipient's dates): the run of delivery days that holds the most mass (the p50 need not
+ *   be in it), with end days that hold almost nothing trimmed off. Calendar, not business, days: "Fri–Mon" would read as a
  *   four-day window to the shopper.
  *
  * Pure: instants come in as epoch ms, the calendar comes in, nothing reads the clock.
  */
 import { z } from "zod";
-import { businessDaysBetween, localParts, zonedTimeToUtc, type BusinessCalendar } from "./business-time";
+import { businessDaysBetween, localParts, SHOP_WORKDAYS, zonedTimeToUtc, type BusinessCalendar } from "./business-time";
 import { CARRIERS, type CarrierCode } from "./carriers";
 import { LEARNED_WINDOW_MAX_DAYS } from "./estimate";
 import type { ShipmentStatus } from "./status";
@@ -149,23 +154,70 @@ export interface TransitModel {
   histograms: Record<string, number[]>;
 }
 
-export interface Delivery extends LaneInput {
-  /** when the carrier had the parcel (the fulfillment's creation, or the first carrier scan) */
+/** How a parcel's days are counted, beyond its calendar. */
+export interface Counting {
+  /**
+   * The shop's cut-off, a local hour: a parcel shipped at or after it, or on a day the shop or the carrier does
+   * not work, leaves with the next working day's pickup (`handoverAt`). Absent or null: counted from the ship date.
+   */
+  cutoffHour?: number | null;
+}
+
+export interface Delivery extends LaneInput, Counting {
+  /** when the shop shipped the parcel (the fulfillment's creation) */
   shippedAt: number;
   deliveredAt: number;
   /** the carrier's calendar in the shop's zone (calendarFor) */
   calendar: BusinessCalendar;
+  /**
+   * the recipient's zone: the delivery's date is the one the shopper saw (a parcel delivered on a Tuesday
+   * afternoon in Sydney arrived on Tuesday, though it was still Monday in New York). Default: the calendar's.
+   */
+  zone?: string;
 }
 
 export function emptyModel(): TransitModel {
   return { version: 1, histograms: {} };
 }
 
-/** Business days a delivery took on its carrier's calendar; null when the times make no sense. */
-export function transitDays(delivery: Pick<Delivery, "shippedAt" | "deliveredAt" | "calendar">): number | null {
+/**
+ * Business days a delivery took on its carrier's calendar, from the day the carrier had it (`handoverAt`) to the
+ * date the recipient had it; null when the times make no sense.
+ */
+export function transitDays(delivery: Pick<Delivery, "shippedAt" | "deliveredAt" | "calendar" | "cutoffHour" | "zone">): number | null {
+  return daysOnClock(delivery, delivery.calendar);
+}
+
+function daysOnClock(delivery: Pick<Delivery, "shippedAt" | "deliveredAt" | "calendar" | "cutoffHour" | "zone">, clock: BusinessCalendar): number | null {
   const { shippedAt, deliveredAt, calendar } = delivery;
-  if (!Number.isFinite(shippedAt) || !Number.isFinite(deliveredAt) || deliveredAt < shippedAt) return null;
-  return businessDaysBetween(shippedAt, deliveredAt, calendar);
+  if (!Number.isFinite(shippedAt) || !Number.isFinite(deliveredAt) || deliveredAt < shippedAt || calendar.workdays.length === 0) return null;
+  const from = handoverAt(shippedAt, calendar, delivery.cutoffHour);
+  const to = sameDateIn(deliveredAt, delivery.zone, calendar.timezone);
+  return Math.max(0, businessDaysBetween(from, to, clock));
+}
+
+/** An instant in zone `to` on the date `at` has in zone `from` (midday, clear of any DST gap). */
+function sameDateIn(at: number, from: string | undefined, to: string): number {
+  if (from === undefined || from === to) return at;
+  const [year, month, day] = localParts(at, from).isoDate.split("-").map(Number) as [number, number, number];
+  return zonedTimeToUtc({ year, month, day, hour: 12 }, to);
+}
+
+/**
+ * When the carrier has the parcel, as far as counting days goes: the ship time itself when it is on a day the
+ * shop and the carrier both work, before the cut-off; else the start of the next such day (a label printed
+ * Friday evening and one printed Monday morning both leave with Monday's pickup, and take alike from there).
+ * Without a cut-off, the ship time.
+ */
+export function handoverAt(shippedAt: number, calendar: BusinessCalendar, cutoffHour: number | null | undefined): number {
+  if (cutoffHour === null || cutoffHour === undefined || !Number.isFinite(cutoffHour) || !Number.isFinite(shippedAt)) return shippedAt;
+  const local = localParts(shippedAt, calendar.timezone);
+  const holidays = new Set(calendar.holidays);
+  const works = (d: number) => SHOP_WORKDAYS.includes(weekdayOf(d)) && calendar.workdays.includes(weekdayOf(d)) && !holidays.has(isoOfDayNumber(d));
+  let day = dayNumberOfIso(local.isoDate);
+  if (works(day) && local.hour + local.minute / 60 < cutoffHour) return shippedAt;
+  for (let tries = 0; tries < 366; tries++) if (works(++day)) return dayBounds(day, calendar.timezone).start;
+  return shippedAt; // a calendar the shop never ships on: counted from the ship date
 }
 
 /**
@@ -191,7 +243,7 @@ function allWeek(calendar: BusinessCalendar): BusinessCalendar {
 export function countsOf(delivery: Delivery): { key: string; bucket: number }[] {
   const business = transitDays(delivery);
   if (business === null) return [];
-  const calendarDays = businessDaysBetween(delivery.shippedAt, delivery.deliveredAt, allWeek(delivery.calendar));
+  const calendarDays = daysOnClock(delivery, allWeek(delivery.calendar)) ?? business;
   const keys = keysOf(laneOf(delivery));
   return [
     ...keys.map((key) => ({ key, bucket: transitBucket(business) })),
@@ -328,7 +380,7 @@ export function fromJSON(raw: unknown): { ok: true; model: TransitModel } | { ok
 // ---------------------------------------------------------------------------------------------------------------
 // What the model expects for a parcel
 
-export type Basis = "lane" | "service" | "carrier" | "shop" | "defaults";
+export type Basis = "lane" | "region" | "service" | "carrier" | "shop" | "defaults";
 
 export interface TransitView {
   lane: Lane;
@@ -368,15 +420,23 @@ export function transitView(model: TransitModel, input: LaneInput, clock: Transi
         { basis: "lane", key: laneKeyOf(lane) },
       ];
   let samples = 0;
+  const blend = (basis: Basis, counts: readonly number[], n: number, k: number) => {
+    const w = n / (n + k);
+    for (const earlier of weights) earlier.weight *= 1 - w;
+    weights.push({ basis, weight: w });
+    mass = mass.map((m, d) => (1 - w) * m + (w * (counts[d] ?? 0)) / n);
+  };
   for (const level of levels) {
+    if (level.basis === "lane") {
+      // before the lane itself: what other carriers' and services' parcels to the same region say of its distance
+      const region = regionPrior(model, prefix, lane);
+      if (region) blend("region", region.mass, 1, (1 - region.weight) / region.weight);
+    }
     const counts = model.histograms[prefix + level.key];
     const n = counts ? total(counts) : 0;
     if (level.basis === "lane") samples = n;
     if (n === 0) continue;
-    const w = n / (n + CREDIBILITY_K);
-    for (const earlier of weights) earlier.weight *= 1 - w;
-    weights.push({ basis: level.basis, weight: w });
-    mass = mass.map((m, d) => (1 - w) * m + (w * (counts![d] ?? 0)) / n);
+    blend(level.basis, counts!, n, level.basis === "lane" ? laneCredibility(model, prefix, lane) : CREDIBILITY_K);
   }
   const ownWeight = weights.reduce((sum, level) => sum + level.weight, 0);
   const heaviest = weights.reduce<{ basis: Basis; weight: number }>((best, level) => (level.weight > best.weight ? level : best), {
@@ -393,6 +453,185 @@ export function transitView(model: TransitModel, input: LaneInput, clock: Transi
     confidence: ownWeight,
     basis: heaviest.basis,
   };
+}
+
+/** Bounds on a lane's credibility constant: never trust one delivery outright, never trust twenty less than the default. */
+export const LANE_K_MIN = 2;
+/** Lanes of a service, with at least two deliveries each, needed before their spread says how far to trust a lane. */
+const LANES_FOR_CREDIBILITY = 3;
+
+/**
+ * How many deliveries a lane needs to count as much as its carrier service (the k of n / (n + k)), from the
+ * shop's own lanes of that service (Bühlmann–Straub): the spread of parcels within a lane over the spread between
+ * the lanes' means. Where lanes are tight and differ from one another (ground across a continent: one zone 2
+ * days, the next 5), a few deliveries already say more about a lane than the whole service does; where lanes are
+ * loose and alike, it takes many. CREDIBILITY_K while fewer than LANES_FOR_CREDIBILITY lanes have two
+ * deliveries; clamped to [LANE_K_MIN, CREDIBILITY_K].
+ */
+export function laneCredibility(model: TransitModel, prefix: string, lane: Lane): number {
+  const serviceKey = prefix + serviceKeyOf(lane);
+  const serviceTotal = total(model.histograms[serviceKey] ?? []);
+  let memo = credibilityMemo.get(model.histograms);
+  if (!memo) credibilityMemo.set(model.histograms, (memo = new Map()));
+  const known = memo.get(serviceKey);
+  // every delivery counted on a lane is counted on its service too: the same total, the same lanes
+  if (known && known.total === serviceTotal) return known.k;
+  const k = credibilityOf(lanesOf(model, prefix, lane));
+  memo.set(serviceKey, { total: serviceTotal, k });
+  return k;
+}
+
+const credibilityMemo = new WeakMap<Record<string, number[]>, Map<string, { total: number; k: number }>>();
+
+/** The histograms of the lanes of `lane`'s carrier service and scope. */
+function lanesOf(model: TransitModel, prefix: string, lane: Lane): number[][] {
+  const head = `${prefix}lane|${lane.carrier}|${lane.service}|`;
+  const lanes: number[][] = [];
+  for (const [key, counts] of Object.entries(model.histograms)) {
+    if (!key.startsWith(head)) continue;
+    const [origin = "*", destination = "*"] = key.slice(head.length).split(">");
+    const from = origin.slice(0, 2);
+    const to = destination.slice(0, 2);
+    const scope: Scope = from !== "*" && to !== "*" && from !== to ? "international" : "domestic";
+    if (scope === lane.scope) lanes.push(counts);
+  }
+  return lanes;
+}
+
+/** Bühlmann–Straub's k = (expected variance within a lane) / (variance of the lanes' true means), clamped. */
+export function credibilityOf(lanes: readonly (readonly number[])[]): number {
+  const stats = lanes
+    .map((counts) => {
+      let n = 0;
+      let sum = 0;
+      let squares = 0;
+      counts.forEach((c, d) => {
+        n += c;
+        sum += c * d;
+        squares += c * d * d;
+      });
+      return { n, mean: n ? sum / n : 0, within: squares - (n ? (sum * sum) / n : 0) };
+    })
+    .filter((l) => l.n >= 2);
+  if (stats.length < LANES_FOR_CREDIBILITY) return CREDIBILITY_K;
+  const n = stats.reduce((a, l) => a + l.n, 0);
+  const within = stats.reduce((a, l) => a + l.within, 0) / stats.reduce((a, l) => a + l.n - 1, 0);
+  const mean = stats.reduce((a, l) => a + l.n * l.mean, 0) / n;
+  const spread = stats.reduce((a, l) => a + l.n * (l.mean - mean) ** 2, 0);
+  const between = (spread - within * (stats.length - 1)) / (n - stats.reduce((a, l) => a + l.n * l.n, 0) / n);
+  if (!(between > 0)) return CREDIBILITY_K;
+  return Math.min(CREDIBILITY_K, Math.max(LANE_K_MIN, within / between));
+}
+
+/** Deliveries to a region (with other carriers and services) that count as much as the carrier service's own mixture. */
+export const REGION_K = 5;
+
+interface LaneStats {
+  key: string;
+  service: string;
+  region: string;
+  n: number;
+  mean: number;
+}
+interface ServiceStats {
+  /** the n-weighted mean and standard deviation of its lanes' means */
+  mean: number;
+  sd: number;
+  /** deliveries by distance in days from their own lane's (rounded) mean, index RESIDUAL_SPAN = on the mean */
+  residuals: number[];
+}
+interface RegionSummary {
+  version: number;
+  lanes: LaneStats[];
+  services: Map<string, ServiceStats>;
+}
+const RESIDUAL_SPAN = 6;
+const regionMemo = new WeakMap<Record<string, number[]>, Map<string, RegionSummary>>();
+
+/**
+ * What the rest of the shop's deliveries say about a lane it has seen little of. Transit grows with distance in
+ * much the same way for every carrier and service, so a lane's region is far or near alike for all of them:
+ * each lane's mean sits some number of its service's between-lane standard deviations above or below the service's
+ * mean, and the other lanes to the same region (same origin) say how many, on average (z). The prior is then this
+ * service's own spread (its lanes' residuals about their means) placed at the service mean + z × its standard
+ * deviation: a ground parcel to a region where every carrier is slow is expected to be slow, with a ground lane's
+ * tightness, rather than anywhere in the service's 1–5 days. Weighted by the region's deliveries, n / (n + REGION_K).
+ * Null when no other lane to the region, or this service, has enough to say.
+ */
+export function regionPrior(model: TransitModel, prefix: string, lane: Lane): { mass: number[]; weight: number } | null {
+  const summary = summaryOf(model, prefix);
+  const own = summary.services.get(`${lane.carrier}|${lane.service}|${lane.scope}`);
+  if (!own || !(own.sd > 0)) return null;
+  const region = `${lane.origin}>${lane.destination}`;
+  const self = laneKeyOf(lane);
+  let n = 0;
+  let z = 0;
+  for (const other of summary.lanes) {
+    if (other.region !== region || other.key === self) continue;
+    const service = summary.services.get(other.service);
+    if (!service || !(service.sd > 0)) continue;
+    n += other.n;
+    z += other.n * ((other.mean - service.mean) / service.sd);
+  }
+  if (n === 0) return null;
+  const centre = Math.round(own.mean + (z / n) * own.sd);
+  const mass = new Array<number>(TRANSIT_BUCKETS).fill(0);
+  own.residuals.forEach((m, i) => {
+    mass[Math.min(OVERFLOW, Math.max(0, centre + i - RESIDUAL_SPAN))]! += m;
+  });
+  const sum = mass.reduce((a, b) => a + b, 0);
+  if (!(sum > 0)) return null;
+  return { mass: mass.map((m) => m / sum), weight: n / (n + REGION_K) };
+}
+
+/** Every lane's mean and every service's spread, worked out once per state of the model (a delivery changes it). */
+function summaryOf(model: TransitModel, prefix: string): RegionSummary {
+  const version = total(model.histograms[`${prefix}shop|domestic`] ?? []) + total(model.histograms[`${prefix}shop|international`] ?? []);
+  let memo = regionMemo.get(model.histograms);
+  if (!memo) regionMemo.set(model.histograms, (memo = new Map()));
+  const known = memo.get(prefix);
+  if (known && known.version === version) return known;
+  const lanes: LaneStats[] = [];
+  const byService = new Map<string, { lanes: LaneStats[]; counts: number[][] }>();
+  for (const [key, counts] of Object.entries(model.histograms)) {
+    if (!key.startsWith(`${prefix}lane|`)) continue;
+    const [, carrier, service, ends = ""] = key.slice(prefix.length).split("|");
+    const [origin = "*", destination = "*"] = ends.split(">");
+    const from = origin.slice(0, 2);
+    const to = destination.slice(0, 2);
+    const scope: Scope = from !== "*" && to !== "*" && from !== to ? "international" : "domestic";
+    let n = 0;
+    let sum = 0;
+    counts.forEach((c, d) => {
+      n += c;
+      sum += c * d;
+    });
+    if (n === 0) continue;
+    const stats: LaneStats = { key: key.slice(prefix.length), service: `${carrier}|${service}|${scope}`, region: ends, n, mean: sum / n };
+    lanes.push(stats);
+    const group = byService.get(stats.service) ?? { lanes: [], counts: [] };
+    group.lanes.push(stats);
+    group.counts.push(counts);
+    byService.set(stats.service, group);
+  }
+  const services = new Map<string, ServiceStats>();
+  for (const [key, group] of byService) {
+    if (group.lanes.length < 2) continue;
+    const n = group.lanes.reduce((a, l) => a + l.n, 0);
+    const mean = group.lanes.reduce((a, l) => a + l.n * l.mean, 0) / n;
+    const sd = Math.sqrt(group.lanes.reduce((a, l) => a + l.n * (l.mean - mean) ** 2, 0) / n);
+    const residuals = new Array<number>(2 * RESIDUAL_SPAN + 1).fill(0);
+    group.counts.forEach((counts, i) => {
+      const centre = Math.round(group.lanes[i]!.mean);
+      counts.forEach((c, d) => {
+        residuals[Math.min(2 * RESIDUAL_SPAN, Math.max(0, d - centre + RESIDUAL_SPAN))]! += c;
+      });
+    });
+    services.set(key, { mean, sd, residuals });
+  }
+  const summary = { version, lanes, services };
+  memo.set(prefix, summary);
+  return summary;
 }
 
 /** The smallest d whose cumulative share reaches p (the inverse of the step CDF). */
@@ -496,7 +735,7 @@ function dayBounds(day: number, zone: string): { start: number; end: number } {
 // ---------------------------------------------------------------------------------------------------------------
 // The learned window
 
-export interface WindowInput extends LaneInput {
+export interface WindowInput extends LaneInput, Counting {
   shippedAt: number;
   /** the carrier's calendar in the shop's zone */
   calendar: BusinessCalendar;
@@ -535,10 +774,11 @@ export function learnedWindow(model: TransitModel, input: WindowInput): LearnedW
   const clock = clockFor(model, input);
   const calendar = clock === "calendar" ? allWeek(input.calendar) : input.calendar;
   const view = transitView(model, input, clock);
-  const steps = stepper(input.shippedAt, calendar);
+  const start = handoverAt(input.shippedAt, input.calendar, input.cutoffHour);
+  const steps = stepper(start, calendar);
   let mass = view.mass;
-  if (input.now !== undefined && Number.isFinite(input.now) && input.now > input.shippedAt) {
-    const elapsed = Math.max(0, businessDaysBetween(input.shippedAt, input.now, calendar));
+  if (input.now !== undefined && Number.isFinite(input.now) && input.now > start) {
+    const elapsed = Math.max(0, businessDaysBetween(start, input.now, calendar));
     mass = conditionalOn(mass, elapsed);
   }
   const p50 = quantile(mass, 0.5);
@@ -558,6 +798,11 @@ export function learnedWindow(model: TransitModel, input: WindowInput): LearnedW
   };
 }
 
+/**
+ * Deliveries a lane needs of its own before its all-week clock may be chosen: on a few, one clock or the other
+ * holds them better by chance, and the service's mixture of lanes says nothing about the days a lane runs on.
+ */
+const CLOCK_SAMPLES = CREDIBILITY_K;
 /** An all-week window must hold this much more of a lane's deliveries than a business-day one to be chosen. */
 const CLOCK_MARGIN = 0.02;
 
@@ -566,10 +811,11 @@ const CLOCK_MARGIN = 0.02;
  * (weighing at least as much as the published defaults) fall into a window of calendar days more sharply — the
  * lane runs all week. Decided from the parcel's ship date alone, so it does not change while the parcel travels.
  */
-export function clockFor(model: TransitModel, input: LaneInput & { shippedAt: number; calendar: BusinessCalendar }): TransitClock {
+export function clockFor(model: TransitModel, input: LaneInput & Counting & { shippedAt: number; calendar: BusinessCalendar }): TransitClock {
   const calendarView = transitView(model, input, "calendar");
-  if (calendarView.confidence < 0.5 || !Number.isFinite(input.shippedAt) || input.calendar.workdays.length === 0) return "business";
-  const held = (view: TransitView, calendar: BusinessCalendar) => bestWindow(view.mass, quantile(view.mass, 0.5), stepper(input.shippedAt, calendar)).mass;
+  if (calendarView.samples < CLOCK_SAMPLES || !Number.isFinite(input.shippedAt) || input.calendar.workdays.length === 0) return "business";
+  const start = handoverAt(input.shippedAt, input.calendar, input.cutoffHour);
+  const held = (view: TransitView, calendar: BusinessCalendar) => bestWindow(view.mass, quantile(view.mass, 0.5), stepper(start, calendar)).mass;
   const business = held(transitView(model, input, "business"), input.calendar);
   return held(calendarView, allWeek(input.calendar)) > business + CLOCK_MARGIN ? "calendar" : "business";
 }
@@ -584,18 +830,24 @@ function conditionalOn(mass: readonly number[], elapsed: number): number[] {
 }
 
 /**
- * The run of business days [from, to] that holds the p50, spans at most LEARNED_WINDOW_MAX_DAYS calendar dates and
- * holds the most mass (ties: the narrower, then the one centred nearer the p50, then the earlier); then ends
- * holding less than END_DAY_MIN_MASS are dropped, so a sure lane gets a one-day window rather than a padded one.
+ * The run of business days [from, to] spanning at most LEARNED_WINDOW_MAX_DAYS calendar dates that holds the most
+ * mass (ties: the narrower, then the one centred nearer the p50, then the earlier). It need not hold the p50: a
+ * lane that delivers on its day or the day after, never before, is best told "Tue–Thu" when Wednesday is its p50
+ * and Tuesday is empty only if the dates allow nothing better. Then ends holding less than END_DAY_MIN_MASS are
+ * dropped, so a sure lane gets a one-day window rather than a padded one.
  */
 function bestWindow(mass: readonly number[], p50: number, steps: DateStepper): { from: number; to: number; mass: number } {
   const span = LEARNED_WINDOW_MAX_DAYS - 1;
   let best = { from: p50, to: p50, mass: mass[p50] ?? 0 };
   const score = (w: { from: number; to: number }) => Math.abs((w.from + w.to) / 2 - p50);
-  for (let from = p50; from >= 0 && steps.dayOf(p50) - steps.dayOf(from) <= span; from--) {
-    for (let to = p50; to <= OVERFLOW && steps.dayOf(to) - steps.dayOf(from) <= span; to++) {
-      let held = 0;
-      for (let d = from; d <= to; d++) held += mass[d] ?? 0;
+  let last = OVERFLOW;
+  while (last > 0 && !(mass[last]! > 0)) last--;
+  for (let from = 0; from <= last; from++) {
+    if (!(mass[from]! > 0)) continue;
+    let held = 0;
+    for (let to = from; to <= last && steps.dayOf(to) - steps.dayOf(from) <= span; to++) {
+      held += mass[to] ?? 0;
+      if (!(mass[to]! > 0)) continue;
       const better =
         held > best.mass + 1e-12 ||
         (Math.abs(held - best.mass) <= 1e-12 &&
@@ -603,15 +855,15 @@ function bestWindow(mass: readonly number[], p50: number, steps: DateStepper): {
       if (better) best = { from, to, mass: held };
     }
   }
-  while (best.from < p50 && (mass[best.from] ?? 0) < END_DAY_MIN_MASS) best = { ...best, from: best.from + 1, mass: best.mass - (mass[best.from] ?? 0) };
-  while (best.to > p50 && (mass[best.to] ?? 0) < END_DAY_MIN_MASS) best = { ...best, to: best.to - 1, mass: best.mass - (mass[best.to] ?? 0) };
+  while (best.from < best.to && (mass[best.from] ?? 0) < END_DAY_MIN_MASS) best = { ...best, from: best.from + 1, mass: best.mass - (mass[best.from] ?? 0) };
+  while (best.to > best.from && (mass[best.to] ?? 0) < END_DAY_MIN_MASS) best = { ...best, to: best.to - 1, mass: best.mass - (mass[best.to] ?? 0) };
   return best;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Trending late
 
-export interface TrendingLateInput extends LaneInput {
+export interface TrendingLateInput extends LaneInput, Counting {
   shippedAt: number;
   calendar: BusinessCalendar;
   /** the end of the promised day (promisedBy) */
@@ -664,7 +916,7 @@ export function trendingLate(model: TransitModel, input: TrendingLateInput): Tre
     };
   }
   const notPickedUp = NOT_WITH_CARRIER.has(status) || input.lastScanAt === null;
-  const start = notPickedUp ? Math.max(now, input.shippedAt) : input.shippedAt;
+  const start = handoverAt(notPickedUp ? Math.max(now, input.shippedAt) : input.shippedAt, calendar, input.cutoffHour);
   const clock = clockFor(model, input);
   const counting = clock === "calendar" ? allWeek(calendar) : calendar;
   const view = transitView(model, input, clock);
@@ -697,6 +949,7 @@ export function trendingLate(model: TransitModel, input: TrendingLateInput): Tre
 
 const BASIS_WORDS: Record<Basis, string> = {
   lane: "the shop's deliveries on this lane",
+  region: "the shop's deliveries to this region with other carriers and services, against this service's usual days",
   service: "the shop's deliveries with this carrier service",
   carrier: "the shop's deliveries with this carrier",
   shop: "all the shop's deliveries",

@@ -10,9 +10,9 @@
  * Pure: the parcels come in, figures go out.
  */
 import { localParts, type BusinessCalendar } from "./business-time";
-import { emptyModel, learnedWindow, observeInPlace, trendingLate, type LaneInput } from "./transit-model";
+import { emptyModel, learnedWindow, observeInPlace, trendingLate, type Counting, type LaneInput } from "./transit-model";
 
-export interface ReplayParcel extends LaneInput {
+export interface ReplayParcel extends LaneInput, Counting {
   shippedAt: number;
   /** null: not delivered (still travelling, lost, returned): it teaches nothing and is not scored */
   deliveredAt: number | null;

@@ -33,7 +33,7 @@ const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { session } = await context.shipwatch.shopify.authenticate.admin(request);
   const { shop } = session;
-  const { scorecard, profile, desk, statusMapping, notifications, ruleBook, shipmentBrowser } = context.shipwatch.services;
+  const { scorecard, profile, desk, statusMapping, notifications, ruleBook, shipmentBrowser, feedHealth } = context.shipwatch.services;
   const timeZone = await profile.timezone(shop);
   const today = dayIn(context.shipwatch.clock.now(), timeZone);
 
@@ -48,7 +48,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     else rangeProblem = rangeProblemInWords(asked.from, asked.to, MAX_SCORECARD_DAYS);
   }
 
-  const [dashboard, urgent, high, mapping, parked, failing, channels, templates, rules] = await Promise.all([
+  const [dashboard, urgent, high, mapping, parked, failing, channels, templates, rules, feeds] = await Promise.all([
     scorecard.dashboard(shop, range),
     desk.queue(shop, { status: "open", priority: "urgent", limit: 1 }),
     desk.queue(shop, { status: "open", priority: "high", limit: 1 }),
@@ -58,7 +58,9 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     notifications.overview(shop),
     notifications.templateList(shop),
     ruleBook.list(shop),
+    feedHealth.overview(shop),
   ]);
+  const quietFeeds = feeds.filter((f) => f.state === "quiet");
   // nothing in this period nor the one before: a shop with no shipments at all gets the welcome, not empty charts
   // (only then is the shipments table asked, and a shop in that state has few)
   const quiet = isQuiet(dashboard);
@@ -79,6 +81,9 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
       unmapped: mapping.unmappedTotal,
       parked: parked.total,
       failingChannels: failing.length,
+      // a tracking feed gone quiet: silence checks wait for it, someone should look (Settings → Tracking feeds)
+      quietFeeds: quietFeeds.length,
+      quietFeedSource: quietFeeds[0]?.source ?? null,
     },
     // what the setup guide can tell from the shop's data; the rest the merchant marks done themself
     setup: {
@@ -147,6 +152,13 @@ export default function Home() {
       label: attention.failingChannels === 1 ? "message channel failing" : "message channels failing",
       url: adminHref("/app/notifications"),
       tone: "critical",
+    },
+    {
+      id: "quiet-feeds",
+      count: attention.quietFeeds,
+      label: attention.quietFeeds === 1 ? "tracking feed gone quiet" : "tracking feeds gone quiet",
+      url: adminHref(`/app/settings/feeds${attention.quietFeedSource ? `?feed=${attention.quietFeedSource}` : ""}`),
+      tone: "warning",
     },
   ];
 

@@ -438,11 +438,29 @@ export default function SettingsPage() {
           </Card>
         </Section>
 
-        <Section title="Tracking feeds" description="Scans from EasyPost or AfterShip for the carriers Shopify does not track.">
+        <Section title="Tracking feeds" description="Scans from EasyPost, AfterShip or ShipEngine for the carriers Shopify does not track.">
           <Card>
             <InlineStack align="space-between" blockAlign="center">
               <Text as="p">Connections, webhook URLs, carriers to register and each feed's status.</Text>
               <Button url="/app/settings/feeds">Manage tracking feeds</Button>
+            </InlineStack>
+          </Card>
+        </Section>
+
+        <Section title="Carrier accounts" description="Your own UPS, USPS, FedEx or DHL developer account: Shipwatch polls the carrier for your parcels' scans.">
+          <Card>
+            <InlineStack align="space-between" blockAlign="center">
+              <Text as="p">Credentials, which carriers to poll, and each account's status.</Text>
+              <Button url="/app/settings/carriers">Manage carrier accounts</Button>
+            </InlineStack>
+          </Card>
+        </Section>
+
+        <Section title="Import" description="Your recent orders from Shopify, imported after install, and the hourly check that repairs missed webhooks.">
+          <Card>
+            <InlineStack align="space-between" blockAlign="center">
+              <Text as="p">The last import's progress, importing again, and what reconciliation repaired.</Text>
+              <Button url="/app/settings/import">Manage import</Button>
             </InlineStack>
           </Card>
         </Section>

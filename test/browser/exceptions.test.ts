@@ -57,6 +57,18 @@ const open = (path: string) => openAdminPage(page, app.url, path);
 const popover = () => page.locator("#PolarisPortalsContainer");
 
 /** the table once it shows `expected` rows that all pass `each`: a row count alone can be the page before the navigation */
+/**
+ * The table's tracking numbers once they read in this order. The URL and the router go idle before React has put
+ * the new rows on the page (on a loaded machine, a while before): a re-sort keeps the row count, so waiting for a
+ * count alone could read the old order.
+ */
+async function rowsInOrder(trackingNumbers: (string | null)[]) {
+  await eventually(async () => {
+    await waitForIdle(page);
+    expect((await tableCells(page)).map((r) => r[2])).toEqual(trackingNumbers);
+  });
+}
+
 async function rowsAfterNavigation(expected: number, each: (row: string[]) => boolean = () => true) {
   return eventually(async () => {
     await waitForIdle(page);
@@ -377,23 +389,19 @@ describe("Exceptions and case detail in Chromium", { timeout: 60_000 }, () => {
     await page.getByRole("button", { name: /^Sort the results/ }).click();
     await popover().getByText("Opened", { exact: true }).click();
     await eventually(async () => expect(new URL(page.url()).searchParams.get("sort")).toBe("oldest"));
-    let rows = await rowsAfterNavigation(all.length);
     const oldest = [...all].sort((a, b) => a.openedAt - b.openedAt || a.id - b.id);
-    expect(rows.map((r) => r[2])).toEqual(oldest.map((c) => c.trackingNumber));
+    await rowsInOrder(oldest.map((c) => c.trackingNumber));
 
     await popover().getByRole("button", { name: "Newest first" }).click();
     await eventually(async () => expect(new URL(page.url()).searchParams.get("sort")).toBe("newest"));
-    rows = await rowsAfterNavigation(all.length);
-    expect(rows.map((r) => r[2])).toEqual([...oldest].reverse().map((c) => c.trackingNumber));
+    await rowsInOrder([...oldest].reverse().map((c) => c.trackingNumber));
 
     await popover().getByText("Urgency", { exact: true }).click();
     await eventually(async () => expect(new URL(page.url()).searchParams.get("sort")).toBe("least_urgent"));
-    rows = await rowsAfterNavigation(all.length);
-    expect(rows.map((r) => r[2])).toEqual(byUrgency(all).reverse().map((c) => c.trackingNumber));
+    await rowsInOrder(byUrgency(all).reverse().map((c) => c.trackingNumber));
     await popover().getByRole("button", { name: "Most urgent first" }).click();
     await eventually(async () => expect(new URL(page.url()).searchParams.has("sort")).toBe(false));
-    rows = await rowsAfterNavigation(all.length);
-    expect(rows.map((r) => r[2])).toEqual(byUrgency(all).map((c) => c.trackingNumber));
+    await rowsInOrder(byUrgency(all).map((c) => c.trackingNumber));
     await screenshot(page, "exceptions-sort");
   });
 

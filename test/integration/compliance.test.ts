@@ -1,4 +1,6 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createShopRepository } from "~/.server/adapters/shops";
 import { fulfillmentPayload, newId, orderPayload, upsJourney } from "../fixtures/shopify";
 import { SHOP_A, SHOP_B, startTestApp, type TestApp } from "../support/test-app";
 
@@ -118,5 +120,17 @@ describe("app/uninstalled and the compliance topics", () => {
       expect(rows, table).toHaveLength(0);
     }
     expect(await app.db.selectFrom("Order").select("name").where("shop", "=", SHOP_B).execute()).toEqual([{ name: "#3001" }]);
+  });
+
+  it("shop/redact knows every table that has a shop column (a new table cannot be forgotten)", async () => {
+    const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(app.db);
+    const withShop: string[] = [];
+    for (const { name } of tables.rows.filter((t) => !t.name.startsWith("sqlite_") && !t.name.startsWith("_"))) {
+      const columns = await sql<{ name: string }>`SELECT name FROM pragma_table_info(${name})`.execute(app.db);
+      if (columns.rows.some((c) => c.name === "shop")) withShop.push(name);
+    }
+    expect(withShop.length).toBeGreaterThan(30);
+    const purged = await createShopRepository(app.container.database).purge("nobody-at-all.myshopify.com");
+    expect(withShop.filter((t) => !(t in purged))).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { createTransitCountRepository } from "~/.server/adapters/transit-counts"
 import type { Database } from "~/.server/adapters/db/database";
 import { ROLLED_UP } from "~/.server/ports";
 import { DEFAULT_RULES } from "~/domain/rules";
-import { addBusinessDays, calendarFor, localParts } from "~/domain/business-time";
+import { addBusinessDays, calendarFor, localParts, SHOP_WORKDAYS } from "~/domain/business-time";
 import { fixedClock } from "~/domain/clock";
 import { histogramKeysOf } from "~/domain/transit-model";
 import { fulfillmentEventPayload, fulfillmentPayload, newId, orderPayload } from "../fixtures/shopify";
@@ -26,7 +26,9 @@ import { SHOP_A, SHOP_B, startTestApp, type TestApp } from "../support/test-app"
 const NOW = "2026-11-04T17:00:00Z";
 const ZONE = "America/New_York";
 const UPS = calendarFor({ timezone: ZONE, carrier: "ups" });
-const SHIPPED = Date.parse("2026-11-02T14:00:00-05:00");
+const SHOP_DAYS = { ...UPS, workdays: SHOP_WORKDAYS };
+// before the shop's 14:00 cut-off, so the parcel leaves with Monday's pickup (the model counts from that day)
+const SHIPPED = Date.parse("2026-11-02T13:00:00-05:00");
 const ONTARIO = { first_name: "Maya", last_name: "Chen", address1: "120 Elgin St", city: "Ottawa", zip: "K1P 5K9", province: "Ontario", province_code: "ON", country: "Canada", country_code: "CA" };
 const BRITISH_COLUMBIA = { first_name: "Sam", last_name: "Lee", address1: "800 Robson St", city: "Vancouver", zip: "V6Z 2E6", province: "British Columbia", province_code: "BC", country: "Canada", country_code: "CA" };
 const lane = (province: string) => histogramKeysOf({ carrier: "ups", service: "manual", origin: null, destination: { country: "CA", province } })[0]!;
@@ -46,10 +48,13 @@ describe("learned estimates: a shop's deliveries move its estimates and predict 
   const shipmentRow = (shop: string, key: string) =>
     app.db.selectFrom("Shipment").select(["id", "firstEstimate", "rolledUp", "status"]).where("shop", "=", shop).where("shipmentKey", "=", key).executeTakeFirstOrThrow();
 
-  /** a parcel delivered `days` UPS business days after it shipped on an October weekday */
+  /**
+   * a parcel delivered `days` UPS business days after it shipped on an October weekday, before the 14:00 cut-off
+   * (the shop ships Monday to Friday: a Saturday label would be counted from Monday's pickup)
+   */
   async function history(shop: string, n: number, days: number, destination: typeof ONTARIO) {
     for (let i = 0; i < n; i++) {
-      const shippedAt = addBusinessDays(Date.parse("2026-10-05T10:00:00-04:00"), i % 12, UPS) - 10 * 3_600_000;
+      const shippedAt = addBusinessDays(Date.parse("2026-10-05T10:00:00-04:00"), i % 12, SHOP_DAYS) - 10 * 3_600_000;
       // addBusinessDays lands on the last moment of the day: delivered that afternoon
       const deliveredAt = addBusinessDays(shippedAt, days, UPS) - 8 * 3_600_000;
       const number = tracking("LRN");
@@ -62,7 +67,8 @@ describe("learned estimates: a shop's deliveries move its estimates and predict 
   /** an order placed and shipped Monday 2 November, picked up that evening, scanned again this morning */
   async function parcelOnItsWay(shop: string, name: string, number: string, destination: typeof ONTARIO) {
     const order = orderPayload({ id: newId(), name, shipping_address: destination });
-    const f = fulfillmentPayload(order.id, { id: newId(), name: `${name}.1`, tracking_number: number, tracking_numbers: [number], destination });
+    const shipped = new Date(SHIPPED).toISOString();
+    const f = fulfillmentPayload(order.id, { id: newId(), name: `${name}.1`, created_at: shipped, updated_at: shipped, tracking_number: number, tracking_numbers: [number], destination });
     await send("orders/create", order, shop);
     await send("fulfillments/create", f, shop);
     await app.settle();

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
@@ -10,6 +9,7 @@ import { PROCESS_DELIVERY_JOB } from "~/.server/ports";
 import { createBullmqQueue } from "~/.server/adapters/queue/bullmq";
 import { createLogger } from "~/.server/logger";
 import { newId, orderPayload } from "../fixtures/shopify";
+import { spawnWorkerProcess, type AppProcess } from "../support/app-process";
 
 /**
  * `npm run worker` as a real process, on BullMQ (Redis logical database 7, flushed before and after) and a
@@ -22,61 +22,8 @@ const ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = "redis://127.0.0.1:6379/7";
 const SHOP = "alpha-goods.myshopify.com";
 
-interface Spawned {
-  child: ChildProcess;
-  logs: { msg?: string; [key: string]: unknown }[];
-  exited: Promise<{ code: number | null; at: number }>;
-  waitForLog(msg: string, timeoutMs?: number): Promise<void>;
-}
-
-function spawnWorker(databaseUrl: string): Spawned {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/worker.ts"], {
-    cwd: process.cwd(),
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "test",
-      SHOPIFY_API_KEY: "test-api-key",
-      SHOPIFY_API_SECRET: "test-app-secret",
-      SHOPIFY_APP_URL: "https://shipwatch.test",
-      SCOPES: "read_orders,read_fulfillments",
-      DATABASE_URL: databaseUrl,
-      REDIS_URL,
-      WORKER_CONCURRENCY: "2",
-      SWEEP_INTERVAL_SECONDS: "3600",
-      LOG_LEVEL: "info",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const logs: Spawned["logs"] = [];
-  let stderr = "";
-  let buffered = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split("\n");
-    buffered = lines.pop()!;
-    for (const line of lines) {
-      try {
-        logs.push(JSON.parse(line) as Spawned["logs"][number]);
-      } catch {
-        logs.push({ msg: line });
-      }
-    }
-  });
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.once("exit", (code) => resolve({ code, at: Date.now() })));
-  return {
-    child,
-    logs,
-    exited,
-    async waitForLog(msg, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!logs.some((l) => l.msg === msg)) {
-        if (child.exitCode !== null) throw new Error(`worker exited (${child.exitCode}) before logging "${msg}": ${stderr}`);
-        if (Date.now() > deadline) throw new Error(`worker did not log "${msg}" within ${timeoutMs} ms: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-  };
+function spawnWorker(databaseUrl: string): AppProcess {
+  return spawnWorkerProcess({ DATABASE_URL: databaseUrl, REDIS_URL, WORKER_CONCURRENCY: "2", SWEEP_INTERVAL_SECONDS: "3600" });
 }
 
 async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
@@ -93,7 +40,7 @@ describe("npm run worker on BullMQ", () => {
   let database: Database;
   let redis: Redis;
   let producer: ReturnType<typeof createBullmqQueue>;
-  const workers: Spawned[] = [];
+  const workers: AppProcess[] = [];
   const locks: pg.Client[] = [];
 
   beforeAll(async () => {
@@ -109,7 +56,7 @@ describe("npm run worker on BullMQ", () => {
     producer = createBullmqQueue({ redisUrl: REDIS_URL, clock: systemClock, logger: createLogger("silent") });
   });
   afterAll(async () => {
-    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
+    for (const w of workers) w.kill();
     // a test that failed while holding its lock: ending the connection releases it
     for (const lock of locks) await lock.end().catch(() => {});
     await producer?.stop();

@@ -3,7 +3,7 @@ import { createExceptionDesk } from "~/.server/services/exception-desk";
 import { createShopProfile } from "~/.server/services/shop-profile";
 import { createTransit } from "~/.server/services/transit";
 import type { ShipmentRecord } from "~/.server/ports";
-import { addBusinessDays, calendarFor, localParts } from "~/domain/business-time";
+import { addBusinessDays, calendarFor, carrierHolidays, localParts } from "~/domain/business-time";
 import { fixedClock } from "~/domain/clock";
 import { DEFAULT_RULES, validateRule } from "~/domain/rules";
 import { histogramKeysOf } from "~/domain/transit-model";
@@ -26,7 +26,8 @@ const SHOP_B = "bravo-outfitters.myshopify.com";
 const NOW = Date.parse("2026-11-18T17:00:00Z");
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const CALENDAR = calendarFor({ timezone: "America/New_York", carrier: "canada_post" });
+// Canada Post's calendar as the model counts on it: its published holidays (Thanksgiving, 12 October) included
+const CALENDAR = calendarFor({ timezone: "America/New_York", carrier: "canada_post", holidays: carrierHolidays("canada_post", 2026) });
 // Monday 16 November, 09:00 New York: the parcels under test shipped then
 const SHIPPED = Date.parse("2026-11-16T14:00:00Z");
 // the end of Monday 23 November in New York: five business days after shipping
@@ -55,8 +56,9 @@ function transitOverFakes(options: { cacheMs?: number } = {}) {
   async function deliveries(shop: string, n: number, days: number, province = "ON") {
     const ids: number[] = [];
     for (let i = 0; i < n; i++) {
-      // Monday 5 October 2026 plus i weekdays, 10:00 New York
-      const shippedAt = addBusinessDays(Date.parse("2026-10-05T14:00:00Z"), i % 10, CALENDAR);
+      // Monday 5 October 2026 plus i weekdays, 10:00 New York (addBusinessDays gives the day's last moment):
+      // before the shop's 14:00 cut-off, so the parcel leaves that day
+      const shippedAt = addBusinessDays(Date.parse("2026-10-05T14:00:00Z"), i % 10, CALENDAR) - 14 * HOUR;
       // addBusinessDays lands on the last moment of that business day: delivered that afternoon
       const deliveredAt = addBusinessDays(shippedAt, days, CALENDAR) - 8 * HOUR;
       ids.push(parcel(shop, { status: "delivered", destinationProvince: province, shippedAt, deliveredAt, firstCarrierScanAt: shippedAt + 8 * HOUR, lastCarrierScanAt: deliveredAt, lastEventAt: deliveredAt }).id);

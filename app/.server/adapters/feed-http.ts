@@ -14,7 +14,7 @@ export type FeedFailure = Extract<ProviderOutcome<never>, { ok: false }>;
  */
 export async function callFeedProvider(
   provider: string,
-  request: { url: string; method: "GET" | "POST"; headers: Record<string, string>; body: unknown; timeoutMs: number },
+  request: { url: string; method: "GET" | "POST" | "DELETE"; headers: Record<string, string>; body: unknown; timeoutMs: number },
 ): Promise<{ answer: FeedAnswer } | { failure: FeedFailure }> {
   let res: Response;
   try {

@@ -27,7 +27,7 @@ export function createNotificationRepository({ db }: Database, options: { days?:
       const inserted: NotificationRecord[] = [];
       // chunks keep each statement under SQLite's bound-variable limit
       for (let i = 0; i < rows.length; i += 200) {
-        const chunk = rows.slice(i, i + 200).map((r) => ({ ...r, status: "pending", updatedAt: r.createdAt }));
+        const chunk = rows.slice(i, i + 200).map((r) => ({ ...r, status: r.status ?? "pending", updatedAt: r.createdAt }));
         const out = await db
           .insertInto("Notification")
           .values(chunk)

@@ -14,6 +14,11 @@ export interface EvaluatedShipment {
   intents: CaseChanges["intents"];
   /** the shop's class for any status (its Status mapping choices over the defaults) */
   classOf: (status: ShipmentStatus) => StatusClass;
+  /**
+   * Set while the shipment is where an import of the shop's history (the backfill) left it, nothing having happened
+   * to it since: until when the import read it. What it reached then already passed (domain/history.ts).
+   */
+  historyUntil?: number | null;
 }
 
 /**

@@ -1,6 +1,6 @@
-/** Ports — tracking feeds (EasyPost, AfterShip): where a shop's feed connection is kept, and the provider's API. */
+/** Ports — tracking feeds (EasyPost, AfterShip, ShipEngine): where a shop's feed connection is kept, and the provider's API. */
 
-export type FeedProvider = "easypost" | "aftership";
+export type FeedProvider = "easypost" | "aftership" | "shipengine";
 export type FeedStatus = "connected" | "failing";
 
 /** A connection with its credentials still sealed: only the feed service opens them. */
@@ -9,6 +9,7 @@ export interface FeedConnectionRecord {
   shop: string;
   provider: FeedProvider;
   sealedApiKey: string;
+  /** the webhook secret; for ShipEngine, which signs with its own published keys, the id of the webhook Shipwatch registered */
   sealedWebhookSecret: string;
   /** "default" (the carriers Shopify does not track) or the carrier codes the merchant chose */
   carriers: "default" | string[];
@@ -56,4 +57,17 @@ export interface AfterShipClient {
   checkKey(apiKey: string): Promise<ProviderOutcome<null>>;
   /** POST /tracking/<version>/trackings; a tracking AfterShip already has (meta code 4003) counts as registered */
   createTracking(apiKey: string, tracking: { trackingNumber: string; slug: string | null }): Promise<ProviderOutcome<{ id: string }>>;
+}
+
+export interface ShipEngineClient {
+  /** GET /v1/environment/webhooks: the account's webhooks, and a cheap authenticated read of the API key */
+  listWebhooks(apiKey: string): Promise<ProviderOutcome<{ id: string; url: string; event: string }[]>>;
+  /** POST /v1/environment/webhooks `{ "event": "track", "url" }`: where ShipEngine sends tracking updates */
+  createTrackWebhook(apiKey: string, url: string): Promise<ProviderOutcome<{ id: string }>>;
+  /** DELETE /v1/environment/webhooks/<id> (204): ShipEngine stops sending there */
+  deleteWebhook(apiKey: string, webhookId: string): Promise<ProviderOutcome<null>>;
+  /** POST /v1/tracking/start?carrier_code&tracking_number (204): ShipEngine sends this parcel's updates to the track webhook */
+  startTracking(apiKey: string, parcel: { carrierCode: string; trackingNumber: string }): Promise<ProviderOutcome<null>>;
+  /** the public key (a JWK from ShipEngine's JWKS) a webhook names in x-shipengine-rsa-sha256-key-id; null when ShipEngine publishes none */
+  signingKey(keyId: string): Promise<JsonWebKey | null>;
 }

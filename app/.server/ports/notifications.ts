@@ -111,7 +111,11 @@ export interface NotificationRecord {
 export type NewNotification = Pick<
   NotificationRecord,
   "shop" | "sendKey" | "shipmentId" | "orderId" | "orderName" | "moment" | "channel" | "ruleId" | "template" | "locale" | "recipient" | "sendAt" | "createdAt"
->;
+> & {
+  /** recorded as suppressed, never sent (imported history); pending when absent */
+  status?: "suppressed";
+  statusReason?: string;
+};
 
 export interface OutboxFilter {
   status?: NotificationStatus;

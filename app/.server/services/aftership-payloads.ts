@@ -1,16 +1,13 @@
 import { z } from "zod";
+import { feedDateTime, feedText } from "./feed-payload-fields";
 
 /**
  * AfterShip's tracking webhook body (docs: Tracking 2026-07, "Webhook Specifications"): `event` names what happened
  * (`tracking_update`, `edd_revise`, …), `event_id` identifies the delivery, `msg` is the Tracking, whose
  * `checkpoints[]` are the carrier's scans. Only what Shipwatch reads is checked; AfterShip adds fields freely.
  */
-const text = z.string().max(2000);
-const dateTime = z
-  .string()
-  .max(64)
-  .refine((v) => !Number.isNaN(Date.parse(v)), "not a date-time")
-  .transform((v) => Date.parse(v));
+const text = feedText;
+const dateTime = feedDateTime;
 
 const Checkpoint = z
   .object({

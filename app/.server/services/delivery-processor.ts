@@ -12,8 +12,10 @@ import {
   parseOrder,
   ShopRedactPayload,
 } from "./shopify-payloads";
-import { AFTERSHIP_FEED_TOPIC, EASYPOST_FEED_TOPIC, type TrackingFeeds } from "./tracking-feeds";
+import { AFTERSHIP_FEED_TOPIC, EASYPOST_FEED_TOPIC, SHIPENGINE_FEED_TOPIC, type TrackingFeeds } from "./tracking-feeds";
 import { disagreement } from "./webhook-agreement";
+import type { CarrierTracking } from "./carrier-tracking";
+import { createOrderLock, type KeyedLock } from "./order-lock";
 
 export type ProcessOutcome =
   | { outcome: "processed"; orderId: string | null; shipmentIds?: number[] }
@@ -24,6 +26,8 @@ export type ProcessOutcome =
   | { outcome: "missing" };
 
 const COMPLIANCE_TOPICS = ["shop/redact", "customers/redact", "customers/data_request", "app/uninstalled"];
+/** the topics an order, fulfillment or event read from the Admin API is applied as (apply) */
+export const SHOP_DATA_TOPICS = ["orders/updated", "fulfillments/update", "fulfillment_events/create"] as const;
 
 /** Processes one stored webhook delivery by its topic. Safe to run any number of times. */
 export function createDeliveryProcessor(deps: {
@@ -42,24 +46,16 @@ export function createDeliveryProcessor(deps: {
   /** where refusals are reported (someone replaying signed bodies is worth knowing about) */
   logger: { warn(details: object, message: string): void };
   /** tracking feeds: their stored events are merged here, and a new fulfillment may get a feed tracker */
-  feeds?: Pick<TrackingFeeds, "applyEasyPostEvent" | "applyAfterShipEvent" | "fulfillmentCreated">;
+  feeds?: Pick<TrackingFeeds, "applyEasyPostEvent" | "applyAfterShipEvent" | "applyShipEngineEvent" | "fulfillmentCreated">;
+  /** the lock on an order's shipments, shared with the carrier poller (services/order-lock.ts) */
+  orderLock?: KeyedLock;
+  /** direct carrier tracking: a fulfillment's parcels on a carrier the shop polls get a polling schedule */
+  carriers?: Pick<CarrierTracking, "fulfillmentSeen">;
 }) {
   const { deliveries, shops, tracking, orderSync, compliance, clock } = deps;
 
-  // A worker runs several jobs at once; two deliveries of one order must not interleave their read-recompute-
-  // write of its shipments (the later write could carry the earlier read). One order at a time, per process.
-  const busy = new Map<string, Promise<unknown>>();
-  async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const before = busy.get(key) ?? Promise.resolve();
-    const mine = before.then(work, work);
-    const settled = mine.catch(() => undefined);
-    busy.set(key, settled);
-    try {
-      return await mine;
-    } finally {
-      if (busy.get(key) === settled) busy.delete(key);
-    }
-  }
+  // one order at a time per process (services/order-lock.ts), shared with the carrier poller when it is given
+  const oneAtATime: KeyedLock = deps.orderLock ?? createOrderLock();
 
   /**
    * Why a signed delivery must not be acted on: its body disagrees with its headers (a body replayed under
@@ -96,6 +92,8 @@ export function createDeliveryProcessor(deps: {
         const update = redacted ? { ...f.data, destination: regionOnly(f.data.destination) } : f.data;
         const shipmentIds = await oneAtATime(`${shop}|${f.data.orderId}`, () => tracking.applyFulfillment(shop, update));
         if (topic === "fulfillments/create") await deps.feeds?.fulfillmentCreated(shop, f.data.fulfillmentId);
+        // on update too: a tracking number is often added to a fulfillment after it was created
+        await deps.carriers?.fulfillmentSeen(shop, f.data.fulfillmentId);
         return { outcome: "processed", orderId: f.data.orderId, shipmentIds };
       }
       case "fulfillment_events/create":
@@ -118,6 +116,10 @@ export function createDeliveryProcessor(deps: {
       case AFTERSHIP_FEED_TOPIC: {
         if (!deps.feeds) return { outcome: "ignored", why: "tracking feeds are not set up" };
         return deps.feeds.applyAfterShipEvent(shop, body, (orderId, work) => oneAtATime(`${shop}|${orderId}`, work));
+      }
+      case SHIPENGINE_FEED_TOPIC: {
+        if (!deps.feeds) return { outcome: "ignored", why: "tracking feeds are not set up" };
+        return deps.feeds.applyShipEngineEvent(shop, body, (orderId, work) => oneAtATime(`${shop}|${orderId}`, work));
       }
       case "app/uninstalled":
         await compliance.uninstall(shop);
@@ -150,6 +152,22 @@ export function createDeliveryProcessor(deps: {
   }
 
   return {
+    /**
+     * An order, fulfillment or event that did not arrive as a delivery (the import, reconciliation): refused,
+     * ignored or applied exactly as a stored delivery of that topic would be, under the same per-order turn.
+     */
+    async apply(shop: string, topic: (typeof SHOP_DATA_TOPICS)[number], body: unknown): Promise<ProcessOutcome> {
+      const refused = await refusal(shop, topic, body);
+      if (refused) return { outcome: "refused", why: `refused: ${refused}` };
+      if (!(await shops.isInstalled(shop))) return { outcome: "ignored", why: "shop is not installed" };
+      const redacted = await compliance.isRedacted(shop, subjectIdsOfBody(topic, body));
+      const outcome = await dispatch(shop, topic, body, redacted);
+      if (outcome.outcome === "processed" && outcome.shipmentIds?.length) {
+        if (topic.startsWith("orders/")) await deps.markDue(shop, outcome.shipmentIds);
+        await deps.requestSweep();
+      }
+      return outcome;
+    },
     async process(deliveryId: number): Promise<ProcessOutcome> {
       const delivery = await deliveries.get(deliveryId);
       if (!delivery) return { outcome: "missing" };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { feedDateTime, feedText } from "./feed-payload-fields";
 
 /**
  * EasyPost's webhook body is an Event (docs: "Events"): `description` names what happened
@@ -6,12 +7,8 @@ import { z } from "zod";
  * (docs: "Trackers"), whose `tracking_details[]` are the carrier's scans. Only what Shipwatch reads is checked;
  * EasyPost adds fields freely.
  */
-const text = z.string().max(2000);
-const isoTime = z
-  .string()
-  .max(64)
-  .refine((v) => !Number.isNaN(Date.parse(v)), "not a date-time")
-  .transform((v) => Date.parse(v));
+const text = feedText;
+const isoTime = feedDateTime;
 
 const TrackingLocation = z
   .object({ city: text.nullish(), state: text.nullish(), country: text.nullish(), zip: text.nullish() })

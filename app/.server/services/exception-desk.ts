@@ -3,6 +3,8 @@ import type { CarrierCode } from "~/domain/carriers";
 import type { Clock } from "~/domain/clock";
 import type { ShipmentStatus } from "~/domain/status";
 import { statusClassOf } from "~/domain/status-classes";
+import { isImportedHistory } from "~/domain/history";
+import { waitsOnQuietFeed } from "~/domain/feed-health";
 import { transition, type CaseActionOutcome, type CaseCommand } from "~/domain/case-lifecycle";
 import { evaluate, planActions, reconcileCases, stateStamp, type CaseChanges, type ExceptionType, type Owner, type Priority, type Rule, type ShipmentFacts } from "~/domain/rules";
 import type {
@@ -43,6 +45,13 @@ export const PARKED_EVALUATION_MS = 24 * 3_600_000;
 export const BACKLOG_WATCH_MS = 6 * 3_600_000;
 /** a parcel whose silence waited for a backlog is looked at again this soon */
 export const BACKLOG_RECHECK_MS = 60_000;
+/**
+ * A delivery waiting longer than this is a backlog, whatever the grace: in the ordinary flow a delivery waits
+ * milliseconds, while a queue a minute behind may hold the parcel's next scan (a shorter grace is used as it is).
+ */
+export const BACKLOG_MIN_AGE_MS = 5_000;
+/** a parcel whose silence waits on a quiet tracking feed is looked at again this soon (the feed's recovery also asks for a sweep) */
+export const QUIET_FEED_RECHECK_MS = 15 * 60_000;
 
 /**
  * Where the workflow decides: a shipment's facts go through the shop's rules; cases open (at most one
@@ -65,6 +74,15 @@ export function createExceptionDesk(deps: {
    * parcel is not called stalled or lost on what we have not read), and is looked at again once caught up.
    */
   backlogSince?: (shop: string, since: number) => Promise<number | null>;
+  /** an import of the shop's history is under way: silence waits for it as for a backlog (services/backfill.ts) */
+  importing?: (shop: string) => Promise<boolean>;
+  /**
+   * The shop's tracking feeds that went quiet (services/feed-health.ts), by carrier with their last event: a parcel
+   * that depends on one (its carrier, and no news of it since) is not judged silent, as during a backlog.
+   */
+  quietFeeds?: (shop: string) => Promise<readonly { carrier: string; lastEventAt: number }[]>;
+  /** fulfillment id → until when what it reached is imported history (absent: nothing was imported) */
+  importedHistory?: (shop: string, fulfillmentIds: readonly string[]) => Promise<Map<string, number>>;
   /**
    * Told of every evaluated batch (notifications plan their messages from it). The desk records what
    * happened and knows nothing of who listens; see EvaluationSubscriber for when each part runs.
@@ -136,15 +154,17 @@ export function createExceptionDesk(deps: {
   }
 
   /**
-   * Until when silence waits for the shop's backlog: null when its webhooks are processed within the grace. A
-   * backlog older than BACKLOG_WATCH_MS is an outage for an operator (the queue's own alerts), not a reason to
-   * stop judging silence for good.
+   * Until when silence waits for the shop's backlog: null when its webhooks are processed within a few seconds
+   * (BACKLOG_MIN_AGE_MS, or the grace when shorter). A backlog older than BACKLOG_WATCH_MS is an outage for an
+   * operator (the queue's own alerts), not a reason to stop judging silence for good.
    */
   async function silenceHold(shop: string, now: number): Promise<number | null> {
     const grace = deps.silenceGraceMs ?? 0;
+    // parcels whose scans the import has not read yet are not judged on what we have so far
+    if (deps.importing && (await deps.importing(shop))) return now + Math.max(grace, BACKLOG_RECHECK_MS);
     if (!deps.backlogSince) return null;
     const since = await deps.backlogSince(shop, now - BACKLOG_WATCH_MS);
-    return since !== null && now - since > grace ? now + Math.max(grace, BACKLOG_RECHECK_MS) : null;
+    return since !== null && now - since > Math.min(grace, BACKLOG_MIN_AGE_MS) ? now + Math.max(grace, BACKLOG_RECHECK_MS) : null;
   }
 
   /**
@@ -160,6 +180,7 @@ export function createExceptionDesk(deps: {
     const trending = deps.trending ? await deps.trending(shop) : null;
     const now = clock.now();
     const silenceHeldUntil = await silenceHold(shop, now);
+    const quietFeeds = deps.quietFeeds ? await deps.quietFeeds(shop) : [];
     const orderList = await orders.findByIds(shop, [...new Set(list.map((s) => s.orderId))]);
     const orderById = new Map(orderList.map((o) => [o.orderId, o]));
     const openByShipment = new Map<number, CaseRecord[]>();
@@ -167,7 +188,9 @@ export function createExceptionDesk(deps: {
     const items: { shipment: ShipmentRecord; changes: CaseChanges }[] = [];
     for (const shipment of list) {
       try {
-        const facts = factsFrom(shipment, orderById.get(shipment.orderId) ?? null, setup.settings, trending, now, silenceHeldUntil);
+        // a quiet feed is not a stalled parcel: the parcels waiting on it are held like a backlog's
+        const heldUntil = quietFeeds.length && waitsOnQuietFeed(shipment, quietFeeds) ? Math.max(silenceHeldUntil ?? 0, now + QUIET_FEED_RECHECK_MS) : silenceHeldUntil;
+        const facts = factsFrom(shipment, orderById.get(shipment.orderId) ?? null, setup.settings, trending, now, heldUntil);
         const calendar = calendarOf(setup.settings, shipment.carrierCode);
         const plan = planActions(evaluate(setup.rules, facts, calendar, now));
         const changes = reconcileCases({ plan, open: openByShipment.get(shipment.id) ?? [], facts, rules: setup.rules, calendar, autoResolve: setup.settings.autoResolve, now });
@@ -178,12 +201,13 @@ export function createExceptionDesk(deps: {
     }
     const afterApply: (() => Promise<void>)[] = [];
     if (subscribers.length) {
+      const imported = deps.importedHistory ? await deps.importedHistory(shop, [...new Set(items.map((i) => i.shipment.fulfillmentId))]) : null;
       const classOf = (status: ShipmentStatus) => statusClassOf(status, setup.settings.statusClasses);
       const evaluated = items.map(({ shipment, changes }) => {
         const resolved = new Set(changes.resolve.map((r) => r.caseId));
         const stillOpen = (openByShipment.get(shipment.id) ?? []).filter((c) => !resolved.has(c.id)).map((c) => c.type);
         // the promise this evaluation is about to write: listeners read the shipment as it will be stored
-        return { shipment: { ...shipment, promisedBy: changes.promisedBy }, order: orderById.get(shipment.orderId) ?? null, openCaseTypes: [...new Set([...stillOpen, ...changes.open.map((c) => c.type)])], intents: changes.intents, classOf };
+        return { shipment: { ...shipment, promisedBy: changes.promisedBy }, order: orderById.get(shipment.orderId) ?? null, openCaseTypes: [...new Set([...stillOpen, ...changes.open.map((c) => c.type)])], intents: changes.intents, classOf, historyUntil: historyUntilOf(shipment, imported?.get(shipment.fulfillmentId)) };
       });
       for (const subscriber of subscribers) afterApply.push(await subscriber(shop, evaluated));
     }
@@ -354,6 +378,8 @@ export function createExceptionDesk(deps: {
     },
   };
 }
+
+const historyUntilOf = (s: ShipmentRecord, until: number | undefined) => (isImportedHistory(s, until) ? until! : null);
 
 /** The trail's words for a hand-off, "Handed from support to operations: <note>" (the admin reads it back). */
 export function handOffDetail(from: Owner, to: Owner, note: string): string {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Clock } from "~/domain/clock";
 import { EXCEPTION_TYPES, OWNERS, PRIORITIES, type ExceptionType, type Owner, type Priority } from "~/domain/rules";
 import { STATUS_LABELS } from "~/domain/status";
+import { caseIsNews } from "~/domain/history";
 import { UnrecoverableJobError, type CaseRecord, type CaseRepository, type EvaluationSubscriber, type JobDefinition, type JobRequest, type ShipmentRecord, type ShipmentRepository } from "../ports";
 import { FLOW_TRIGGERS, ROLLED_UP_FLOW_DELIVERED, type FlowMarks, type FlowTrigger, type FlowTriggers, type FlowTriggerUses } from "../ports/flow";
 
@@ -79,7 +80,10 @@ export function createFlow(deps: {
         return openCaseTypes.some((t) => !had.has(t)) || [...had].some((t) => !openCaseTypes.includes(t));
       })
       .map((e) => e.shipment.id);
-    const delivered = evaluated.filter(({ shipment }) => isNewDelivery(shipment, now)).map((e) => e.shipment.id);
+    // imported history is told to no workflow; a case opened on it once the quiet time has passed is news (domain/history.ts)
+    const history = new Map(evaluated.filter((e) => e.historyUntil != null).map((e) => [e.shipment.id, e.historyUntil!]));
+    const told = (c: CaseRecord) => c.shipmentId === null || caseIsNews(c.openedAt, history.get(c.shipmentId));
+    const delivered = evaluated.filter(({ shipment }) => isNewDelivery(shipment, now) && !history.has(shipment.id)).map((e) => e.shipment.id);
     return async () => {
       const jobs: JobRequest[] = [];
       if (changing.length) {
@@ -87,12 +91,12 @@ export function createFlow(deps: {
         const openBefore = new Set(before.map((c) => c.id));
         const openAfter = new Set(after.map((c) => c.id));
         for (const c of after) {
-          if (openBefore.has(c.id)) continue;
+          if (openBefore.has(c.id) || !told(c)) continue;
           jobs.push(job(shop, { kind: "case", caseId: c.id, trigger: FLOW_TRIGGERS.exceptionOpened }));
           if (DELAY_TYPES.includes(c.type)) jobs.push(job(shop, { kind: "case", caseId: c.id, trigger: FLOW_TRIGGERS.delayDetected }));
         }
         for (const c of before) {
-          if (c.shipmentId !== null && changing.includes(c.shipmentId) && !openAfter.has(c.id)) jobs.push(job(shop, { kind: "case", caseId: c.id, trigger: FLOW_TRIGGERS.exceptionResolved }));
+          if (c.shipmentId !== null && changing.includes(c.shipmentId) && !openAfter.has(c.id) && told(c)) jobs.push(job(shop, { kind: "case", caseId: c.id, trigger: FLOW_TRIGGERS.exceptionResolved }));
         }
       }
       for (const shipmentId of delivered) jobs.push(job(shop, { kind: "delivered", shipmentId }));

@@ -38,6 +38,8 @@ export function createShipmentTracking(deps: {
   clock: Clock;
   /** the merchant's status mapping (the Status mapping page); without it, the default table alone */
   statusOverrides?: (shop: string) => Promise<StatusOverrides>;
+  /** scans a feed gave that were new (the write-back to Shopify takes them from here) */
+  onFeedScans?: (shop: string, fulfillmentId: string, eventKeys: string[]) => Promise<void>;
 }) {
   const { shipments, orders, shops, clock } = deps;
   const overridesOf = async (shop: string) => (deps.statusOverrides ? deps.statusOverrides(shop) : undefined);
@@ -114,7 +116,7 @@ export function createShipmentTracking(deps: {
   async function applyFeedScans(shop: string, fulfillmentId: string, orderId: string, scans: readonly FeedScan[]): Promise<number[]> {
     const now = clock.now();
     const overrides = await overridesOf(shop);
-    let inserted = false;
+    const inserted: string[] = [];
     for (const scan of scans) {
       const normalized = normalizeWithOverrides({ source: scan.source, code: scan.code, message: scan.message }, overrides);
       const record: EventRecord = {
@@ -134,10 +136,13 @@ export function createShipmentTracking(deps: {
         deletedAt: null,
       };
       if (!(await shipments.insertEvent(shop, record))) continue;
-      inserted = true;
+      inserted.push(scan.eventKey);
       if (!normalized.mapped && normalized.code) await shipments.countUnmapped(shop, scan.source, normalized.code, scan.message, now);
     }
-    return inserted ? recompute(shop, fulfillmentId) : [];
+    if (!inserted.length) return [];
+    const changed = await recompute(shop, fulfillmentId);
+    await deps.onFeedScans?.(shop, fulfillmentId, inserted);
+    return changed;
   }
 
   /** fulfillment_events/delete carries the whole event: a delete that overtakes its create keeps the same data. */

@@ -128,6 +128,8 @@ export function createSlaAlerts(deps: {
 
   return {
     send,
+    /** where a team's alerts go now (its own Slack webhook, else the shop's Slack); null: nowhere. Feed health alerts operations through it. */
+    teamTarget: targetFor,
     /**
      * The sweep's part: claims the breaches due now (every shop) and queues their sends; claims whose job was lost
      * are queued again. Returns how many breaches it claimed.

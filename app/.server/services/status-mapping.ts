@@ -2,6 +2,8 @@ import type { Clock } from "~/domain/clock";
 import { normalizeShopifyStatus, reasonFromMessage, SHOPIFY_STATUS_TABLE, type NormalizedStatus, type RawCarrierStatus, type StatusSource } from "~/domain/normalize";
 import { AFTERSHIP_TABLE, normalizeAfterShip } from "~/domain/aftership";
 import { EASYPOST_STATUS_TABLE, normalizeEasyPost } from "~/domain/easypost";
+import { CARRIER_API_STATUS_SOURCES, carrierApiReader } from "~/domain/carrier-api-codes";
+import { normalizeShipEngine, SHIPENGINE_STATUS_TABLE } from "~/domain/shipengine";
 import { isShipmentStatus, isStatusReason, SHIPMENT_STATUSES, type ShipmentStatus, type StatusReason } from "~/domain/status";
 import { DEFAULT_STATUS_CLASSES, isStatusClass, statusClassOf, type StatusClass } from "~/domain/status-classes";
 import type { ShopSettingsRecord, StatusMappingRepository } from "../ports";
@@ -31,12 +33,19 @@ export const STATUS_SOURCES: readonly { source: StatusSource; label: string; abo
     label: "AfterShip",
     about: "Checkpoints from your AfterShip tracking feed: AfterShip's sub-status (such as exception_011), or its status when there is none.",
   },
+  {
+    source: "shipengine",
+    label: "ShipEngine",
+    about: "Events from your ShipEngine tracking feed: ShipEngine's status code, then its status detail (such as ex/parcel_lost).",
+  },
+  ...CARRIER_API_STATUS_SOURCES,
 ];
 
 /** Each source's default table, as the page lists it (EasyPost's coarse statuses; its details refine them). */
 const AFTERSHIP_STATUS_TABLE: ReadonlyMap<string, ShipmentStatus> = new Map([...AFTERSHIP_TABLE].map(([code, r]) => [code, r.status]));
 const defaultTableOf = (source: StatusSource): ReadonlyMap<string, ShipmentStatus> =>
-  source === "easypost" ? EASYPOST_STATUS_TABLE : source === "aftership" ? AFTERSHIP_STATUS_TABLE : SHOPIFY_STATUS_TABLE;
+  carrierApiReader(source)?.table ??
+  (source === "easypost" ? EASYPOST_STATUS_TABLE : source === "aftership" ? AFTERSHIP_STATUS_TABLE : source === "shipengine" ? SHIPENGINE_STATUS_TABLE : SHOPIFY_STATUS_TABLE);
 const isSource = (value: string): value is StatusSource => STATUS_SOURCES.some((s) => s.source === value);
 
 
@@ -56,7 +65,15 @@ for (const [code, status] of SHOPIFY_STATUS_TABLE) if (!CODE_FOR_STATUS.has(stat
  */
 export function normalizeWithOverrides(input: RawCarrierStatus, overrides?: StatusOverrides): NormalizedStatus {
   // each source reads its codes with its own table; the carrier's message is read the same way for all
-  const base = input.source === "easypost" ? normalizeEasyPost(input) : input.source === "aftership" ? normalizeAfterShip(input) : normalizeShopifyStatus(input);
+  const base =
+    carrierApiReader(input.source)?.normalize(input) ??
+    (input.source === "easypost"
+      ? normalizeEasyPost(input)
+      : input.source === "aftership"
+        ? normalizeAfterShip(input)
+        : input.source === "shipengine"
+          ? normalizeShipEngine(input)
+          : normalizeShopifyStatus(input));
   if (!overrides || overrides.size === 0 || base.code === null) return base;
   const override = overrides.get(overrideKey(input.source, base.code));
   if (!override) return base;

@@ -18,6 +18,8 @@ export function createSweep(deps: {
   orders?: (limit: number) => Promise<{ evaluated: number }>;
   /** SLA breaches of open cases: claimed once each and queued to alert the owning team (services/sla-alerts.ts) */
   alertBreaches?: () => Promise<unknown>;
+  /** tracking feeds silent well past their norm become quiet, and operations are told (services/feed-health.ts) */
+  checkFeeds?: () => Promise<unknown>;
   /** queues one sweep job unless one is already waiting; at `runAt`, or now */
   schedule: (runAt?: number) => Promise<void>;
   now: () => number;
@@ -44,6 +46,7 @@ export function createSweep(deps: {
       const orders = deps.orders ? await deps.orders(limit) : { evaluated: 0 };
       // after waking the snoozed (a case snoozed past its due time alerts once it is back) and evaluating
       await deps.alertBreaches?.();
+      await deps.checkFeeds?.();
       await deps.notifications.requeueStranded();
       await deps.notifications.checkChannelHealth();
       // a full batch of either means more are due

@@ -1,13 +1,20 @@
-import { calendarFor, localParts, zonedTimeToUtc, type BusinessCalendar } from "~/domain/business-time";
+import { calendarFor, carrierHolidays, localParts, zonedTimeToUtc, type BusinessCalendar } from "~/domain/business-time";
 import type { CarrierCode } from "~/domain/carriers";
 import type { Clock } from "~/domain/clock";
 import type { EstimatedDelivery } from "~/domain/estimate";
+import { zoneForDestination } from "~/domain/time-zones";
 import { countsOf, learnedWindow, trendingLate, type TrendingLate, type TransitModel } from "~/domain/transit-model";
 import { ROLLED_UP, type EvaluatedShipment, type EvaluationSubscriber, type ShipmentRecord, type ShopSettingsRecord, type TransitModelRepository } from "../ports";
 import { estimateOf, learnedWindowApplies, recipientZone, type LearnedEstimator, type ShipmentFacts as ViewFacts } from "./shipment-views";
 import type { ShopProfile } from "./shop-profile";
 
 export type Transit = ReturnType<typeof createTransit>;
+
+/** A carrier's published holidays from the year before `now` to the year after (parcels in flight, history learned). */
+export function carrierHolidaysAround(carrier: CarrierCode, now: number, zone: string): string[] {
+  const year = localParts(now, zone).year;
+  return carrierHolidays(carrier, year - 1, year + 1);
+}
 
 /** A learned window in instants, as the estimate (app/domain/estimate.ts) takes it. */
 export interface LearnedSpan {
@@ -66,10 +73,10 @@ export function createTransit(deps: {
     known.set(key, value);
     return value;
   }
-  /** what of the settings a reading depends on: the zone, holidays and carrier working days */
+  /** what of the settings a reading depends on: the zone, holidays, carrier working days and cut-off */
   function fingerprintOf(settings: ShopSettingsRecord): string {
     let known = fingerprints.get(settings);
-    if (known === undefined) fingerprints.set(settings, (known = JSON.stringify([settings.timezone, settings.holidays, settings.carrierWorkdays])));
+    if (known === undefined) fingerprints.set(settings, (known = JSON.stringify([settings.timezone, settings.holidays, settings.carrierWorkdays, cutoffOf(settings)])));
     return known;
   }
   // an answer or a batch asks the date of one instant for every parcel: the last one is kept
@@ -80,23 +87,35 @@ export function createTransit(deps: {
   }
   const laneText = (s: ShipmentRecord) => `${s.carrierCode}|${s.service ?? ""}|${s.destinationCountry ?? ""}|${s.destinationProvince ?? ""}`;
   /**
-   * A reading depends on the ship time only through its date on the carrier's calendar (the model counts whole
-   * days; a window's first day starts no earlier than the ship time, which the caller puts back): readings are
-   * remembered per ship date and worked out from the start of that date, so a sweep of thousands of parcels
-   * shipped on a few dates works out a few readings.
+   * A reading depends on the ship time only through its date on the carrier's calendar and whether it came before
+   * the shop's cut-off (the model counts whole days from the day the carrier has the parcel; a window's first day
+   * starts no earlier than the ship time, which the caller puts back): readings are remembered per ship date and
+   * side of the cut-off, worked out from the start of that date or the cut-off hour, so a sweep of thousands of
+   * parcels shipped on a few dates works out a few readings.
    */
   const shipDates = new Map<string, { day: string; start: number }>();
-  function shipDateOf(shippedAt: number, zone: string): { day: string; start: number } {
-    const key = `${zone}|${Math.floor(shippedAt / 3_600_000)}`;
+  function shipDateOf(shippedAt: number, zone: string, cutoffHour: number | null): { day: string; start: number } {
+    const key = `${zone}|${cutoffHour}|${Math.floor(shippedAt / 3_600_000)}`;
     let known = shipDates.get(key);
     if (!known) {
-      const { isoDate } = localParts(shippedAt, zone);
+      const { isoDate, hour, minute } = localParts(shippedAt, zone);
       const [year, month, day] = isoDate.split("-").map(Number) as [number, number, number];
-      known = { day: isoDate, start: zonedTimeToUtc({ year, month, day }, zone) };
+      const late = cutoffHour !== null && hour + minute / 60 >= cutoffHour;
+      const at = late ? { year, month, day, hour: Math.floor(cutoffHour), minute: Math.round((cutoffHour - Math.floor(cutoffHour)) * 60) } : { year, month, day };
+      known = { day: `${isoDate}${late ? "+" : ""}`, start: Math.max(zonedTimeToUtc({ year, month, day }, zone), Math.min(shippedAt, zonedTimeToUtc(at, zone))) };
       if (shipDates.size >= READINGS_KEPT) shipDates.clear();
       shipDates.set(key, known);
     }
     return known;
+  }
+
+  /**
+   * The shop's cut-off for the model (transit-model.ts, `handoverAt`): the hour from which its catch-all shipping
+   * promise says an order ships the next business day, which is when the day's pickup has gone.
+   */
+  function cutoffOf(settings: ShopSettingsRecord): number | null {
+    const policy = settings.promisePolicies.find((p) => p.match.trim() === "*") ?? settings.promisePolicies[0];
+    return policy && Number.isFinite(policy.cutoffHour) ? policy.cutoffHour : null;
   }
 
   /** The shop's model, read at most once per TTL per process; concurrent askers share the read. */
@@ -119,7 +138,8 @@ export function createTransit(deps: {
       calendar = calendarFor({
         timezone: settings.timezone,
         carrier: carrier as CarrierCode,
-        holidays: settings.holidays,
+        // the carrier's published holidays too: a week with Thanksgiving in it is not a slow week
+        holidays: [...settings.holidays, ...carrierHolidaysAround(carrier as CarrierCode, clock.now(), settings.timezone)],
         carrierWorkdays: settings.carrierWorkdays as Partial<Record<CarrierCode, readonly number[]>>,
       });
       byCarrier.set(carrier, calendar);
@@ -142,9 +162,10 @@ export function createTransit(deps: {
     const calendar = calendarOf(settings, shipment.carrierCode);
     const travelling = shipment.deliveredAt === null;
     const today = travelling ? dayOf(now, calendar.timezone) : "";
-    const shipped = shipDateOf(shipment.shippedAt, calendar.timezone);
+    const cutoffHour = cutoffOf(settings);
+    const shipped = shipDateOf(shipment.shippedAt, calendar.timezone, cutoffHour);
     const span = remembered(m, `w|${laneText(shipment)}|${shipped.day}|${zone}|${fingerprintOf(settings)}|${today}`, () => {
-      const window = learnedWindow(m, { ...laneOfShipment(shipment), shippedAt: shipped.start, calendar, zone, ...(travelling ? { now } : {}) });
+      const window = learnedWindow(m, { ...laneOfShipment(shipment), shippedAt: shipped.start, calendar, zone, cutoffHour, ...(travelling ? { now } : {}) });
       return window ? { earliest: window.earliest, latest: window.latest } : null;
     });
     // the window never opens before the parcel shipped
@@ -157,12 +178,14 @@ export function createTransit(deps: {
     if (promisedBy === null || now > promisedBy) return null;
     const calendar = calendarOf(settings, shipment.carrierCode);
     const today = dayOf(now, calendar.timezone);
-    const shipped = shipDateOf(shipment.shippedAt, calendar.timezone);
+    const cutoffHour = cutoffOf(settings);
+    const shipped = shipDateOf(shipment.shippedAt, calendar.timezone, cutoffHour);
     const key = `t|${laneText(shipment)}|${shipped.day}|${promisedBy}|${shipment.status}|${shipment.lastCarrierScanAt === null}|${fingerprintOf(settings)}|${today}`;
     return remembered(m, key, () =>
       trendingLate(m, {
         ...laneOfShipment(shipment),
         shippedAt: shipped.start,
+        cutoffHour,
         calendar,
         promisedBy,
         now,
@@ -176,7 +199,9 @@ export function createTransit(deps: {
   async function learnFrom(shop: string, shipment: ShipmentRecord, settings: ShopSettingsRecord): Promise<boolean> {
     if (!delivered(shipment) || gone(shipment) || (shipment.rolledUp & ROLLED_UP.learned) !== 0) return false;
     const calendar = calendarOf(settings, shipment.carrierCode);
-    const counted = countsOf({ ...laneOfShipment(shipment), shippedAt: shipment.shippedAt, deliveredAt: shipment.deliveredAt!, calendar });
+    // counted from the day the carrier had it to the date the recipient had it
+    const zone = zoneForDestination({ country: shipment.destinationCountry, region: shipment.destinationProvince }, settings.timezone);
+    const counted = countsOf({ ...laneOfShipment(shipment), shippedAt: shipment.shippedAt, deliveredAt: shipment.deliveredAt!, calendar, cutoffHour: cutoffOf(settings), zone });
     // delivered before it shipped (clock skew in the data): nothing true to learn
     if (!counted.length) return false;
     const learned = await counts.learn(shop, shipment.id, counted.map((c) => ({ histogram: c.key, bucket: c.bucket })));

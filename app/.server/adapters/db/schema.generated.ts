@@ -14,6 +14,104 @@ export type ApiKey = {
     lastUsedAt: number | null;
     revokedAt: number | null;
 };
+export type BackfillRun = {
+    id: Generated<number>;
+    shop: string;
+    /**
+     * install | manual
+     */
+    trigger: string;
+    days: number;
+    /**
+     * queued | running (Shopify builds the file) | importing | done | failed
+     */
+    status: string;
+    /**
+     * the BulkOperation's gid and Shopify's last word on it (CREATED, RUNNING, COMPLETED, FAILED…)
+     */
+    operationId: string | null;
+    operationStatus: string | null;
+    /**
+     * Shopify's words when the operation failed, or the error that stopped the import
+     */
+    error: string | null;
+    /**
+     * JSONL lines read so far: a resumed import skips them
+     */
+    linesRead: Generated<number>;
+    ordersSeen: Generated<number>;
+    ordersImported: Generated<number>;
+    fulfillmentsSeen: Generated<number>;
+    fulfillmentsImported: Generated<number>;
+    eventsSeen: Generated<number>;
+    eventsImported: Generated<number>;
+    /**
+     * Shopify's objectCount for the finished operation (the progress bar's whole)
+     */
+    objectCount: number | null;
+    /**
+     * what happened up to this moment is history: told to no customer and no Flow workflow
+     */
+    historyUntil: number;
+    startedAt: number;
+    finishedAt: number | null;
+    updatedAt: number;
+};
+export type CarrierAccount = {
+    id: string;
+    shop: string;
+    /**
+     * ups | usps | fedex | dhl
+     */
+    carrier: string;
+    /**
+     * sealed (secret-box): the client id and secret (DHL: the API key)
+     */
+    credentials: string;
+    /**
+     * connected | failing
+     */
+    status: Generated<string>;
+    /**
+     * the carrier's own words when it refused the credentials or the last poll
+     */
+    lastError: string | null;
+    /**
+     * 1: this carrier's parcels are polled; 0: connected but paused by the merchant
+     */
+    polling: Generated<number>;
+    /**
+     * after a 429: no call to this account before then (Retry-After)
+     */
+    pausedUntil: number | null;
+    lastPollAt: number | null;
+    lastEventAt: number | null;
+    pollCount: Generated<number>;
+    eventCount: Generated<number>;
+    failureCount: Generated<number>;
+    createdAt: number;
+    updatedAt: number;
+};
+export type CarrierPoll = {
+    id: Generated<number>;
+    shop: string;
+    carrier: string;
+    trackingNumber: string;
+    /**
+     * active | held (the account is failing or paused) | done (delivered + 2 days, 60 days, or no live parcel)
+     */
+    state: Generated<string>;
+    nextPollAt: number | null;
+    /**
+     * consecutive failed polls (429, 5xx, no answer): the backoff grows with them
+     */
+    attempts: Generated<number>;
+    lastPolledAt: number | null;
+    lastError: string | null;
+    stopReason: string | null;
+    startedAt: number;
+    updatedAt: number;
+};
 export type CaseActivity = {
     id: Generated<number>;
     shop: string;
@@ -162,6 +260,39 @@ export type FeedConnection = {
     createdAt: number;
     updatedAt: number;
 };
+export type FeedHealth = {
+    id: Generated<number>;
+    shop: string;
+    /**
+     * easypost | aftership | shipengine
+     */
+    source: string;
+    /**
+     * Shipwatch's carrier code of the parcels the events were about
+     */
+    carrier: string;
+    firstEventAt: number;
+    lastEventAt: number;
+    eventCount: Generated<number>;
+    /**
+     * the hour being counted (epoch ms at its start) and its events so far
+     */
+    hourStart: number;
+    hourCount: Generated<number>;
+    /**
+     * hours closed into the norm (the norm is a plain average until a day of them, then a day-long moving average)
+     */
+    hoursSeen: Generated<number>;
+    /**
+     * events per hour, its norm
+     */
+    normPerHour: Generated<number>;
+    /**
+     * set when the feed went quiet (and operations were alerted), cleared by its next event
+     */
+    quietSince: number | null;
+    updatedAt: number;
+};
 export type FlowTriggerUse = {
     shop: string;
     /**
@@ -234,6 +365,11 @@ export type HelpdeskWrite = {
     status: string;
     createdAt: number;
     doneAt: number | null;
+};
+export type ImportedFulfillment = {
+    shop: string;
+    fulfillmentId: string;
+    historyUntil: number;
 };
 export type Job = {
     id: Generated<number>;
@@ -365,6 +501,21 @@ export type Order = {
      */
     handlingCheckAt: number | null;
 };
+export type ReconciliationRun = {
+    id: Generated<number>;
+    shop: string;
+    startedAt: number;
+    finishedAt: number | null;
+    ordersSeen: Generated<number>;
+    repaired: Generated<number>;
+    error: string | null;
+};
+export type ReconciliationState = {
+    shop: string;
+    watermark: number | null;
+    lastRunAt: number | null;
+    lastError: string | null;
+};
 export type RedactedCustomerKey = {
     id: Generated<number>;
     shop: string;
@@ -384,6 +535,20 @@ export type RuleIntent = {
     payload: string;
     status: Generated<string>;
     createdAt: number;
+};
+export type ScanWriteBack = {
+    id: Generated<number>;
+    shop: string;
+    eventKey: string;
+    fulfillmentId: string;
+    /**
+     * "pending" | "written" | "skipped" | "failed"
+     */
+    status: string;
+    shopifyEventId: string | null;
+    error: string | null;
+    createdAt: number;
+    updatedAt: number;
 };
 export type ScorecardDay = {
     id: Generated<number>;
@@ -557,6 +722,10 @@ export type ShopSettings = {
      * how long orders take to ship: { businessDays, cutoffHour, methods: [{ match, businessDays }] }; "{}" = the default
      */
     handlingTime: Generated<string>;
+    /**
+     * write scans learned from tracking feeds and carrier APIs back to Shopify (fulfillmentEventCreate); opt-in
+     */
+    writeBackScans: Generated<number>;
     updatedAt: number;
 };
 export type SlaAlert = {
@@ -695,23 +864,31 @@ export type WebhookDelivery = {
 };
 export type DB = {
     ApiKey: ApiKey;
+    BackfillRun: BackfillRun;
+    CarrierAccount: CarrierAccount;
+    CarrierPoll: CarrierPoll;
     CaseActivity: CaseActivity;
     ChannelConnection: ChannelConnection;
     DataRequestExport: DataRequestExport;
     EscalationRule: EscalationRule;
     ExceptionCase: ExceptionCase;
     FeedConnection: FeedConnection;
+    FeedHealth: FeedHealth;
     FlowTriggerUse: FlowTriggerUse;
     Fulfillment: Fulfillment;
     HelpdeskConnection: HelpdeskConnection;
     HelpdeskWrite: HelpdeskWrite;
+    ImportedFulfillment: ImportedFulfillment;
     Job: Job;
     MessageTemplate: MessageTemplate;
     Notification: Notification;
     NotificationSettings: NotificationSettings;
     Order: Order;
+    ReconciliationRun: ReconciliationRun;
+    ReconciliationState: ReconciliationState;
     RedactedCustomerKey: RedactedCustomerKey;
     RuleIntent: RuleIntent;
+    ScanWriteBack: ScanWriteBack;
     ScorecardDay: ScorecardDay;
     Session: Session;
     Shipment: Shipment;

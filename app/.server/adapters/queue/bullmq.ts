@@ -72,7 +72,7 @@ export interface BullmqQueueOptions {
  * index by shop), so their cost follows the jobs held, finished ones included (bounded by KEEP_DONE). A job that
  * crashes its worker twice is failed by BullMQ's stall check without onParked.
  */
-export function createBullmqQueue(options: BullmqQueueOptions): JobQueue & { wake(): void; obliterate(): Promise<void> } {
+export function createBullmqQueue(options: BullmqQueueOptions): JobQueue & { wake(): void; ping(): Promise<void>; obliterate(): Promise<void> } {
   const { clock, logger } = options;
   const prefix = options.prefix ?? BULLMQ_DEFAULT_PREFIX;
   const concurrency = Math.max(1, options.concurrency ?? 8);
@@ -229,6 +229,11 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue & { wak
   return {
     wake() {
       wakeUp?.();
+    },
+    /** Redis answers a PING now. A command sent while disconnected waits for the reconnection (see `connection`), so this does not. */
+    async ping() {
+      if (connection.status !== "ready") throw new Error(`redis connection is ${connection.status}`);
+      await connection.ping();
     },
     async enqueue(job) {
       await add(job);

@@ -23,6 +23,10 @@ import type { ShipmentStatus } from "~/domain/status";
 import { statusClassOf, type StatusClass } from "~/domain/status-classes";
 import { TEMPLATE_KEYS } from "~/domain/templates";
 import { zoneForDestination } from "~/domain/time-zones";
+import { HISTORY_QUIET_MS } from "~/domain/history";
+
+/** the Outbox's words for a message an import's history called for */
+export const HISTORY_REASON = "imported history: it happened before Shipwatch was told";
 import type { CaseRecord, NewNotification, ShipmentRecord, StoredOrder } from "../../ports";
 import type { NotificationsDeps } from "./deps";
 import { addressOf, recipientOf, recipientPlace } from "./recipients";
@@ -37,6 +41,8 @@ export interface NotifyItem {
   intents: readonly PlannedIntent[];
   /** the shop's class for a status (Status mapping); without it, the default classes */
   classOf?: (status: ShipmentStatus) => StatusClass;
+  /** imported history (EvaluatedShipment.historyUntil): recorded as suppressed, never sent (domain/history.ts) */
+  historyUntil?: number | null;
 }
 
 /**
@@ -99,8 +105,14 @@ export function createPlanner(deps: Pick<NotificationsDeps, "outbox" | "shopTime
       const locale = pickLocale(order.locale, policy.defaultLocale);
       const recipient = recipientOf(order, shipment);
       const base = { shop, shipmentId: shipment.id, orderId: shipment.orderId, orderName: shipment.orderName, locale, createdAt: now };
+      // imported history: what it calls for is recorded as suppressed, so a later evaluation never sends it either;
+      // a delay a case finds once the quiet time after the import has passed is news (the parcel stalled since)
+      const until = item.historyUntil ?? null;
+      const quiet = until !== null && now <= until + HISTORY_QUIET_MS;
+      let suppress = false;
       const add = (moment: string, channel: Channel, template: string, ruleId: number | null, address?: string | null) => {
         rows.push({
+          ...(suppress ? { status: "suppressed" as const, statusReason: HISTORY_REASON } : {}),
           ...base,
           sendKey: sendKey(shipment.id, moment, channel),
           moment,
@@ -117,9 +129,11 @@ export function createPlanner(deps: Pick<NotificationsDeps, "outbox" | "shopTime
         // a status the shop calls informational stays on the timeline: no message (docs/decisions/0007)
         if (silencedByClass(moment, item.classOf ?? ((status) => statusClassOf(status, {})))) continue;
         const foundByCase = (DELAY_MOMENTS as readonly string[]).includes(moment) && statusDelay !== moment;
+        suppress = until !== null && (quiet || !foundByCase);
         if (!isFresh(moment, momentTime(moment, shipment), now, policy, foundByCase)) continue;
         for (const channel of channelsFor(moment, enabled, policy, recipient)) add(moment, channel, moment, null);
       }
+      suppress = quiet;
       for (const intent of item.intents) {
         if (intent.kind === "message_customer") {
           const template = (TEMPLATE_KEYS as readonly string[]).includes(intent.payload.template ?? "") ? intent.payload.template! : "rule_message";
@@ -138,7 +152,7 @@ export function createPlanner(deps: Pick<NotificationsDeps, "outbox" | "shopTime
     const known = await outbox.knownKeys(shop, [...new Set(rows.map((r) => r.shipmentId))]);
     const inserted = await outbox.insertNew(rows.filter((r) => !known.has(r.sendKey)));
     return async () => {
-      for (const row of inserted) await deps.schedule(shop, row.id, row.sendAt);
+      for (const row of inserted) if (row.status !== "suppressed") await deps.schedule(shop, row.id, row.sendAt);
     };
   }
 
