@@ -314,7 +314,6 @@ function FeedForm({ view, now, toast }: { view: View; now: number; toast: (messa
   );
 }
 
-/** Each carrier's freshness: when the feed last sent an event for it, its usual pace, and whether it has gone quiet. */
 /**
  * Write-back (docs/decisions/0018): a setting toggle, applied at once, with what it did in the last 30 days. It
  * writes to the merchant's orders, so it is off until the merchant turns it on.
@@ -370,6 +369,7 @@ function WriteBack({ summary, now, toast }: { summary: ReturnType<typeof useLoad
   );
 }
 
+/** Each carrier's freshness: when the feed last sent an event for it, its usual pace, and whether it has gone quiet. */
 function Freshness({ rows, now, label }: { rows: View["health"]; now: number; label: string }) {
   if (!rows.length) return null;
   const pace = (perHour: number) => (perHour >= 1 ? `${Math.round(perHour)} an hour` : perHour > 0 ? `${Math.max(1, Math.round(perHour * 24))} a day` : "Not known yet");
