@@ -76,7 +76,7 @@ export async function pipelineBenchmark(options: { shipments?: number; rate?: nu
   return line;
 }
 
-async function countWrong(db: ReturnType<typeof openDatabase>["db"], intended: { trackingNumber: string; status: string; reason: string | null }[]) {
+export async function countWrong(db: ReturnType<typeof openDatabase>["db"], intended: { trackingNumber: string; status: string; reason: string | null }[]) {
   const rows = await db.selectFrom("Shipment").select(["shipmentKey", "status", "reason"]).where("supersededAt", "is", null).execute();
   const byKey = new Map(rows.map((r) => [r.shipmentKey, r]));
   return intended.filter((i) => {

@@ -6,6 +6,7 @@ import { ingestBenchmark } from "./ingest";
 import { lookupBenchmark } from "./lookup";
 import { notifyBenchmark } from "./notify";
 import { pipelineBenchmark } from "./pipeline";
+import { scaleBenchmark } from "./scale";
 import { scorecardBenchmark } from "./scorecard";
 import { storefrontWeightBenchmark } from "./storefront-weight";
 import { sweepBenchmark } from "./sweep";
@@ -25,6 +26,7 @@ const benchmarks: Record<string, () => Promise<{ bench: string; ratio: number; p
   scorecard: scorecardBenchmark,
   feeds: feedsBenchmark,
   backfill: backfillBenchmark,
+  scale: scaleBenchmark,
 };
 const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const results = [];

@@ -1,15 +1,19 @@
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { localDayBounds } from "~/domain/business-time";
 import { dayOfInstant, hoursBucket, METRIC, type RollUpIncrement, type Scorecard } from "~/domain/scorecard";
 import { openingIncrements, resolutionIncrements } from "~/.server/adapters/scorecard";
 import { createContainer } from "~/.server/container";
 import { createLogger } from "~/.server/logger";
+import { mintSessionToken } from "~/.server/shopify/session-token";
 import type { ShipmentRecord } from "~/.server/ports";
 import { rollUpOf } from "~/.server/services/scorecard";
 import { loadConfigForTools } from "../scripts/tool-config";
 import { simulateStore } from "../scripts/demo/simulated-store";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
-import { emit, ingestAll, tempDir } from "./support";
+import { createHttpServer } from "../server/http";
+import { createRemixHandler } from "../server/remix";
+import { emit, ensureBuild, ingestAll, tempDir } from "./support";
 
 const SHOP = "bench-scorecard.myshopify.com";
 const ZONE = "America/New_York"; // the shop's zone (default settings)
@@ -32,15 +36,15 @@ export async function scorecardBenchmark(options: { shipments?: number; rounds?:
     shipments: read.shipments,
     rollUpRows: read.rollUpRows,
     range: read.range,
-    app: { scorecardMs: read.scorecardMs, dashboardMs: read.dashboardMs, note: "services.scorecard over ScorecardDay (median of 7, warm)" },
+    app: { scorecardMs: read.scorecardMs, dashboardMs: read.dashboardMs, dashboardHttpMs: read.dashboardHttpMs, note: "services.scorecard over ScorecardDay; dashboardHttpMs: GET /app.data (Home's loader, authenticated) over HTTP; medians of 7, warm" },
     baseline: { rawGroupByMs: read.rawMs, note: "GROUP BY over Shipment (+ window functions for p50/p90) and ExceptionCase, same figures" },
     ratio: Number((read.scorecardMs / read.rawMs).toFixed(4)),
     agree: read.agree,
     compared: read.compared,
     pipeline: cost,
     setupSeconds: read.setupSeconds,
-    target: { scorecardMs: 300, pipelineCost: 0.1 },
-    pass: read.agree && read.scorecardMs <= 300 && cost.cost <= 0.1,
+    target: { scorecardMs: 300, dashboardHttpMs: 300, pipelineCost: 0.1 },
+    pass: read.agree && read.scorecardMs <= 300 && read.dashboardHttpMs <= 300 && cost.cost <= 0.1,
   };
   emit(line);
   return line;
@@ -196,8 +200,38 @@ async function readBenchmark(count: number) {
   const agree = JSON.stringify(rawAnswer) === JSON.stringify(fromRollUps);
   if (!agree) emit({ bench: "scorecard", disagreement: { rollUps: fromRollUps, raw: rawAnswer } });
   const rollUpRows = increments.size;
+  const dashboardHttpMs = await homeOverHttp(container, range, times);
   await container.close();
-  return { shipments: count, rollUpRows, range, scorecardMs, dashboardMs, rawMs, agree, compared: ["shipments", "carriers", "exceptions", "asks"], setupSeconds };
+  return { shipments: count, rollUpRows, range, scorecardMs, dashboardMs, dashboardHttpMs, rawMs, agree, compared: ["shipments", "carriers", "exceptions", "asks"], setupSeconds };
+}
+
+/**
+ * The Home dashboard as the admin asks for it: the built Remix app behind the app's own server, the loader's data
+ * (`/app.data`, what a client-side navigation fetches) with a real session token, for the 30-day range. The whole
+ * server response: authentication, the needs-attention strip's reads and the dashboard, serialised.
+ */
+async function homeOverHttp(container: Awaited<ReturnType<typeof createContainer>>, range: { from: string; to: string }, times: (run: () => Promise<unknown>, n: number) => Promise<number>) {
+  ensureBuild();
+  await container.installLocally(SHOP);
+  const remix = await createRemixHandler(container);
+  const server = createHttpServer(container, remix.handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/app.data?from=${range.from}&to=${range.to}`;
+  const { apiKey, apiSecret } = container.config.shopify;
+  const get = async () => {
+    const token = mintSessionToken({ shop: SHOP, apiKey, apiSecret, nowMs: Date.now() }).token;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0.0.0 Safari/537.36" } });
+    const body = await res.text();
+    if (res.status !== 200) throw new Error(`GET /app.data answered ${res.status}: ${body.slice(0, 200)}`);
+  };
+  try {
+    return await times(get, 7);
+  } finally {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+    await remix.close();
+  }
 }
 
 /** The same figures by scanning: what answering without roll-ups costs (days in the shop's zone, as the roll-ups). */

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { businessHoursBetween, calendarFor } from "~/domain/business-time";
 import type { CarrierCode } from "~/domain/carriers";
 import { openDatabase } from "~/.server/adapters/db/database";
+import { BACKLOG_MIN_AGE_MS, BACKLOG_RECHECK_MS } from "~/.server/services/exception-desk";
 import { createTrackLinks } from "~/.server/services/track-links";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
 import { estimateLines, estimateReplay } from "./demo/estimates";
@@ -13,8 +14,11 @@ import { demoTickets, sendDemoTickets, ticketLines } from "./demo/tickets";
 import { sessionToken, shopperTruth } from "./demo/shopper-truth";
 import { simulateStore } from "./demo/simulated-store";
 import { unshippedOrders } from "./demo/unshipped";
+import { dropSomeWebhooks, importHistory, reconcileAfterTheMonth, reconciliationLines } from "./demo/reconciliation";
 import { ensureBuilt, postWebhook, sendAll, sendDeliveries, Shutdown, startDemoStack, waitForProcessing } from "./demo/stack";
 import { startFakeEasyPost, type FakeEasyPost } from "./local-services/fake-easypost";
+import { startFakeShopifyAdmin } from "./local-services/fake-shopify-admin";
+import { LOCAL_ACCESS_TOKEN } from "~/.server/container";
 import { LOCAL_SHOPIFY_ENV } from "./tool-config";
 
 /**
@@ -53,6 +57,10 @@ const env: Record<string, string> = {
   // sweep runs often so the cases are there at the end
   SILENCE_GRACE_MINUTES: process.env.SILENCE_GRACE_MINUTES ?? "1",
   SWEEP_INTERVAL_SECONDS: process.env.SWEEP_INTERVAL_SECONDS ?? "3",
+  // reconciliation runs every 6 s (hourly in production) and an import is looked at every second: the demo's
+  // dropped webhooks are repaired while it waits
+  RECONCILE_INTERVAL_MINUTES: process.env.RECONCILE_INTERVAL_MINUTES ?? "0.1",
+  BACKFILL_POLL_SECONDS: process.env.BACKFILL_POLL_SECONDS ?? "1",
 };
 const graceMs = Number(env.SILENCE_GRACE_MINUTES) * 60_000;
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -66,7 +74,14 @@ async function main() {
   // EasyPost's stand-in: the carriers Shopify does not track reach Shipwatch through the shop's EasyPost feed
   const easypost = await startFakeEasyPost({ keys: [DEMO_EASYPOST_KEY] });
   shutdown.add("EasyPost stand-in", () => easypost.close());
-  const { base, channels, policy, server } = await startDemoStack({ port, dbPath, env: { ...env, EASYPOST_API_BASE: easypost.url }, shutdown, say });
+  // the Admin API's stand-in: the history import and reconciliation read Shopify's truth from it (it relays the
+  // channels' tagsAdd and metafieldsSet to their stand-in)
+  const admin = await startFakeShopifyAdmin();
+  shutdown.add("Admin API stand-in", () => admin.close());
+  admin.addShop(PREVIEW_SHOP, LOCAL_ACCESS_TOKEN);
+  admin.setOrders(PREVIEW_SHOP, []);
+  const { base, channels, policy, server } = await startDemoStack({ port, dbPath, env: { ...env, EASYPOST_API_BASE: easypost.url }, shopifyAdminApiBase: admin.url, shutdown, say });
+  admin.forwardOthersTo(channels.providers.shopifyAdminApiBase);
   say(`• server up at ${base} (in-process worker)`);
   const feed = await connectEasyPost(base);
   say(`• EasyPost feed connected (stand-in ${easypost.url}): trackers for OnTrac and UPS parcels, events to ${feed.webhookUrl}`);
@@ -74,9 +89,17 @@ async function main() {
   const store = simulateStore({ seed, shipments: shipmentCount, shop: PREVIEW_SHOP, end: new Date() });
   const routing = routeThroughFeeds(store);
   const shopifyDeliveries = routing.deliveries.flatMap((d) => (d.kind === "shopify" ? [d.delivery] : []));
+  // the history before the month (none: the month is what follows), so that reconciliation has a starting point
+  const historyDb = openDatabase({ dialect: "sqlite", path: dbPath });
+  await importHistory({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, db: historyDb.db });
+  await historyDb.close();
+  // some webhooks never arrive: reconciliation repairs what they carried, after the month
+  const dropped = dropSomeWebhooks(shopifyDeliveries, seed);
+  const sent = routing.deliveries.filter((d) => d.kind !== "shopify" || !dropped.has(d.delivery.webhookId));
+  say(`• history imported (Settings → Import, from the Admin API stand-in ${admin.url}); ${dropped.size} of the month's webhooks will be lost on the way`);
   // and a few orders that have not shipped: two of them past their handling time (fulfillment_delayed)
   const unshipped = unshippedOrders(Date.now());
-  const uniqueWebhooks = new Set(shopifyDeliveries.map((d) => d.webhookId)).size;
+  const uniqueWebhooks = new Set(shopifyDeliveries.map((d) => d.webhookId)).size - dropped.size;
   const unique = uniqueWebhooks + unshipped.deliveries.length + routing.easypostEvents;
   say(`• simulated store: ${store.orders} orders, ${store.intended.length} shipments, ${shopifyDeliveries.length} webhook deliveries (${shopifyDeliveries.length - uniqueWebhooks} duplicates), ${routing.easypostEvents} EasyPost events`);
 
@@ -94,7 +117,7 @@ async function main() {
     });
     chains.set(tracking, sent);
   };
-  const codes = await sendAll(routing.deliveries, concurrency, async (d) => {
+  const codes = await sendAll(sent, concurrency, async (d) => {
     if (d.kind === "shopify") return postWebhook(base, d.delivery);
     afterRegistration(d.tracking, d.body);
     return DEFERRED;
@@ -104,7 +127,7 @@ async function main() {
   for (const [code, n] of Object.entries(feedCodes)) codes[Number(code)] = (codes[Number(code)] ?? 0) + n;
   await sendDeliveries(base, unshipped.deliveries, concurrency);
   const sendSeconds = (performance.now() - started) / 1000;
-  say(`• delivered in ${sendSeconds.toFixed(1)} s (${Math.round(routing.deliveries.length / sendSeconds)}/s): ${Object.entries(codes).map(([c, n]) => `${n}× ${c}`).join(", ")}`);
+  say(`• delivered in ${sendSeconds.toFixed(1)} s (${Math.round(sent.length / sendSeconds)}/s): ${Object.entries(codes).map(([c, n]) => `${n}× ${c}`).join(", ")}`);
 
   const database = openDatabase({ dialect: "sqlite", path: dbPath });
   const db = database.db;
@@ -112,6 +135,10 @@ async function main() {
   const processSeconds = (performance.now() - started) / 1000;
   await waitForEvaluation(db);
   await waitForMessages(db);
+  // Shopify's truth, read back by reconciliation: what the lost webhooks carried is repaired
+  const reconciled = await reconcileAfterTheMonth({ admin, shop: PREVIEW_SHOP, deliveries: shopifyDeliveries, dropped, seed, db });
+  await waitForProcessing(db, unique);
+  await waitForEvaluation(db);
 
   // did every shipment end where the store's history says it should?
   const rows = await db.selectFrom("Shipment").select(["shipmentKey", "status", "reason", "orderName", "carrierCode"]).where("shop", "=", PREVIEW_SHOP).where("supersededAt", "is", null).execute();
@@ -152,9 +179,9 @@ async function main() {
   const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? 0;
   say("");
   say("Summary");
-  say(`  deliveries     ${routing.deliveries.length} sent, ${unique} unique, ${lags.length} processed, ${failed.length} parked`);
+  say(`  deliveries     ${sent.length} sent (${routing.deliveries.length - sent.length} lost on purpose), ${unique} unique, ${lags.length} processed, ${failed.length} parked`);
   say(`  throughput     ${Math.round(unique / processSeconds)} deliveries/s end to end (${processSeconds.toFixed(1)} s)`);
-  const arrivalRate = Math.round(routing.deliveries.length / sendSeconds);
+  const arrivalRate = Math.round(sent.length / sendSeconds);
   const workerRate = Math.round(unique / processSeconds);
   say(`  lag            receipt → shipment updated: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${lags.at(-1) ?? 0} ms`);
   if (arrivalRate > workerRate) {
@@ -185,13 +212,15 @@ async function main() {
   say(`  attention      ${shopper.attention.expected} parcels have an open case the shopper would notice; they read as such on the page ${shopper.attention.page}, lookup ${shopper.attention.lookup}, extension data ${shopper.attention.extension}, Support API ${shopper.attention.supportApi}`);
   if (shopper.attention.waitingAtPickup) say(`                 (and ${shopper.attention.waitingAtPickup} late or silent parcels now wait at a pickup point: they read "Ready for pickup at …")`);
   for (const line of feedLines(routing, feeds, [...routing.feedOnly].filter((n) => easypost.trackers.has(n)).length)) say(`  ${line}`);
+  for (const line of reconciliationLines(reconciled)) say(`  ${line}`);
   for (const line of estimateLines(replay)) say(`  ${line}`);
   for (const line of ticketLines(tickets)) say(`  ${line}`);
   for (const line of scorecardLines(card)) say(`  ${line}`);
   say(`  SMTP capture   ${messages.smtp.received} emails received for ${messages.smtp.sentEmail} sent; Twilio stand-in ${messages.sms.received} texts for ${messages.sms.sentSms} sent; ${messages.alerts} channel-outage alerts`);
 
   const ok = wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 && messages.ok && shopper.ok && tickets.wrongMatches === 0 && notShippedOk;
-  const feedsOk = feeds.duplicates === 0 && feeds.falseSilence.length === 0 && feeds.stuckAtLabel === 0 && feeds.unknownTracking === 0;
+  const reconciledOk = (reconciled.dropped === 0 || reconciled.first.repaired > 0) && reconciled.second.repaired === 0 && reconciled.errors.length === 0;
+  const feedsOk = reconciledOk && feeds.duplicates === 0 && feeds.falseSilence.length === 0 && feeds.stuckAtLabel === 0 && feeds.unknownTracking === 0;
   if (args.once) {
     await shutdown.stopAll();
     process.exit(ok && feedsOk ? 0 : 1);
@@ -261,7 +290,14 @@ async function shopperLink(db: ReturnType<typeof openDatabase>["db"]) {
 /** Waits until silence can be judged for every shipment and the sweep has looked at everything due. */
 async function waitForEvaluation(db: ReturnType<typeof openDatabase>["db"]) {
   const newest = await db.selectFrom("Shipment").select((eb) => eb.fn.max("createdAt").as("at")).executeTakeFirstOrThrow();
-  const judgeFrom = Number(newest.at ?? 0) + graceMs;
+  // while the worker was behind the month, silence was held (exception-desk's backlog hold): the parcels evaluated
+  // then are judged again a recheck after it caught up, not before
+  const processed = await db
+    .selectFrom("WebhookDelivery")
+    .select((eb) => [eb.fn.max("processedAt").as("last"), eb.fn.max(eb("processedAt", "-", eb.ref("receivedAt"))).as("lag")])
+    .executeTakeFirstOrThrow();
+  const held = Number(processed.lag ?? 0) > BACKLOG_MIN_AGE_MS;
+  const judgeFrom = Math.max(Number(newest.at ?? 0) + graceMs, held ? Number(processed.last ?? 0) + BACKLOG_RECHECK_MS + Number(env.SWEEP_INTERVAL_SECONDS) * 2_000 : 0);
   const deadline = Date.now() + 5 * 60_000;
   while (Date.now() < deadline) {
     const now = Date.now();

@@ -6,6 +6,7 @@ import { afterShipFeedEndpoint, easyPostFeedEndpoint, shipEngineFeedEndpoint } f
 import { flowActionEndpoint, flowLifecycleEndpoint } from "./endpoints/flow-action";
 import { helpdeskWebhooksEndpoint } from "./endpoints/helpdesk-webhooks";
 import { localPreviewEndpoints } from "./endpoints/local-preview";
+import { metricsEndpoint } from "./endpoints/metrics";
 import { proxyLookupEndpoint } from "./endpoints/proxy-lookup";
 import { proxyPageEndpoint } from "./endpoints/proxy-page";
 import { createLookupLimiters } from "./endpoints/rate-limit";
@@ -50,6 +51,7 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
   const preview = config.localPreview ? localPreviewEndpoints(container, { trackingPage }) : null;
   const stopping = options.stopping ?? (() => false);
   const readiness = readinessEndpoint({ check: container.health.check, stopping });
+  const metrics = metricsEndpoint({ token: config.metricsToken, metrics: services.ops, memory: () => process.memoryUsage.rss() });
 
   const server = http.createServer((req, res) => {
     res.on("shipwatch:error", (error: unknown) => logger.error({ err: String(error), url: req.url }, "request failed"));
@@ -76,6 +78,8 @@ export function createHttpServer(container: Container, remix: NodeHandler | null
     // liveness: the process answers (a restart would not help a database that is down; /readyz tells that)
     if (url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
     if (url.pathname === "/readyz") return readiness(req, res);
+    // the operator's backlogs and parked work, all shops together (off unless METRICS_TOKEN is set)
+    if (url.pathname === "/metrics") return metrics(req, res);
     // pages Shopify renders for the app (the auth bounce page) link no icon; browsers then ask for this one
     if (url.pathname === "/favicon.ico") {
       res.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" });

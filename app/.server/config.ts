@@ -48,6 +48,8 @@ const EnvSchema = z
      * X-Forwarded-For: the storefront lookup reads the shopper's address that many entries from the right
      */
     LOOKUP_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+    /** GET /metrics answers only `Authorization: Bearer <this>`; unset, there is no /metrics */
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (openssl rand -hex 24)").optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** "off" leaves job processing to `npm run worker` processes (scale-out without Redis is not supported). */
     SHIPWATCH_WORKER: z.enum(["in-process", "off"]).default("in-process"),
@@ -64,6 +66,11 @@ const EnvSchema = z
      * its supervisor restarts it; shorter outages (a Redis restart, a failover) are waited out
      */
     WORKER_UNREACHABLE_EXIT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    /**
+     * with REDIS_URL: a webhook delivery still waiting to be processed this long after it arrived is queued again
+     * (a Redis that restarted without persistence lost its job); a worker looks every half of it, at most every minute
+     */
+    STRANDED_DELIVERY_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(600),
     /**
      * 32 bytes, base64 or hex: encrypts each shop's channel credentials at rest. Without it a key is derived from
      * SHOPIFY_API_SECRET (the documented env stays enough to run), and production logs a warning at boot.
@@ -154,12 +161,14 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     lookupShopRateLimitPerMinute: env.LOOKUP_SHOP_RATE_LIMIT,
     lookupTrustedProxies: env.LOOKUP_TRUSTED_PROXIES,
     logLevel: env.LOG_LEVEL,
+    metricsToken: env.METRICS_TOKEN,
     worker: {
       inProcess: env.SHIPWATCH_WORKER === "in-process" && !env.REDIS_URL,
       sweepIntervalMs: env.SWEEP_INTERVAL_SECONDS * 1000,
       concurrency: env.WORKER_CONCURRENCY,
       leaseMs: env.JOB_LEASE_SECONDS * 1000,
       unreachableExitMs: env.WORKER_UNREACHABLE_EXIT_SECONDS * 1000,
+      strandedDeliveryMs: env.STRANDED_DELIVERY_SECONDS * 1000,
     },
     notifications: {
       // Without its own key, one is derived from the app secret: rotating that secret then means reconnecting channels.

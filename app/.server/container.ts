@@ -6,9 +6,10 @@ import { createDeliveryRepository } from "./adapters/deliveries";
 import { openDatabase, type Database } from "./adapters/db/database";
 import { migrate } from "./adapters/db/migrate";
 import { createHealthCheck } from "./adapters/health";
+import { createOpsCounts } from "./adapters/ops-metrics";
 import { createOrderRepository } from "./adapters/orders";
 import { createFulfillmentWatchStore } from "./adapters/fulfillment-watch";
-import { createShipmentRepository } from "./adapters/shipments";
+import { createShipmentLegRepository, createShipmentRepository } from "./adapters/shipments";
 import { createApiKeyRepository } from "./adapters/api-keys";
 import { createCaseRepository } from "./adapters/cases";
 import { createEvaluationStore } from "./adapters/evaluations";
@@ -73,22 +74,25 @@ import { createReconciliation, RECONCILE_ALL_JOB } from "./services/reconciliati
 import { createBackfillStore, createReconciliationStore } from "./adapters/backfill-runs";
 import { createShopifyAdminClient } from "./adapters/shopify-admin";
 import { createTrackingFeeds } from "./services/tracking-feeds";
+import { createHandOffs } from "./services/hand-offs";
 import { createScanWriteBack } from "./services/scan-write-back";
 import { createScanWriteBackStore } from "./adapters/write-back";
 import { writeBackScanJob } from "./jobs/write-back-jobs";
 import { createCarrierTracking } from "./services/carrier-tracking";
-import { createOrderLock } from "./services/order-lock";
+import { createOrderLock, type KeyedLock } from "./services/order-lock";
+import { createAdvisoryLock } from "./adapters/db/advisory-lock";
 import { createCarrierAccountRepository, createCarrierPollRepository } from "./adapters/carrier-accounts";
 import { createCarrierTrackClients } from "./adapters/carrier-apis";
 import { CARRIER_POLL_JOB, carrierPollJob } from "./jobs/carrier-poll-jobs";
 import { createFeedHealth, quietFeedsOf } from "./services/feed-health";
+import { createOpsMetrics } from "./services/ops-metrics";
 import { dayOfInstant } from "~/domain/scorecard";
 import { createShopifyApp, SHOPIFY_API_VERSION, type ShopifyApp } from "./shopify/app";
 import { verifySessionToken } from "./shopify/session-token";
 import { appProxyVerifier, webhookVerifier } from "./shopify/signatures";
 
 /** The offline token of a shop installed without Shopify (installLocally): no Admin API accepts it. */
-const LOCAL_ACCESS_TOKEN = "shpat_local_preview_not_a_real_token";
+export const LOCAL_ACCESS_TOKEN = "shpat_local_preview_not_a_real_token";
 
 export interface ContainerOptions {
   clock?: Clock;
@@ -148,7 +152,8 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   };
   const helpdeskMarks = createHelpdeskWriteMarks(database);
   // REDIS_URL: BullMQ (loaded only then), relaying the jobs the ingest commits to the Job table; else the embedded queue
-  const queue: JobQueue & { wake?: () => void; ping?: () => Promise<void> } = config.redisUrl ? (await import("./adapters/queue/bullmq")).createBullmqQueue({ redisUrl: config.redisUrl, concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, clock, logger, outbox: database }) : createEmbeddedQueue(database, clock, logger, { concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, ...options.queue });
+  // (on BullMQ, deliveries left unprocessed are queued again: Redis may have lost their jobs, the database has not; see strandedDeliveries)
+  const queue: JobQueue & { wake?: () => void; ping?: () => Promise<void> } = config.redisUrl ? (await import("./adapters/queue/bullmq")).createBullmqQueue({ redisUrl: config.redisUrl, concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, clock, logger, outbox: database, owed: { everyMs: Math.min(60_000, Math.max(1_000, config.worker.strandedDeliveryMs / 2)), find: (all) => strandedDeliveries(deliveries, all ? clock.now() : clock.now() - config.worker.strandedDeliveryMs), keyOf: deliveryKey } }) : createEmbeddedQueue(database, clock, logger, { concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, ...options.queue });
 
   // Built in dependency order: each part is whole when the next one takes it. Nothing is bound late.
   // the shop's transit-time model: learned from evaluated deliveries, read by rules and shipment views (cached)
@@ -313,6 +318,17 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   });
   // Shopify's deliveries and the tracking feeds' events share one store: each is committed with its processing job
   const deliveryStore = createDeliveryStore(database);
+  // multi-leg parcels: a hand-off's new number joins the shipment and is followed by the shop's other sources
+  const shipmentLegs = createShipmentLegRepository(database);
+  const handOffs = createHandOffs({
+    legs: shipmentLegs,
+    shipments,
+    clock,
+    track: async (shop, leg, reportedBy) => {
+      await feeds.trackLeg(shop, leg, reportedBy);
+      await carriers.trackLeg(shop, leg);
+    },
+  });
   const feeds = createTrackingFeeds({
     connections: feedConnections,
     easypost: createEasyPostClient({ apiBase: config.feeds.easypostApiBase, timeoutMs: config.feeds.timeoutMs }),
@@ -322,6 +338,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     store: deliveryStore,
     shipments,
     tracking,
+    handOffs,
     enqueue: (job) => queue.enqueue(job),
     appUrl: config.shopify.appUrl,
     clock,
@@ -329,7 +346,10 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     onFeedEvent: (shop, provider, carrier) => feedHealth.recordEvent(shop, provider, carrier),
   });
   // direct carrier tracking: the shop's own UPS/USPS/FedEx/DHL accounts, polled; its scans and Shopify's share the order lock
-  const orderLock = createOrderLock();
+  // on PostgreSQL several worker processes may hold one order's deliveries at once: one at a time across them too
+  const acrossProcesses = config.database.dialect === "postgres" ? createAdvisoryLock(config.database.url, { connections: config.worker.concurrency }) : null;
+  const inProcess = createOrderLock();
+  const orderLock: KeyedLock = acrossProcesses ? (key, work) => inProcess(key, () => acrossProcesses.lock(key, work)) : inProcess;
   const carriers = createCarrierTracking({
     accounts: createCarrierAccountRepository(database),
     polls: createCarrierPollRepository(database),
@@ -337,6 +357,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     secrets: secretBox,
     shipments,
     tracking,
+    handOffs,
     lock: orderLock,
     requestSweep: () => sweep.request(),
     isInstalled: (shop) => shops.isInstalled(shop),
@@ -401,6 +422,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     // the profile keeps each shop's settings a moment: the zone costs no read per lookup
     shopZone: (shop) => profile.timezone(shop),
     learned: (shop) => transit.estimator(shop),
+    legs: (shop, ids) => shipmentLegs.listOf(shop, ids),
     clock,
   });
   const supportApi = createSupportApi({
@@ -462,6 +484,10 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   recurring.push({ name: CARRIER_POLL_JOB, everyMs: config.carriers.pollIntervalMs });
   if (config.history.reconcileEveryMs > 0) recurring.push({ name: RECONCILE_ALL_JOB, everyMs: config.history.reconcileEveryMs });
 
+  /** does the database (and Redis, with REDIS_URL) answer: /readyz, /metrics, and a worker's watch on what it needs */
+  const health = createHealthCheck({ database, redis: queue.ping ? { ping: () => queue.ping!() } : null, logger });
+  const ops = createOpsMetrics({ counts: createOpsCounts(database), queue, health, clock });
+
   return {
     config,
     clock,
@@ -471,14 +497,13 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     jobs,
     recurring,
     shopify,
-    /** does the database (and Redis, with REDIS_URL) answer: /readyz, and a worker's watch on what it needs */
-    health: createHealthCheck({ database, redis: queue.ping ? { ping: () => queue.ping!() } : null, logger }),
+    health,
     verifyAppProxy: appProxyVerifier(secrets),
     /** Shopify Flow signs action requests as it signs webhooks */
     verifyFlowAction: webhookVerifier(secrets),
     trackLinks,
     /** the use cases: all that routes and endpoints see */
-    services: { feeds, carriers, feedHealth, writeBack, notifications, ingest, processor, tracking, orderSync, fulfillmentWatch, compliance, lookup, shipmentBrowser, desk: staffDesk, profile, sweep, slaAlerts, supportApi, backfill, reconciliation, historyImport, ruleBook, statusMapping, transit, scorecard, tickets: ticketDesk, helpdesks, flow: { openCase: flowActions.openCase, caseResolved: flow.caseResolved, triggerUse: flow.triggerUse } },
+    services: { ops, feeds, carriers, feedHealth, writeBack, notifications, ingest, processor, tracking, orderSync, fulfillmentWatch, compliance, lookup, shipmentBrowser, desk: staffDesk, profile, sweep, slaAlerts, supportApi, backfill, reconciliation, historyImport, ruleBook, statusMapping, transit, scorecard, tickets: ticketDesk, helpdesks, flow: { openCase: flowActions.openCase, caseResolved: flow.caseResolved, triggerUse: flow.triggerUse } },
     /** storage, for operator tools (replay), the demo and tests; never handed to routes (see app/load-context.ts) */
     repositories: { shops, deliveries, cases, rules, settings, admin },
     /**
@@ -509,9 +534,28 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
       await gateway.close();
       // lookup counts are written in batches: keep the last ones
       await lookup.flushLookupCounts();
+      await acrossProcesses?.close();
       await database.close();
     },
   };
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;
+
+/** a delivery's processing job is named by the delivery: relayed from the outbox or queued again, it is one job */
+function deliveryKey(name: string, payload: unknown): string | null {
+  if (name !== PROCESS_DELIVERY_JOB || typeof payload !== "object" || payload === null) return null;
+  const id = (payload as { deliveryId?: unknown }).deliveryId;
+  return typeof id === "number" ? `delivery-${id}` : null;
+}
+
+/** The deliveries stored before `before` and still waiting to be processed, as the jobs that process them (keyed by delivery). */
+async function strandedDeliveries(deliveries: ReturnType<typeof createDeliveryRepository>, before: number) {
+  const owed: { key: string; job: { name: string; shop: string; payload: { deliveryId: number } } }[] = [];
+  for (let afterId = 0; ; ) {
+    const page = await deliveries.receivedBefore(before, 500, afterId);
+    for (const d of page) owed.push({ key: deliveryKey(PROCESS_DELIVERY_JOB, { deliveryId: d.id })!, job: { name: PROCESS_DELIVERY_JOB, shop: d.shop, payload: { deliveryId: d.id } } });
+    if (page.length < 500) return owed;
+    afterId = page[page.length - 1]!.id;
+  }
+}

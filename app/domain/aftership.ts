@@ -7,6 +7,7 @@
  * (see /work/shared/reference/status-taxonomies.md).
  */
 import { buildTable, reasonFromMessage, refineWithMessage, STATUSES_WITHOUT_REASON, type NormalizedStatus } from "./normalize";
+import type { CarrierCode } from "./carriers";
 import type { ShipmentStatus, StatusReason } from "./status";
 
 interface Reading {
@@ -133,4 +134,11 @@ const AFTERSHIP_SLUGS: ReadonlyMap<string, string> = buildTable<string>([
 
 export function afterShipSlugOf(carrierCode: string): string | null {
   return AFTERSHIP_SLUGS.get(carrierCode) ?? null;
+}
+
+/** An AfterShip courier slug as Shipwatch's carrier code (null: a courier Shipwatch has no code for). */
+export function afterShipCarrierOf(slug: string): CarrierCode | null {
+  const wanted = slug.trim().toLowerCase();
+  for (const [code, known] of AFTERSHIP_SLUGS) if (known === wanted) return code as CarrierCode;
+  return null;
 }

@@ -15,6 +15,8 @@ import { channelLabel, momentLabel, OutboxStatusBadge } from "~/components/notif
 import { RelativeTime, useViewerTimeZone } from "~/components/Timestamp";
 import { notFoundBoundary } from "~/components/NotFound";
 import { pageTitle } from "~/components/page-title";
+import { handOffLine } from "~/domain/hand-offs";
+import { trackingUrlFor, type CarrierCode } from "~/domain/carriers";
 import { safeHttpsUrl } from "~/domain/urls";
 
 const ShipmentId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -36,7 +38,7 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       status: 404,
       statusText: "Not Found",
     });
-  const { shipment: s, events, siblings } = detail;
+  const { shipment: s, events, siblings, legs } = detail;
   // what the shopper reads about this parcel (tracking page, order status page, messages): one story
   const [view] = await context.shipwatch.services.lookup.views(session.shop, [s]);
   // what the customer (and the team) were told about this parcel: support should know before they answer
@@ -102,6 +104,15 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       happenedAt: e.happenedAt,
       location: e.location,
     })),
+    // the carriers it was handed on to after its own (multi-leg parcels), each with the carrier's page
+    legs: legs.map((l) => ({
+      position: l.position,
+      carrierName: l.carrierName,
+      trackingNumber: l.trackingNumber,
+      trackingUrl: trackingUrlFor(l.carrierCode as CarrierCode, l.trackingNumber),
+      source: l.source,
+      addedAt: l.addedAt,
+    })),
     siblings: siblings.map((o) => ({
       id: o.id,
       trackingNumber: o.trackingNumber,
@@ -142,8 +153,19 @@ const SOURCE_LABELS: Record<string, string> = {
   easypost: "Carrier scan via EasyPost",
 };
 
+/** Who told Shipwatch about a hand-off, in the merchant's words. */
+const HAND_OFF_REPORTERS: Record<string, string> = {
+  aftership: "AfterShip",
+  easypost: "EasyPost",
+  shipengine: "ShipEngine",
+  ups_api: "UPS",
+  usps_api: "USPS",
+  fedex_api: "FedEx",
+  dhl_api: "DHL",
+};
+
 export default function ShipmentDetail() {
-  const { now, me, names, cases, customer, orderUrl, lookups, shipment, events, siblings, messages, messageCount, shopperView } = useLoaderData<typeof loader>();
+  const { now, me, names, cases, customer, orderUrl, lookups, shipment, events, siblings, legs, messages, messageCount, shopperView } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const timeZone = useViewerTimeZone();
   // the list's filters ride along in the URL, so "Shipments" returns to the same filtered page
@@ -249,6 +271,44 @@ export default function ShipmentDetail() {
             </InlineGrid>
           </Card>
         </Layout.Section>
+
+        {legs.length ? (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  Carriers
+                </Text>
+                <Text as="p" tone="subdued">
+                  This parcel was handed from one carrier to the next. Every leg&apos;s scans are in the one timeline below.
+                </Text>
+                <ol style={{ margin: 0, paddingInlineStart: "1.5em" }}>
+                  <li>
+                    <Text as="span">
+                      {shipment.carrierName}, tracking {shipment.trackingNumber ?? "none"}
+                    </Text>
+                  </li>
+                  {legs.map((l) => (
+                    <li key={l.trackingNumber}>
+                      <Text as="span">{handOffLine(l)}</Text>
+                      {l.trackingUrl ? (
+                        <>
+                          {" · "}
+                          <Link url={l.trackingUrl} target="_blank" accessibilityLabel={`Track ${l.trackingNumber} on ${l.carrierName}'s site (opens in a new tab)`}>
+                            {l.carrierName} tracking page
+                          </Link>
+                        </>
+                      ) : null}{" "}
+                      <Text as="span" tone="subdued">
+                        (reported by {HAND_OFF_REPORTERS[l.source] ?? l.source}, <RelativeTime at={l.addedAt} now={now} />)
+                      </Text>
+                    </li>
+                  ))}
+                </ol>
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        ) : null}
 
         <Layout.Section>
           <Card padding="0">

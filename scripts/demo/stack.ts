@@ -128,7 +128,15 @@ export async function ensureBuilt(shutdown: Shutdown, say: Say, isTty = process.
 }
 
 /** Channel stand-ins, a fresh database with the demo shop and its channels, and the server, up and healthy. */
-export async function startDemoStack(options: { port: number; dbPath: string; env?: Record<string, string>; shutdown: Shutdown; say: Say }): Promise<DemoStack> {
+export async function startDemoStack(options: {
+  port: number;
+  dbPath: string;
+  env?: Record<string, string>;
+  /** the Admin API the server calls, when not the channel stand-in's (the demo's fake-shopify-admin, which relays the rest to it) */
+  shopifyAdminApiBase?: string;
+  shutdown: Shutdown;
+  say: Say;
+}): Promise<DemoStack> {
   const { port, dbPath, shutdown, say } = options;
   const env = { ...demoEnv({ port, dbPath }), ...options.env };
   const base = `http://127.0.0.1:${port}`;
@@ -137,6 +145,7 @@ export async function startDemoStack(options: { port: number; dbPath: string; en
   const channels = await startLocalChannels();
   shutdown.add("channel stand-ins", () => channels.close());
   Object.assign(env, channels.env);
+  if (options.shopifyAdminApiBase) env.SHOPIFY_ADMIN_API_BASE = options.shopifyAdminApiBase;
 
   // a fresh database, migrated, with the demo shop installed (offline session + Shop row) and its channels connected
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${dbPath}${suffix}`, { force: true });

@@ -36,6 +36,8 @@ export interface FakeTracking {
   tag: string;
   subtag: string;
   checkpoints: AfterShipCheckpoint[];
+  /** the next carrier after a hand-off (Tracking API "Next couriers"): AfterShip follows it within this tracking */
+  next_couriers?: { slug: string; tracking_number: string; source?: string }[];
   created_at: string;
   updated_at: string;
 }
@@ -57,6 +59,8 @@ export interface FakeAfterShip {
   setMode(status: number | null): void;
   /** a tracking as AfterShip would hold it, its checkpoints given oldest first */
   tracking(trackingNumber: string, checkpoints: Partial<AfterShipCheckpoint>[], slug?: string): FakeTracking;
+  /** the tracking names its next courier, as AfterShip does once a carrier hands the parcel on (DHL eCommerce → USPS) */
+  handOff(tracking: FakeTracking, next: { slug: string; trackingNumber: string }): FakeTracking;
   /** POSTs a webhook about the tracking to a URL, signed with `secret`; `sign: false` sends it unsigned */
   sendWebhook(webhookUrl: string, secret: string, tracking: FakeTracking, options?: { event?: string; sign?: boolean; signature?: string; eventId?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -155,6 +159,10 @@ export async function startFakeAfterShip(options: { port?: number; keys?: string
     tracking(trackingNumber, checkpoints, slug = "ontrac") {
       const tracking = makeTracking(trackingNumber, slug, checkpoints);
       trackings.set(trackingNumber, tracking);
+      return tracking;
+    },
+    handOff(tracking, next) {
+      tracking.next_couriers = [{ slug: next.slug, tracking_number: next.trackingNumber, source: "carrier" }];
       return tracking;
     },
     async sendWebhook(webhookUrl, secret, tracking, opts = {}) {

@@ -47,6 +47,11 @@ export interface FakeCarrierApis {
   tokenTtlSeconds: Record<FakeCarrier, number>;
   /** a parcel's history, oldest first, and the carrier's delivery estimate */
   parcel(carrier: FakeCarrier, trackingNumber: string, scans: FakeScan[], estimate?: string | null): void;
+  /**
+   * UPS only: the package lists another carrier's number in `alternateTrackingNumber[]` ({ number, type }), as UPS Mail
+   * Innovations parcels carry the USPS number that delivers them
+   */
+  handOff(carrier: "ups", trackingNumber: string, alternate: { number: string; type?: string }): void;
   /** the next `times` track calls to this carrier answer this failure instead */
   failNext(carrier: FakeCarrier, failure: InjectedFailure, times?: number): void;
   /** past `calls` track calls from now on, each answers 429 with Retry-After `retryAfterSeconds`; null lifts it */
@@ -66,7 +71,7 @@ const UPS_ERRORS: Record<number, { code: string; message: string }> = {
 
 export async function startFakeCarrierApis(options: { port?: number } = {}): Promise<FakeCarrierApis> {
   const accounts: FakeCarrierApis["accounts"] = { ups: new Map(), usps: new Map(), fedex: new Map(), dhl: new Map() };
-  const parcels = new Map<string, { scans: FakeScan[]; estimate: string | null }>();
+  const parcels = new Map<string, { scans: FakeScan[]; estimate: string | null; alternates?: { number: string; type: string }[] }>();
   const tokens = new Map<string, { carrier: FakeCarrier; account: string; expiresAt: number }>();
   const failures: Record<FakeCarrier, InjectedFailure[]> = { ups: [], usps: [], fedex: [], dhl: [] };
   const limits: Partial<Record<FakeCarrier, { remaining: number; retryAfterSeconds: number }>> = {};
@@ -153,7 +158,7 @@ export async function startFakeCarrierApis(options: { port?: number } = {}): Pro
   const compact = (iso: string) => iso.slice(0, 10).replace(/-/g, "");
   const newestFirst = (scans: FakeScan[]) => [...scans].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
 
-  function upsAnswer(n: string, p: { scans: FakeScan[]; estimate: string | null }) {
+  function upsAnswer(n: string, p: { scans: FakeScan[]; estimate: string | null; alternates?: { number: string; type: string }[] }) {
     return {
       trackResponse: {
         shipment: [
@@ -162,6 +167,7 @@ export async function startFakeCarrierApis(options: { port?: number } = {}): Pro
             package: [
               {
                 trackingNumber: n,
+                ...(p.alternates?.length ? { alternateTrackingNumber: p.alternates } : {}),
                 deliveryDate: p.estimate ? [{ type: "SDD", date: compact(p.estimate) }] : [],
                 activity: newestFirst(p.scans).map((s) => {
                   const [type, code] = s.code.split("/", 2);
@@ -312,6 +318,10 @@ export async function startFakeCarrierApis(options: { port?: number } = {}): Pro
     tokenTtlSeconds,
     parcel(carrier, trackingNumber, scans, estimate = null) {
       parcels.set(`${carrier}:${trackingNumber}`, { scans, estimate });
+    },
+    handOff(carrier, trackingNumber, alternate) {
+      const p = parcels.get(`${carrier}:${trackingNumber}`) ?? { scans: [], estimate: null };
+      parcels.set(`${carrier}:${trackingNumber}`, { ...p, alternates: [...(p.alternates ?? []), { number: alternate.number, type: alternate.type ?? "Q" }] });
     },
     failNext(carrier, failure, times = 1) {
       for (let i = 0; i < times; i++) failures[carrier].push(failure);

@@ -32,6 +32,8 @@ export interface FakeTracker {
   status_detail: string;
   tracking_details: EasyPostTrackingDetail[];
   est_delivery_date: string | null;
+  /** CarrierDetail: `alternate_identifier` is the number the parcel goes on under (UPS Mail Innovations → USPS) */
+  carrier_detail?: { object: "CarrierDetail"; service: string | null; alternate_identifier: string | null; [field: string]: unknown } | null;
   created_at: string;
   updated_at: string;
 }
@@ -56,6 +58,8 @@ export interface FakeEasyPost {
   setMode(status: number | null): void;
   /** a tracker as EasyPost would hold it, its scans given oldest first */
   tracker(trackingCode: string, details: Partial<EasyPostTrackingDetail>[], carrier?: string): FakeTracker;
+  /** the tracker names the number the parcel goes on under, as EasyPost does in `carrier_detail.alternate_identifier` */
+  handOff(tracker: FakeTracker, alternateIdentifier: string): FakeTracker;
   /** POSTs an Event about the tracker to a webhook URL, signed with `secret`; `sign: false` sends it unsigned */
   sendEvent(webhookUrl: string, secret: string, tracker: FakeTracker, options?: { description?: string; sign?: boolean; signature?: string; id?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -172,6 +176,10 @@ export async function startFakeEasyPost(options: { port?: number; keys?: string[
     tracker(trackingCode, details, carrier = "OnTrac") {
       const tracker = makeTracker(trackingCode, carrier, details);
       trackers.set(trackingCode, tracker);
+      return tracker;
+    },
+    handOff(tracker, alternateIdentifier) {
+      tracker.carrier_detail = { ...(tracker.carrier_detail ?? {}), object: "CarrierDetail", service: tracker.carrier_detail?.service ?? null, alternate_identifier: alternateIdentifier };
       return tracker;
     },
     async sendEvent(webhookUrl, secret, tracker, opts = {}) {

@@ -65,6 +65,8 @@ export interface FakeShopifyAdminOptions {
 export interface FakeShopifyAdmin {
   url: string;
   addShop(shop: string, accessToken: string): void;
+  /** queries this stand-in does not answer (tagsAdd, metafieldsSet) are relayed to this base (fake-providers.ts), as they are; null: answered with an error */
+  forwardOthersTo(url: string | null): void;
   /** the shop's orders (GraphQL shape, fulfillments with events and fulfillmentLineItems), or a maker for many */
   setOrders(shop: string, orders: AdminNode[] | MadeOrders): void;
   /** replaces one order (a change made in Shopify: its updatedAt moves) */
@@ -103,6 +105,7 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions = {
   let operationSeq = 0;
   const requests: FakeShopifyAdmin["requests"] = [];
   let base = "";
+  let forwardTo: string | null = null;
 
   const ordersOf = (shop: string): { count: number; at: (i: number) => AdminNode } => {
     const orders = data.get(shop)?.orders ?? [];
@@ -272,6 +275,16 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions = {
     const query = typeof body.query === "string" ? body.query : "";
     const variables = (typeof body.variables === "object" && body.variables !== null ? body.variables : {}) as Record<string, unknown>;
     const kind = kindOf(query);
+    if (!kind && forwardTo) {
+      // the demo's one SHOPIFY_ADMIN_API_BASE: what this stand-in does not answer (tagsAdd, metafieldsSet) goes on
+      const relayed = await fetch(`${forwardTo}${req.url ?? ""}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-shopify-access-token": String(req.headers["x-shopify-access-token"] ?? "") },
+        body: JSON.stringify(body),
+      });
+      requests.push({ kind: "other", shop, status: relayed.status, throttled: false });
+      return send(res, relayed.status, relayed.headers.get("content-type") ?? "application/json", await relayed.text());
+    }
     if (!kind) {
       requests.push({ kind: "other", shop, status: 200, throttled: false });
       return send(res, 200, "application/json", JSON.stringify({ errors: [{ message: "This stand-in answers the import's and reconciliation's queries only", extensions: { code: "undefinedField" } }] }));
@@ -301,6 +314,9 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions = {
     url: base,
     addShop(shop, token) {
       shopOfToken.set(token, shop);
+    },
+    forwardOthersTo(url) {
+      forwardTo = url?.replace(/\/$/, "") ?? null;
     },
     setOrders(shop, orders) {
       data.set(shop, { orders });

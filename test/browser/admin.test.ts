@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createShipmentLegRepository } from "~/.server/adapters/shipments";
 import { mintSessionToken } from "~/.server/shopify/session-token";
 import { REASON_LABELS, STATUS_LABELS, type ShipmentStatus } from "~/domain/status";
 import { PREVIEW_SHOP } from "../../server/endpoints/local-preview";
@@ -387,6 +388,33 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
     expect(text).toContain(REASON_LABELS.address_issue);
     expect(text).toContain("failure");
     expect(text).toContain("Incorrect address - unable to deliver");
+  });
+
+  it("lists a handed-off parcel's carriers in order, the next one with its own tracking page", async () => {
+    // a UPS parcel on its way, as a Mail Innovations one handed to USPS for the last mile
+    const parcel = seeded.find((s) => s.carrier === "UPS" && s.scenario !== "delivered") ?? seeded.find((s) => s.carrier === "UPS")!;
+    const stored = (await app.container.repositories.admin.listShipments(PREVIEW_SHOP, { search: parcel.trackingNumber })).shipments[0]!;
+    // what a feed's hand-off (AfterShip's next_couriers, EasyPost's alternate_identifier) stores; hand-offs.test.ts drives that end to end
+    await createShipmentLegRepository(app.container.database).add(PREVIEW_SHOP, {
+      shipmentId: stored.id,
+      carrierCode: "usps",
+      carrierName: "USPS",
+      trackingNumber: "9400111899223344556677",
+      source: "aftership",
+      addedAt: Date.now() - 3_600_000,
+    });
+    await openPreview(`/app/shipments/${stored.id}`);
+    const carriers = page.getByRole("heading", { name: "Carriers", level: 2 }).locator("xpath=..");
+    await expect(carriers.innerText()).resolves.toContain("This parcel was handed from one carrier to the next");
+    const legs = await carriers.locator("ol > li").allInnerTexts();
+    expect(legs).toHaveLength(2);
+    expect(legs[0]).toContain(`tracking ${stored.trackingNumber}`);
+    expect(legs[1]).toMatch(/Handed to USPS, tracking 9400111899223344556677/);
+    expect(legs[1]).toContain("reported by AfterShip");
+    const usps = page.getByRole("link", { name: /Track 9400111899223344556677 on USPS/ });
+    expect(await usps.getAttribute("href")).toMatch(/^https:\/\/tools\.usps\.com\/.*9400111899223344556677/);
+    expect(await usps.getAttribute("target")).toBe("_blank");
+    await screenshot(page, "shipment-handed-off");
   });
 
   it("answers another store's shipment id, and an unknown one, with Shipment not found", async () => {

@@ -98,6 +98,20 @@ describe("app/uninstalled and the compliance topics", () => {
     expect(order.email).toBeNull();
   });
 
+  it("a customers/redact that names the customer by phone alone (no id, no email) is carried out, not left to retry", async () => {
+    const sam = { phone: "+1 613 555 0177" };
+    const samOrder = orderPayload({ id: newId(), name: "#3003", email: null, phone: sam.phone, customer: null });
+    await app.sendWebhook("orders/create", samOrder);
+    await app.settle();
+    const res = await app.sendWebhook("customers/redact", { shop_id: 1, shop_domain: SHOP_A, customer: sam, orders_to_redact: [samOrder.id] });
+    expect(res.status).toBe(200);
+    await app.settle();
+    const delivery = await app.db.selectFrom("WebhookDelivery").select(["status", "error"]).where("shop", "=", SHOP_A).where("topic", "=", "customers/redact").orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(delivery).toEqual({ status: "processed", error: null });
+    const order = await app.db.selectFrom("Order").selectAll().where("shop", "=", SHOP_A).where("orderId", "=", String(samOrder.id)).executeTakeFirstOrThrow();
+    expect(order.phone).toBeNull();
+  });
+
   it("app/uninstalled removes the shop's sessions and stops its work; later deliveries are ignored", async () => {
     expect(await app.db.selectFrom("Session").select("id").where("shop", "=", SHOP_A).execute()).toHaveLength(1);
     await app.sendWebhook("app/uninstalled", { id: 1, name: "Alpha Goods", domain: SHOP_A });

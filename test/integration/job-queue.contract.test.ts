@@ -336,6 +336,32 @@ describe.each([
     expect(job.runs[0]!.at).toBeGreaterThanOrEqual(runAt);
   });
 
+  it("depth() tells an operator what waits, all shops together: due, not yet due, running, parked, and since when", async () => {
+    const queue = harness.make();
+    expect(await queue.depth()).toEqual({ queued: 0, due: 0, running: 0, parked: 0, oldestDueAt: null });
+    const before = Date.now();
+    await queue.enqueue({ name: "now", shop: SHOP_A, payload: {} });
+    await queue.enqueue({ name: "now", shop: SHOP_B, payload: {} });
+    await queue.enqueue({ name: "later", shop: SHOP_A, payload: {}, runAt: Date.now() + 60_000 });
+    const waiting = await queue.depth();
+    expect(waiting).toMatchObject({ queued: 3, due: 2, running: 0, parked: 0 });
+    expect(waiting.oldestDueAt).toBeGreaterThanOrEqual(before - 1_000);
+    expect(waiting.oldestDueAt).toBeLessThanOrEqual(Date.now());
+
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const now = recording("now", async (ctx) => {
+      if (ctx.shop === SHOP_B) throw new UnrecoverableJobError("refused");
+      await held;
+    });
+    queue.start([now.definition, recording("later").definition]);
+    await waitFor(async () => (await queue.depth()).running === 1 && (await queue.depth()).parked === 1, "one running, one parked");
+    expect(await queue.depth()).toEqual({ queued: 1, due: 0, running: 1, parked: 1, oldestDueAt: null });
+    release();
+    await queue.idle(5_000);
+    expect(await queue.depth()).toMatchObject({ queued: 1, due: 0, running: 0, parked: 1 });
+  });
+
   it("runs up to `concurrency` jobs at once, never more", async () => {
     const queue = harness.make({ concurrency: 3 });
     let active = 0;

@@ -207,6 +207,27 @@ describe("learned estimates: a shop's deliveries move its estimates and predict 
     expect(await app.db.selectFrom("TransitCount").select("id").where("shop", "=", SHOP_B).execute()).toEqual([]);
   });
 
+  it("the lane starts where the parcel ships from: Shopify's origin_address region splits it; an origin it cannot read is none", async () => {
+    const fromWarehouse = async (origin: unknown, shop: string) => {
+      const number = tracking("ORG");
+      const shippedAt = Date.parse("2026-10-06T10:00:00-04:00");
+      const f = fulfillmentPayload(newId(), { id: newId(), name: `#${3000 + serial}.1`, created_at: new Date(shippedAt).toISOString(), updated_at: new Date(shippedAt).toISOString(), tracking_number: number, tracking_numbers: [number], destination: ONTARIO, origin_address: origin });
+      await send("fulfillments/create", f, shop);
+      await send("fulfillment_events/create", event(f, "delivered", addBusinessDays(shippedAt, 3, UPS) - 8 * 3_600_000), shop);
+      await app.settle();
+      return app.db.selectFrom("Shipment").select(["originCountry", "originProvince", "status"]).where("shop", "=", shop).where("shipmentKey", "=", number).executeTakeFirstOrThrow();
+    };
+    const fromNewJersey = lane("ON").replace("|*>", "|US-NJ>");
+    expect(fromNewJersey).not.toBe(lane("ON"));
+    const before = await count(SHOP_B, fromNewJersey);
+    expect(await fromWarehouse({ address1: "1 Warehouse Way", city: "Edison", zip: "08817", province_code: "nj", country_code: "US" }, SHOP_B)).toEqual({ originCountry: "US", originProvince: "NJ", status: "delivered" });
+    expect(await count(SHOP_B, fromNewJersey)).toBe(before + 1);
+    // not a region code, or not an object at all: the parcel is tracked as usual, its lane has no origin
+    expect(await fromWarehouse({ country_code: "somewhere over the rainbow", province_code: "NJ" }, SHOP_B)).toEqual({ originCountry: null, originProvince: null, status: "delivered" });
+    expect(await fromWarehouse("Edison, NJ", SHOP_B)).toEqual({ originCountry: null, originProvince: null, status: "delivered" });
+    expect(await app.db.selectFrom("WebhookDelivery").select("id").where("shop", "=", SHOP_B).where("status", "=", "failed").execute()).toEqual([]);
+  });
+
   it("a bucket outside 0…31 is refused and changes nothing", async () => {
     const row = await shipmentRow(SHOP_A, PACED);
     const repository = createTransitCountRepository(app.container.database);

@@ -118,6 +118,38 @@ describe("reconciliation", () => {
     expect(await watermark(SHOP_A)).toBe(Date.parse("2026-11-26T16:20:00Z"));
   });
 
+  it("reads a full page of busy orders whole: an answer of several hundred kilobytes, as a shop's real orders make", async () => {
+    const base = Date.parse("2026-11-26T15:06:00Z");
+    const parcels = Array.from({ length: 25 }, (_, i) => ({
+      ...story(),
+      name: `#45${String(i).padStart(2, "0")}`,
+      updatedAt: "2026-11-26T16:30:00Z",
+      // a month of scans: ~40 events each, with the long facility messages carriers send
+      events: [
+        ...Array.from({ length: 39 }, (_, k) => ({
+          id: newId(),
+          status: "in_transit",
+          message: `Departed from Facility ${k}: UPS Worldport sort hub, Louisville, KY, United States — package transferred to the next vehicle in the network`,
+          happenedAt: new Date(base + k * 60_000).toISOString(),
+          city: "Louisville",
+        })),
+        { id: newId(), status: "delivered", message: "Delivered - Front Door", happenedAt: "2026-11-26T16:05:00Z", city: "Ottawa" },
+      ],
+    }));
+    for (const parcel of parcels) {
+      for (const h of webhooksOf({ ...parcel, displayStatus: "IN_TRANSIT", updatedAt: parcel.shippedAt, events: parcel.events.slice(0, 1) })) {
+        expect((await app.sendWebhook(h.topic, h.payload, { shop: SHOP_A })).status).toBe(200);
+      }
+    }
+    await app.settle();
+    for (const parcel of parcels) admin.upsertOrder(SHOP_A, graphqlOrder(parcel));
+    expect(JSON.stringify(parcels.map(graphqlOrder)).length).toBeGreaterThan(200_000);
+
+    expect(await reconcile(SHOP_A)).toMatchObject({ repaired: 25 });
+    await app.settle();
+    for (const parcel of parcels) expect(await shipment(SHOP_A, parcel.tracking)).toMatchObject({ status: "delivered", eventCount: 40 });
+  });
+
   it("runs hourly for the shops whose history was imported, each shop with its own data only", async () => {
     expect(loadConfig({ SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "https://x.test", SCOPES: "read_orders" }).history.reconcileEveryMs).toBe(3_600_000);
     // bravo's orders exist in Shopify, but bravo has no imported history: the recurring run leaves it alone

@@ -166,8 +166,9 @@ export async function startStorefront(app: TestApp, pages: Record<string, string
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     proxied,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
     },
   };
 }

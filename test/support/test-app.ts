@@ -112,8 +112,11 @@ export async function startTestApp(options: TestAppOptions = {}) {
       await container.queue.idle(30_000);
     },
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // the server keeps idle connections 65 s (longer than a load balancer's): drop them now, or a client's
+      // connection still open (a body left unread) would hold the close past a test hook's timeout
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       await remix?.close();
       await container.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -70,6 +70,12 @@ describe("loadConfig", () => {
     expect(config.database).toEqual({ dialect: "postgres", url: "postgresql://localhost/test" });
   });
 
+  it("METRICS_TOKEN: unset, no /metrics; a short one is refused at boot, naming the variable", () => {
+    expect(loadConfig(valid).metricsToken).toBeUndefined();
+    expect(loadConfig({ ...valid, METRICS_TOKEN: "a".repeat(24) }).metricsToken).toBe("a".repeat(24));
+    expect(() => loadConfig({ ...valid, METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
+  });
+
   it("LOOKUP_RATE_LIMIT=0 turns the limit off", () => {
     expect(loadConfig({ ...valid, LOOKUP_RATE_LIMIT: "0" }).lookupRateLimitPerMinute).toBe(0);
   });

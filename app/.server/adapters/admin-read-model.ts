@@ -72,7 +72,14 @@ export function createAdminReadModel(deps: { database: Database; shipments: Ship
           .execute()
       ).map(toEvent);
       const siblings = (await deps.shipments.listShipmentsOfOrder(shop, shipment.orderId)).filter((s) => s.id !== shipment.id);
-      return { shipment, events, siblings };
+      const legs = await db
+        .selectFrom("ShipmentLeg")
+        .select(["shipmentId", "position", "carrierCode", "carrierName", "trackingNumber", "source", "addedAt"])
+        .where("shop", "=", shop)
+        .where("shipmentId", "=", shipment.id)
+        .orderBy("position")
+        .execute();
+      return { shipment, events, siblings, legs: legs.map((l) => ({ ...l, addedAt: Number(l.addedAt) })) };
     },
   };
 }

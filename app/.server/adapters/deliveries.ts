@@ -111,12 +111,13 @@ export function createDeliveryRepository({ db, dialect }: Database): DeliveryRep
         .executeTakeFirst();
       return row?.at == null ? null : Number(row.at);
     },
-    async receivedBefore(at, limit) {
+    async receivedBefore(at, limit, afterId = 0) {
       return (await db
         .selectFrom("WebhookDelivery")
         .select(columns)
         .where("status", "=", "received")
         .where("receivedAt", "<", at)
+        .where("id", ">", afterId)
         .orderBy("id")
         .limit(limit)
         .execute()) as StoredDelivery[];

@@ -98,7 +98,8 @@ export function createOrderRepository({ db }: Database): OrderRepository {
           if (customer.email) any.push(eb(eb.fn("lower", ["email"]), "=", customer.email.trim().toLowerCase()));
           if (orderIds.length) any.push(eb("orderId", "in", orderIds));
           if (phone) any.push(eb("phone", "like", `%${phone.slice(-4)}`));
-          return any.length ? eb.or(any) : eb.val(false);
+          // no condition at all matches nothing (kysely writes an empty or as 1 = 0; a bound false is no SQLite value)
+          return eb.or(any);
         })
         .execute();
       const byPhoneOnly = (r: (typeof rows)[number]) =>

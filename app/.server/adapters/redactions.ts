@@ -97,7 +97,8 @@ export function createRedactionStore(database: Database): RedactionStore {
           const any = [];
           if (customer.id) any.push(eb("customerId", "=", customer.id));
           if (emails.length) any.push(eb(eb.fn("lower", ["email"]), "in", emails));
-          return any.length ? eb.or(any) : eb.val(false);
+          // no condition at all matches nothing (kysely writes an empty or as 1 = 0; a bound false is no SQLite value)
+          return eb.or(any);
         })
         .executeTakeFirst();
       return Number(result.numDeletedRows);

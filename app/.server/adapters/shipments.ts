@@ -1,7 +1,7 @@
 import type { Selectable } from "kysely";
 import type { ShipmentStatus, StatusReason } from "~/domain/status";
 import type { EstimatedDelivery } from "~/domain/estimate";
-import type { EventRecord, FulfillmentRecord, ParcelItem, ShipmentRecord, ShipmentRepository, ShopDays, ShownEstimate } from "../ports";
+import type { EventRecord, FulfillmentRecord, ParcelItem, ShipmentLegRepository, ShipmentRecord, ShipmentRepository, ShopDays, ShownEstimate } from "../ports";
 import { appendLookups, METRIC, type RollUpIncrement } from "~/domain/scorecard";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
@@ -34,6 +34,8 @@ export function createShipmentRepository({ db }: Database, options: { days?: Sho
         trackingUrls: JSON.stringify(f.trackingUrls),
         destination: f.destination == null ? null : JSON.stringify(f.destination),
         items: JSON.stringify(f.items),
+        originCountry: f.originCountry,
+        originProvince: f.originProvince,
         createdAt: f.createdAt,
         updatedAt: f.updatedAt,
       };
@@ -54,6 +56,8 @@ export function createShipmentRepository({ db }: Database, options: { days?: Sho
               trackingUrls: eb.ref("excluded.trackingUrls"),
               destination: eb.ref("excluded.destination"),
               items: eb.ref("excluded.items"),
+              originCountry: eb.ref("excluded.originCountry"),
+              originProvince: eb.ref("excluded.originProvince"),
               updatedAt: eb.ref("excluded.updatedAt"),
             }))
             // an older snapshot that arrives late never overwrites a newer one
@@ -116,6 +120,19 @@ export function createShipmentRepository({ db }: Database, options: { days?: Sho
         .where("shipmentKey", "=", shipmentKey)
         .executeTakeFirst();
       return row ? toShipment(row) : null;
+    },
+    async getShipmentByTracking(shop, trackingNumber) {
+      const own = await db.selectFrom("Shipment").selectAll().where("shop", "=", shop).where("shipmentKey", "=", trackingNumber).executeTakeFirst();
+      if (own) return toShipment(own);
+      // a later leg's number (a hand-off): the parcel it belongs to, in this shop only
+      const handedOn = await db
+        .selectFrom("ShipmentLeg")
+        .innerJoin("Shipment", (join) => join.onRef("Shipment.id", "=", "ShipmentLeg.shipmentId").onRef("Shipment.shop", "=", "ShipmentLeg.shop"))
+        .selectAll("Shipment")
+        .where("ShipmentLeg.shop", "=", shop)
+        .where("ShipmentLeg.trackingNumber", "=", trackingNumber)
+        .executeTakeFirst();
+      return handedOn ? toShipment(handedOn) : null;
     },
     async upsertShipment(shop, shipmentKey, write, at) {
       const row = await db
@@ -279,6 +296,8 @@ function toFulfillment(row: Selectable<DB["Fulfillment"]>): FulfillmentRecord {
     items: readJson<ParcelItem[]>(row.items, []),
     destinationCountry: destination?.countryCode ?? null,
     destinationProvince: destination?.provinceCode ?? null,
+    originCountry: row.originCountry,
+    originProvince: row.originProvince,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -305,4 +324,42 @@ export function toEvent(row: Selectable<DB["ShipmentEvent"]>): EventRecord {
 
 export function toShipment(row: Selectable<DB["Shipment"]>): ShipmentRecord {
   return { ...row, status: row.status as ShipmentStatus, reason: row.reason as StatusReason | null, shownEstimate: readJson<ShownEstimate | null>(row.shownEstimate, null), firstEstimate: readJson<EstimatedDelivery | null>(row.firstEstimate, null), recentLookups: readJson<number[]>(row.recentLookups, []) };
+}
+
+/** The legs a parcel was handed on to (ShipmentLeg): each shop's numbers are its own. */
+export function createShipmentLegRepository({ db }: Database): ShipmentLegRepository {
+  return {
+    async add(shop, leg) {
+      return db.transaction().execute(async (tx) => {
+        const last = await tx
+          .selectFrom("ShipmentLeg")
+          .select((eb) => eb.fn.max("position").as("position"))
+          .where("shop", "=", shop)
+          .where("shipmentId", "=", leg.shipmentId)
+          .executeTakeFirst();
+        const position = Number(last?.position ?? 0) + 1;
+        const inserted = await tx
+          .insertInto("ShipmentLeg")
+          .values({ shop, ...leg, position })
+          .onConflict((oc) => oc.columns(["shop", "trackingNumber"]).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return null;
+        // between carriers now: silence is judged again (domain/hand-offs.ts), at once
+        await tx.updateTable("Shipment").set({ handedOffAt: leg.addedAt, nextCheckAt: leg.addedAt }).where("shop", "=", shop).where("id", "=", leg.shipmentId).execute();
+        return { ...leg, position };
+      });
+    },
+    async listOf(shop, shipmentIds) {
+      if (!shipmentIds.length) return [];
+      const rows = await db
+        .selectFrom("ShipmentLeg")
+        .select(["shipmentId", "position", "carrierCode", "carrierName", "trackingNumber", "source", "addedAt"])
+        .where("shop", "=", shop)
+        .where("shipmentId", "in", [...shipmentIds])
+        .orderBy("shipmentId")
+        .orderBy("position")
+        .execute();
+      return rows.map((r) => ({ ...r, addedAt: Number(r.addedAt) }));
+    },
+  };
 }

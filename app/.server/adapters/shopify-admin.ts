@@ -13,7 +13,7 @@ const ORDER_FIELDS = `id name email phone createdAt updatedAt cancelledAt closed
   customer { id email phone firstName lastName tags }
   shippingAddress { firstName lastName name address1 city province provinceCode zip country countryCodeV2 phone }
   shippingLine { code title source }`;
-const FULFILLMENT_FIELDS = `id name status displayStatus createdAt updatedAt service { handle } trackingInfo { company number url }`;
+const FULFILLMENT_FIELDS = `id name status displayStatus createdAt updatedAt service { handle } trackingInfo { company number url } originAddress { countryCode provinceCode }`;
 const FULFILLMENT_DETAIL_FIELDS = `${FULFILLMENT_FIELDS}
   fulfillmentLineItems(first: 50) { nodes { quantity lineItem { name title } } }
   events(first: 100, sortKey: HAPPENED_AT) { nodes { id status message happenedAt createdAt estimatedDeliveryAt city province country zip } }`;
@@ -36,6 +36,9 @@ const ORDERS_SINCE = `query ShipwatchReconcile($query: String!, $after: String) 
     pageInfo { hasNextPage endCursor }
   }
 }`;
+
+/** the longest Admin API answer read: far above a page at the queries' limits, short of a runaway */
+const ADMIN_MAX_ANSWER_CHARS = 64 * 1024 * 1024;
 
 const CREATE_EVENT = `mutation ShipwatchWriteBack($fulfillmentEvent: FulfillmentEventInput!) {
   fulfillmentEventCreate(fulfillmentEvent: $fulfillmentEvent) { fulfillmentEvent { id status } userErrors { field message } }
@@ -126,6 +129,9 @@ export function createShopifyAdminClient(options: ShopifyAdminClientOptions): Sh
       body: JSON.stringify({ query, variables }),
       timeoutMs: options.timeoutMs,
       secrets: [accessToken],
+      // a page of orders with their fulfillments and events is the answer itself: several hundred kilobytes for a
+      // busy shop, up to a few megabytes at the query's limits (25 orders × 20 fulfillments × 250 events)
+      maxBodyChars: ADMIN_MAX_ANSWER_CHARS,
     };
     let last = "no attempt made";
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -171,7 +177,10 @@ export function createShopifyAdminClient(options: ShopifyAdminClientOptions): Sh
         }
         return { ok: false, retryable: false, error: last };
       }
-      if (!isRecord(body) || !isRecord(body.data)) return { ok: false, retryable: true, error: `Shopify Admin API ${response.status}: the answer had no data` };
+      if (!isRecord(body) || !isRecord(body.data)) {
+        const why = response.body.length >= ADMIN_MAX_ANSWER_CHARS ? `the answer was over ${ADMIN_MAX_ANSWER_CHARS / 1024 / 1024} MiB and was cut` : "the answer had no data";
+        return { ok: false, retryable: true, error: `Shopify Admin API ${response.status}: ${why}` };
+      }
       return { ok: true, data: body.data };
     }
     return { ok: false, retryable: true, error: `${last} (after ${maxAttempts} attempts)` };

@@ -11,6 +11,7 @@ const SHOP_TABLES = [
   "Fulfillment",
   "Shipment",
   "ShipmentEvent",
+  "ShipmentLeg",
   "UnmappedStatusCode",
   "DataRequestExport",
   "ShopSettings",

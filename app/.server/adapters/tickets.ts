@@ -90,7 +90,8 @@ export function createTicketRepository({ db }: Database): TicketRepository {
           const any = [];
           if (emails.length) any.push(eb("customerEmail", "in", emails));
           if (customer.orderIds.length) any.push(eb("orderId", "in", customer.orderIds));
-          return any.length ? eb.or(any) : eb.val(false);
+          // no condition at all matches nothing (kysely writes an empty or as 1 = 0; a bound false is no SQLite value)
+          return eb.or(any);
         })
         .executeTakeFirst();
       return Number(result.numUpdatedRows);

@@ -1,5 +1,6 @@
 /** Ports — direct carrier tracking (UPS, USPS, FedEx, DHL): the shop's carrier accounts, the polling schedule, the Track APIs. */
 import type { CarrierApi, CarrierScan } from "~/domain/carrier-apis";
+import type { HandOff } from "~/domain/hand-offs";
 import type { ProviderOutcome } from "./feeds";
 
 export type CarrierAccountStatus = "connected" | "failing";
@@ -85,7 +86,10 @@ export type CarrierFailure = Extract<ProviderOutcome<never>, { ok: false }> & { 
 export type CarrierOutcome<T> = { ok: true; value: T } | CarrierFailure;
 
 /** A parcel's history as the carrier tells it, scans not yet read through the carrier's code table. */
-export type CarrierTrackResult = { found: true; scans: CarrierScan[]; estimatedDeliveryAt: number | null } | { found: false; message: string };
+export type CarrierTrackResult =
+  /** `handOffs`: the next carriers' numbers the answer names (UPS Mail Innovations parcels go on to USPS) */
+  | { found: true; scans: CarrierScan[]; estimatedDeliveryAt: number | null; handOffs?: HandOff[] }
+  | { found: false; message: string };
 
 export interface CarrierTrackClient {
   carrier: CarrierApi;

@@ -46,7 +46,8 @@ export interface DeliveryRepository {
    * these orders or mention the customer; masks the customer in bodies still waiting to be processed
    */
   scrubBodies(shop: string, orderIds: string[], customer: TracesMatcher): Promise<number>;
-  receivedBefore(at: number, limit: number): Promise<StoredDelivery[]>;
+  /** deliveries still waiting to be processed that arrived before `at`, by id, after `afterId` (paging) */
+  receivedBefore(at: number, limit: number, afterId?: number): Promise<StoredDelivery[]>;
   /** when the shop's oldest delivery still waiting to be processed arrived, among those received since `since`; null: none waits */
   oldestWaiting(shop: string, since: number): Promise<number | null>;
 }

@@ -22,3 +22,4 @@ export * from "./scorecard";
 export type * from "./shopify-admin";
 export type * from "./write-back";
 export type * from "./health";
+export type * from "./ops-metrics";

@@ -53,6 +53,19 @@ export interface QueueCounts {
   done: number;
 }
 
+/** What waits in the queue now, all shops together: what an operator watches (GET /metrics). */
+export interface QueueDepth {
+  /** waiting, due or not (a retry's backoff, a delayed job) */
+  queued: number;
+  /** waiting and due now: work the workers have not reached */
+  due: number;
+  running: number;
+  /** failed for good, waiting for `npm run replay` */
+  parked: number;
+  /** since when the longest-waiting due job has been due; null when none is */
+  oldestDueAt: number | null;
+}
+
 /** A job that runs every `everyMs` (the silence sweep): at most one of it is queued at a time. */
 export interface RecurringJob {
   name: string;
@@ -70,6 +83,8 @@ export interface JobQueue {
   /** resolves when nothing is queued or running that is due now (for the demo and tests) */
   idle(timeoutMs?: number): Promise<void>;
   counts(shop?: string): Promise<QueueCounts>;
+  /** read through indexes only, cheap enough to ask every few seconds */
+  depth(): Promise<QueueDepth>;
   listParked(options?: { shop?: string; limit?: number }): Promise<ParkedJob[]>;
   /** puts parked jobs back in the queue with a fresh attempt budget; returns how many */
   replay(options: { shop?: string; ids?: string[] }): Promise<number>;

@@ -17,6 +17,9 @@ export interface FulfillmentRecord {
   trackingUrls: string[];
   destinationCountry: string | null;
   destinationProvince: string | null;
+  /** the region it ships from (Shopify's origin_address), when Shopify said */
+  originCountry: string | null;
+  originProvince: string | null;
   destination: unknown;
   /** what is in this parcel (Shopify's fulfillment line_items, cleaned and capped) */
   items: ParcelItem[];
@@ -81,6 +84,9 @@ export interface ShipmentRecord {
   eventCount: number;
   destinationCountry: string | null;
   destinationProvince: string | null;
+  /** the region it ships from (its fulfillment's origin_address), when Shopify said */
+  originCountry: string | null;
+  originProvince: string | null;
   shippedAt: number;
   promisedBy: number | null;
   nextCheckAt: number | null;
@@ -101,10 +107,35 @@ export interface ShipmentRecord {
   recentLookups: number[];
   /** which of its facts the scorecard's roll-ups (and the transit model) have counted: bits, see ports/scorecard */
   rolledUp: number;
+  /** when it was last handed to another carrier (a leg added): silence waits a little after it (domain/hand-offs.ts) */
+  handedOffAt?: number | null;
+}
+
+/** A later leg of a parcel: the next carrier and its number after a hand-off (docs: ShipmentLeg in schema.prisma). */
+export interface ShipmentLegRecord {
+  shipmentId: number;
+  /** 1 for the first hand-off, 2 for the next… */
+  position: number;
+  carrierCode: string;
+  carrierName: string;
+  trackingNumber: string;
+  /** the source that reported the hand-off */
+  source: string;
+  addedAt: number;
+}
+
+export interface ShipmentLegRepository {
+  /**
+   * Adds the leg after the shipment's others unless the shop already has that number as a leg (the same hand-off
+   * twice adds one), and marks the shipment handed off and due for evaluation. Returns the leg when it was added.
+   */
+  add(shop: string, leg: Omit<ShipmentLegRecord, "position">): Promise<ShipmentLegRecord | null>;
+  /** the legs of several shipments, by shipment then position */
+  listOf(shop: string, shipmentIds: readonly number[]): Promise<ShipmentLegRecord[]>;
 }
 
 /** What recomputing from Shopify's data writes; evaluation and lookups own the other columns. */
-export type ShipmentWrite = Omit<ShipmentRecord, "id" | "shop" | "createdAt" | "promisedBy" | "nextCheckAt" | "lookupCount" | "lastLookedUpAt" | "shownEstimate" | "firstEstimate" | "firstAskedAt" | "firstCaseAt" | "recentLookups" | "rolledUp"
+export type ShipmentWrite = Omit<ShipmentRecord, "id" | "shop" | "createdAt" | "promisedBy" | "nextCheckAt" | "lookupCount" | "lastLookedUpAt" | "shownEstimate" | "firstEstimate" | "firstAskedAt" | "firstCaseAt" | "recentLookups" | "rolledUp" | "handedOffAt"
 >;
 
 export interface ShipmentRepository {
@@ -119,6 +150,8 @@ export interface ShipmentRepository {
   setPreviousStatuses(shop: string, changes: { eventKey: string; previousStatus: ShipmentStatus | null }[]): Promise<void>;
   listShipmentsOfFulfillment(shop: string, fulfillmentId: string): Promise<ShipmentRecord[]>;
   getShipmentByKey(shop: string, shipmentKey: string): Promise<ShipmentRecord | null>;
+  /** the shipment with this tracking number: its own, else the one it was handed on to as a later leg */
+  getShipmentByTracking(shop: string, trackingNumber: string): Promise<ShipmentRecord | null>;
   /** returns the shipment's id; a written shipment is due for evaluation at once */
   upsertShipment(shop: string, shipmentKey: string, write: ShipmentWrite, at: number): Promise<number>;
   /** due for evaluation now (its order changed) */
@@ -209,5 +242,6 @@ export interface ShipmentListPage {
 /** Read models for the admin pages. Every query is scoped to the signed-in shop. */
 export interface AdminReadModel {
   listShipments(shop: string, query: ShipmentListQuery): Promise<ShipmentListPage>;
-  shipmentDetail(shop: string, id: number): Promise<{ shipment: ShipmentRecord; events: EventRecord[]; siblings: ShipmentRecord[] } | null>;
+  /** `legs`: the carriers it was handed on to after its own (multi-leg parcels), in order */
+  shipmentDetail(shop: string, id: number): Promise<{ shipment: ShipmentRecord; events: EventRecord[]; siblings: ShipmentRecord[]; legs: ShipmentLegRecord[] } | null>;
 }

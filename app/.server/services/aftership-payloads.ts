@@ -32,6 +32,9 @@ export const AfterShipTracking = z
     tag: z.string().max(100).nullish(),
     subtag: z.string().max(100).nullish(),
     checkpoints: z.array(Checkpoint).max(1000).default([]),
+    // the next carrier after a hand-off: `[{ slug, tracking_number, source? }]` (Tracking API "Next couriers"). Read
+    // entry by entry in domain/hand-offs.ts; a malformed one is dropped there, never a reason to park the scans
+    next_couriers: z.array(z.unknown()).max(20).nullish().catch(null),
   })
   .passthrough();
 

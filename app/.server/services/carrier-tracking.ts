@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { CARRIER_API_NAMES, CARRIER_API_SOURCES, CARRIER_APIS, carrierScanKey, type CarrierApi } from "~/domain/carrier-apis";
+import { CARRIER_API_NAMES, CARRIER_API_SOURCES, CARRIER_APIS, carrierScanKey, isCarrierApi, type CarrierApi } from "~/domain/carrier-apis";
 import { backoffUntil, nextPoll, POLL_CADENCE, takeToken, type TokenBucket } from "~/domain/carrier-polling";
 import type { Clock } from "~/domain/clock";
 import type {
@@ -11,6 +11,7 @@ import type {
   SecretBox,
   ShipmentRepository,
 } from "../ports";
+import type { HandOffs } from "./hand-offs";
 import type { KeyedLock } from "./order-lock";
 import type { FeedScan, ShipmentTracking } from "./shipment-tracking";
 
@@ -48,8 +49,10 @@ export function createCarrierTracking(deps: {
   polls: CarrierPollRepository;
   clients: Record<CarrierApi, CarrierTrackClient>;
   secrets: SecretBox;
-  shipments: Pick<ShipmentRepository, "getShipmentByKey" | "listShipmentsOfFulfillment">;
+  shipments: Pick<ShipmentRepository, "getShipmentByTracking" | "listShipmentsOfFulfillment">;
   tracking: Pick<ShipmentTracking, "applyFeedScans">;
+  /** hand-offs a carrier's answer names (the next carrier's number) become legs of the shipment */
+  handOffs?: Pick<HandOffs, "record">;
   /** the delivery processor's lock on an order's shipments: Shopify's events, the feeds and the polls share it */
   lock: KeyedLock;
   /** changed shipments are due for evaluation; the sweep is asked to run */
@@ -150,7 +153,8 @@ export function createCarrierTracking(deps: {
       return "stopped";
     }
 
-    const shipment = await deps.shipments.getShipmentByKey(shop, trackingNumber);
+    // the number may be a later leg of a parcel (a hand-off): its scans land on that parcel's one timeline
+    const shipment = await deps.shipments.getShipmentByTracking(shop, trackingNumber);
     if (!shipment || shipment.supersededAt !== null || shipment.cancelledAt !== null) {
       await polls.stop(shop, row.id, `no live parcel with tracking number ${trackingNumber}`, at);
       return "stopped";
@@ -170,12 +174,16 @@ export function createCarrierTracking(deps: {
       }));
       const changed = await deps.lock(`${shop}|${shipment.orderId}`, () => deps.tracking.applyFeedScans(shop, shipment.fulfillmentId, shipment.orderId, scans));
       if (changed.length) await deps.requestSweep();
-      const after = await deps.shipments.getShipmentByKey(shop, trackingNumber);
+      const after = await deps.shipments.getShipmentByTracking(shop, trackingNumber);
       if (after) {
         events = Math.max(0, after.eventCount - shipment.eventCount);
         status = after.status;
         finishedAt = after.deliveredAt ?? after.statusChangedAt;
       }
+    }
+    if (answer.value.found && answer.value.handOffs?.length && deps.handOffs) {
+      const added = await deps.handOffs.record(shop, shipment, answer.value.handOffs, CARRIER_API_SOURCES[carrier]);
+      if (added.length) await deps.requestSweep();
     }
     await accounts.recordPoll(shop, carrier, { ok: true, events, error: null }, at);
     const plan = nextPoll({ status, finishedAt, startedAt: row.startedAt, now: at });
@@ -269,6 +277,14 @@ export function createCarrierTracking(deps: {
           };
         }),
       );
+    },
+
+    /** A hand-off's new leg on a carrier the shop polls starts being polled (its scans land on the same parcel). */
+    async trackLeg(shop: string, leg: { carrierCode: string; trackingNumber: string }): Promise<void> {
+      if (!isCarrierApi(leg.carrierCode)) return;
+      const account = await accounts.get(shop, leg.carrierCode);
+      if (!account?.polling || account.status !== "connected") return;
+      await polls.schedule(shop, leg.carrierCode, [leg.trackingNumber], clock.now());
     },
 
     /** A fulfillment arrived or changed: its parcels on a carrier the shop polls start being polled. */

@@ -36,6 +36,9 @@ export const EasyPostTracker = z
     status_detail: z.string().max(100).nullish(),
     est_delivery_date: isoTime.nullish(),
     tracking_details: z.array(TrackingDetail).max(1000).default([]),
+    // CarrierDetail: `alternate_identifier` is the number the parcel goes on under after a hand-off (read in
+    // domain/hand-offs.ts); anything malformed here is dropped, never a reason to park the scans
+    carrier_detail: z.record(z.unknown()).nullish().catch(null),
   })
   .passthrough();
 export type EasyPostTracker = z.infer<typeof EasyPostTracker>;

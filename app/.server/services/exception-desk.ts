@@ -5,6 +5,7 @@ import type { ShipmentStatus } from "~/domain/status";
 import { statusClassOf } from "~/domain/status-classes";
 import { isImportedHistory } from "~/domain/history";
 import { waitsOnQuietFeed } from "~/domain/feed-health";
+import { silenceScanClock } from "~/domain/hand-offs";
 import { transition, type CaseActionOutcome, type CaseCommand } from "~/domain/case-lifecycle";
 import { evaluate, planActions, reconcileCases, stateStamp, type CaseChanges, type ExceptionType, type Owner, type Priority, type Rule, type ShipmentFacts } from "~/domain/rules";
 import type {
@@ -139,7 +140,8 @@ export function createExceptionDesk(deps: {
       destinationProvince: shipment.destinationProvince,
       shippedAt: shipment.shippedAt,
       firstCarrierScanAt: shipment.firstCarrierScanAt,
-      lastCarrierScanAt: shipment.lastCarrierScanAt,
+      // between carriers after a hand-off, silence waits for the next carrier's first scan (domain/hand-offs.ts)
+      lastCarrierScanAt: silenceScanClock(shipment.lastCarrierScanAt, shipment.handedOffAt),
       lastEventAt: shipment.lastEventAt,
       deliveryAttempts: shipment.deliveryAttempts,
       promisedBy,

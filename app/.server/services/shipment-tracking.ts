@@ -60,6 +60,8 @@ export function createShipmentTracking(deps: {
       items: f.items,
       destinationCountry: f.destination?.countryCode ?? null,
       destinationProvince: f.destination?.provinceCode ?? null,
+      originCountry: f.originCountry,
+      originProvince: f.originProvince,
       createdAt: f.createdAt,
       updatedAt: f.updatedAt,
     };
@@ -101,10 +103,11 @@ export function createShipmentTracking(deps: {
     const now = clock.now();
     const { record, normalized } = toEventRecord(e, now, await overridesOf(shop));
     const inserted = await shipments.insertEvent(shop, record);
-    if (!inserted) return [];
-    if (!normalized.mapped && normalized.code) {
+    if (inserted && !normalized.mapped && normalized.code) {
       await shipments.countUnmapped(shop, "shopify_fulfillment_event", normalized.code, e.message, now);
     }
+    // recomputed even when the event was known: a run cut off between the insert and the recompute (a crash, a
+    // dropped connection) is retried, and only the recompute makes the event count; unchanged shipments are not written
     return recompute(shop, e.fulfillmentId);
   }
 
@@ -139,7 +142,8 @@ export function createShipmentTracking(deps: {
       inserted.push(scan.eventKey);
       if (!normalized.mapped && normalized.code) await shipments.countUnmapped(shop, scan.source, normalized.code, scan.message, now);
     }
-    if (!inserted.length) return [];
+    // as applyEvent: known scans still recompute (a retried run may have stopped before it)
+    if (!inserted.length) return recompute(shop, fulfillmentId);
     const changed = await recompute(shop, fulfillmentId);
     await deps.onFeedScans?.(shop, fulfillmentId, inserted);
     return changed;
@@ -234,6 +238,8 @@ export function createShipmentTracking(deps: {
           eventCount: state.eventCount,
           destinationCountry: fulfillment.destinationCountry,
           destinationProvince: fulfillment.destinationProvince,
+          originCountry: fulfillment.originCountry,
+          originProvince: fulfillment.originProvince,
           shippedAt: fulfillment.createdAt,
           cancelledAt: state.cancelled ? fulfillment.updatedAt : order?.cancelledAt ?? null,
           supersededAt: null,

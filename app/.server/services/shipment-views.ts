@@ -1,12 +1,13 @@
 import type { Clock } from "~/domain/clock";
 import { bestEstimate, type EstimatedDelivery, type EstimateInput, type EstimateResult } from "~/domain/estimate";
 import type { Destination } from "~/domain/order";
+import { handOffLine } from "~/domain/hand-offs";
 import type { ExceptionType } from "~/domain/rules";
 import type { ShipmentView } from "~/domain/shipment-view";
 import { pickupPlaceOf, tellStory, type Story, type StoryCase } from "~/domain/story";
 import { zoneForDestination } from "~/domain/time-zones";
 import { safeHttpsUrl } from "~/domain/urls";
-import type { CaseRecord, CaseRepository, EventRecord, FulfillmentRecord, OrderRepository, ShipmentRecord, ShipmentRepository, ShownEstimate, StoredOrder } from "../ports";
+import type { CaseRecord, CaseRepository, EventRecord, FulfillmentRecord, OrderRepository, ShipmentLegRecord, ShipmentRecord, ShipmentRepository, ShownEstimate, StoredOrder } from "../ports";
 
 /**
  * The shipment objects of the storefront lookup, the order status extension, the Support API and the admin's
@@ -32,6 +33,8 @@ export interface ShipmentFacts {
   now: number;
   /** what the shop's transit model expects for this parcel, in the recipient's zone (services/transit.ts); absent: none */
   learned?: { earliest: number; latest: number } | null;
+  /** the carriers it was handed on to (multi-leg parcels); absent: none */
+  legs?: readonly ShipmentLegRecord[];
 }
 
 /** The place a parcel goes, as far as the address says: the fulfillment's, else the order's. */
@@ -145,13 +148,7 @@ export function shipmentViewOf(facts: ShipmentFacts, locale?: string | null): { 
     estimatedDeliveryAt: estimate.estimatedDeliveryAt,
     lastEventAt: iso(s.lastEventAt),
     // newest first, the order shoppers and agents read a timeline in
-    events: events.map((e) => ({
-      status: e.status,
-      reason: e.reason,
-      happenedAt: new Date(e.happenedAt).toISOString(),
-      message: e.rawMessage,
-      location: e.location,
-    })),
+    events: timelineOf(events, facts.legs ?? []),
     estimatedDelivery: estimate.estimatedDelivery,
     attention: story.attention,
     items: (facts.fulfillment?.items ?? []).map((i) => ({ title: i.title, quantity: i.quantity })),
@@ -159,6 +156,20 @@ export function shipmentViewOf(facts: ShipmentFacts, locale?: string | null): { 
     story: { headline: story.headline, explanation: story.explanation, next: story.next },
   };
   return { view, remember };
+}
+
+/**
+ * The shopper's timeline: the scans, and a plain line for each hand-off ("Handed to USPS, tracking 9400…") at the
+ * moment it was learned, in the shape of an event (the contract's fields, nothing new), newest first.
+ */
+function timelineOf(events: readonly EventRecord[], legs: readonly ShipmentLegRecord[]): ShipmentView["events"] {
+  const lines = [
+    ...events.map((e) => ({ at: e.happenedAt, line: { status: e.status, reason: e.reason, message: e.rawMessage, location: e.location } })),
+    ...legs.map((l) => ({ at: l.addedAt, line: { status: "in_transit" as const, reason: null, message: handOffLine(l), location: null } })),
+  ];
+  // a stable sort keeps the scans' own order among equal times
+  if (legs.length) lines.sort((a, b) => b.at - a.at);
+  return lines.map(({ at, line }) => ({ status: line.status, reason: line.reason, happenedAt: new Date(at).toISOString(), message: line.message, location: line.location }));
 }
 
 /**
@@ -206,6 +217,8 @@ export interface ShipmentViewsDeps {
   shopZone: (shop: string) => Promise<string>;
   /** the shop's learned-window function, read once per answer (from caches); absent: no learned estimates */
   learned?: (shop: string) => Promise<LearnedEstimator>;
+  /** the legs of multi-leg parcels (one read per answer); absent: none shown */
+  legs?: (shop: string, shipmentIds: readonly number[]) => Promise<ShipmentLegRecord[]>;
   clock: Clock;
 }
 
@@ -226,19 +239,21 @@ export function createShipmentViews(deps: ShipmentViewsDeps): ShipmentViews {
     const orderIds = [...new Set(live.map((s) => s.orderId))];
     const knownOrders = (known?.orders ?? []).filter((o) => orderIds.includes(o.orderId));
     const missing = orderIds.filter((id) => !knownOrders.some((o) => o.orderId === id));
-    const [events, fulfillments, open, readOrders, shopZone, learnedOf] = await Promise.all([
+    const [events, fulfillments, open, readOrders, shopZone, learnedOf, legs] = await Promise.all([
       shipments.listEventsOfFulfillments(shop, fulfillmentIds),
       shipments.getFulfillments(shop, fulfillmentIds),
       cases.openForShipments(shop, live.map((s) => s.id)),
       missing.length ? orders.findByIds(shop, missing) : Promise.resolve([]),
       deps.shopZone(shop),
       deps.learned ? deps.learned(shop) : Promise.resolve(null),
+      deps.legs ? deps.legs(shop, live.map((s) => s.id)) : Promise.resolve([]),
     ]);
     const now = clock.now();
     const orderById = new Map([...knownOrders, ...readOrders].map((o) => [o.orderId, o]));
     const fulfillmentById = new Map(fulfillments.map((f) => [f.fulfillmentId, f]));
     const eventsOf = groupBy(events, (e) => e.fulfillmentId);
     const casesOf = groupBy(open, (c) => String(c.shipmentId));
+    const legsOf = groupBy(legs, (l) => String(l.shipmentId));
     const remember: { id: number; shown: ShownEstimate }[] = [];
     const views = live.map((shipment) => {
       const facts: ShipmentFacts = {
@@ -249,6 +264,7 @@ export function createShipmentViews(deps: ShipmentViewsDeps): ShipmentViews {
         cases: casesOf.get(String(shipment.id)) ?? [],
         shopZone,
         now,
+        legs: legsOf.get(String(shipment.id)) ?? [],
       };
       // a delivered parcel keeps the estimate it was shown: no window to work out for it
       if (learnedOf && learnedWindowApplies(shipment, facts.cases.map((c) => c.type))) facts.learned = learnedOf(shipment, recipientZone(facts), now);

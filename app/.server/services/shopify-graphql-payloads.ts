@@ -110,6 +110,8 @@ export function fulfillmentPayload(f: AdminObject, orderId: string, shippingAddr
     tracking_numbers: tracking.map((t) => str(t.number)).filter((n): n is string => !!n),
     tracking_urls: tracking.map((t) => str(t.url)).filter((u): u is string => !!u),
     destination: address(rec(shippingAddress)),
+    // the warehouse's region, for the transit model's lane (FulfillmentOriginAddress; nothing else of it is read)
+    origin_address: rec(f.originAddress) ? { country_code: str(rec(f.originAddress)!.countryCode), province_code: str(rec(f.originAddress)!.provinceCode) } : null,
     line_items: nodes(f.fulfillmentLineItems).map((l) => ({ name: str(rec(l.lineItem)?.name), title: str(rec(l.lineItem)?.title), quantity: l.quantity })),
   };
 }

@@ -254,9 +254,14 @@ const fulfillmentFields = z
     tracking_url: optionalString,
     tracking_urls: z.array(z.string()).nullish(),
     destination: address.nullish(),
+    // the warehouse it ships from: only its region is read (the transit model's lane); one that cannot be read is none
+    origin_address: z.object({ country_code: optionalString, province_code: optionalString }).passthrough().nullish().catch(null),
     line_items: lineItems,
   })
   .passthrough();
+
+/** a region code as Shopify writes it ("US", "NJ"), upper case; anything longer is not a code */
+const regionCode = (v: string | null | undefined) => (v && /^[A-Za-z0-9-]{1,6}$/.test(v.trim()) ? v.trim().toUpperCase() : null);
 
 function toFulfillmentUpdate(f: z.output<typeof fulfillmentFields>) {
   const numbers = (f.tracking_numbers?.length ? f.tracking_numbers : f.tracking_number ? [f.tracking_number] : [])
@@ -276,6 +281,8 @@ function toFulfillmentUpdate(f: z.output<typeof fulfillmentFields>) {
     trackingNumbers: [...new Set(numbers)],
     trackingUrls: urls,
     destination: toDestination(f.destination),
+    originCountry: regionCode(f.origin_address?.country_code),
+    originProvince: regionCode(f.origin_address?.country_code) ? regionCode(f.origin_address?.province_code) : null,
     items: f.line_items,
   };
 }

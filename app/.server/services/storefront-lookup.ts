@@ -107,6 +107,8 @@ export function createStorefrontLookup(deps: {
   shopZone: (shop: string) => Promise<string>;
   /** the shop's learned delivery windows (services/transit.ts), read once per answer; absent: none shown */
   learned?: ShipmentViewsDeps["learned"];
+  /** the legs of multi-leg parcels: their hand-offs are lines of the timeline */
+  legs?: ShipmentViewsDeps["legs"];
   clock: Clock;
 }) {
   const { orders, shipments, links } = deps;
@@ -115,7 +117,7 @@ export function createStorefrontLookup(deps: {
   const byTracking = createAnswerMemory<Promise<Found | null>>();
   const byOrderId = createAnswerMemory<Promise<{ found: Found; delivered: { deliveredAt: number | null }[] } | null>>();
   // one read per kind (events, fulfillments, cases, orders) for all the shipments of an answer
-  const viewsFor = createShipmentViews({ shipments, orders, cases: deps.cases, shopZone: deps.shopZone, learned: deps.learned, clock: deps.clock });
+  const viewsFor = createShipmentViews({ shipments, orders, cases: deps.cases, shopZone: deps.shopZone, learned: deps.learned, legs: deps.legs, clock: deps.clock });
 
   async function found(shop: string, orderName: string, records: ShipmentRecord[], order: StoredOrder | null = null): Promise<Found> {
     const live = records.filter((s) => s.supersededAt === null);
@@ -154,7 +156,8 @@ export function createStorefrontLookup(deps: {
     let answer = byTracking.get(key);
     if (!answer) {
       answer = shipments
-        .getShipmentByKey(shop, key.slice(shop.length + 1))
+        // a later leg's number (a hand-off) finds the same parcel
+        .getShipmentByTracking(shop, key.slice(shop.length + 1))
         .then((shipment) => (shipment && shipment.supersededAt === null ? found(shop, shipment.orderName, [shipment]) : null));
       answer.catch(() => byTracking.forget(key));
       byTracking.set(key, answer);

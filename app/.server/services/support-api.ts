@@ -143,7 +143,8 @@ export function createSupportApi(deps: {
 
     async shipments(shop: string, query: { order?: string; tracking?: string; email?: string }): Promise<SupportShipmentView[]> {
       if (query.tracking) {
-        const s = await shipments.getShipmentByKey(shop, query.tracking.replace(/\s+/g, "").toUpperCase());
+        // a later leg's number (a hand-off) finds the same parcel
+        const s = await shipments.getShipmentByTracking(shop, query.tracking.replace(/\s+/g, "").toUpperCase());
         return s ? views(shop, [s]) : [];
       }
       if (query.order) {

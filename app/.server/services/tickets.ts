@@ -46,7 +46,7 @@ const isOpenParcel = (s: ShipmentRecord) => s.cancelledAt === null && s.supersed
 export function createTicketDesk(deps: {
   tickets: TicketRepository;
   orders: Pick<OrderRepository, "findByName" | "findById" | "findForCustomer">;
-  shipments: Pick<ShipmentRepository, "getShipmentByKey" | "listShipmentsOfOrder">;
+  shipments: Pick<ShipmentRepository, "getShipmentByTracking" | "listShipmentsOfOrder">;
   views: SupportApi["views"];
   links: Pick<TrackLinks, "url">;
   zoneOf: (shop: string) => Promise<string>;
@@ -64,7 +64,7 @@ export function createTicketDesk(deps: {
       if (owned(order)) return { order, parcels: await shipments.listShipmentsOfOrder(shop, order.orderId), by: "order_name" };
     }
     for (const number of numbers) {
-      const parcel = await shipments.getShipmentByKey(shop, number);
+      const parcel = await shipments.getShipmentByTracking(shop, number);
       const order = parcel ? await orders.findById(shop, parcel.orderId) : null;
       if (!parcel || !order || order.redactedAt !== null) continue;
       if (owned(order)) return { order, parcels: await shipments.listShipmentsOfOrder(shop, order.orderId), by: "tracking_number" };

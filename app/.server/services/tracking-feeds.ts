@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "~/domain/clock";
 import { afterShipCode, afterShipLocation, afterShipScanKey, afterShipSlugOf } from "~/domain/aftership";
 import { easyPostCarrierOf, easyPostCode, easyPostLocation, easyPostScanKey, FEED_ONLY_CARRIERS } from "~/domain/easypost";
+import { afterShipHandOffs, easyPostHandOffs, type HandOff } from "~/domain/hand-offs";
 import { shipEngineCarrierOf, shipEngineCode, shipEngineLocation, shipEngineScanKey } from "~/domain/shipengine";
 import { verifyAfterShip } from "../feeds/aftership-signature";
 import { verifyEasyPost } from "../feeds/easypost-signature";
@@ -17,12 +18,14 @@ import type {
   ProviderOutcome,
   SecretBox,
   ShipEngineClient,
+  ShipmentLegRecord,
   ShipmentRecord,
   ShipmentRepository,
 } from "../ports";
 import { AfterShipTracking, AfterShipWebhook, TRACKING_EVENTS } from "./aftership-payloads";
 import { EasyPostEvent, EasyPostTracker, TRACKER_EVENTS } from "./easypost-payloads";
 import { ShipEngineTracking, ShipEngineWebhook, TRACK_RESOURCE_TYPES } from "./shipengine-payloads";
+import type { HandOffs } from "./hand-offs";
 import type { FeedScan, ShipmentTracking } from "./shipment-tracking";
 
 export type TrackingFeeds = ReturnType<typeof createTrackingFeeds>;
@@ -72,8 +75,10 @@ export function createTrackingFeeds(deps: {
   secrets: SecretBox;
   /** the delivery store: an event and its processing job are committed together */
   store: DeliveryStore;
-  shipments: Pick<ShipmentRepository, "getShipmentByKey" | "listShipmentsOfFulfillment">;
+  shipments: Pick<ShipmentRepository, "getShipmentByTracking" | "listShipmentsOfFulfillment">;
   tracking: Pick<ShipmentTracking, "applyFeedScans">;
+  /** hand-offs a feed reports (the next carrier's number) become legs of the shipment */
+  handOffs?: Pick<HandOffs, "record">;
   enqueue: (job: JobRequest) => Promise<void>;
   /** the app's public URL (SHOPIFY_APP_URL): the webhook URL the merchant pastes into EasyPost or AfterShip */
   appUrl: string;
@@ -131,15 +136,25 @@ export function createTrackingFeeds(deps: {
    * shop does not have (or a superseded or cancelled parcel) is counted as unknown and ignored.
    */
   async function liveShipmentOf(shop: string, provider: FeedProvider, rawTrackingNumber: string): Promise<{ shipment: ShipmentRecord; trackingNumber: string } | { ignored: FeedEventOutcome }> {
-    const trackingNumber = rawTrackingNumber.replace(/\s+/g, "").toUpperCase();
+    const asSent = rawTrackingNumber.replace(/\s+/g, "").toUpperCase();
     await connections.recordEvent(shop, provider, clock.now());
-    const shipment = await deps.shipments.getShipmentByKey(shop, trackingNumber);
+    // the number may be a later leg of a parcel (a hand-off): its scans land on that parcel's one timeline
+    const shipment = await deps.shipments.getShipmentByTracking(shop, asSent);
     if (!shipment || shipment.supersededAt !== null || shipment.cancelledAt !== null) {
-      await connections.recordUnknownTracking(shop, provider, trackingNumber);
-      return { ignored: { outcome: "ignored", why: `no live shipment with tracking number ${trackingNumber}` } };
+      await connections.recordUnknownTracking(shop, provider, asSent);
+      return { ignored: { outcome: "ignored", why: `no live shipment with tracking number ${asSent}` } };
     }
     await deps.onFeedEvent?.(shop, provider, shipment.carrierCode);
-    return { shipment, trackingNumber };
+    // scans are keyed by the parcel's own number, whichever leg's number they came under: a feed that follows the
+    // hand-off in the first tracking and also reports the next leg's tracking gives the same scan once
+    return { shipment, trackingNumber: shipment.trackingNumber ?? asSent };
+  }
+
+  /** The hand-offs a feed reported become legs; the shipment is due for evaluation when one is new (silence waits). */
+  async function recordHandOffs(shop: string, shipment: ShipmentRecord, handOffs: HandOff[], provider: FeedProvider, shipmentIds: number[]): Promise<number[]> {
+    if (!handOffs.length || !deps.handOffs) return shipmentIds;
+    const added = await deps.handOffs.record(shop, shipment, handOffs, provider);
+    return added.length && !shipmentIds.includes(shipment.id) ? [...shipmentIds, shipment.id] : shipmentIds;
   }
 
   /** A registration's answer: registered (the connection mended), retried on 429/5xx, refused (a refused key marks the connection failing). */
@@ -294,7 +309,9 @@ export function createTrackingFeeds(deps: {
         const estimatedDeliveryAt = d.datetime === latest ? (tracker.data.est_delivery_date ?? null) : null;
         return { ...scan, eventKey: easyPostScanKey(trackingNumber, scan), source: "easypost", estimatedDeliveryAt };
       });
-      const shipmentIds = await lock(shipment.orderId, () => deps.tracking.applyFeedScans(shop, shipment.fulfillmentId, shipment.orderId, scans));
+      const merged = await lock(shipment.orderId, () => deps.tracking.applyFeedScans(shop, shipment.fulfillmentId, shipment.orderId, scans));
+      const ownNumbers = [tracker.data.tracking_code, ...(shipment.trackingNumber ? [shipment.trackingNumber] : [])];
+      const shipmentIds = await recordHandOffs(shop, shipment, easyPostHandOffs(tracker.data.carrier_detail, ownNumbers), "easypost", merged);
       return { outcome: "processed", orderId: shipment.orderId, shipmentIds };
     },
 
@@ -320,7 +337,9 @@ export function createTrackingFeeds(deps: {
         };
         return { ...scan, eventKey: afterShipScanKey(trackingNumber, scan), source: "aftership", estimatedDeliveryAt: null };
       });
-      const shipmentIds = await lock(shipment.orderId, () => deps.tracking.applyFeedScans(shop, shipment.fulfillmentId, shipment.orderId, scans));
+      const merged = await lock(shipment.orderId, () => deps.tracking.applyFeedScans(shop, shipment.fulfillmentId, shipment.orderId, scans));
+      const ownNumbers = [tracking.data.tracking_number, ...(shipment.trackingNumber ? [shipment.trackingNumber] : [])];
+      const shipmentIds = await recordHandOffs(shop, shipment, afterShipHandOffs(tracking.data.next_couriers, ownNumbers), "aftership", merged);
       return { outcome: "processed", orderId: shipment.orderId, shipmentIds };
     },
 
@@ -370,6 +389,20 @@ export function createTrackingFeeds(deps: {
           if (connection.provider === "shipengine" && shipEngineCarrierOf(s.carrierCode) === null) continue;
           await deps.enqueue({ name: FEED_PROVIDERS[connection.provider].registerJob, shop, payload: { trackingNumber: s.trackingNumber, carrier: s.carrierCode } });
         }
+      }
+    },
+
+    /**
+     * A hand-off's new leg: each connected feed but the one that reported it (which follows the parcel already) is asked
+     * to track the new number. The merchant's carrier choice is not applied: Shopify has no scans for a number it was
+     * never given, so the feeds are the only way its scans arrive.
+     */
+    async trackLeg(shop: string, leg: ShipmentLegRecord, reportedBy: string): Promise<void> {
+      for (const provider of Object.keys(FEED_PROVIDERS) as FeedProvider[]) {
+        if (provider === reportedBy) continue;
+        if (!(await connections.forShop(shop, provider))) continue;
+        if (provider === "shipengine" && shipEngineCarrierOf(leg.carrierCode) === null) continue;
+        await deps.enqueue({ name: FEED_PROVIDERS[provider].registerJob, shop, payload: { trackingNumber: leg.trackingNumber, carrier: leg.carrierCode } });
       }
     },
 

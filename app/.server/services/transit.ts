@@ -85,7 +85,7 @@ export function createTransit(deps: {
     if (lastDay.now !== now || lastDay.zone !== zone) lastDay = { now, zone, day: localParts(now, zone).isoDate };
     return lastDay.day;
   }
-  const laneText = (s: ShipmentRecord) => `${s.carrierCode}|${s.service ?? ""}|${s.destinationCountry ?? ""}|${s.destinationProvince ?? ""}`;
+  const laneText = (s: ShipmentRecord) => `${s.carrierCode}|${s.service ?? ""}|${s.originCountry ?? ""}|${s.originProvince ?? ""}|${s.destinationCountry ?? ""}|${s.destinationProvince ?? ""}`;
   /**
    * A reading depends on the ship time only through its date on the carrier's calendar and whether it came before
    * the shop's cut-off (the model counts whole days from the day the carrier has the parcel; a window's first day
@@ -150,7 +150,7 @@ export function createTransit(deps: {
   const laneOfShipment = (s: ShipmentRecord) => ({
     carrier: s.carrierCode as CarrierCode,
     service: s.service,
-    origin: null,
+    origin: s.originCountry ? { country: s.originCountry, province: s.originProvince } : null,
     destination: { country: s.destinationCountry, province: s.destinationProvince },
   });
 

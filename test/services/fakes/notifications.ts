@@ -439,6 +439,8 @@ export function aShipment(overrides: Partial<ShipmentRecord> = {}): ShipmentReco
     eventCount: 2,
     destinationCountry: "CA",
     destinationProvince: "ON",
+    originCountry: null,
+    originProvince: null,
     shippedAt: Date.parse("2026-11-19T10:00:00Z"),
     promisedBy: null,
     nextCheckAt: null,

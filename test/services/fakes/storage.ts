@@ -65,6 +65,11 @@ export function createFakeStorage() {
       const row = shipmentRows.find((s) => s.shop === shop && s.shipmentKey === key);
       return row ? copy(row) : null;
     },
+    // no legs in the fake: a tracking number is a shipment's own
+    async getShipmentByTracking(shop, key) {
+      const row = shipmentRows.find((s) => s.shop === shop && s.shipmentKey === key);
+      return row ? copy(row) : null;
+    },
     async listShipmentsOfOrder(shop, orderId) {
       return shipmentRows.filter((s) => s.shop === shop && s.orderId === orderId).map(copy);
     },
@@ -431,6 +436,8 @@ export function aShipmentRecord(shop: string, key: string, now: number, fields: 
     eventCount: 2,
     destinationCountry: "CA",
     destinationProvince: "ON",
+    originCountry: null,
+    originProvince: null,
     shippedAt: now - 48 * HOUR,
     promisedBy: null,
     nextCheckAt: now,

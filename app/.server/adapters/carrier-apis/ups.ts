@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { carrierPlace, type CarrierScan } from "~/domain/carrier-apis";
 import type { Clock } from "~/domain/clock";
+import { upsHandOffs } from "~/domain/hand-offs";
 import { upsCode } from "~/domain/ups-track";
 import type { CarrierTrackClient, CarrierTrackResult } from "../../ports";
 import { callCarrier, carrierFailure, type CarrierAnswer } from "./http";
@@ -63,7 +64,10 @@ interface UpsActivity {
   location?: { address?: { city?: string; stateProvince?: string; countryCode?: string; country?: string } };
 }
 interface UpsPackage {
+  trackingNumber?: string;
   activity?: UpsActivity[];
+  /** other numbers of the package: a Mail Innovations parcel's USPS number among them ({ number, type }) */
+  alternateTrackingNumber?: unknown;
   deliveryDate?: { type?: string; date?: string }[];
 }
 
@@ -86,7 +90,8 @@ function readTrack(answer: CarrierAnswer): CarrierTrackResult {
   }
   // rescheduled, else scheduled delivery date
   const estimate = pkg.deliveryDate?.find((d) => d.type === "RDD") ?? pkg.deliveryDate?.find((d) => d.type === "SDD");
-  return { found: true, scans, estimatedDeliveryAt: estimate?.date ? stamp(estimate.date, "000000") : null };
+  const handOffs = upsHandOffs(pkg.alternateTrackingNumber, typeof pkg.trackingNumber === "string" ? [pkg.trackingNumber] : []);
+  return { found: true, scans, estimatedDeliveryAt: estimate?.date ? stamp(estimate.date, "000000") : null, ...(handOffs.length ? { handOffs } : {}) };
 }
 
 function stamp(date: string | undefined, time: string | undefined): number | null {

@@ -28,6 +28,11 @@ export interface ProviderRequest {
    * address (destination.ts), and the raw body of its answer is never shown. Unset for the fixed provider bases.
    */
   destination?: DestinationPolicy;
+  /**
+   * the answer is kept up to this many characters (default 64 KiB: a channel's answer is a status and an id); an API
+   * whose answers are the data itself (Shopify's Admin API: a page of orders with their events) sets its own
+   */
+  maxBodyChars?: number;
 }
 
 const MAX_BODY_CHARS = 64 * 1024;
@@ -43,7 +48,7 @@ export async function callProvider(req: ProviderRequest): Promise<{ response: Pr
   try {
     if (req.destination) return await callDestination(req, req.destination, signal);
     const res = await fetch(req.url, { method: req.method ?? "POST", headers: req.headers, body: req.body, redirect: "manual", signal });
-    const body = await readBody(res);
+    const body = await readBody(res, req.maxBodyChars ?? MAX_BODY_CHARS);
     return { response: { status: res.status, headers: res.headers, body } };
   } catch (error) {
     const timedOut = signal.aborted || (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"));
@@ -98,7 +103,7 @@ function requestPinned(req: ProviderRequest, url: URL, target: DialTarget, polic
         }) as unknown as http.RequestOptions["createConnection"],
       },
       (res) => {
-        readLimited(res).then(
+        readLimited(res, req.maxBodyChars ?? MAX_BODY_CHARS).then(
           (body) => resolve({ status: res.statusCode ?? 0, headers: toHeaders(res.headers), body }),
           (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
         );
@@ -110,17 +115,17 @@ function requestPinned(req: ProviderRequest, url: URL, target: DialTarget, polic
   });
 }
 
-/** The body up to MAX_BODY_CHARS bytes; a longer one is cut (and its connection closed), never buffered whole. */
-function readLimited(res: http.IncomingMessage): Promise<string> {
+/** The body up to `max` bytes; a longer one is cut (and its connection closed), never buffered whole. */
+function readLimited(res: http.IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     res.on("data", (chunk: Buffer) => {
       chunks.push(chunk);
       size += chunk.length;
-      if (size >= MAX_BODY_CHARS) {
+      if (size >= max) {
         res.destroy();
-        resolve(Buffer.concat(chunks).subarray(0, MAX_BODY_CHARS).toString("utf8"));
+        resolve(Buffer.concat(chunks).subarray(0, max).toString("utf8"));
       }
     });
     res.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
@@ -137,9 +142,19 @@ function toHeaders(raw: IncomingHttpHeaders): Headers {
   return headers;
 }
 
-async function readBody(res: Response): Promise<string> {
-  const text = await res.text();
-  return text.length > MAX_BODY_CHARS ? text.slice(0, MAX_BODY_CHARS) : text;
+/** The body up to `max` characters: read as it streams in, and the connection dropped once there is more. */
+async function readBody(res: Response, max: number): Promise<string> {
+  if (!res.body) return "";
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    text += decoder.decode(chunk, { stream: true });
+    if (text.length >= max) {
+      await res.body.cancel().catch(() => {});
+      return text.slice(0, max);
+    }
+  }
+  return text + decoder.decode();
 }
 
 function describeNetworkError(error: unknown): string {

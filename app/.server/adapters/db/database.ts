@@ -45,6 +45,10 @@ export function openDatabase(target: DatabaseTarget): Database {
   // An idle connection the server closes (a restart, a failover, an administrator) is dropped by the pool and
   // replaced on the next query; without a listener its error would crash the process.
   pool.on("error", () => undefined);
+  // The pool listens only while a connection is idle: one the server closes while it is checked out (between two
+  // statements of a transaction) emits an error nobody handles, and that crashes the process. Its statements fail
+  // on their own ("not queryable"), so the listener only has to exist; the pool drops the connection on release.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: "postgres",
@@ -55,6 +59,8 @@ export function openDatabase(target: DatabaseTarget): Database {
     },
   };
 }
+
+const ALREADY_ROLLED_BACK = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) } as unknown as BetterSqlite3.Statement;
 
 /**
  * Kysely's SQLite driver prepares every query anew, and preparing cost as much as running (measured: 16%
@@ -67,6 +73,10 @@ function withStatementCache(sqlite: BetterSqlite3.Database, limit = 500): Better
     get(target, property, receiver) {
       if (property !== "prepare") return Reflect.get(target, property, receiver);
       return (source: string) => {
+        // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM); Kysely's
+        // ROLLBACK then fails ("no transaction is active") and that error replaces the one that caused it, so a full
+        // disk would be logged and recorded as a rollback problem. Already rolled back: nothing to do.
+        if (source === "rollback" && !target.inTransaction) return ALREADY_ROLLED_BACK;
         let statement = cache.get(source);
         if (!statement) {
           statement = target.prepare(source);

@@ -323,6 +323,11 @@ export type Fulfillment = {
      * what is in this parcel, as the shopper reads it: JSON [{ "title", "quantity" }] (titles cleaned, count and length capped)
      */
     items: string | null;
+    /**
+     * the region it ships from (Shopify's origin_address: the warehouse's country and province, nothing else kept)
+     */
+    originCountry: string | null;
+    originProvince: string | null;
     createdAt: number;
     updatedAt: number;
 };
@@ -610,6 +615,11 @@ export type Shipment = {
     destinationCountry: string | null;
     destinationProvince: string | null;
     /**
+     * the region the parcel ships from (the transit model's lane starts there)
+     */
+    originCountry: string | null;
+    originProvince: string | null;
+    /**
      * when the fulfillment (the label) was created: the shipment's age counts from here
      */
     shippedAt: number;
@@ -659,6 +669,11 @@ export type Shipment = {
      * adapter), set in the same transaction as the counting, so a fact is counted once
      */
     rolledUp: Generated<number>;
+    /**
+     * when the parcel was last handed to another carrier (a ShipmentLeg added): the next carrier's first scan may take
+     * a day or two, so silence is judged from a little after it
+     */
+    handedOffAt: number | null;
 };
 export type ShipmentEvent = {
     id: Generated<number>;
@@ -680,6 +695,26 @@ export type ShipmentEvent = {
     location: string | null;
     receivedAt: number;
     deletedAt: number | null;
+};
+export type ShipmentLeg = {
+    id: Generated<number>;
+    shop: string;
+    shipmentId: number;
+    /**
+     * 1 for the first hand-off, 2 for the next...; the shipment's own number is the leg before them
+     */
+    position: number;
+    carrierCode: string;
+    carrierName: string;
+    /**
+     * upper-cased without spaces, like Shipment.shipmentKey
+     */
+    trackingNumber: string;
+    /**
+     * the source that reported the hand-off: aftership | easypost | shipengine | ups_api | ...
+     */
+    source: string;
+    addedAt: number;
 };
 export type Shop = {
     shop: string;
@@ -893,6 +928,7 @@ export type DB = {
     Session: Session;
     Shipment: Shipment;
     ShipmentEvent: ShipmentEvent;
+    ShipmentLeg: ShipmentLeg;
     Shop: Shop;
     ShopSettings: ShopSettings;
     SlaAlert: SlaAlert;

@@ -13,6 +13,7 @@ import {
   type JobRequest,
   type ParkedJob,
   type QueueCounts,
+  type QueueDepth,
   type RecurringJob,
 } from "../../ports";
 
@@ -54,6 +55,18 @@ export interface BullmqQueueOptions {
   outbox?: Database;
   /** how often the outbox is read when nothing wakes the relay (default 250 ms) */
   pollIntervalMs?: number;
+  /**
+   * Work the app database says is still owed, which Redis may have lost (a Redis restarted without persistence
+   * forgets its jobs; the outbox rows were deleted once relayed): `find` lists it, by a key per piece of work. A
+   * started worker asks every `everyMs`, and at once (`afterDataLoss`) when it finds Redis came back empty; each is
+   * added as a job named by its key, so while that job is kept (waiting, running, or finished) asking again adds nothing.
+   * `keyOf` names the outbox's jobs the same way when relayed: a delivery's relayed job and its job queued again are one.
+   */
+  owed?: {
+    everyMs: number;
+    find: (afterDataLoss: boolean) => Promise<{ key: string; job: JobRequest }[]>;
+    keyOf: (name: string, payload: unknown) => string | null;
+  };
 }
 
 /**
@@ -93,6 +106,10 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue & { wak
   let wakeUp: (() => void) | null = null;
   let scheduling: Promise<void> | null = null;
   let stopped: Promise<void> | null = null;
+  let recurringJobs: readonly RecurringJob[] | null = null;
+  let owedLoop: Promise<void> | null = null;
+  let owedWake: (() => void) | null = null;
+  let dataLost = false;
 
   function jobOptions(maxAttempts: number): JobsOptions {
     return { attempts: maxAttempts, backoff: { type: BACKOFF_TYPE }, removeOnComplete: KEEP_DONE, removeOnFail: false };
@@ -166,13 +183,14 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue & { wak
       .returningAll()
       .execute();
     if (!rows.length) return 0;
-    // the row's id and creation time name the BullMQ job: relaying twice (a crash before the delete) adds it once
+    // the row's id and creation time name the BullMQ job: relaying twice (a crash before the delete) adds it once;
+    // owed work is named by its key instead (see `owed`)
     await queue.addBulk(
-      rows.map((row) => ({
-        name: row.name,
-        data: { shop: row.shop, payload: parsePayload(row.payload) },
-        opts: { ...jobOptions(row.maxAttempts), delay: delayUntil(row.runAt), jobId: `db-${row.id}-${row.createdAt}` },
-      })),
+      rows.map((row) => {
+        const payload = parsePayload(row.payload);
+        const key = options.owed?.keyOf(row.name, payload);
+        return { name: row.name, data: { shop: row.shop, payload }, opts: { ...jobOptions(row.maxAttempts), delay: delayUntil(row.runAt), jobId: key ? owedJobId(key) : `db-${row.id}-${row.createdAt}` } };
+      }),
     );
     await db
       .deleteFrom("Job")
@@ -222,6 +240,84 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue & { wak
     return Object.values(counts).reduce((a, b) => a + b, 0) + delayedDue + (await outboxPending());
   }
 
+  /** upserts the recurring jobs' schedulers (`null`: none listed, none retired) */
+  async function schedule(recurring: readonly RecurringJob[] | null) {
+    try {
+      for (const r of recurring ?? []) {
+        await queue.upsertJobScheduler(r.name, { every: r.everyMs }, { name: r.name, data: { shop: "*", payload: {} }, opts: jobOptions(3) });
+      }
+      // schedulers outlive workers in Redis: a recurring job no longer listed is retired (only when a list is given)
+      if (recurring) {
+        const names = new Set(recurring.map((r) => r.name));
+        for (const scheduler of await queue.getJobSchedulers()) {
+          if (!names.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
+        }
+      }
+    } catch (error) {
+      logger.error({ err: String(error) }, "scheduling recurring jobs failed");
+    }
+  }
+
+  // A Redis that restarted without persistence (or failed over to an empty replica) has lost every job and scheduler.
+  // A started worker marks the Redis it works on; back on a connection without the mark, it schedules the recurring
+  // jobs again and queues again, at once, all the work the database still owes. The first "ready" is the opening.
+  const keptKey = `${prefix}:${BULLMQ_QUEUE_NAME}:worked-on`;
+  let connectedOnce = false;
+  connection.on("ready", () => {
+    if (!connectedOnce) {
+      connectedOnce = true;
+      return;
+    }
+    if (!worker || stopped) return;
+    void connection.set(keptKey, String(Date.now()), "NX").then(
+      (set) => {
+        // set now: no worker had marked this Redis since it came back, so it kept nothing
+        if (set !== "OK") return;
+        logger.warn("redis came back empty (restarted without persistence?): scheduling the recurring jobs again and queueing again the work the database still owes");
+        scheduling = Promise.resolve(scheduling).then(() => schedule(recurringJobs));
+        dataLost = true;
+        owedWake?.();
+      },
+      (error: unknown) => logger.error({ err: String(error) }, "checking whether redis kept its jobs failed"),
+    );
+  });
+
+  async function owedOnce(owed: NonNullable<BullmqQueueOptions["owed"]>, afterDataLoss: boolean): Promise<number> {
+    const found = await owed.find(afterDataLoss);
+    // a job id per piece of work: one already kept (waiting, running, finished) is left as it is
+    const missing: typeof found = [];
+    for (const item of found) if ((await queue.getJobState(owedJobId(item.key))) === "unknown") missing.push(item);
+    if (!missing.length) return 0;
+    await queue.addBulk(
+      missing.map(({ key, job }) => ({
+        name: job.name,
+        data: { shop: job.shop, payload: job.payload ?? null },
+        opts: { ...jobOptions(job.maxAttempts ?? 8), jobId: owedJobId(key) },
+      })),
+    );
+    return missing.length;
+  }
+
+  async function owedForever(owed: NonNullable<BullmqQueueOptions["owed"]>) {
+    while (worker && !stopped) {
+      const afterDataLoss = dataLost;
+      dataLost = false;
+      try {
+        const queued = await owedOnce(owed, afterDataLoss);
+        if (queued) logger.warn({ jobs: queued, afterDataLoss }, "queued again work the database still owes (stored, never processed: its job was lost with Redis's data)");
+      } catch (error) {
+        logger.error({ err: String(error) }, "looking for work the database still owes failed");
+      }
+      // stop() may have come while this looked: it woke no one
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        owedWake = resolve;
+        setTimeout(resolve, owed.everyMs).unref();
+      });
+      owedWake = null;
+    }
+  }
+
   async function add(job: JobRequest, extra: JobsOptions = {}) {
     await queue.add(job.name, { shop: job.shop, payload: job.payload ?? null }, { ...jobOptions(job.maxAttempts ?? 8), delay: delayUntil(job.runAt), ...extra });
   }
@@ -232,6 +328,14 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue & { wak
     },
     /** Redis answers a PING now. A command sent while disconnected waits for the reconnection (see `connection`), so this does not. */
     async ping() {
+      // a process that has just started is still making its first connection: wait for it (the health check bounds
+      // the wait), rather than report as down a Redis that answers a moment later; one lost is down at once
+      if (connection.status === "connecting" || connection.status === "wait") {
+        await new Promise<void>((resolve, reject) => {
+          connection.once("ready", resolve);
+          connection.once("end", () => reject(new Error("redis connection ended")));
+        });
+      }
       if (connection.status !== "ready") throw new Error(`redis connection is ${connection.status}`);
       await connection.ping();
     },
@@ -243,23 +347,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue & { wak
     },
     start(defs, startOptions) {
       definitions = new Map(defs.map((d) => [d.name, d]));
-      const recurring: readonly RecurringJob[] = startOptions?.recurring ?? [];
-      scheduling = (async () => {
-        try {
-          for (const r of recurring) {
-            await queue.upsertJobScheduler(r.name, { every: r.everyMs }, { name: r.name, data: { shop: "*", payload: {} }, opts: jobOptions(3) });
-          }
-          // schedulers outlive workers in Redis: a recurring job no longer listed is retired (only when a list is given)
-          const names = new Set(recurring.map((r) => r.name));
-          if (startOptions?.recurring) {
-            for (const scheduler of await queue.getJobSchedulers()) {
-              if (!names.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
-            }
-          }
-        } catch (error) {
-          logger.error({ err: String(error) }, "scheduling recurring jobs failed");
-        }
-      })();
+      recurringJobs = startOptions?.recurring ?? null;
+      scheduling = schedule(recurringJobs);
       if (worker) return;
       worker = new Worker<JobData>(BULLMQ_QUEUE_NAME, run, {
         connection,
@@ -276,14 +365,19 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue & { wak
         relaying = true;
         relayLoop = relayForever();
       }
+      // the mark a reconnection looks for (above)
+      void connection.set(keptKey, String(Date.now()), "NX").catch((error: unknown) => logger.error({ err: String(error) }, "marking redis failed"));
+      if (options.owed) owedLoop = owedForever(options.owed);
     },
     stop() {
       // the worker finishes the jobs in hand (they may enqueue more), then the connections close
       stopped ??= (async () => {
         relaying = false;
         wakeUp?.();
+        owedWake?.();
         await scheduling;
         await relayLoop;
+        await owedLoop;
         await worker?.close();
         await queue.close();
         await connection.quit().catch(() => connection.disconnect());
@@ -300,6 +394,31 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue & { wak
         else quiet = 0;
         await new Promise((r) => setTimeout(r, 20));
       }
+    },
+    async depth(): Promise<QueueDepth> {
+      const c = await queue.getJobCounts("wait", "prioritized", "delayed", "active", "failed");
+      // the wait list's far end is its oldest job; a job that waited out a delay has been due since then
+      const [oldest] = await queue.getJobs(["wait"], 0, 0, true);
+      const oldestInRedis = oldest ? oldest.timestamp + (oldest.opts.delay ?? 0) : null;
+      // deliveries committed with their job to the database and not yet relayed to Redis wait too
+      let owed = { n: 0, oldest: null as number | null };
+      if (options.outbox) {
+        const row = await options.outbox.db
+          .selectFrom("Job")
+          .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("runAt").as("oldest")])
+          .where("status", "=", "queued")
+          .where("runAt", "<=", clock.now())
+          .executeTakeFirstOrThrow();
+        owed = { n: Number(row.n), oldest: row.oldest === null ? null : Number(row.oldest) };
+      }
+      const dues = [oldestInRedis, owed.oldest].filter((at): at is number => at !== null);
+      return {
+        queued: (c.wait ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0) + owed.n,
+        due: (c.wait ?? 0) + (c.prioritized ?? 0) + owed.n,
+        running: c.active ?? 0,
+        parked: c.failed ?? 0,
+        oldestDueAt: dues.length ? Math.min(...dues) : null,
+      };
     },
     async counts(shop?: string): Promise<QueueCounts> {
       if (!shop) {
@@ -385,6 +504,9 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue & { wak
     },
   };
 }
+
+/** BullMQ refuses ids with ":" (its key separator) and integer ids */
+const owedJobId = (key: string) => `work-${key.replace(/:/g, "-")}`;
 
 function parsePayload(payload: string): unknown {
   try {

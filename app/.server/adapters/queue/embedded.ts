@@ -13,6 +13,7 @@ import {
   type ParkedJob,
   type RecurringJob,
   type QueueCounts,
+  type QueueDepth,
 } from "../../ports";
 
 export interface EmbeddedQueueOptions {
@@ -371,6 +372,19 @@ export function createEmbeddedQueue(
         }
         await new Promise((r) => setTimeout(r, 20));
       }
+    },
+    async depth(): Promise<QueueDepth> {
+      const now = clock.now();
+      // one status at a time, so each count is a range of the (status, runAt) index, never a pass over the done jobs
+      const count = async (status: string) =>
+        Number((await db.selectFrom("Job").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", status).executeTakeFirstOrThrow()).n);
+      const due = await db
+        .selectFrom("Job")
+        .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("runAt").as("oldest")])
+        .where("status", "=", "queued")
+        .where("runAt", "<=", now)
+        .executeTakeFirstOrThrow();
+      return { queued: await count("queued"), due: Number(due.n), running: await count("running"), parked: await count("failed"), oldestDueAt: due.oldest === null ? null : Number(due.oldest) };
     },
     async counts(shop?: string): Promise<QueueCounts> {
       let query = db.selectFrom("Job").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status");
