@@ -331,9 +331,19 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue & { wak
       // a process that has just started is still making its first connection: wait for it (the health check bounds
       // the wait), rather than report as down a Redis that answers a moment later; one lost is down at once
       if (connection.status === "connecting" || connection.status === "wait") {
-        await new Promise<void>((resolve, reject) => {
-          connection.once("ready", resolve);
-          connection.once("end", () => reject(new Error("redis connection ended")));
+        // the first connection settles (ready, or a failed attempt) or this ask gives up: its listeners go either way
+        await new Promise<void>((resolve) => {
+          const settle = () => {
+            clearTimeout(timer);
+            connection.off("ready", settle);
+            connection.off("error", settle);
+            connection.off("end", settle);
+            resolve();
+          };
+          const timer = setTimeout(settle, 2_000);
+          connection.once("ready", settle);
+          connection.once("error", settle);
+          connection.once("end", settle);
         });
       }
       if (connection.status !== "ready") throw new Error(`redis connection is ${connection.status}`);
