@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer, type ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
-import { readBody, send, listenLocally } from "./http";
+import { closeNow, listenLocally, readBody, send } from "./http";
 
 /**
  * A local stand-in for AfterShip Tracking (API 2026-07), shaped from its docs, for tests and the demo
@@ -173,11 +173,7 @@ export async function startFakeAfterShip(options: { port?: number; keys?: string
       else if (opts.sign !== false) headers["aftership-hmac-sha256"] = afterShipSignature(body, secret);
       return fetch(webhookUrl, { method: "POST", headers, body });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeNow(server),
   };
 }
 

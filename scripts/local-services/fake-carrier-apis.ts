@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
-import { listenLocally, readBody, send, type InjectedFailure } from "./http";
+import { closeNow, type InjectedFailure, listenLocally, readBody, send } from "./http";
 
 /**
  * One local stand-in for the four carriers' Track APIs, shaped from their docs, for tests and the demo (point
@@ -333,11 +333,7 @@ export async function startFakeCarrierApis(options: { port?: number } = {}): Pro
     revokeTokens() {
       tokens.clear();
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeNow(server),
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
-import { readBody, send, listenLocally } from "./http";
+import { closeNow, listenLocally, readBody, send } from "./http";
 
 /**
  * A local stand-in for EasyPost, shaped from its API docs, for tests and the demo (EASYPOST_API_BASE=<url>):
@@ -204,11 +204,7 @@ export async function startFakeEasyPost(options: { port?: number; keys?: string[
       else if (opts.sign !== false) headers["x-hmac-signature"] = easyPostSignature(body, secret);
       return fetch(webhookUrl, { method: "POST", headers, body });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeNow(server),
   };
 }
 

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
 import { createServer, type ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
-import { readBody, send, listenLocally } from "./http";
+import { closeNow, listenLocally, readBody, send } from "./http";
 
 /**
  * A local stand-in for ShipEngine (ShipStation API), shaped from its docs, for tests and the demo
@@ -232,11 +232,7 @@ export async function startFakeShipEngine(options: { port?: number; keys?: strin
       return fetch(webhookUrl, { method: "POST", headers, body });
     },
     signatureOf,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeNow(server),
   };
 }
 

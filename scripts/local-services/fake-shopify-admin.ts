@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
-import { listenLocally, readBody, send, type InjectedFailure } from "./http";
+import { closeNow, type InjectedFailure, listenLocally, readBody, send } from "./http";
 
 /**
  * A local stand-in for the Shopify Admin GraphQL API as the history import and reconciliation use it, shaped from
@@ -335,12 +335,7 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions = {
     requests,
     createdEvents,
     throttledCount: () => requests.filter((r) => r.throttled).length,
-    close() {
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    close: () => closeNow(server),
   };
 }
 

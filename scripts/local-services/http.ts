@@ -33,6 +33,14 @@ export function send(res: ServerResponse, status: number, contentType: string, t
 /** An injected failure: an answer with this status (and Retry-After), or "timeout": no answer in time. */
 export type InjectedFailure = { status: number; retryAfter?: number | string; body?: string } | "timeout";
 
+/** Stops listening and drops every connection at once (kept-alive ones included): a stand-in's close(). */
+export function closeNow(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
 /** Listens on 127.0.0.1 (`port`, or one the system picks) and gives the stand-in's base URL. */
 export async function listenLocally(server: Server, port = 0): Promise<string> {
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
