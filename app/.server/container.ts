@@ -110,6 +110,13 @@ export interface ContainerOptions {
   scorecardRollUps?: boolean;
 }
 
+/**
+ * The silence sweep on PostgreSQL: bigger batches than SQLite's 250 (a commit and a round trip per statement cost
+ * more there) and two at once, so this process evaluates one while the database writes the other. SQLite keeps one
+ * short write at a time.
+ */
+export const POSTGRES_SWEEP = { batch: 500, concurrency: 2 } as const;
+
 /** The composition root: the one place that builds the app's parts from validated config. */
 export async function createContainer(config: AppConfig, options: ContainerOptions = {}) {
   const clock = options.clock ?? systemClock;
@@ -282,6 +289,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     trending: (shop) => transit.trending(shop),
     staffNames: createStaffNames(database),
     onParked: recordParkedEvaluations({ enqueue: (job) => queue.enqueue(job), logger }),
+    ...(database.dialect === "postgres" ? { sweepBatch: POSTGRES_SWEEP.batch, sweepConcurrency: POSTGRES_SWEEP.concurrency } : {}),
   });
   // SLA breaches: claimed by the sweep, sent to the owning team by a job (Slack today, behind the TeamAlertSender port)
   const slaAlerts = createSlaAlerts({
@@ -474,7 +482,12 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     sendSlaAlertJob({ alerts: slaAlerts }),
     flow.job,
     helpdeskInbox.job,
-    silenceSweepJob({ sweep: (limit) => sweep.run(limit), enqueueAgain: () => sweep.again() }),
+    silenceSweepJob({
+      sweep: (limit) => sweep.run(limit),
+      enqueueAgain: () => sweep.again(),
+      // on PostgreSQL a run takes enough for its batches to be evaluated side by side
+      ...(database.dialect === "postgres" ? { batch: POSTGRES_SWEEP.batch * POSTGRES_SWEEP.concurrency } : {}),
+    }),
     carrierPollJob({ pollDue: (limit) => carriers.pollDue(limit), enqueueAgain: () => queue.enqueueOnce({ name: CARRIER_POLL_JOB, shop: "*", payload: {} }) }),
     backfill.job,
     ...reconciliation.jobs,

@@ -447,3 +447,49 @@ describe("carrierHolidays", () => {
     expect(businessDaysBetween(from, to, withHolidays)).toBe(4);
   });
 });
+
+describe("localParts reads the zone's offset once per hour, and agrees with Intl at every instant", () => {
+  const zones = ["America/New_York", "Europe/London", "Asia/Kathmandu", "Australia/Lord_Howe", "America/St_Johns", "Pacific/Chatham", "Asia/Kolkata", "America/Sao_Paulo", "Africa/Casablanca", "UTC"];
+  const formats = new Map(zones.map((zone) => [zone, new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", era: "short", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" })]));
+  function fromIntl(ms: number, timezone: string) {
+    const parts = Object.fromEntries(
+      formats
+        .get(timezone)!
+        .formatToParts(new Date(ms))
+        .map((p) => [p.type, p.value]),
+    );
+    return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour) % 24, minute: Number(parts.minute) };
+  }
+
+  it("around every transition of 2026 (and in its hour, minute by minute)", () => {
+    for (const zone of zones) {
+      // every 3 hours of the year, then every minute of the hours around each change of offset
+      const start = Date.UTC(2026, 0, 1);
+      let previous: number | null = null;
+      for (let ms = start; ms < Date.UTC(2027, 0, 1); ms += 3 * 3_600_000) {
+        const parts = localParts(ms, zone);
+        const expected = fromIntl(ms, zone);
+        expect({ year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute }, `${zone} ${new Date(ms).toISOString()}`).toEqual(expected);
+        const offset = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute) - ms;
+        if (previous !== null && offset !== previous) {
+          for (let m = ms - 3 * 3_600_000; m <= ms; m += 60_000) {
+            const p = localParts(m + 59_999, zone);
+            expect({ year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute }, `${zone} ${new Date(m + 59_999).toISOString()}`).toEqual(fromIntl(m + 59_999, zone));
+          }
+        }
+        previous = offset;
+      }
+    }
+  });
+
+  it("at random instants from 1850 to 2200, where zones kept local mean time to the second", () => {
+    let seed = 20261207;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 20_000; i++) {
+      const zone = zones[Math.floor(random() * zones.length)]!;
+      const ms = Math.round(Date.UTC(1850, 0, 1) + random() * (Date.UTC(2200, 0, 1) - Date.UTC(1850, 0, 1)));
+      const parts = localParts(ms, zone);
+      expect({ year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute }, `${zone} ${ms}`).toEqual(fromIntl(ms, zone));
+    }
+  });
+});

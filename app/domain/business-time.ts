@@ -117,7 +117,47 @@ interface WallClock {
   second: number;
 }
 
+/** per zone, UTC hour → the zone's offset through that whole hour, or null where it changes within the hour */
+const hourOffsets = new Map<string, Map<number, number | null>>();
+const HOUR_OFFSETS_KEPT = 100_000;
+
+/**
+ * The wall clock of an instant in a zone. `Intl` answers in microseconds, and the sweep asks it thousands of
+ * times per batch (business hours between scans, local days), so the zone's offset is kept per UTC hour: read
+ * at the hour's first and last second, and used for every instant of the hour only when both agree (an hour
+ * holding a transition is read from `Intl` each time).
+ */
 function wallClock(ms: number, timezone: string): WallClock {
+  const hour = Math.floor(ms / HOUR_MS);
+  let byHour = hourOffsets.get(timezone);
+  if (!byHour) hourOffsets.set(timezone, (byHour = new Map()));
+  let offset = byHour.get(hour);
+  if (offset === undefined) {
+    const first = intlOffsetAt(hour * HOUR_MS, timezone);
+    offset = first === intlOffsetAt((hour + 1) * HOUR_MS - 1_000, timezone) ? first : null;
+    if (byHour.size >= HOUR_OFFSETS_KEPT) byHour.clear();
+    byHour.set(hour, offset);
+  }
+  if (offset === null) return wallClockFromIntl(ms, timezone);
+  const local = new Date(ms + offset);
+  if (Number.isNaN(local.getTime())) return wallClockFromIntl(ms, timezone);
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+  };
+}
+
+/** how far the zone's wall clock is ahead of UTC at a whole second, as `Intl` reads it */
+function intlOffsetAt(ms: number, timezone: string): number {
+  const w = wallClockFromIntl(ms, timezone);
+  return utcFromFields(w.year, w.month, w.day, w.hour, w.minute, w.second) - ms;
+}
+
+function wallClockFromIntl(ms: number, timezone: string): WallClock {
   const wall: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   let bc = false;
   for (const part of formatterFor(timezone).formatToParts(new Date(ms))) {

@@ -23,7 +23,8 @@ export async function addRollUps(db: Kysely<DB> | Transaction<DB>, shop: string,
       row.total += i.total;
     } else merged.set(id, { shop, day: i.day, metric: i.metric, key: i.key, count: i.count, total: i.total });
   }
-  const rows = [...merged.values()];
+  // in key order: transactions that add to the same days lock their rows in one order, so never each other
+  const rows = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
   for (let i = 0; i < rows.length; i += CHUNK) {
     await db
       .insertInto("ScorecardDay")

@@ -96,6 +96,10 @@ export function createExceptionDesk(deps: {
    * rules' trending_late condition; absent: nothing is predicted.
    */
   trending?: (shop: string) => Promise<TrendingReading>;
+  /** shipments per batch of the sweep, each batch one transaction (default 250: a short write lock on SQLite) */
+  sweepBatch?: number;
+  /** batches of the sweep evaluated at once (default 1; more where the database takes several connections) */
+  sweepConcurrency?: number;
   /** names for stored actors ("staff:<id>", emails) from the shop's staff as Shopify named them; absent: none */
   staffNames?: (shop: string, actors: readonly string[]) => Promise<Record<string, string>>;
 }) {
@@ -276,14 +280,27 @@ export function createExceptionDesk(deps: {
      * The silence sweep: only the shipments whose next check is due, a bounded batch per transaction.
      * One shipment that cannot be evaluated is parked (`parked`), and every other one, of every shop, goes on.
      */
-    async sweep(limit = 500, batch = 250) {
+    async sweep(limit = 500, batch = deps.sweepBatch ?? 250) {
       const due = await shipments.dueForCheck(clock.now(), limit);
       const byShop = new Map<string, number[]>();
-      for (const { shop, id } of due) byShop.set(shop, [...(byShop.get(shop) ?? []), id]);
-      const parked: ParkedEvaluation[] = [];
-      for (const [shop, ids] of byShop) {
-        for (let i = 0; i < ids.length; i += batch) parked.push(...(await evaluateIsolated(shop, ids.slice(i, i + batch))));
+      for (const { shop, id } of due) {
+        const ids = byShop.get(shop);
+        if (ids) ids.push(id);
+        else byShop.set(shop, [id]);
       }
+      const batches: { shop: string; ids: number[] }[] = [];
+      for (const [shop, ids] of byShop) for (let i = 0; i < ids.length; i += batch) batches.push({ shop, ids: ids.slice(i, i + batch) });
+      // batches hold different shipments, each written in its own transaction: on a database that serves several
+      // connections, one is evaluated here while the database writes another
+      const parked: ParkedEvaluation[] = [];
+      let next = 0;
+      const lane = async () => {
+        while (next < batches.length) {
+          const { shop, ids } = batches[next++]!;
+          parked.push(...(await evaluateIsolated(shop, ids)));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.sweepConcurrency ?? 1, batches.length)) }, lane));
       return { evaluated: due.length, parked };
     },
     /** what rules would do for a shipment now, without doing it (the rule editor's preview) */

@@ -1,6 +1,7 @@
 import { Session } from "@shopify/shopify-api";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POSTGRES_SWEEP } from "~/.server/container";
 import { SILENCE_SWEEP_JOB } from "~/.server/jobs/definitions";
 import { startFakeShopifyAdmin, type FakeShopifyAdmin } from "../../../scripts/local-services/fake-shopify-admin";
 import { graphqlOrder } from "../../fixtures/shopify-admin";
@@ -32,7 +33,10 @@ describe("fault: a worker SIGKILLed mid-sweep and mid-import (PostgreSQL + BullM
   }, 60_000);
 
   it("the sweep killed half-way is finished by the next worker: each due shipment gets exactly one case", { timeout: 120_000 }, async () => {
-    const SHIPMENTS = 300;
+    // the sweep evaluates them POSTGRES_SWEEP.batch to a batch, two batches at once: the second batch is held on a row
+    // lock while the first commits, then the worker is killed
+    const BATCH = POSTGRES_SWEEP.batch;
+    const SHIPMENTS = BATCH + 50;
     // seeded through the pipeline by workers whose grace (a day) judges no silence yet
     const seeders = await Promise.all([1, 2].map(() => t.spawnWorker({ SILENCE_GRACE_MINUTES: "1440", WORKER_CONCURRENCY: "8" })));
     for (let i = 0; i < SHIPMENTS; i++) {
@@ -47,9 +51,9 @@ describe("fault: a worker SIGKILLed mid-sweep and mid-import (PostgreSQL + BullM
     expect(await count(t, "Shipment", `shop = $1`, [SHOP_A])).toBe(SHIPMENTS);
     expect(await count(t, "ExceptionCase", `shop = $1`, [SHOP_A])).toBe(0);
 
-    // all due now, in id order; the sweep evaluates them 250 to a batch: a row lock on the 261st holds the second batch
+    // all due now, in id order: a row lock on one of the second batch holds it
     await t.sql(`UPDATE "Shipment" s SET "nextCheckAt" = r.at FROM (SELECT id, $2::bigint + row_number() OVER (ORDER BY id) AS at FROM "Shipment" WHERE shop = $1) r WHERE s.id = r.id`, [SHOP_A, Date.now() - 60_000]);
-    const held = (await t.sql(`SELECT id FROM "Shipment" WHERE shop = $1 ORDER BY id OFFSET 260 LIMIT 1`, [SHOP_A])).rows[0] as { id: number };
+    const held = (await t.sql(`SELECT id FROM "Shipment" WHERE shop = $1 ORDER BY id OFFSET ${BATCH + 10} LIMIT 1`, [SHOP_A])).rows[0] as { id: number };
     const lock = new pg.Client({ connectionString: t.databaseUrl });
     await lock.connect();
     await lock.query("BEGIN");
@@ -60,7 +64,7 @@ describe("fault: a worker SIGKILLed mid-sweep and mid-import (PostgreSQL + BullM
     try {
       await t.app.container.queue.enqueueOnce({ name: SILENCE_SWEEP_JOB, shop: "*", payload: {} });
       // the first batch's cases are written; the second batch waits on the lock
-      await waitFor(async () => (openedBeforeKill = await count(t, "ExceptionCase", `shop = $1`, [SHOP_A])) >= 250, "the first batch's cases");
+      await waitFor(async () => (openedBeforeKill = await count(t, "ExceptionCase", `shop = $1`, [SHOP_A])) >= BATCH, "the first batch's cases");
       await waitFor(async () => (await waitingOnLocks()) > 0, "the sweep to wait on the held shipment");
       first.kill();
       await first.exited;
@@ -69,7 +73,7 @@ describe("fault: a worker SIGKILLed mid-sweep and mid-import (PostgreSQL + BullM
       await lock.query("ROLLBACK");
       await lock.end();
     }
-    expect(openedBeforeKill).toBeGreaterThanOrEqual(250);
+    expect(openedBeforeKill).toBeGreaterThanOrEqual(BATCH);
     expect(openedBeforeKill).toBeLessThan(SHIPMENTS);
 
     // the next worker takes the dead one's sweep over (or a sweep of its own): the rest are judged
