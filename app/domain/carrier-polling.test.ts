@@ -53,4 +53,15 @@ describe("carrier polling cadence", () => {
     expect(takeToken(bucket, limit, 60_000)).toEqual({ ok: true });
     expect(takeToken(bucket, limit, 60_000).ok).toBe(false);
   });
+
+  it("a worker whose clock is behind neither turns the shared bucket's time back nor earns a second refill", () => {
+    const limit = { capacity: 2, intervalMs: 1000 };
+    const bucket = { tokens: 0, at: 10_000 };
+    // read at 9,000 by a worker 1 s behind: nothing to take, and the bucket still reads as of 10,000
+    expect(takeToken(bucket, limit, 9_000).ok).toBe(false);
+    expect(bucket).toEqual({ tokens: 0, at: 10_000 });
+    // one interval after 10,000 there is one call, not two
+    expect(takeToken(bucket, limit, 11_000)).toEqual({ ok: true });
+    expect(takeToken(bucket, limit, 11_000).ok).toBe(false);
+  });
 });

@@ -59,7 +59,8 @@ export interface TokenBucket {
 export function takeToken(bucket: TokenBucket, limit: { capacity: number; intervalMs: number }, now: number): { ok: true } | { ok: false; retryAt: number } {
   const refilled = Math.min(limit.capacity, bucket.tokens + Math.max(0, now - bucket.at) / limit.intervalMs);
   bucket.tokens = refilled;
-  bucket.at = now;
+  // a bucket shared by workers may be read by one whose clock is behind: its time never goes back (nor refills twice)
+  bucket.at = Math.max(bucket.at, now);
   if (refilled >= 1) {
     bucket.tokens = refilled - 1;
     return { ok: true };

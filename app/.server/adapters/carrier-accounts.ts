@@ -1,5 +1,6 @@
 import { sql, type Selectable } from "kysely";
 import type { CarrierApi } from "~/domain/carrier-apis";
+import { takeToken, type TokenBucket } from "~/domain/carrier-polling";
 import type { CarrierAccountRecord, CarrierAccountRepository, CarrierAccountStatus, CarrierPollRecord, CarrierPollRepository, CarrierPollState } from "../ports";
 import type { Database } from "./db/database";
 import type { DB } from "./db/schema.generated";
@@ -37,8 +38,9 @@ export function createCarrierAccountRepository({ db }: Database): CarrierAccount
         .insertInto("CarrierAccount")
         .values({ id: a.id, shop, carrier: a.carrier, credentials: a.sealedCredentials, status: "connected", polling, createdAt: at, updatedAt: at })
         // new credentials: connected again, the old refusal and any pause forgotten
+        // (and the call budget starts full, as for a new account: the new credentials may carry another quota)
         .onConflict((oc) =>
-          oc.columns(["shop", "carrier"]).doUpdateSet({ credentials: a.sealedCredentials, status: "connected", lastError: null, pausedUntil: null, polling, updatedAt: at }),
+          oc.columns(["shop", "carrier"]).doUpdateSet({ credentials: a.sealedCredentials, status: "connected", lastError: null, pausedUntil: null, callBudget: null, callBudgetAt: null, polling, updatedAt: at }),
         )
         .execute();
       return (await get(shop, a.carrier))!;
@@ -56,6 +58,23 @@ export function createCarrierAccountRepository({ db }: Database): CarrierAccount
     },
     async pause(shop, carrier, until, at) {
       await update(shop, carrier).set({ pausedUntil: until, updatedAt: at }).execute();
+    },
+    async takeCall(shop, carrier, limit, now) {
+      // read, take (the domain's bucket), write only if no other worker wrote in between; on a race, read again
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const row = await db.selectFrom("CarrierAccount").select(["callBudget", "callBudgetAt"]).where("shop", "=", shop).where("carrier", "=", carrier).executeTakeFirst();
+        if (!row) return { ok: false, retryAt: now + limit.intervalMs };
+        const bucket: TokenBucket = row.callBudget === null || row.callBudgetAt === null ? { tokens: limit.capacity, at: now } : { tokens: row.callBudget, at: row.callBudgetAt };
+        const taken = takeToken(bucket, limit, now);
+        const written = await update(shop, carrier)
+          .set({ callBudget: bucket.tokens, callBudgetAt: bucket.at })
+          .where("callBudget", row.callBudget === null ? "is" : "=", row.callBudget)
+          .where("callBudgetAt", row.callBudgetAt === null ? "is" : "=", row.callBudgetAt)
+          .executeTakeFirst();
+        if (Number(written.numUpdatedRows) === 1) return taken;
+      }
+      // twenty workers in a row took it first: this one waits a call's interval
+      return { ok: false, retryAt: now + limit.intervalMs };
     },
     async recordPoll(shop, carrier, result, at) {
       await update(shop, carrier)

@@ -40,6 +40,11 @@ export interface CarrierAccountRepository {
   /** after a 429: no call before `until` */
   pause(shop: string, carrier: CarrierApi, until: number, at: number): Promise<void>;
   recordPoll(shop: string, carrier: CarrierApi, result: { ok: boolean; events: number; error: string | null }, at: number): Promise<void>;
+  /**
+   * One call from the account's budget (a token bucket: `capacity` at once, then one per `intervalMs`), shared by
+   * every worker polling it; or when the next call will be there. An account that is gone has no calls.
+   */
+  takeCall(shop: string, carrier: CarrierApi, limit: { capacity: number; intervalMs: number }, now: number): Promise<{ ok: true } | { ok: false; retryAt: number }>;
   remove(shop: string, carrier: CarrierApi): Promise<boolean>;
 }
 

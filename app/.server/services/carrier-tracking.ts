@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { CARRIER_API_NAMES, CARRIER_API_SOURCES, CARRIER_APIS, carrierScanKey, isCarrierApi, type CarrierApi } from "~/domain/carrier-apis";
-import { backoffUntil, nextPoll, POLL_CADENCE, takeToken, type TokenBucket } from "~/domain/carrier-polling";
+import { backoffUntil, nextPoll, POLL_CADENCE } from "~/domain/carrier-polling";
 import type { Clock } from "~/domain/clock";
 import type {
   CarrierAccountRepository,
@@ -69,7 +69,6 @@ export function createCarrierTracking(deps: {
 }) {
   const { accounts, polls, clients, secrets, clock } = deps;
   const leaseMs = deps.leaseMs ?? 5 * 60_000;
-  const buckets = new Map<string, TokenBucket>();
   const limitOf = (carrier: CarrierApi) => deps.limits?.[carrier] ?? DEFAULT_CALL_LIMITS[carrier];
 
   const openCredentials = (sealed: string): CarrierCredentials => {
@@ -116,12 +115,8 @@ export function createCarrierTracking(deps: {
       await polls.reschedule(shop, row.id, { nextPollAt: account.pausedUntil, attempts: row.attempts, lastError: row.lastError }, now);
       return "deferred";
     }
-    let bucket = buckets.get(account.id);
-    if (!bucket) {
-      bucket = { tokens: limitOf(carrier).capacity, at: now };
-      buckets.set(account.id, bucket);
-    }
-    const token = takeToken(bucket, limitOf(carrier), now);
+    // the account's budget, shared with every other worker polling it
+    const token = await accounts.takeCall(shop, carrier, limitOf(carrier), now);
     if (!token.ok) {
       await polls.reschedule(shop, row.id, { nextPollAt: token.retryAt, attempts: row.attempts, lastError: row.lastError }, now);
       return "deferred";
@@ -243,7 +238,6 @@ export function createCarrierTracking(deps: {
       }
       const now = clock.now();
       await accounts.save(shop, { id: existing?.id ?? randomBytes(12).toString("base64url"), carrier, sealedCredentials: secrets.seal({ clientId, clientSecret }), polling: input.polling }, now);
-      buckets.delete(existing?.id ?? "");
       if (input.polling) {
         await polls.releaseAccount(shop, carrier, now);
         await enrollLive(shop, carrier);

@@ -84,6 +84,11 @@ export type CarrierAccount = {
      * after a 429: no call to this account before then (Retry-After)
      */
     pausedUntil: number | null;
+    /**
+     * the account's call budget (a token bucket) shared by every worker: calls left, as of callBudgetAt
+     */
+    callBudget: number | null;
+    callBudgetAt: number | null;
     lastPollAt: number | null;
     lastEventAt: number | null;
     pollCount: Generated<number>;
