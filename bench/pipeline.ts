@@ -4,11 +4,10 @@ import BetterSqlite3 from "better-sqlite3";
 import { openDatabase } from "~/.server/adapters/db/database";
 import { createContainer } from "~/.server/container";
 import { createLogger } from "~/.server/logger";
-import { signWebhook } from "~/.server/shopify/signatures";
-import { LOCAL_SHOPIFY_ENV, loadConfigForTools } from "../scripts/tool-config";
+import { loadConfigForTools } from "../scripts/tool-config";
 import { simulateStore } from "../scripts/demo/simulated-store";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
-import { emit, ensureBuild, ingestAll, percentile, startProcess, stopProcess, tempDir } from "./support";
+import { emit, ingestAll, percentile, signedDelivery, startProductionServer, stopProcess, tempDir } from "./support";
 
 /**
  * pipeline, two measurements:
@@ -87,46 +86,22 @@ export async function countWrong(db: ReturnType<typeof openDatabase>["db"], inte
 
 /** The production server fed at a steady rate; lag = processedAt - receivedAt of each delivery. */
 async function lagAtSteadyRate(dir: string, rate: number, seconds: number) {
-  ensureBuild();
   const port = 3403;
   const file = path.join(dir, "lag.sqlite");
   const config = loadConfigForTools({ DATABASE_URL: `file:${file}` });
   const seeder = await createContainer(config, { migrate: true, logger: createLogger("silent") });
   await seeder.installLocally(PREVIEW_SHOP);
   await seeder.close();
-  const server = await startProcess(["--import", "tsx", "server/main.ts"], {
-    ...LOCAL_SHOPIFY_ENV,
-    NODE_ENV: "production",
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    DATABASE_URL: `file:${file}`,
-    LOG_LEVEL: "warn",
-  }, port);
+  const server = await startProductionServer(port, `file:${file}`);
   const store = simulateStore({ seed: 11, shipments: Math.ceil((rate * seconds) / 15) + 50, shop: PREVIEW_SHOP, end: new Date() });
   const deliveries = store.deliveries.slice(0, rate * seconds);
-  const secret = LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET;
   const started = performance.now();
   const inFlight: Promise<unknown>[] = [];
   for (let i = 0; i < deliveries.length; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const d = deliveries[i]!;
-    const body = JSON.stringify(d.payload);
-    inFlight.push(
-      fetch(`http://127.0.0.1:${port}/webhooks`, {
-        method: "POST",
-        headers: {
-          "x-shopify-topic": d.topic,
-          "x-shopify-shop-domain": PREVIEW_SHOP,
-          "x-shopify-webhook-id": d.webhookId,
-          "x-shopify-event-id": d.eventId,
-          "x-shopify-api-version": "2026-07",
-          "x-shopify-hmac-sha256": signWebhook(body, secret),
-        },
-        body,
-      }).then((r) => r.arrayBuffer()),
-    );
+    inFlight.push(fetch(`http://127.0.0.1:${port}/webhooks`, { method: "POST", ...signedDelivery(deliveries[i]!, PREVIEW_SHOP) }).then((r) => r.arrayBuffer()));
   }
   await Promise.all(inFlight);
   const sendSeconds = (performance.now() - started) / 1000;

@@ -6,6 +6,8 @@ import path from "node:path";
 import autocannon from "autocannon";
 import type { Container } from "~/.server/container";
 import { signWebhook } from "~/.server/shopify/signatures";
+import { LOCAL_SHOPIFY_ENV } from "../scripts/tool-config";
+import type { SimulatedDelivery } from "../scripts/demo/simulated-store";
 
 export function tempDir(name: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `shipwatch-bench-${name}-`));
@@ -34,6 +36,36 @@ export async function startProcess(args: string[], env: Record<string, string>, 
   }
   child.kill("SIGKILL");
   throw new Error(`${args.join(" ")} did not answer on port ${port}`);
+}
+
+/** The production server (`npm start`, built, NODE_ENV=production) on loopback over `databaseUrl`, with the local Shopify settings. */
+export function startProductionServer(port: number, databaseUrl: string, env: Record<string, string> = {}): Promise<ChildProcess> {
+  ensureBuild();
+  return startProcess(["--import", "tsx", "server/main.ts"], {
+    ...LOCAL_SHOPIFY_ENV,
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "warn",
+    ...env,
+  }, port);
+}
+
+/** A simulated delivery as Shopify sends it to `shop`: its body and its signed headers. */
+export function signedDelivery(d: SimulatedDelivery, shop: string, secret: string = LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET) {
+  const body = JSON.stringify(d.payload);
+  return {
+    body,
+    headers: {
+      "x-shopify-topic": d.topic,
+      "x-shopify-shop-domain": shop,
+      "x-shopify-webhook-id": d.webhookId,
+      "x-shopify-event-id": d.eventId,
+      "x-shopify-api-version": "2026-07",
+      "x-shopify-hmac-sha256": signWebhook(body, secret),
+    },
+  };
 }
 
 export async function stopProcess(child: ChildProcess) {
