@@ -493,3 +493,12 @@ describe("localParts reads the zone's offset once per hour, and agrees with Intl
     }
   });
 });
+
+describe("localParts at the edges of what Date holds", () => {
+  it("reads the last and first instants of time as Intl does, without asking about an hour past them", () => {
+    const last = 8.64e15;
+    expect(localParts(last, "America/New_York")).toMatchObject({ year: 275760, month: 9, day: 12, hour: 20 });
+    expect(localParts(last - 1, "UTC")).toMatchObject({ year: 275760, month: 9, day: 12, hour: 23, minute: 59 });
+    expect(localParts(-last, "UTC")).toMatchObject({ year: -271821, month: 4, day: 20, hour: 0 });
+  });
+});

@@ -120,6 +120,7 @@ interface WallClock {
 /** per zone, UTC hour → the zone's offset through that whole hour, or null where it changes within the hour */
 const hourOffsets = new Map<string, Map<number, number | null>>();
 const HOUR_OFFSETS_KEPT = 100_000;
+const MAX_INSTANT_MS = 8.64e15;
 
 /**
  * The wall clock of an instant in a zone. `Intl` answers in microseconds, and the sweep asks it thousands of
@@ -128,6 +129,8 @@ const HOUR_OFFSETS_KEPT = 100_000;
  * holding a transition is read from `Intl` each time).
  */
 function wallClock(ms: number, timezone: string): WallClock {
+  // the hour's ends must be instants Date can hold (±8.64e15 ms): at the edges of time, Intl alone
+  if (Math.abs(ms) > MAX_INSTANT_MS - HOUR_MS) return wallClockFromIntl(ms, timezone);
   const hour = Math.floor(ms / HOUR_MS);
   let byHour = hourOffsets.get(timezone);
   if (!byHour) hourOffsets.set(timezone, (byHour = new Map()));
