@@ -161,6 +161,9 @@ describe("tracking numbers", () => {
     ["Royal Mail S10", "RB555012347GB", "RB555012347GB"],
     ["La Poste S10, spaced", "LX 612 345 787 FR", "LX612345787FR"],
     ["Canada Post", "7035114477138472", "7035114477138472"],
+    ["OnTrac C", "C11031500001879", "C11031500001879"],
+    ["OnTrac, lower case", "c76329100643031", "C76329100643031"],
+    ["Amazon Logistics", "TBA123456789012", "TBA123456789012"],
   ])("finds %s", (_carrier, body, expected) => {
     expect(tracking(`my tracking is ${body} thanks`)).toEqual([expected]);
   });
@@ -173,6 +176,8 @@ describe("tracking numbers", () => {
     ["an IBAN", "IBAN DE89 3704 0044 0532 0130 00"],
     ["a price or a long decimal", "1234567890.50 and 123,456,789,012"],
     ["digits of an unknown length", "ref 12345678901234"],
+    ["an OnTrac shape with a wrong check digit", "C11031500001878"],
+    ["a letter and fourteen digits inside a word", "XC11031500001879"],
   ])("does not take %s", (_what, body) => {
     expect(tracking(body)).toEqual([]);
   });

@@ -15,6 +15,7 @@
  * - Order names and tracking numbers come from the customer's own words first; only when there are none do we
  *   read the quoted history (a reply to the shipping confirmation carries the order name there).
  */
+import { detectCarriers } from "./carriers";
 
 export type TicketLanguage = "en" | "fr" | "es" | "de";
 
@@ -372,6 +373,8 @@ function orderNamesIn(folded: string): string[] {
 const UPS = /(?<![a-z0-9])1z ?[0-9a-z]{3} ?[0-9a-z]{3} ?[0-9a-z]{2} ?[0-9a-z]{4} ?[0-9a-z]{4}(?![a-z0-9])/g;
 const S10 = /(?<![a-z0-9])[a-z]{2} ?\d{3} ?\d{3} ?\d{3} ?[a-z]{2}(?![a-z0-9])/g;
 const DHL_PREFIXED = /(?<![a-z0-9])(?:jjd\d{10,20}|jvgl\d{8,20}|gm\d{16,20})(?![a-z0-9])/g;
+/** OnTrac (C or D and fourteen digits) and Amazon Logistics (TBA and twelve): taken only when the carrier's check passes */
+const LETTERED = /(?<![a-z0-9])(?:[cd]\d{14}|tba\d{12})(?![a-z0-9])/g;
 const DIGITS = /(?<![a-z0-9#.,])\d(?: ?\d){9,35}(?![a-z0-9]|[.,]\d)/g;
 const TRACKING_CONTEXT = /\b(?:dhl|tracking|track|suivi|seguimiento|rastreo|sendung|sendungsnummer|awb|waybill|colis|paket|paquete|parcel|package)\b[^\n]{0,30}$/;
 
@@ -424,6 +427,7 @@ function trackingNumbersIn(folded: string): string[] {
   for (const match of folded.matchAll(UPS)) add(match.index, match[0]);
   for (const match of folded.matchAll(S10)) if (s10Valid(match[0].replace(/ /g, ""))) add(match.index, match[0]);
   for (const match of folded.matchAll(DHL_PREFIXED)) add(match.index, match[0]);
+  for (const match of folded.matchAll(LETTERED)) if (detectCarriers(match[0].toUpperCase()).some((c) => c.score >= 70)) add(match.index, match[0]);
   for (const match of folded.matchAll(DIGITS)) {
     const before = folded.slice(Math.max(0, match.index - 40), match.index);
     const whole = match[0].replace(/ /g, "");

@@ -112,6 +112,19 @@ describe("Support API: lookup by email, and helpdesk tickets", () => {
     expect(unknown).toMatchObject({ wismo: true, orderName: null, shipments: [] });
   });
 
+  it("an OnTrac or Amazon number in the subject finds that parcel's order, not the customer's latest one", async () => {
+    // Sam's older order went with OnTrac, the newer with UPS; the ticket quotes the OnTrac number only
+    await ship(SHOP_A, { name: "#1010", email: "sam.lee@example.com", createdAt: "2026-11-12T09:00:00Z", tracking: "C11031500001879" });
+    await ship(SHOP_A, { name: "#1011", email: "sam.lee@example.com", createdAt: "2026-11-18T09:00:00Z", tracking: "1Z999AA10123456790" });
+    await ship(SHOP_A, { name: "#1012", email: "sam.lee@example.com", createdAt: "2026-11-11T09:00:00Z", tracking: "TBA123456789012" });
+    await app.settle();
+    const ontrac = await (await post({ id: "gx-30", source: "gorgias", customerEmail: "sam.lee@example.com", subject: "Re: your order C11031500001879 has shipped", body: "Hello, when will this actually arrive?", createdAt: "2026-11-20T14:00:00Z" }, keyA)).json();
+    expect(ontrac).toMatchObject({ wismo: true, orderName: "#1010" });
+    expect(ontrac.shipments.map((s: { trackingNumber: string }) => s.trackingNumber)).toEqual(["C11031500001879"]);
+    const amazon = await (await post({ id: "gx-31", source: "gorgias", customerEmail: "sam.lee@example.com", subject: "where is tba123456789012", body: "It still has not arrived.", createdAt: "2026-11-20T14:00:00Z" }, keyA)).json();
+    expect(amazon).toMatchObject({ wismo: true, orderName: "#1012" });
+  });
+
   it("a ticket that is not about delivery gets no suggested reply, and is still recorded", async () => {
     const answer = await (await post({ id: 9_001, source: "zendesk", customerEmail: "maya.chen@example.com", subject: "Return", body: "The shoes from order #1001 are too small, how do I return them for a bigger size?", createdAt: "2026-11-20T14:00:00Z" }, keyA)).json();
     expect(answer).toMatchObject({ wismo: false, orderName: "#1001", suggestedReply: null });
