@@ -401,7 +401,17 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     clock,
     delayMs: config.feeds.writeBackDelayMs,
   });
-  const backfill = createBackfill({ store: backfillStore, admin: adminApi, accessToken: adminToken, apply: processor.apply, enqueue: (job) => queue.enqueue(job), clock, logger, pollMs: config.history.pollMs });
+  const backfill = createBackfill({
+    store: backfillStore,
+    admin: adminApi,
+    accessToken: adminToken,
+    apply: processor.apply,
+    imported: (shop, fulfillmentId) => feeds.fulfillmentCreated(shop, fulfillmentId),
+    enqueue: (job) => queue.enqueue(job),
+    clock,
+    logger,
+    pollMs: config.history.pollMs,
+  });
   const reconciliationStore = createReconciliationStore(database);
   const reconciliation = createReconciliation({
     store: reconciliationStore,

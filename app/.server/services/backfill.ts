@@ -35,6 +35,8 @@ export function createBackfill(deps: {
   admin: ShopifyAdminApi;
   accessToken: (shop: string) => Promise<string | null>;
   apply: ApplyPayload;
+  /** an imported fulfillment, with its events applied: the tracking feeds follow the parcels still on their way */
+  imported?: (shop: string, fulfillmentId: string) => Promise<void>;
   enqueue: (job: JobRequest) => Promise<void>;
   clock: Clock;
   logger: { info(details: object, message: string): void; warn(details: object, message: string): void };
@@ -178,6 +180,8 @@ export function createBackfill(deps: {
           counts.eventsSeen += 1;
           if ((await deps.apply(shop, "fulfillment_events/create", event)).outcome === "processed") counts.eventsImported += 1;
         }
+        const fulfillmentId = legacyId(f.id);
+        if (fulfillmentId) await deps.imported?.(shop, fulfillmentId);
       }
     }
   }

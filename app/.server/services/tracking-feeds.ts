@@ -4,6 +4,7 @@ import { afterShipCode, afterShipLocation, afterShipScanKey, afterShipSlugOf } f
 import { easyPostCarrierOf, easyPostCode, easyPostLocation, easyPostScanKey, FEED_ONLY_CARRIERS } from "~/domain/easypost";
 import { afterShipHandOffs, easyPostHandOffs, type HandOff } from "~/domain/hand-offs";
 import { shipEngineCarrierOf, shipEngineCode, shipEngineLocation, shipEngineScanKey } from "~/domain/shipengine";
+import { TERMINAL_STATUSES } from "~/domain/status";
 import { verifyAfterShip } from "../feeds/aftership-signature";
 import { verifyEasyPost } from "../feeds/easypost-signature";
 import { verifyShipEngine, type ShipEngineSignature } from "../feeds/shipengine-signature";
@@ -372,7 +373,11 @@ export function createTrackingFeeds(deps: {
       return { outcome: "processed", orderId: shipment.orderId, shipmentIds };
     },
 
-    /** A new fulfillment: for each connected feed, a tracker for each parcel on a carrier the shop chose, registered by a queued job. */
+    /**
+     * A new fulfillment (from a webhook, or brought in by the history import): for each connected feed, a tracker
+     * for each parcel on a carrier the shop chose, registered by a queued job. A parcel already delivered or back
+     * with the shop has nothing left to follow, and a tracker costs the merchant money.
+     */
     async fulfillmentCreated(shop: string, fulfillmentId: string) {
       const feeds: FeedConnectionRecord[] = [];
       for (const provider of Object.keys(FEED_PROVIDERS) as FeedProvider[]) {
@@ -384,7 +389,7 @@ export function createTrackingFeeds(deps: {
       for (const connection of feeds) {
         const chosen = new Set(connection.carriers === "default" ? FEED_ONLY_CARRIERS : connection.carriers);
         for (const s of parcels) {
-          if (!s.trackingNumber || s.supersededAt !== null || !chosen.has(s.carrierCode)) continue;
+          if (!s.trackingNumber || s.supersededAt !== null || TERMINAL_STATUSES.has(s.status) || !chosen.has(s.carrierCode)) continue;
           // ShipEngine does not detect carriers: a parcel on a carrier it has no code for is not sent to be refused
           if (connection.provider === "shipengine" && shipEngineCarrierOf(s.carrierCode) === null) continue;
           await deps.enqueue({ name: FEED_PROVIDERS[connection.provider].registerJob, shop, payload: { trackingNumber: s.trackingNumber, carrier: s.carrierCode } });
