@@ -66,6 +66,11 @@ export interface ShopifyAdminClientOptions {
   backoffMs?: number;
   /** waits; tests keep the real one, the bench may count them */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * How long the bulk operation's file may send nothing while a line is awaited before its download is given up
+   * (default 60 s). Time the reader spends on a line does not count: an import works slowly, its file does not.
+   */
+  fileIdleMs?: number;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -215,11 +220,46 @@ export function createShopifyAdminClient(options: ShopifyAdminClientOptions): Sh
       };
       return { ok: true, data: state };
     },
+    /**
+     * The file's lines, read as the caller takes them. The import stops early at the end of each slice: the
+     * download is then let go at once (a download left open would hold a connection, and its error later would
+     * have no one to hear it and bring the worker down). Waiting `fileIdleMs` for a line fails the read.
+     */
     async *resultLines(url) {
-      const res = await fetch(url, { signal: AbortSignal.timeout(Math.max(options.timeoutMs, 10 * 60_000)) });
-      if (!res.ok || !res.body) throw new Error(`the import file could not be read: ${res.status} ${res.statusText}`);
-      const lines = createInterface({ input: Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), crlfDelay: Infinity });
-      for await (const line of lines) if (line.trim()) yield line;
+      const idleMs = options.fileIdleMs ?? 60_000;
+      const download = new AbortController();
+      let idle: NodeJS.Timeout | undefined;
+      const wait = () => {
+        clearTimeout(idle);
+        idle = setTimeout(() => download.abort(new Error(`the import file stopped coming: nothing for ${idleMs / 1000} s`)), idleMs);
+      };
+      wait();
+      let input: Readable | null = null;
+      let lines: ReturnType<typeof createInterface> | null = null;
+      try {
+        const res = await fetch(url, { signal: download.signal });
+        if (!res.ok || !res.body) throw new Error(`the import file could not be read: ${res.status} ${res.statusText}`);
+        input = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+        lines = createInterface({ input, crlfDelay: Infinity });
+        const next = lines[Symbol.asyncIterator]();
+        for (;;) {
+          wait();
+          const got = await next.next().catch((error: unknown) => {
+            throw download.signal.aborted ? download.signal.reason : error;
+          });
+          clearTimeout(idle);
+          if (got.done) return;
+          if (got.value.trim()) yield got.value;
+        }
+      } finally {
+        clearTimeout(idle);
+        // let go of what is left of the file; its stream's errors from here on have nothing left to tell
+        input?.on("error", () => {});
+        lines?.on("error", () => {});
+        lines?.close();
+        input?.destroy();
+        download.abort();
+      }
     },
     async fulfillmentDetails(shop, accessToken, ids) {
       if (!ids.length) return { ok: true, data: [] };
