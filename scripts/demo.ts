@@ -7,6 +7,7 @@ import { BACKLOG_MIN_AGE_MS, BACKLOG_RECHECK_MS } from "~/.server/services/excep
 import { createTrackLinks } from "~/.server/services/track-links";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
 import { estimateLines, estimateReplay } from "./demo/estimates";
+import { storeHistory } from "./demo/history";
 import { feedLines, feedSummary, postEasyPostEvent, routeThroughFeeds } from "./demo/feed-only";
 import { messageSummary, waitForMessages } from "./demo/notifications";
 import { demoScorecard, scorecardLines } from "./demo/scorecard";
@@ -79,24 +80,28 @@ async function main() {
   const admin = await startFakeShopifyAdmin();
   shutdown.add("Admin API stand-in", () => admin.close());
   admin.addShop(PREVIEW_SHOP, LOCAL_ACCESS_TOKEN);
-  admin.setOrders(PREVIEW_SHOP, []);
+  // the month before the demo's, as Shopify holds it: Settings → Import brings it in before the month begins
+  const monthStart = Date.now() - 30 * 86_400_000;
+  const history = storeHistory({ seed, shipments: shipmentCount, shop: PREVIEW_SHOP, monthStart });
+  admin.setOrders(PREVIEW_SHOP, history.orders);
   const { base, channels, policy, server } = await startDemoStack({ port, dbPath, env: { ...env, EASYPOST_API_BASE: easypost.url }, shopifyAdminApiBase: admin.url, shutdown, say });
   admin.forwardOthersTo(channels.providers.shopifyAdminApiBase);
   say(`• server up at ${base} (in-process worker)`);
   const feed = await connectEasyPost(base);
   say(`• EasyPost feed connected (stand-in ${easypost.url}): trackers for OnTrac and UPS parcels, events to ${feed.webhookUrl}`);
 
-  const store = simulateStore({ seed, shipments: shipmentCount, shop: PREVIEW_SHOP, end: new Date() });
+  const store = simulateStore({ seed, shipments: shipmentCount, shop: PREVIEW_SHOP, end: new Date(), firstOrderNumber: history.nextOrderNumber });
   const routing = routeThroughFeeds(store);
   const shopifyDeliveries = routing.deliveries.flatMap((d) => (d.kind === "shopify" ? [d.delivery] : []));
-  // the history before the month (none: the month is what follows), so that reconciliation has a starting point
+  // the history import also gives reconciliation its starting point
   const historyDb = openDatabase({ dialect: "sqlite", path: dbPath });
-  await importHistory({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, db: historyDb.db });
+  const imported = await importHistory({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, db: historyDb.db });
   await historyDb.close();
   // some webhooks never arrive: reconciliation repairs what they carried, after the month
   const dropped = dropSomeWebhooks(shopifyDeliveries, seed);
   const sent = routing.deliveries.filter((d) => d.kind !== "shopify" || !dropped.has(d.delivery.webhookId));
-  say(`• history imported (Settings → Import, from the Admin API stand-in ${admin.url}); ${dropped.size} of the month's webhooks will be lost on the way`);
+  say(`• history imported (Settings → Import, from the Admin API stand-in ${admin.url}): the month before, ${imported.orders} orders, ${imported.parcels} parcels, ${imported.events} carrier events in ${imported.seconds.toFixed(1)} s`);
+  say(`• ${dropped.size} of the month's webhooks will be lost on the way`);
   // and a few orders that have not shipped: two of them past their handling time (fulfillment_delayed)
   const unshipped = unshippedOrders(Date.now());
   const uniqueWebhooks = new Set(shopifyDeliveries.map((d) => d.webhookId)).size - dropped.size;
@@ -136,12 +141,12 @@ async function main() {
   await waitForEvaluation(db);
   await waitForMessages(db);
   // Shopify's truth, read back by reconciliation: what the lost webhooks carried is repaired
-  const reconciled = await reconcileAfterTheMonth({ admin, shop: PREVIEW_SHOP, deliveries: shopifyDeliveries, dropped, seed, db });
+  const reconciled = await reconcileAfterTheMonth({ admin, shop: PREVIEW_SHOP, deliveries: shopifyDeliveries, dropped, seed, db, history: history.orders });
   await waitForProcessing(db, unique);
   await waitForEvaluation(db);
 
   // did every shipment end where the store's history says it should?
-  const rows = await db.selectFrom("Shipment").select(["shipmentKey", "status", "reason", "orderName", "carrierCode"]).where("shop", "=", PREVIEW_SHOP).where("supersededAt", "is", null).execute();
+  const rows = await db.selectFrom("Shipment").select(["shipmentKey", "status", "reason", "orderName", "carrierCode"]).where("shop", "=", PREVIEW_SHOP).where("supersededAt", "is", null).where("shippedAt", ">", history.end).execute();
   const byKey = new Map(rows.map((r) => [r.shipmentKey, r]));
   const wrong: string[] = [];
   for (const intended of store.intended) {
@@ -166,7 +171,8 @@ async function main() {
   const unmapped = await db.selectFrom("UnmappedStatusCode").select(["code", "count"]).execute();
   const messages = await messageSummary(db, PREVIEW_SHOP, policy, channels);
   const trackingLink = await shopperLink(db);
-  const replay = await estimateReplay(db, PREVIEW_SHOP);
+  // as the shop lived it (its history imported on install), and as a shop that opened with the month would have
+  const replay = await estimateReplay(db, PREVIEW_SHOP, { historyUntil: history.end });
   const zone = (await db.selectFrom("ShopSettings").select("timezone").where("shop", "=", PREVIEW_SHOP).executeTakeFirst())?.timezone ?? "America/New_York";
   // the helpdesk's tickets, before the scorecard: each is an ask, and "case before ask" compares them with the cases
   const tickets = await sendDemoTickets({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, tickets: demoTickets(store.intended, { seed, count: 200, now: Date.now() }) });

@@ -70,4 +70,19 @@ describe("replayEstimates", () => {
     expect(figures.inside).toBe(last.inside);
     expect(figures.meanErrorDays * figures.scored - last.meanErrorDays * last.scored).toBeGreaterThanOrEqual(3);
   });
+
+  it("with scoreFrom, parcels shipped before it teach and are not scored: a shop that imported its history on install", () => {
+    // 60 deliveries of a 4-day lane before the shop installed, then 10 after: each of the 10 is scored against a
+    // model that already knows the lane (the published default for ground would say 1–5 days)
+    const before = Array.from({ length: 60 }, (_, i) => parcel(MONDAY - 90 * 24 * HOUR + i * 24 * HOUR, 4));
+    const after = Array.from({ length: 10 }, (_, i) => parcel(MONDAY + i * 24 * HOUR, 4));
+    const figures = replayEstimates([...before, ...after], { scoreFrom: MONDAY, warmAfterDays: 5 });
+    expect(figures).toMatchObject({ scored: 10, inside: 10, clean: { scored: 10, inside: 10 } });
+    // warm: shipped at least warmAfterDays after scoreFrom
+    expect(figures.warm.scored).toBe(after.filter((p) => p.shippedAt >= MONDAY + 5 * 24 * HOUR).length);
+    // the same ten with nothing learned before them: the first ones only have the published default
+    const cold = replayEstimates(after, { warmAfterDays: 5 });
+    expect(cold.scored).toBe(10);
+    expect(figures.meanWidthDays).toBeLessThan(cold.meanWidthDays);
+  });
 });

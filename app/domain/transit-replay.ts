@@ -2,7 +2,8 @@
  * How good the learned estimates and the "trending late" flag would have been, replayed in time order over a
  * shop's real history: each parcel gets the window the model had learned by the moment it shipped (only from
  * parcels delivered before then), and is checked for "trending late" at each of its scans and each evening
- * until it was delivered or its promise passed. Nothing from the future leaks into a parcel's estimate.
+ * until it was delivered or its promise passed. Nothing from the future leaks into a parcel's estimate. With
+ * `scoreFrom`, what shipped before it only teaches: the history a shop imports when it installs.
  *
  * The demo uses it on its month (the live app learns as webhooks arrive, which in the demo is all at once, so
  * the live estimates cannot show how the model does over time); tests use it on simulated lanes.
@@ -33,13 +34,13 @@ export interface ReplayFigures {
   inside: number;
   clean: { scored: number; inside: number };
   /**
-   * The same, for parcels shipped once the shop had a history: at least `warmAfterDays` after the first parcel
-   * shipped (a new shop starts from published defaults; a shop that installs with 60 days of history starts here)
+   * The same, for parcels shipped once the shop had a history: at least `warmAfterDays` after the first scored
+   * parcel shipped (a new shop starts from published defaults and learns as it goes)
    */
   warm: { scored: number; inside: number; clean: { scored: number; inside: number } };
   /**
-   * What the windows could hold at best on this history: the share of the clean parcels inside the window of a
-   * model that already knew every clean delivery (in-sample). The gap to `clean` is the price of learning as you go.
+   * What the windows could hold at best on this history: the share of the clean scored parcels inside the window
+   * of a model that already knew every one of them (in-sample). The gap to `clean` is the price of learning as you go.
    */
   ceiling: number;
   /** mean width of the windows, in calendar dates */
@@ -57,7 +58,17 @@ export interface ReplayFigures {
 const DAY_MS = 86_400_000;
 const dayNumber = (iso: string) => Math.round(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
 
-export function replayEstimates(parcels: readonly ReplayParcel[], options: { warmAfterDays?: number } = {}): ReplayFigures {
+export interface ReplayOptions {
+  /**
+   * Parcels shipped before this instant teach the model and are not scored: the history a shop imported when it
+   * installed (Settings → Import). Default: every parcel is scored.
+   */
+  scoreFrom?: number;
+  /** days after the first scored parcel from which parcels count as `warm` (default 10) */
+  warmAfterDays?: number;
+}
+
+export function replayEstimates(parcels: readonly ReplayParcel[], options: ReplayOptions = {}): ReplayFigures {
   type Moment = { at: number; kind: 0 | 1; parcel: ReplayParcel };
   // deliveries before shipments at the same instant: a parcel shipped at t may use what was delivered at t
   const moments: Moment[] = [];
@@ -67,7 +78,9 @@ export function replayEstimates(parcels: readonly ReplayParcel[], options: { war
     if (parcel.deliveredAt !== null && parcel.deliveredAt >= parcel.shippedAt) moments.push({ at: parcel.deliveredAt, kind: 0, parcel });
   }
   moments.sort((a, b) => a.at - b.at || a.kind - b.kind);
-  const warmFrom = (moments[0]?.at ?? 0) + (options.warmAfterDays ?? 10) * DAY_MS;
+  const scoreFrom = options.scoreFrom ?? -Infinity;
+  const firstScored = moments.find((m) => m.kind === 1 && m.at >= scoreFrom)?.at ?? 0;
+  const warmFrom = firstScored + (options.warmAfterDays ?? 10) * DAY_MS;
 
   const model = emptyModel();
   const figures: ReplayFigures = { scored: 0, inside: 0, clean: { scored: 0, inside: 0 }, warm: { scored: 0, inside: 0, clean: { scored: 0, inside: 0 } }, ceiling: 0, meanWidthDays: 0, meanErrorDays: 0, late: 0, lateFlagged: 0, onTime: 0, onTimeFlagged: 0 };
@@ -78,7 +91,7 @@ export function replayEstimates(parcels: readonly ReplayParcel[], options: { war
       observeInPlace(model, { ...parcel, shippedAt: parcel.shippedAt, deliveredAt: parcel.deliveredAt!, calendar: parcel.calendar });
       continue;
     }
-    if (parcel.deliveredAt === null) continue;
+    if (parcel.deliveredAt === null || parcel.shippedAt < scoreFrom) continue;
     // the window shown when it shipped
     const window = learnedWindow(model, { ...parcel, now: undefined });
     if (window) {
@@ -114,7 +127,7 @@ export function replayEstimates(parcels: readonly ReplayParcel[], options: { war
       }
     }
   }
-  figures.ceiling = ceiling(parcels.filter((p) => !p.exception && p.deliveredAt !== null && p.deliveredAt >= p.shippedAt));
+  figures.ceiling = ceiling(parcels.filter((p) => p.shippedAt >= scoreFrom && !p.exception && p.deliveredAt !== null && p.deliveredAt >= p.shippedAt));
   figures.meanWidthDays = figures.scored ? widthSum / figures.scored : 0;
   figures.meanErrorDays = figures.scored ? errorSum / figures.scored : 0;
   return figures;

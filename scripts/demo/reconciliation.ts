@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { openDatabase } from "~/.server/adapters/db/database";
-import type { FakeShopifyAdmin } from "../local-services/fake-shopify-admin";
+import type { AdminNode, FakeShopifyAdmin } from "../local-services/fake-shopify-admin";
 import { adminTruth } from "./admin-truth";
 import { sessionToken } from "./shopper-truth";
 import type { SimulatedDelivery } from "./simulated-store";
@@ -25,8 +25,9 @@ export function dropSomeWebhooks(deliveries: readonly SimulatedDelivery[], seed:
   return dropped;
 }
 
-/** The shop's history imported (empty: the store's month is then sent as webhooks), as Settings → Import runs it. */
-export async function importHistory(options: { base: string; shop: string; apiKey: string; secret: string; db: Db }) {
+/** The shop's history imported (the month before the demo's; the month is then sent as webhooks), as Settings → Import runs it. */
+export async function importHistory(options: { base: string; shop: string; apiKey: string; secret: string; db: Db }): Promise<{ orders: number; parcels: number; events: number; seconds: number }> {
+  const started = Date.now();
   const res = await fetch(`${options.base}/app/settings/import.data`, {
     method: "POST",
     headers: {
@@ -38,12 +39,12 @@ export async function importHistory(options: { base: string; shop: string; apiKe
   });
   await res.arrayBuffer();
   if (res.status !== 200) throw new Error(`Settings → Import answered ${res.status}`);
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 5 * 60_000;
   for (;;) {
-    const run = await options.db.selectFrom("BackfillRun").select(["status", "error"]).where("shop", "=", options.shop).orderBy("id", "desc").executeTakeFirst();
-    if (run?.status === "done") return;
+    const run = await options.db.selectFrom("BackfillRun").select(["status", "error", "ordersImported", "fulfillmentsImported", "eventsImported"]).where("shop", "=", options.shop).orderBy("id", "desc").executeTakeFirst();
+    if (run?.status === "done") return { orders: run.ordersImported, parcels: run.fulfillmentsImported, events: run.eventsImported, seconds: (Date.now() - started) / 1000 };
     if (run?.status === "failed") throw new Error(`the history import failed: ${run.error}`);
-    if (Date.now() > deadline) throw new Error(`the history import did not finish within a minute (${run?.status ?? "not started"})`);
+    if (Date.now() > deadline) throw new Error(`the history import did not finish within 5 minutes (${run?.status ?? "not started"})`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -53,7 +54,7 @@ export async function importHistory(options: { base: string; shop: string; apiKe
  * sample of others) changed since the last run; then two reconciliation runs are awaited: the first repairs, the
  * second finds nothing left to repair.
  */
-export async function reconcileAfterTheMonth(options: { admin: FakeShopifyAdmin; shop: string; deliveries: readonly SimulatedDelivery[]; dropped: Set<string>; seed: number; db: Db }) {
+export async function reconcileAfterTheMonth(options: { admin: FakeShopifyAdmin; shop: string; deliveries: readonly SimulatedDelivery[]; dropped: Set<string>; seed: number; db: Db; history?: readonly AdminNode[] }) {
   const { db, shop } = options;
   const droppedOrders = new Set(options.deliveries.filter((d) => options.dropped.has(d.webhookId)).map((d) => String((d.payload as { order_id?: unknown }).order_id)));
   const droppedParcels = new Set(options.deliveries.filter((d) => options.dropped.has(d.webhookId)).map((d) => String((d.payload as { fulfillment_id?: unknown }).fulfillment_id)));
@@ -63,7 +64,8 @@ export async function reconcileAfterTheMonth(options: { admin: FakeShopifyAdmin;
   const sample = new Set([...others].sort((a, b) => rank(a).localeCompare(rank(b))).slice(0, UNCHANGED_SAMPLE));
   const now = new Date().toISOString();
   const changed = (id: string) => droppedOrders.has(id) || sample.has(id);
-  options.admin.setOrders(shop, truth.map((o) => (changed(String(o.id).split("/").pop()!) ? { ...o, updatedAt: now } : o)));
+  // the history's orders stay where they were, unchanged since the import
+  options.admin.setOrders(shop, [...(options.history ?? []), ...truth.map((o) => (changed(String(o.id).split("/").pop()!) ? { ...o, updatedAt: now } : o))]);
   const before = (await db.selectFrom("ReconciliationRun").select((eb) => eb.fn.max("id").as("id")).where("shop", "=", shop).executeTakeFirst())?.id ?? 0;
   const runs = async () =>
     db.selectFrom("ReconciliationRun").select(["id", "ordersSeen", "repaired", "error", "finishedAt"]).where("shop", "=", shop).where("id", ">", Number(before)).where("finishedAt", "is not", null).orderBy("id").execute();

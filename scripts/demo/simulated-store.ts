@@ -143,6 +143,8 @@ export interface SimulateStoreOptions {
    * event is delivered before the fulfillment (default 8). 0 or 1 delivers in chronological order.
    */
   reorderWindow?: number;
+  /** The first order's number (default 1001): a store's later period continues its numbering. */
+  firstOrderNumber?: number;
 }
 
 /** Scenario → the state the app should show. */
@@ -1517,7 +1519,7 @@ export function simulateStore(options: SimulateStoreOptions): SimulatedStore {
   sortedOrders.forEach((order, i) => {
     orderId += rng.int(200_000, 30_000_000);
     order.id = orderId;
-    order.number = 1001 + i;
+    order.number = (options.firstOrderNumber ?? 1001) + i;
     order.name = `#${order.number}`;
     if (order.customer.id === 0) {
       customerId += rng.int(100_000, 20_000_000);
