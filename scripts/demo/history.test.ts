@@ -16,18 +16,19 @@ describe("the demo store's history", () => {
     expect(history.end).toBe(MONTH_START - DAY);
     for (const order of history.orders) {
       const read = orderPayload(order);
-      expect(Date.parse(read.created_at)).toBeLessThan(history.end);
-      expect(Date.parse(read.created_at)).toBeGreaterThanOrEqual(MONTH_START + 30 * DAY - 60 * DAY);
+      const orderId = String(read.id);
+      expect(Date.parse(String(read.created_at))).toBeLessThan(history.end);
+      expect(Date.parse(String(read.created_at))).toBeGreaterThanOrEqual(MONTH_START + 30 * DAY - 60 * DAY);
       const fulfillments = fulfillmentsOf(order);
       expect(fulfillments.length).toBeGreaterThan(0);
       for (const f of fulfillments) {
-        const payload = fulfillmentPayload(f, read.id, null);
+        const payload = fulfillmentPayload(f, orderId, null);
         expect(payload.tracking_company).not.toBe("OnTrac");
-        expect(eventPayloads(f, read.id).at(-1)?.status).toBe("delivered");
+        expect(eventPayloads(f, orderId).at(-1)?.status).toBe("delivered");
       }
     }
     // a fulfillment may hold several parcels, one tracking number each
-    const parcels = history.orders.flatMap((o) => fulfillmentsOf(o).map((f) => (fulfillmentPayload(f, orderPayload(o).id, null).tracking_numbers as string[]).length));
+    const parcels = history.orders.flatMap((o) => fulfillmentsOf(o).map((f) => (fulfillmentPayload(f, String(orderPayload(o).id), null).tracking_numbers as string[]).length));
     expect(history.shipments).toBe(parcels.reduce((a, b) => a + b, 0));
   });
 
