@@ -421,6 +421,8 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     importedUntil: (shop) => backfillStore.importedUntil(shop),
     importing: backfill.importing,
     apply: processor.apply,
+    knows: async (shop, fulfillmentId) => (await shipments.listShipmentsOfFulfillment(shop, fulfillmentId)).length > 0,
+    found: (shop, fulfillmentId) => feeds.fulfillmentCreated(shop, fulfillmentId),
     enqueue: (job) => queue.enqueue(job),
     clock,
     logger,

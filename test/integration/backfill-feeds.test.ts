@@ -76,4 +76,22 @@ describe("history import with a tracking feed connected", () => {
     expect(status.status).toBe("delivered");
     expect(registered().length).toBe(before);
   });
+
+  it("a parcel whose webhooks were lost and that reconciliation finds gets its tracker, once", async () => {
+    const before = registered().length;
+    // created after the import, its fulfillments/create never arrived; Shopify lists the order as changed
+    const lost = { ...story("#3005", "OnTrac", "C44444444444444", null), createdAt: "2026-11-26T15:01:00Z", shippedAt: "2026-11-26T15:02:00Z", updatedAt: "2026-11-26T15:03:00Z" };
+    const known = await app.db.selectFrom("Shipment").select("trackingNumber").where("shop", "=", SHOP_A).execute();
+    admin.setOrders(SHOP_A, [lost].map(graphqlOrder));
+    clock.advance(10 * 60_000);
+    const first = await app.container.services.reconciliation.run(SHOP_A);
+    expect(first).toMatchObject({ ordersSeen: 1, repaired: 1 });
+    await app.settle();
+    expect(registered().slice(before)).toEqual([{ key: "EZAK_alpha", tracker: { tracking_code: "C44444444444444", carrier: "OnTrac" } }]);
+    // the next run reads the same order again (behind the watermark's overlap): known now, not registered again
+    expect(await app.container.services.reconciliation.run(SHOP_A)).toMatchObject({ ordersSeen: 1, repaired: 0 });
+    await app.settle();
+    expect(registered().length).toBe(before + 1);
+    expect(known.length).toBe(3);
+  });
 });

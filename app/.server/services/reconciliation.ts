@@ -32,6 +32,10 @@ export function createReconciliation(deps: {
   /** a shop importing its history is left to the import */
   importing: (shop: string) => Promise<boolean>;
   apply: ApplyPayload;
+  /** whether the app has any parcel of this fulfillment already */
+  knows?: (shop: string, fulfillmentId: string) => Promise<boolean>;
+  /** a fulfillment the webhooks never brought, now applied with its events: the tracking feeds follow its parcels */
+  found?: (shop: string, fulfillmentId: string) => Promise<void>;
   enqueue: (job: JobRequest) => Promise<void>;
   clock: Clock;
   logger: { info(details: object, message: string): void; warn(details: object, message: string): void };
@@ -63,8 +67,11 @@ export function createReconciliation(deps: {
           // an order's own changes (tags, value) re-evaluate its parcels but are not a parcel repaired
           await deps.apply(shop, "orders/updated", orderPayload(order));
           for (const f of fulfillmentsOf(order)) {
+            const fulfillmentId = legacyId(f.id);
+            const isNew = fulfillmentId !== null && deps.knows !== undefined && !(await deps.knows(shop, fulfillmentId));
             count(await deps.apply(shop, "fulfillments/update", fulfillmentPayload(f, orderId, order.shippingAddress)));
             for (const event of eventPayloads(f, orderId)) count(await deps.apply(shop, "fulfillment_events/create", event));
+            if (isNew) await deps.found?.(shop, fulfillmentId);
           }
           const updated = typeof order.updatedAt === "string" ? Date.parse(order.updatedAt) : NaN;
           if (Number.isFinite(updated) && updated > watermark) watermark = updated;
