@@ -16,12 +16,6 @@ type Db = ReturnType<typeof openDatabase>["db"];
  */
 const NOT_PLAIN = new Set(["exception", "delayed", "attempted_delivery", "returning_to_sender", "returned_to_sender", "available_for_pickup", "unknown"]);
 
-/**
- * The learned estimates and the "trending late" flag over the demo's month, replayed in time order from what the
- * app stored (domain/transit-replay.ts): each parcel gets the window the shop's model would have given the moment
- * it shipped, learned only from parcels delivered before then. The live app learned the whole month in the minute
- * the demo replayed it, so its own windows say nothing about how the model does over time; this does.
- */
 export interface EstimateReplay {
   /** the month as the shop lived it: its history (imported on install) taught the model before the month began */
   withHistory: ReplayFigures;
@@ -31,6 +25,12 @@ export interface EstimateReplay {
   historyDelivered: number;
 }
 
+/**
+ * The learned estimates and the "trending late" flag over the demo's month, replayed in time order from what the
+ * app stored (domain/transit-replay.ts): each parcel gets the window the shop's model would have given the moment
+ * it shipped, learned only from parcels delivered before then. The live app learned the whole month in the minute
+ * the demo replayed it, so its own windows say nothing about how the model does over time; this does.
+ */
 export async function estimateReplay(db: Db, shop: string, options: { historyUntil: number }): Promise<EstimateReplay> {
   const settings = await db.selectFrom("ShopSettings").selectAll().where("shop", "=", shop).executeTakeFirst();
   const zone = settings?.timezone ?? "America/New_York";
