@@ -14,11 +14,12 @@ function story(name: string, company: string, tracking: string, displayStatus: s
 }
 
 /**
- * Parcels the history import brings in on carriers Shopify relays no scans for: with a tracking feed connected,
- * each one still travelling gets a tracker, as a new parcel would, so it does not sit at "label created" for good
- * (and become a false not_picked_up case). A parcel already delivered costs the merchant no tracker.
+ * Parcels the Admin API brings in (the history import, reconciliation) on carriers Shopify relays no scans for:
+ * with a tracking feed connected, each one still travelling gets a tracker, as a new parcel would, so it does not
+ * sit at "label created" for good (and become a false not_picked_up case). A parcel already delivered costs the
+ * merchant no tracker.
  */
-describe("history import with a tracking feed connected", () => {
+describe("history import and reconciliation with a tracking feed connected", () => {
   const clock = fixedClock("2026-11-26T15:00:00Z");
   let admin: FakeShopifyAdmin;
   let easypost: FakeEasyPost;
