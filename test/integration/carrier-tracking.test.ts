@@ -151,6 +151,22 @@ describe("Direct carrier tracking (UPS, USPS, FedEx, DHL)", () => {
       expect(trackCalls("ups", UPS).length).toBe(calls);
     });
 
+    it("lets go without a call of a parcel already delivered more than two days ago (as a history import brings them)", async () => {
+      const n = "1Z999AA10123450009";
+      fake.parcel("ups", n, [scan("D/KB", "Delivered", new Date(clock.now() - 5 * D).toISOString())]);
+      const { order, fulfillmentId: fid } = await ship(SHOP_A, n, "UPS");
+      await app.sendWebhook("fulfillment_events/create", fulfillmentEventPayload(Number(fid), Number(order.id), { status: "delivered", message: "Delivered", happened_at: new Date(clock.now() - 5 * D).toISOString() }), { shop: SHOP_A });
+      await app.settle();
+      expect((await shipment(SHOP_A, n)).status).toBe("delivered");
+      const budget = (await account(SHOP_A, "ups"))!.callBudget;
+      const result = await poll();
+      expect(result.outcomes.stopped).toBe(1);
+      expect(trackCalls("ups", n)).toHaveLength(0);
+      expect(await schedule(SHOP_A, n)).toMatchObject({ state: "done", nextPollAt: null, stopReason: "delivered two days ago" });
+      // nothing spent from the account's shared budget either
+      expect((await account(SHOP_A, "ups"))!.callBudget).toBe(budget);
+    });
+
     it("stops a parcel that is still moving after 60 days", async () => {
       const n = "1Z999AA10123450002";
       fake.parcel("ups", n, [scan("I/AR", "Arrived at Facility", new Date(clock.now() - H).toISOString())]);

@@ -115,6 +115,16 @@ export function createCarrierTracking(deps: {
       await polls.reschedule(shop, row.id, { nextPollAt: account.pausedUntil, attempts: row.attempts, lastError: row.lastError }, now);
       return "deferred";
     }
+    // a parcel already past its last poll (delivered more than two days ago, as a history import brings many of
+    // them, or tracked for 60 days) is let go without spending a call of the account's budget
+    const known = await deps.shipments.getShipmentByTracking(shop, trackingNumber);
+    if (known && known.supersededAt === null && known.cancelledAt === null) {
+      const plan = nextPoll({ status: known.status, finishedAt: known.deliveredAt ?? known.statusChangedAt, startedAt: row.startedAt, now });
+      if ("stop" in plan) {
+        await polls.stop(shop, row.id, plan.stop === "delivered" ? "delivered two days ago" : "tracked for 60 days", now);
+        return "stopped";
+      }
+    }
     // the account's budget, shared with every other worker polling it
     const token = await accounts.takeCall(shop, carrier, limitOf(carrier), now);
     if (!token.ok) {
