@@ -30,12 +30,8 @@ export function storeHistory(options: { seed: number; shipments: number; shop: s
   const end = options.monthStart - DAY;
   // days: 29, so that the whole history falls inside the import's 60 days however long the month takes to send
   const store = simulateStore({ seed: historySeed(options.seed), shipments: options.shipments, shop: options.shop, end: new Date(end), days: 29 });
-  const parcelsOf = new Map<string, { delivered: boolean }[]>();
-  for (const i of store.intended) {
-    const feedOnly = FEED_ONLY_CARRIERS.includes(i.carrierCode);
-    parcelsOf.set(i.orderName, [...(parcelsOf.get(i.orderName) ?? []), { delivered: i.status === "delivered" && !feedOnly }]);
-  }
-  const keptNames = new Set([...parcelsOf].filter(([, parcels]) => parcels.every((p) => p.delivered)).map(([name]) => name));
+  const unfinished = new Set(store.intended.filter((i) => i.status !== "delivered" || FEED_ONLY_CARRIERS.includes(i.carrierCode)).map((i) => i.orderName));
+  const keptNames = new Set(store.intended.map((i) => i.orderName).filter((name) => !unfinished.has(name)));
   const keptIds = new Set<string>();
   for (const d of store.deliveries) if (d.topic === "orders/create" && keptNames.has(String(d.payload.name))) keptIds.add(String(d.payload.id));
   const orderIdOf = (d: SimulatedDelivery) => String(d.topic.startsWith("orders/") ? d.payload.id : d.payload.order_id);

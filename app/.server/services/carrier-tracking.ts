@@ -36,6 +36,9 @@ export const DEFAULT_CALL_LIMITS: Readonly<Record<CarrierApi, CallLimit>> = {
 /** DHL needs the API key alone; the three others an OAuth client id and secret. */
 export const NEEDS_SECRET: Readonly<Record<CarrierApi, boolean>> = { ups: true, usps: true, fedex: true, dhl: false };
 
+/** Why a parcel's polling ended, as the admin shows it (nextPoll's verdicts). */
+const STOP_REASONS: Record<"delivered" | "expired", string> = { delivered: "delivered two days ago", expired: "tracked for 60 days" };
+
 export type PollOutcome = "polled" | "not_found" | "stopped" | "deferred" | "backoff" | "refused" | "held";
 
 /**
@@ -121,7 +124,7 @@ export function createCarrierTracking(deps: {
     if (known && known.supersededAt === null && known.cancelledAt === null) {
       const plan = nextPoll({ status: known.status, finishedAt: known.deliveredAt ?? known.statusChangedAt, startedAt: row.startedAt, now });
       if ("stop" in plan) {
-        await polls.stop(shop, row.id, plan.stop === "delivered" ? "delivered two days ago" : "tracked for 60 days", now);
+        await polls.stop(shop, row.id, STOP_REASONS[plan.stop], now);
         return "stopped";
       }
     }
@@ -193,7 +196,7 @@ export function createCarrierTracking(deps: {
     await accounts.recordPoll(shop, carrier, { ok: true, events, error: null }, at);
     const plan = nextPoll({ status, finishedAt, startedAt: row.startedAt, now: at });
     if ("stop" in plan) {
-      await polls.stop(shop, row.id, plan.stop === "delivered" ? "delivered two days ago" : "tracked for 60 days", at);
+      await polls.stop(shop, row.id, STOP_REASONS[plan.stop], at);
       return "stopped";
     }
     const lastError = answer.value.found ? null : answer.value.message;
