@@ -126,21 +126,24 @@
     );
   }
 
+  // <ui-nav-menu> as a link bar along the top. Its links are React's: the page hydrates them, on a loaded machine
+  // long after this runs, so nothing here may touch them or their host's attributes (a changed attribute or text
+  // node is a hydration mismatch). The bar is drawn by a shadow root around them, and named through the element's
+  // internals, which the accessibility tree reads and the markup never shows.
   if (!customElements.get("ui-nav-menu")) {
+    var NAV_STYLE =
+      ":host{display:block}" +
+      ".bar{display:flex;gap:16px;padding:10px 20px;background:#1a1a1a;font:600 14px system-ui}" +
+      "::slotted(a){color:#fff;text-decoration:none}";
     customElements.define(
       "ui-nav-menu",
       class extends HTMLElement {
-        connectedCallback() {
-          var self = this;
-          requestAnimationFrame(function () {
-            self.style.cssText = "display:flex;gap:16px;padding:10px 20px;background:#1a1a1a;font:600 14px system-ui";
-            self.setAttribute("role", "navigation");
-            self.setAttribute("aria-label", "Shipwatch");
-            Array.prototype.forEach.call(self.querySelectorAll("a"), function (a) {
-              a.style.cssText = "color:#fff;text-decoration:none";
-              if (a.getAttribute("rel") === "home") a.textContent = a.textContent || "Home";
-            });
-          });
+        constructor() {
+          super();
+          var internals = this.attachInternals();
+          internals.role = "navigation";
+          internals.ariaLabel = "Shipwatch";
+          this.attachShadow({ mode: "open" }).innerHTML = "<style>" + NAV_STYLE + "</style><div class=\"bar\"><slot></slot></div>";
         }
       },
     );

@@ -240,6 +240,37 @@ describe("Shipwatch admin in Chromium", { timeout: 60_000 }, () => {
     }
   });
 
+  it("changes nothing React will hydrate before it hydrates: the App Bridge stand-in leaves the server's markup as it came", async () => {
+    // React's own scripts held back, so the page stays as the server sent it for as long as the test looks: on a
+    // loaded machine hydration comes frames after the stand-in's own work, and whatever it changed in React's
+    // markup by then (a link's style, a text node) is a hydration mismatch that makes React throw the page away
+    const bare = await page.context().newPage();
+    try {
+      await bare.route(/\/assets\/.*\.js(\?.*)?$/, (route) => route.abort());
+      const response = await bare.goto(`${app.url}/local-preview?path=${encodeURIComponent("/app/shipments")}`);
+      await bare.locator("ui-nav-menu").waitFor({ state: "attached" });
+      const served = await response!.text();
+      // React's markup: the nav bar, the page, and the body's own attributes (the streamed tail's inline scripts
+      // move their nodes on purpose, and React expects that)
+      const markup = (doc: Document) => [doc.body.getAttributeNames().map((name) => `${name}=${doc.body.getAttribute(name)}`).join(" "), doc.querySelector("ui-nav-menu")?.outerHTML, doc.querySelector(".Polaris-Page")?.outerHTML];
+      const { now, then } = await bare.evaluate(
+        async ({ html, read }) => {
+          await new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 200))));
+          const markupOf = new Function("doc", `return (${read})(doc)`) as (doc: Document) => unknown[];
+          return { now: markupOf(document), then: markupOf(new DOMParser().parseFromString(html, "text/html")) };
+        },
+        { html: served, read: markup.toString() },
+      );
+      expect(then[1]).toContain("Shipments");
+      expect(now).toEqual(then);
+      // the bar is still the admin's navigation, named for assistive technology
+      await bare.evaluate(() => customElements.whenDefined("ui-nav-menu"));
+      expect(await bare.locator("ui-nav-menu").evaluate((nav) => getComputedStyle(nav).display)).toBe("block");
+    } finally {
+      await bare.close();
+    }
+  });
+
   it("lists the rules in the order they run, each in words", async () => {
     await openPreview("/app/rules");
     const rules = page.getByRole("list", { name: "Rules, in the order they run" });

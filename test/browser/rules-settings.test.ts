@@ -225,7 +225,8 @@ describe("Rules, Status mapping and Settings in Chromium", { timeout: 60_000 }, 
       await screenshot(page, "rule-editor-unsaved");
       dialogs = [];
       leave = false;
-      await page.getByRole("navigation", { name: "Shipwatch" }).getByRole("link", { name: "Settings" }).click();
+      // the local preview names its nav bar through ElementInternals, which Playwright's role engine does not read
+      await page.locator("ui-nav-menu").getByRole("link", { name: "Settings" }).click();
       await eventually(async () => expect(dialogs).toEqual(["confirm: Leave page with unsaved changes? If you leave, your changes will be lost."]));
       expect(new URL(page.url()).pathname).toBe(`/app/rules/${rule.id}`);
       expect(await name.inputValue()).toBe("Failed delivery, second try");
