@@ -47,14 +47,22 @@ describe("feed health: the rolling figure", () => {
 });
 
 describe("feed health: which parcels wait on a quiet feed", () => {
-  const quiet = [{ carrier: "ontrac", lastEventAt: T0 }];
+  const quiet = [{ carrier: "ontrac", lastEventAt: T0, chosen: true }];
+  const parcel = (carrierCode: string, lastEventAt: number | null, handedOff = false) => ({ carrierCode, lastEventAt, handedOff });
   it("parcels on the feed's carrier not heard of since its last event", () => {
-    expect(waitsOnQuietFeed({ carrierCode: "ontrac", lastEventAt: T0 - HOUR_MS }, quiet)).toBe(true);
-    expect(waitsOnQuietFeed({ carrierCode: "ontrac", lastEventAt: null }, quiet)).toBe(true);
+    expect(waitsOnQuietFeed(parcel("ontrac", T0 - HOUR_MS), quiet)).toBe(true);
+    expect(waitsOnQuietFeed(parcel("ontrac", null), quiet)).toBe(true);
   });
   it("not a parcel on another carrier, nor one another source reported on since", () => {
-    expect(waitsOnQuietFeed({ carrierCode: "ups", lastEventAt: T0 - HOUR_MS }, quiet)).toBe(false);
-    expect(waitsOnQuietFeed({ carrierCode: "ontrac", lastEventAt: T0 + HOUR_MS }, quiet)).toBe(false);
-    expect(waitsOnQuietFeed({ carrierCode: "ontrac", lastEventAt: null }, [])).toBe(false);
+    expect(waitsOnQuietFeed(parcel("ups", T0 - HOUR_MS), quiet)).toBe(false);
+    expect(waitsOnQuietFeed(parcel("ontrac", T0 + HOUR_MS), quiet)).toBe(false);
+    expect(waitsOnQuietFeed(parcel("ontrac", null), [])).toBe(false);
+  });
+  it("a feed the shop does not register the carrier with: only the parcels handed off, whose next leg it follows", () => {
+    const ups = [{ carrier: "ups", lastEventAt: T0, chosen: false }];
+    expect(waitsOnQuietFeed(parcel("ups", T0 - HOUR_MS, true), ups)).toBe(true);
+    expect(waitsOnQuietFeed(parcel("ups", T0 - HOUR_MS, false), ups)).toBe(false);
+    // handed off, and heard of since the feed's last event (another source follows it too)
+    expect(waitsOnQuietFeed(parcel("ups", T0 + HOUR_MS, true), ups)).toBe(false);
   });
 });

@@ -81,11 +81,23 @@ export function feedFreshness(rate: FeedRate, now: number): FeedFreshness {
 }
 
 /**
- * Whether a parcel's silence depends on a quiet feed: it is on the feed's carrier, and nothing has been heard of it
- * since the feed's last event (a parcel another source, such as Shopify, still reports on is judged as usual).
+ * A quiet feed as silence judgement sees it: the carrier its figure is kept for (a parcel's first carrier), its last
+ * event, and whether the shop registers that carrier's parcels with it (`chosen`). A feed follows a handed-off
+ * parcel's next leg whatever its first carrier (the feed that reported the hand-off, and the shop's other feeds).
  */
-export function waitsOnQuietFeed(parcel: { carrierCode: string; lastEventAt: number | null }, quiet: readonly { carrier: string; lastEventAt: number }[]): boolean {
-  return quiet.some((f) => f.carrier === parcel.carrierCode && (parcel.lastEventAt === null || parcel.lastEventAt <= f.lastEventAt));
+export interface QuietFeed {
+  carrier: string;
+  lastEventAt: number;
+  chosen: boolean;
+}
+
+/**
+ * Whether a parcel's silence depends on a quiet feed: the feed follows it (the shop registers its carrier with the
+ * feed, or it was handed off, and the feed follows its next leg), and nothing has been heard of it since the feed's
+ * last event (a parcel another source, such as Shopify, still reports on is judged as usual).
+ */
+export function waitsOnQuietFeed(parcel: { carrierCode: string; lastEventAt: number | null; handedOff: boolean }, quiet: readonly QuietFeed[]): boolean {
+  return quiet.some((f) => f.carrier === parcel.carrierCode && (f.chosen || parcel.handedOff) && (parcel.lastEventAt === null || parcel.lastEventAt <= f.lastEventAt));
 }
 
 /** "7 h", "2 days": how long a feed has been silent, in the words an alert and the admin use. */

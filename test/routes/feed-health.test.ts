@@ -128,3 +128,90 @@ describe("Feed health: a quiet feed is not a stalled parcel", () => {
     expect(await cases(SHOP_A, P2)).toEqual([]);
   });
 });
+
+/**
+ * A parcel handed off to another carrier under a new number is followed by the feed that reported the hand-off (and
+ * by the shop's other feeds): its news now comes from that feed even when the feed is not chosen for its first carrier.
+ * When that feed goes quiet the parcel waits on it like a chosen carrier's parcel, while a parcel of the same carrier
+ * that Shopify still tracks, and that was never handed off, is judged as usual.
+ */
+describe("Feed health: a handed-off parcel waits on the feed that follows its next leg", () => {
+  let app: TestApp;
+  let easypost: FakeEasyPost;
+  let providers: FakeProviders;
+  let url = "";
+  const HANDED = "1Z999AA10123456784"; // UPS, handed to USPS; EasyPost reported it and follows it
+  const NEXT = "9400111202555842332669"; // its USPS leg
+  const TRACKED = "1Z999AA10123450001"; // UPS, tracked by Shopify's webhooks, never handed off
+
+  const iso = () => new Date(app.clock.now()).toISOString();
+  const cases = async (tracking: string) => {
+    const s = await app.db.selectFrom("Shipment").select("id").where("shop", "=", SHOP_A).where("trackingNumber", "=", tracking).executeTakeFirstOrThrow();
+    return (await app.db.selectFrom("ExceptionCase").select(["type", "status"]).where("shop", "=", SHOP_A).where("shipmentId", "=", s.id).execute()).map((c) => `${c.type}:${c.status}`);
+  };
+  async function sweepAt(ms: number) {
+    app.clock.advance(ms);
+    await app.container.services.sweep.run(500);
+    app.container.queue.wake?.();
+    await app.settle();
+  }
+  const scan = (message: string, detail: string) => ({ datetime: iso(), status: "in_transit", status_detail: detail, message, tracking_location: { city: "Fresno", state: "CA", country: "US", zip: null } });
+
+  beforeAll(async () => {
+    providers = await startFakeProviders();
+    easypost = await startFakeEasyPost({ keys: ["EZAK_legs"] });
+    app = await startTestApp({ clock: fixedClock(START), env: { EASYPOST_API_BASE: easypost.url } });
+    const token = (await app.container.services.supportApi.createKey(SHOP_A, "Ops")).key;
+    // EasyPost connected with its default carriers (those Shopify does not track): UPS is not one of them
+    const res = await fetch(`${app.url}/api/v1/feeds/easypost`, { method: "PUT", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ apiKey: "EZAK_legs", webhookSecret: SECRET }) });
+    expect(res.status).toBe(200);
+    url = onTestServer(app, (await res.json()).webhookUrl);
+    expect(await app.container.services.slaAlerts.saveRoutes(SHOP_A, { operations: { webhookUrl: providers.slackWebhookUrl("ops-legs") } })).toEqual({ ok: true });
+    for (const [tracking, name] of [[HANDED, "#6001"], [TRACKED, "#6002"]] as const) {
+      const { order, f } = await ship(tracking, name);
+      await app.settle();
+      await app.sendWebhook("fulfillment_events/create", fulfillmentEventPayload(f.id, order.id, { status: "in_transit", message: "Departed facility", happened_at: iso(), created_at: iso(), updated_at: iso() }), { shop: SHOP_A });
+    }
+    await app.settle();
+    // UPS hands the parcel to USPS; EasyPost says so, and goes on sending its scans, two an hour for more than a day
+    const tracker = easypost.tracker(HANDED, [scan("Package transferred to the destination carrier", "transferred_to_destination_carrier")], "UPS");
+    easypost.handOff(tracker, NEXT);
+    expect((await easypost.sendEvent(url, SECRET, tracker)).status).toBe(200);
+    await app.settle();
+    for (let i = 0; i < 56; i++) {
+      app.clock.advance(HOUR / 2);
+      tracker.tracking_details.push(scan("Arrived at USPS facility", "arrived_at_facility"));
+      expect((await easypost.sendEvent(url, SECRET, tracker)).status).toBe(200);
+      await app.settle();
+    }
+    const legs = await app.db.selectFrom("ShipmentLeg").select(["carrierCode", "trackingNumber"]).where("shop", "=", SHOP_A).execute();
+    expect(legs).toEqual([{ carrierCode: "usps", trackingNumber: NEXT }]);
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await easypost?.close();
+    await providers?.close();
+  });
+  const ship = (tracking: string, name: string) => shipParcel(app, SHOP_A, tracking, "UPS", name);
+
+  it("EasyPost goes quiet: the handed-off parcel is held, not called stalled; the UPS parcel Shopify tracks is", async () => {
+    await sweepAt(7 * HOUR);
+    const [row] = await app.db.selectFrom("FeedHealth").selectAll().where("shop", "=", SHOP_A).execute();
+    expect(row).toMatchObject({ source: "easypost", carrier: "ups" });
+    expect(row!.quietSince).not.toBeNull();
+    for (let i = 0; i < 8; i++) await sweepAt(12 * HOUR);
+    expect(await cases(HANDED)).toEqual([]);
+    expect(await cases(TRACKED)).toEqual(["stalled:open"]);
+  });
+
+  it("EasyPost sends again: judgement resumes for the parcel it held", async () => {
+    const tracker = easypost.trackers.get(HANDED)!;
+    tracker.tracking_details.push(scan("Arrived at USPS facility", "arrived_at_facility"));
+    expect((await easypost.sendEvent(url, SECRET, tracker)).status).toBe(200);
+    await app.settle();
+    expect(await cases(HANDED)).toEqual([]);
+    // days with nothing more: judged again, and by now past its promise
+    for (let i = 0; i < 8; i++) await sweepAt(12 * HOUR);
+    expect(await cases(HANDED)).toEqual(["late:open"]);
+  });
+});

@@ -4,7 +4,7 @@ import type { Clock } from "~/domain/clock";
 import type { ShipmentStatus } from "~/domain/status";
 import { statusClassOf } from "~/domain/status-classes";
 import { isImportedHistory } from "~/domain/history";
-import { waitsOnQuietFeed } from "~/domain/feed-health";
+import { waitsOnQuietFeed, type QuietFeed } from "~/domain/feed-health";
 import { silenceScanClock } from "~/domain/hand-offs";
 import { transition, type CaseActionOutcome, type CaseCommand } from "~/domain/case-lifecycle";
 import { evaluate, planActions, reconcileCases, stateStamp, type CaseChanges, type ExceptionType, type Owner, type Priority, type Rule, type ShipmentFacts } from "~/domain/rules";
@@ -81,7 +81,7 @@ export function createExceptionDesk(deps: {
    * The shop's tracking feeds that went quiet (services/feed-health.ts), by carrier with their last event: a parcel
    * that depends on one (its carrier, and no news of it since) is not judged silent, as during a backlog.
    */
-  quietFeeds?: (shop: string) => Promise<readonly { carrier: string; lastEventAt: number }[]>;
+  quietFeeds?: (shop: string) => Promise<readonly QuietFeed[]>;
   /** fulfillment id → until when what it reached is imported history (absent: nothing was imported) */
   importedHistory?: (shop: string, fulfillmentIds: readonly string[]) => Promise<Map<string, number>>;
   /**
@@ -195,7 +195,7 @@ export function createExceptionDesk(deps: {
     for (const shipment of list) {
       try {
         // a quiet feed is not a stalled parcel: the parcels waiting on it are held like a backlog's
-        const heldUntil = quietFeeds.length && waitsOnQuietFeed(shipment, quietFeeds) ? Math.max(silenceHeldUntil ?? 0, now + QUIET_FEED_RECHECK_MS) : silenceHeldUntil;
+        const heldUntil = quietFeeds.length && waitsOnQuietFeed({ ...shipment, handedOff: shipment.handedOffAt !== null }, quietFeeds) ? Math.max(silenceHeldUntil ?? 0, now + QUIET_FEED_RECHECK_MS) : silenceHeldUntil;
         const facts = factsFrom(shipment, orderById.get(shipment.orderId) ?? null, setup.settings, trending, now, heldUntil);
         const calendar = calendarOf(setup.settings, shipment.carrierCode);
         const plan = planActions(evaluate(setup.rules, facts, calendar, now));

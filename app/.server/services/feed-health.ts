@@ -1,7 +1,7 @@
 import { CARRIERS } from "~/domain/carriers";
 import type { Clock } from "~/domain/clock";
 import { FEED_ONLY_CARRIERS } from "~/domain/easypost";
-import { feedAlertWords, feedFreshness, QUIET_MIN_MS, recordFeedEvent } from "~/domain/feed-health";
+import { feedAlertWords, feedFreshness, QUIET_MIN_MS, recordFeedEvent, type QuietFeed } from "~/domain/feed-health";
 import type { FeedConnectionRepository, FeedHealthStore, FeedProvider, JobRequest, TeamAlertSender, TeamAlertTarget } from "../ports";
 
 export type FeedHealth = ReturnType<typeof createFeedHealth>;
@@ -27,17 +27,19 @@ const FEED_LABELS: Record<FeedProvider, string> = { easypost: "EasyPost", afters
 const carrierName = (code: string) => CARRIERS[code as keyof typeof CARRIERS]?.name ?? code;
 
 /**
- * The feeds a shop's silence judgement waits on: quiet, and still connected for that carrier (a feed the merchant
- * disconnected or no longer registers the carrier with holds nothing back). Used by the exception desk per batch.
+ * The feeds a shop's silence judgement waits on: quiet and still connected (a feed the merchant disconnected holds
+ * nothing back). `chosen`: the shop registers that carrier's parcels with the feed; one it no longer registers still
+ * holds the parcels handed off to another carrier, whose next leg the feed follows. Used by the exception desk per batch.
  */
 export function quietFeedsOf(deps: { store: Pick<FeedHealthStore, "quietForShop">; connections: Pick<FeedConnectionRepository, "forShop"> }) {
-  return async (shop: string): Promise<{ carrier: string; lastEventAt: number }[]> => {
+  return async (shop: string): Promise<QuietFeed[]> => {
     const quiet = await deps.store.quietForShop(shop);
-    const held: { carrier: string; lastEventAt: number }[] = [];
+    const held: QuietFeed[] = [];
     for (const f of quiet) {
       const connection = await deps.connections.forShop(shop, f.source);
-      const carriers = connection?.carriers === "default" ? FEED_ONLY_CARRIERS : (connection?.carriers ?? []);
-      if (connection && carriers.includes(f.carrier)) held.push({ carrier: f.carrier, lastEventAt: f.lastEventAt });
+      if (!connection) continue;
+      const carriers = connection.carriers === "default" ? FEED_ONLY_CARRIERS : connection.carriers;
+      held.push({ carrier: f.carrier, lastEventAt: f.lastEventAt, chosen: carriers.includes(f.carrier) });
     }
     return held;
   };
