@@ -79,7 +79,8 @@ export function createExceptionDesk(deps: {
   importing?: (shop: string) => Promise<boolean>;
   /**
    * The shop's tracking feeds that went quiet (services/feed-health.ts), by carrier with their last event: a parcel
-   * that depends on one (its carrier, and no news of it since) is not judged silent, as during a backlog.
+   * that depends on one (its carrier, registered with the feed or handed off, and no news of it since) is not judged
+   * silent, as during a backlog.
    */
   quietFeeds?: (shop: string) => Promise<readonly QuietFeed[]>;
   /** fulfillment id → until when what it reached is imported history (absent: nothing was imported) */
