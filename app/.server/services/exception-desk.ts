@@ -196,7 +196,7 @@ export function createExceptionDesk(deps: {
     for (const shipment of list) {
       try {
         // a quiet feed is not a stalled parcel: the parcels waiting on it are held like a backlog's
-        const heldUntil = quietFeeds.length && waitsOnQuietFeed({ ...shipment, handedOff: shipment.handedOffAt !== null }, quietFeeds) ? Math.max(silenceHeldUntil ?? 0, now + QUIET_FEED_RECHECK_MS) : silenceHeldUntil;
+        const heldUntil = quietFeeds.length && waitsOnQuietFeed({ carrierCode: shipment.carrierCode, lastEventAt: shipment.lastEventAt, handedOff: shipment.handedOffAt !== null }, quietFeeds) ? Math.max(silenceHeldUntil ?? 0, now + QUIET_FEED_RECHECK_MS) : silenceHeldUntil;
         const facts = factsFrom(shipment, orderById.get(shipment.orderId) ?? null, setup.settings, trending, now, heldUntil);
         const calendar = calendarOf(setup.settings, shipment.carrierCode);
         const plan = planActions(evaluate(setup.rules, facts, calendar, now));
