@@ -28,6 +28,34 @@ describe("embedded job queue", () => {
 
   const job = (id: number) => database.db.selectFrom("Job").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 
+  it("GIVEN jobs that share commits and one that does not THEN only the former's writes are held in an open group, and every job ends done once with its write", async () => {
+    const queue = createEmbeddedQueue(database, clock, logger, { pollIntervalMs: 5 });
+    const sqlite = database.sqlite!;
+    const seen: { name: string; inTransaction: boolean }[] = [];
+    const writer = (name: string, sharesCommits: boolean): JobDefinition => ({
+      name,
+      sharesCommits,
+      async handle(payload) {
+        await database.db.insertInto("Job").values({ shop: "a.myshopify.com", name: `${name}-wrote`, payload: JSON.stringify(payload), status: "done", runAt: 0, maxAttempts: 1, createdAt: 0 }).execute();
+        // a grouped job's write is still open; the other job's was committed when its statement returned
+        seen.push({ name, inTransaction: sqlite.inTransaction });
+      },
+    });
+    for (let n = 0; n < 3; n++) await queue.enqueue({ name: "grouped", shop: "a.myshopify.com", payload: { n } });
+    await queue.enqueue({ name: "alone", shop: "a.myshopify.com", payload: { n: 9 } });
+    queue.start([writer("grouped", true), writer("alone", false)]);
+    await queue.idle();
+    await queue.stop();
+    expect(seen).toHaveLength(4);
+    expect(seen.filter((s) => s.name === "grouped").every((s) => s.inTransaction)).toBe(true);
+    expect(seen.find((s) => s.name === "alone")!.inTransaction).toBe(false);
+    // every job ends done, each once, with its write
+    const rows = await database.db.selectFrom("Job").select(["name", "status"]).execute();
+    expect(rows.filter((r) => r.name === "grouped" || r.name === "alone").map((r) => r.status)).toEqual(["done", "done", "done", "done"]);
+    expect(rows.filter((r) => r.name === "grouped-wrote")).toHaveLength(3);
+    expect(rows.filter((r) => r.name === "alone-wrote")).toHaveLength(1);
+  });
+
   it("GIVEN a handler that fails twice THEN it is retried with growing delays and then succeeds once", async () => {
     const queue = createEmbeddedQueue(database, clock, logger, { pollIntervalMs: 5, random: () => 0.5 });
     const runs: number[] = [];

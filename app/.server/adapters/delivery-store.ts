@@ -36,7 +36,9 @@ export function createDeliveryStore(database: Database, options: { maxAttempts?:
     const flush = () => {
       const batch = pending;
       pending = [];
-      // a transaction the worker holds on this connection must not swallow these inserts: wait it out
+      // a transaction the worker holds on this connection must not swallow these inserts: its write group is
+      // committed now (or as soon as a transaction inside it ends), any other transaction waited out
+      if (sqlite.inTransaction) database.writeGroup?.commit();
       if (sqlite.inTransaction) {
         pending = batch.concat(pending);
         setImmediate(flush);

@@ -66,6 +66,8 @@ export function processDeliveryJob(deps: {
 }): JobDefinition {
   return {
     name: PROCESS_DELIVERY_JOB,
+    // the processing only touches the database (work for providers is enqueued, never done inline)
+    sharesCommits: true,
     async handle(payload) {
       const { deliveryId } = ProcessDeliveryPayload.parse(payload);
       const result = await deps.processor.process(deliveryId);

@@ -26,6 +26,11 @@ export interface JobDefinition {
   handle(payload: unknown, ctx: JobContext): Promise<void>;
   /** called once when the job is parked as failed, after its last attempt */
   onParked?(payload: unknown, ctx: JobContext, error: Error): Promise<void>;
+  /**
+   * The handler only reads and writes the app's database (no provider is called after a write), so a queue
+   * may commit its writes together with other such jobs' (the embedded queue on SQLite does: group commit).
+   */
+  sharesCommits?: boolean;
 }
 
 /** Thrown by a handler when retrying cannot help (a malformed payload): the job is parked at once. */

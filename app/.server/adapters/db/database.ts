@@ -4,6 +4,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import type { DB } from "./schema.generated";
+import { createWriteGroup, type WriteGroup } from "./write-group";
 
 export type { DB };
 export type Dialect = "sqlite" | "postgres";
@@ -13,6 +14,8 @@ export interface Database {
   db: Kysely<DB>;
   /** the SQLite handle, for the few hot statements that are prepared once (ingest, queue claims) */
   sqlite?: BetterSqlite3.Database;
+  /** SQLite: the group commit the embedded queue works its jobs in (write-group.ts) */
+  writeGroup?: WriteGroup;
   pool?: pg.Pool;
   close(): Promise<void>;
 }
@@ -31,12 +34,15 @@ export function openDatabase(target: DatabaseTarget): Database {
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("busy_timeout = 5000");
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const writeGroup = createWriteGroup(sqlite);
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, writeGroup) }) });
     return {
       dialect: "sqlite",
       db,
       sqlite,
+      writeGroup,
       async close() {
+        writeGroup.commit();
         await db.destroy();
       },
     };
@@ -65,10 +71,20 @@ const ALREADY_ROLLED_BACK = { reader: false, run: () => ({ changes: 0, lastInser
 /**
  * Kysely's SQLite driver prepares every query anew, and preparing cost as much as running (measured: 16%
  * of the worker's CPU). Queries are built from a fixed set of shapes, so their statements are cached by
- * SQL text. Safe because the driver only calls all()/run() synchronously, never a live iterator.
+ * SQL text. Safe because the driver only calls all()/run() synchronously, never a live iterator. Every
+ * statement passes the write group on its way (write-group.ts): the group commit of delivery jobs.
  */
-function withStatementCache(sqlite: BetterSqlite3.Database, limit = 500): BetterSqlite3.Database {
+function withStatementCache(sqlite: BetterSqlite3.Database, group: WriteGroup, limit = 500): BetterSqlite3.Database {
   const cache = new Map<string, BetterSqlite3.Statement>();
+  const cached = (source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = sqlite.prepare(source);
+      if (cache.size >= limit) cache.delete(cache.keys().next().value!);
+      cache.set(source, statement);
+    }
+    return statement;
+  };
   return new Proxy(sqlite, {
     get(target, property, receiver) {
       if (property !== "prepare") return Reflect.get(target, property, receiver);
@@ -77,13 +93,7 @@ function withStatementCache(sqlite: BetterSqlite3.Database, limit = 500): Better
         // ROLLBACK then fails ("no transaction is active") and that error replaces the one that caused it, so a full
         // disk would be logged and recorded as a rollback problem. Already rolled back: nothing to do.
         if (source === "rollback" && !target.inTransaction) return ALREADY_ROLLED_BACK;
-        let statement = cache.get(source);
-        if (!statement) {
-          statement = target.prepare(source);
-          if (cache.size >= limit) cache.delete(cache.keys().next().value!);
-          cache.set(source, statement);
-        }
-        return statement;
+        return group.prepare(source, cached);
       };
     },
   });

@@ -30,8 +30,10 @@ export interface EmbeddedQueueOptions {
 
 /**
  * Jobs in the app database, worked in this process. Claims take a batch at a time and hold a lease;
- * a job whose lease ran out (its worker died) is claimed again. No transaction spans an await: on SQLite
- * one connection is shared by the whole process, and handlers are idempotent instead.
+ * a job whose lease ran out (its worker died) is claimed again. No job is one transaction (on SQLite one
+ * connection is shared by the whole process): handlers are idempotent instead. On SQLite the writes of jobs
+ * that share commits are grouped (adapters/db/write-group.ts); such a job is marked done only once its writes
+ * are committed.
  */
 export function createEmbeddedQueue(
   database: Database,
@@ -47,6 +49,7 @@ export function createEmbeddedQueue(
   const random = options.random ?? Math.random;
   const retryBaseMs = options.retryBaseMs ?? 1_000;
   const workerId = randomUUID();
+  const group = database.writeGroup;
 
   let definitions = new Map<string, JobDefinition>();
   let recurring: { job: RecurringJob; nextAt: number }[] = [];
@@ -166,49 +169,53 @@ export function createEmbeddedQueue(
 
   async function runOne(job: Claimed): Promise<boolean> {
     const definition = definitions.get(job.name);
-    const ctx: JobContext = {
-      id: String(job.id),
-      name: job.name,
-      shop: job.shop,
-      attempt: job.attempts,
-      maxAttempts: job.maxAttempts,
-    };
+    const ctx = contextOf(job);
     let payload: unknown;
     try {
       payload = JSON.parse(job.payload);
       if (!definition) throw new UnrecoverableJobError(`no handler for job "${job.name}"`);
-      await definition.handle(payload, ctx);
+      const handle = () => definition.handle(payload, ctx);
+      await (definition.sharesCommits && group ? group.run(handle) : handle());
       return true;
     } catch (caught) {
-      const error = caught instanceof Error ? caught : new Error(String(caught));
-      const park = error instanceof UnrecoverableJobError || job.attempts >= job.maxAttempts;
-      const now = clock.now();
-      await db
-        .updateTable("Job")
-        .set(
-          park
-            ? { status: "failed", finishedAt: now, lockedBy: null, lockedUntil: null, lastError: describe(error) }
-            : {
-                status: "queued",
-                runAt: now + retryDelayMs(job.attempts, random, retryBaseMs),
-                lockedBy: null,
-                lockedUntil: null,
-                lastError: describe(error),
-              },
-        )
-        .where("id", "=", job.id)
-        .execute();
-      if (park) {
-        logger.warn({ job: ctx, err: error.message }, "job parked as failed");
-        try {
-          await definition?.onParked?.(payload, ctx, error);
-        } catch (hookError) {
-          logger.error({ job: ctx, err: String(hookError) }, "onParked hook failed");
-        }
-      } else {
-        logger.info({ job: ctx, err: error.message }, "job failed; will retry");
-      }
+      await recordFailure(job, caught instanceof Error ? caught : new Error(String(caught)), payload, definition);
       return false;
+    }
+  }
+
+  function contextOf(job: Claimed): JobContext {
+    return { id: String(job.id), name: job.name, shop: job.shop, attempt: job.attempts, maxAttempts: job.maxAttempts };
+  }
+
+  /** a failed attempt: the job is retried later, or parked once it is out of attempts (or cannot succeed) */
+  async function recordFailure(job: Claimed, error: Error, payload: unknown, definition: JobDefinition | undefined) {
+    const ctx = contextOf(job);
+    const park = error instanceof UnrecoverableJobError || job.attempts >= job.maxAttempts;
+    const now = clock.now();
+    await db
+      .updateTable("Job")
+      .set(
+        park
+          ? { status: "failed", finishedAt: now, lockedBy: null, lockedUntil: null, lastError: describe(error) }
+          : {
+              status: "queued",
+              runAt: now + retryDelayMs(job.attempts, random, retryBaseMs),
+              lockedBy: null,
+              lockedUntil: null,
+              lastError: describe(error),
+            },
+      )
+      .where("id", "=", job.id)
+      .execute();
+    if (park) {
+      logger.warn({ job: ctx, err: error.message }, "job parked as failed");
+      try {
+        await definition?.onParked?.(payload, ctx, error);
+      } catch (hookError) {
+        logger.error({ job: ctx, err: String(hookError) }, "onParked hook failed");
+      }
+    } else {
+      logger.info({ job: ctx, err: error.message }, "job failed; will retry");
     }
   }
 
@@ -238,12 +245,25 @@ export function createEmbeddedQueue(
    */
   async function work() {
     const inFlight = new Set<Promise<void>>();
-    const done: number[] = [];
+    /** finished jobs not yet marked done; one that shares commits, with the write group's losses when it started */
+    const done: { job: Claimed; losses: number | null }[] = [];
     let pending: Claimed[] = [];
     let lastClaimFull = false;
     const flushDone = async () => {
+      const batch = done.splice(0);
+      if (!batch.length) return;
       try {
-        await markDone(done.splice(0));
+        // the group these jobs wrote in is committed before they are marked done; if a group was lost since one
+        // of them started, its writes may be gone: it is a failed attempt, and runs again
+        await group?.settle();
+        const lost = group?.losses() ?? 0;
+        const kept = batch.filter((d) => d.losses === null || d.losses === lost);
+        await markDone(kept.map((d) => d.job.id));
+        for (const d of batch) {
+          if (kept.includes(d)) continue;
+          const error = new Error("its writes were rolled back before they were committed (the database failed under them); it runs again");
+          await recordFailure(d.job, error, payloadOf(d.job), definitions.get(d.job.name));
+        }
       } catch (error) {
         logger.error({ err: String(error) }, "marking jobs done failed");
       }
@@ -251,7 +271,8 @@ export function createEmbeddedQueue(
     const launch = (job: Claimed) => {
       const task = (async () => {
         try {
-          if (await runOne(job)) done.push(job.id);
+          const losses = group && definitions.get(job.name)?.sharesCommits ? group.losses() : null;
+          if (await runOne(job)) done.push({ job, losses });
         } catch (error) {
           // runOne records a handler's failure itself; this is the database failing under it (the lease expires
           // and the job runs again)
@@ -289,7 +310,9 @@ export function createEmbeddedQueue(
       }
       // a free lane and nothing claimed in hand: a full batch means more are due, otherwise wait a little
       if (lastClaimFull) continue;
-      if (done.length) await flushDone();
+      await flushDone();
+      // nothing is left in hand: what the last jobs wrote is committed before the worker waits
+      group?.commit();
       await new Promise<void>((resolve) => {
         wakeUp = resolve;
         timer = setTimeout(resolve, pollIntervalMs);
@@ -432,6 +455,14 @@ function alternateShops<T extends { shop: string }>(jobs: readonly T[]): T[] {
   const out: T[] = [];
   for (let i = 0; out.length < jobs.length; i++) for (const lane of lanes) if (i < lane.length) out.push(lane[i]!);
   return out;
+}
+
+function payloadOf(job: { payload: string }): unknown {
+  try {
+    return JSON.parse(job.payload);
+  } catch {
+    return null;
+  }
 }
 
 function describe(error: Error): string {
