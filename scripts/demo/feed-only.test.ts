@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { detectCarriers } from "~/domain/carriers";
 import { easyPostCode, normalizeEasyPost } from "~/domain/easypost";
 import { normalizeShopifyStatus } from "~/domain/normalize";
 import { asEasyPostScan, routeThroughFeeds } from "./feed-only";
@@ -33,6 +34,8 @@ describe("the demo's feed-only carriers", () => {
     for (const i of onTrac) {
       expect(i.carrierCode).toBe("ontrac");
       expect(i.trackingNumber).toMatch(/^C\d{14}$/);
+      // a real OnTrac number ends in OnTrac's check digit, so it reads as OnTrac wherever it is quoted (a ticket)
+      expect(detectCarriers(i.trackingNumber).filter((c) => c.score >= 70).map((c) => c.carrier.code), i.trackingNumber).toContain("ontrac");
     }
     const oldNumbers = onTrac.map((i) => before.get(i.fulfillmentId)!);
     const shopify = routing.deliveries.flatMap((d) => (d.kind === "shopify" ? [d.delivery] : []));

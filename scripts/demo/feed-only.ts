@@ -103,7 +103,7 @@ export function routeThroughFeeds(store: SimulatedStore, options: { feedOnlyPerM
     if (numbersOf.get(i.fulfillmentId) !== 1 || !["ups", "usps", "fedex"].includes(i.carrierCode)) continue;
     const b = bucket(i.trackingNumber);
     if (b < feedOnlyCut) {
-      const next = `C${String(bucket(`${i.trackingNumber}:a`)).padStart(3, "0")}${String(bucket(`${i.trackingNumber}:b`)).padStart(3, "0")}${String(i.fulfillmentId).slice(-8).padStart(8, "0")}`;
+      const next = onTracNumber(`${String(bucket(`${i.trackingNumber}:a`)).padStart(3, "0")}${String(bucket(`${i.trackingNumber}:b`)).padStart(2, "0").slice(-2)}${String(i.fulfillmentId).slice(-8).padStart(8, "0")}`);
       renamed.set(i.trackingNumber, next);
       feedOnlyFulfillments.set(String(i.fulfillmentId), next);
       i.trackingNumber = next;
@@ -155,6 +155,18 @@ function withNumbers(d: SimulatedDelivery, renamed: ReadonlyMap<string, string>)
     changed = true;
   }
   return changed ? { ...d, payload: JSON.parse(text) as Record<string, unknown> } : d;
+}
+
+/**
+ * An OnTrac number: C, a 13-digit serial and OnTrac's check digit (mod 10 over the serial, led by a 4 if it is not already),
+ * as the carrier prints them, so the number reads as OnTrac wherever it is quoted (a shopper's ticket) and not only
+ * where its carrier is already known.
+ */
+export function onTracNumber(serial: string): string {
+  const digits = serial.startsWith("4") ? serial : `4${serial}`;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) sum += Number(digits[i]) * (i % 2 === 1 ? 2 : 1);
+  return `C${serial}${(10 - (sum % 10)) % 10}`;
 }
 
 /** A fulfillment on OnTrac as Shopify relays it: the merchant's number and carrier name, no tracking URL, no shipment status. */
