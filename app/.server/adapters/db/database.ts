@@ -66,13 +66,12 @@ export function openDatabase(target: DatabaseTarget): Database {
   };
 }
 
-const ALREADY_ROLLED_BACK = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) } as unknown as BetterSqlite3.Statement;
-
 /**
  * Kysely's SQLite driver prepares every query anew, and preparing cost as much as running (measured: 16%
  * of the worker's CPU). Queries are built from a fixed set of shapes, so their statements are cached by
  * SQL text. Safe because the driver only calls all()/run() synchronously, never a live iterator. Every
- * statement passes the write group on its way (write-group.ts): the group commit of delivery jobs.
+ * statement passes the write group on its way (write-group.ts): the group commit of delivery jobs, and a
+ * ROLLBACK that SQLite already did by itself.
  */
 function withStatementCache(sqlite: BetterSqlite3.Database, group: WriteGroup, limit = 500): BetterSqlite3.Database {
   const cache = new Map<string, BetterSqlite3.Statement>();
@@ -88,13 +87,7 @@ function withStatementCache(sqlite: BetterSqlite3.Database, group: WriteGroup, l
   return new Proxy(sqlite, {
     get(target, property, receiver) {
       if (property !== "prepare") return Reflect.get(target, property, receiver);
-      return (source: string) => {
-        // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM); Kysely's
-        // ROLLBACK then fails ("no transaction is active") and that error replaces the one that caused it, so a full
-        // disk would be logged and recorded as a rollback problem. Already rolled back: nothing to do.
-        if (source === "rollback" && !target.inTransaction) return ALREADY_ROLLED_BACK;
-        return group.prepare(source, cached);
-      };
+      return (source: string) => group.prepare(source, cached);
     },
   });
 }

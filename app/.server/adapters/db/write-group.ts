@@ -45,7 +45,7 @@ export interface WriteGroup {
   settle(): Promise<void>;
   /** how many groups were lost: rolled back by SQLite itself, or by a commit that failed */
   losses(): number;
-  /** the statement to run for `source`: the group's part of the connection's prepare */
+  /** the statement to run for `source`: the connection's prepare goes through here (its statement cache is `prepare`) */
   prepare(source: string, prepare: (source: string) => BetterSqlite3.Statement): BetterSqlite3.Statement;
 }
 
@@ -180,6 +180,10 @@ export function createWriteGroup(sqlite: BetterSqlite3.Database): WriteGroup {
     },
     losses: () => lost,
     prepare(source, prepare) {
+      // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM); Kysely's
+      // ROLLBACK then fails ("no transaction is active") and that error replaces the one that caused it, so a full
+      // disk would be logged and recorded as a rollback problem. Already rolled back: nothing to do.
+      if (source === "rollback" && !sqlite.inTransaction) return ranBy(() => undefined);
       noticeLoss();
       const store = members.getStore();
       const member = store !== undefined;

@@ -311,8 +311,6 @@ export function createEmbeddedQueue(
       // a free lane and nothing claimed in hand: a full batch means more are due, otherwise wait a little
       if (lastClaimFull) continue;
       await flushDone();
-      // nothing is left in hand: what the last jobs wrote is committed before the worker waits
-      group?.commit();
       await new Promise<void>((resolve) => {
         wakeUp = resolve;
         timer = setTimeout(resolve, pollIntervalMs);
