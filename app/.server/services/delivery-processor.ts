@@ -218,10 +218,10 @@ export function createDeliveryProcessor(deps: {
   };
 }
 
-function malformed(error: { issues: { path: (string | number)[]; message: string }[] }): ProcessOutcome {
+function malformed(error: { issues: { path: readonly PropertyKey[]; message: string }[] }): ProcessOutcome {
   const why = error.issues
     .slice(0, 5)
-    .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
+    .map((i) => `${i.path.map(String).join(".") || "(body)"}: ${i.message}`)
     .join("; ");
   return { outcome: "malformed", why: `payload does not match the topic's schema: ${why}` };
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "zod/v4";
 import type { Destination, OrderSnapshot } from "~/domain/order";
 import { waitingLinesOf, type OrderLineFacts } from "~/domain/fulfillment-delay";
 import { parseTags } from "~/domain/order";
@@ -19,11 +19,11 @@ const EARLIEST = Date.UTC(2000, 0, 1);
 const timestamp = z.string().transform((v, ctx) => {
   const ms = Date.parse(v);
   if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be an ISO 8601 time" });
+    ctx.addIssue({ code: "custom", message: "must be an ISO 8601 time" });
     return z.NEVER;
   }
   if (ms < EARLIEST) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${new Date(ms).toISOString()} is before 2000` });
+    ctx.addIssue({ code: "custom", message: `${new Date(ms).toISOString()} is before 2000` });
     return z.NEVER;
   }
   return ms;
@@ -44,18 +44,25 @@ const DAY_MS = 86_400_000;
 const AHEAD = { happened: { ms: DAY_MS, words: "a day" }, forecast: { ms: 366 * DAY_MS, words: "a year" } } as const;
 type TimeKind = keyof typeof AHEAD;
 
-/** Refuses the payload's times (already parsed to epoch ms) that lie too far ahead of the clock. */
-function notTooFarAhead(context: ParseContext, fields: Record<string, TimeKind>) {
-  return (payload: Record<string, unknown>, ctx: z.RefinementCtx) => {
+/** What a parse gives: the payload read, or why not (each issue with the field it is about). */
+export type Parsed<T> = { success: true; data: T } | { success: false; error: { issues: { path: readonly PropertyKey[]; message: string }[] } };
+
+/**
+ * Reads a payload with its precompiled schema, then refuses the times (already epoch ms) that lie too far ahead
+ * of the clock. The clock is checked here rather than by a refinement built for each call: a schema built per
+ * payload cost more than the parse itself, and all of it lingered for the old generation's collector.
+ */
+function parseAt<S extends z.ZodType<Record<string, unknown>>, T>(schema: S, read: (parsed: z.output<S>) => T, fields: Record<string, TimeKind>) {
+  return (body: unknown, context: ParseContext): Parsed<T> => {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) return parsed;
+    const issues = [];
     for (const [field, kind] of Object.entries(fields)) {
-      const at = payload[field];
+      const at = parsed.data[field];
       if (typeof at !== "number" || at <= context.now + AHEAD[kind].ms) continue;
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: [field],
-        message: `${new Date(at).toISOString()} is more than ${AHEAD[kind].words} ahead of the clock (${new Date(context.now).toISOString()})`,
-      });
+      issues.push({ path: [field], message: `${new Date(at).toISOString()} is more than ${AHEAD[kind].words} ahead of the clock (${new Date(context.now).toISOString()})` });
     }
+    return issues.length ? { success: false, error: { issues } } : { success: true, data: read(parsed.data) };
   };
 }
 
@@ -73,7 +80,7 @@ const address = z
     country_code: optionalString,
     phone: optionalString,
   })
-  .passthrough();
+  .loose();
 
 function toDestination(a: z.infer<typeof address> | null | undefined): Destination | null {
   if (!a) return null;
@@ -108,7 +115,7 @@ const orderLine = z
     requires_shipping: z.boolean().nullish(),
     gift_card: z.boolean().nullish(),
   })
-  .passthrough();
+  .loose();
 const orderLines = z
   .array(z.unknown())
   .nullish()
@@ -154,17 +161,17 @@ const orderFields = z
         last_name: optionalString,
         tags: z.string().nullish(),
       })
-      .passthrough()
+      .loose()
       .nullish(),
     shipping_address: address.nullish(),
     shipping_lines: z
-      .array(z.object({ code: optionalString, title: optionalString, source: optionalString }).passthrough())
+      .array(z.object({ code: optionalString, title: optionalString, source: optionalString }).loose())
       .default([]),
     fulfillment_status: z.string().nullish(),
     closed_at: optionalTimestamp,
     line_items: orderLines,
   })
-  .passthrough();
+  .loose();
 
 const toOrderSnapshot = (o: z.output<typeof orderFields>): OrderSnapshot => ({
   orderId: o.id,
@@ -190,8 +197,7 @@ const toOrderSnapshot = (o: z.output<typeof orderFields>): OrderSnapshot => ({
 
 export const OrderPayload = orderFields.transform(toOrderSnapshot);
 /** An order as Shopify sends it, its times checked against the clock. */
-export const parseOrder = (body: unknown, context: ParseContext) =>
-  orderFields.superRefine(notTooFarAhead(context, { created_at: "happened", updated_at: "happened", cancelled_at: "happened" })).transform(toOrderSnapshot).safeParse(body);
+export const parseOrder = parseAt(orderFields, toOrderSnapshot, { created_at: "happened", updated_at: "happened", cancelled_at: "happened" });
 
 /**
  * A fulfillment is one order's parcels: a real one lists a handful of tracking numbers. Each becomes a
@@ -210,7 +216,7 @@ export const MAX_ITEM_TITLE = 120;
 const MAX_ITEM_QUANTITY = 100_000;
 const lineItem = z
   .object({ name: z.string().nullish(), title: z.string().nullish(), quantity: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).nullish() })
-  .passthrough();
+  .loose();
 const lineItems = z
   .array(z.unknown())
   .nullish()
@@ -248,17 +254,17 @@ const fulfillmentFields = z
       .nullish()
       .superRefine((numbers, ctx) => {
         if (numbers && numbers.length > MAX_TRACKING_NUMBERS) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${numbers.length} tracking numbers; a fulfillment lists at most ${MAX_TRACKING_NUMBERS}` });
+          ctx.addIssue({ code: "custom", message: `${numbers.length} tracking numbers; a fulfillment lists at most ${MAX_TRACKING_NUMBERS}` });
         }
       }),
     tracking_url: optionalString,
     tracking_urls: z.array(z.string()).nullish(),
     destination: address.nullish(),
     // the warehouse it ships from: only its region is read (the transit model's lane); one that cannot be read is none
-    origin_address: z.object({ country_code: optionalString, province_code: optionalString }).passthrough().nullish().catch(null),
+    origin_address: z.object({ country_code: optionalString, province_code: optionalString }).loose().nullish().catch(null),
     line_items: lineItems,
   })
-  .passthrough();
+  .loose();
 
 /** a region code as Shopify writes it ("US", "NJ"), upper case; anything longer is not a code */
 const regionCode = (v: string | null | undefined) => (v && /^[A-Za-z0-9-]{1,6}$/.test(v.trim()) ? v.trim().toUpperCase() : null);
@@ -290,8 +296,7 @@ function toFulfillmentUpdate(f: z.output<typeof fulfillmentFields>) {
 export const FulfillmentPayload = fulfillmentFields.transform(toFulfillmentUpdate);
 export type FulfillmentUpdate = z.output<typeof FulfillmentPayload>;
 /** A fulfillment as Shopify sends it, its times checked against the clock. */
-export const parseFulfillment = (body: unknown, context: ParseContext) =>
-  fulfillmentFields.superRefine(notTooFarAhead(context, { created_at: "happened", updated_at: "happened" })).transform(toFulfillmentUpdate).safeParse(body);
+export const parseFulfillment = parseAt(fulfillmentFields, toFulfillmentUpdate, { created_at: "happened", updated_at: "happened" });
 
 const fulfillmentEventFields = z
   .object({
@@ -308,7 +313,7 @@ const fulfillmentEventFields = z
     country: optionalString,
     zip: optionalString,
   })
-  .passthrough();
+  .loose();
 
 const toFulfillmentEventUpdate = (e: z.output<typeof fulfillmentEventFields>) => ({
   eventId: e.id,
@@ -325,15 +330,11 @@ const toFulfillmentEventUpdate = (e: z.output<typeof fulfillmentEventFields>) =>
 export const FulfillmentEventPayload = fulfillmentEventFields.transform(toFulfillmentEventUpdate);
 export type FulfillmentEventUpdate = z.output<typeof FulfillmentEventPayload>;
 /** A carrier event as Shopify sends it, its times checked against the clock (an estimate may lie further ahead). */
-export const parseFulfillmentEvent = (body: unknown, context: ParseContext) =>
-  fulfillmentEventFields
-    .superRefine(notTooFarAhead(context, { happened_at: "happened", created_at: "happened", estimated_delivery_at: "forecast" }))
-    .transform(toFulfillmentEventUpdate)
-    .safeParse(body);
+export const parseFulfillmentEvent = parseAt(fulfillmentEventFields, toFulfillmentEventUpdate, { happened_at: "happened", created_at: "happened", estimated_delivery_at: "forecast" });
 
 const customerRef = z
   .object({ id: id.nullish(), email: optionalString, phone: optionalString })
-  .passthrough()
+  .loose()
   .nullish();
 
 export const CustomersDataRequestPayload = z
@@ -341,12 +342,12 @@ export const CustomersDataRequestPayload = z
     shop_domain: z.string(),
     customer: customerRef,
     orders_requested: z.array(id).default([]),
-    data_request: z.object({ id: id.nullish() }).passthrough().nullish(),
+    data_request: z.object({ id: id.nullish() }).loose().nullish(),
   })
-  .passthrough();
+  .loose();
 
 export const CustomersRedactPayload = z
   .object({ shop_domain: z.string(), customer: customerRef, orders_to_redact: z.array(id).default([]) })
-  .passthrough();
+  .loose();
 
-export const ShopRedactPayload = z.object({ shop_domain: z.string() }).passthrough();
+export const ShopRedactPayload = z.object({ shop_domain: z.string() }).loose();
