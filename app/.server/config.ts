@@ -103,6 +103,8 @@ const EnvSchema = z
     WRITE_BACK_DELAY_SECONDS: z.coerce.number().int().min(0).max(24 * 3600).default(900),
     /** how often a running import's bulk operation is looked at (0: at once, for tests) */
     BACKFILL_POLL_SECONDS: z.coerce.number().min(0).max(600).default(10),
+    /** how long one import job reads before it hands the rest of the file to the next (0: one chunk of orders each) */
+    BACKFILL_SLICE_SECONDS: z.coerce.number().min(0).max(600).default(20),
     /** how often reconciliation asks the Admin API for orders changed since its watermark (0: never) */
     RECONCILE_INTERVAL_MINUTES: z.coerce.number().min(0).max(24 * 60).default(60),
     /** the Admin API origin; by default each shop's own https://<shop> */
@@ -212,6 +214,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     },
     history: {
       pollMs: env.BACKFILL_POLL_SECONDS * 1000,
+      sliceMs: env.BACKFILL_SLICE_SECONDS * 1000,
       reconcileEveryMs: env.RECONCILE_INTERVAL_MINUTES * 60_000,
     },
     localPreview: env.SHIPWATCH_LOCAL_PREVIEW,

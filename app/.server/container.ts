@@ -411,6 +411,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     clock,
     logger,
     pollMs: config.history.pollMs,
+    sliceMs: config.history.sliceMs,
   });
   const reconciliationStore = createReconciliationStore(database);
   const reconciliation = createReconciliation({

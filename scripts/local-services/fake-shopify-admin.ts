@@ -14,7 +14,9 @@ import { closeNow, type InjectedFailure, listenLocally, readBody, send } from ".
  *     mutation fulfillmentEventCreate(fulfillmentEvent)   write-back: a known fulfillment and a FulfillmentEventStatus,
  *                                                 else userErrors in Shopify's words; kept in `createdEvents`
  *   GET  /bulk/:id.jsonl                          the finished operation's result: one order per line, its fulfillments
- *                                                 inline (a list), streamed as it is written
+ *                                                 inline (a list), streamed as it is written. `Range: bytes=N-` answers
+ *                                                 206 with the rest from byte N (416 past the end), as Shopify's file
+ *                                                 storage does; `ignoreRanges()` makes it answer every request whole
  * The shop is the one the access token belongs to (addShop). Every answer carries extensions.cost.throttleStatus
  * from a leaky bucket per shop (maximumAvailable, restoreRate points a second); a query the bucket cannot hold
  * answers `{ errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }] }`. `failNext()` scripts 429 /
@@ -74,8 +76,13 @@ export interface FakeShopifyAdmin {
   failNext(count: number, failure: Failure, kind?: CallKind): void;
   /** the next operation ends FAILED with this errorCode (ACCESS_DENIED, INTERNAL_SERVER_ERROR, TIMEOUT) */
   failNextOperation(errorCode: string): void;
-  /** every call; `throttled`: the shop's bucket could not hold it; `injected`: a failNext() answer */
-  requests: { kind: CallKind | "other"; shop: string | null; status: number; throttled: boolean; injected?: boolean }[];
+  /** from now on the file is sent whole whatever Range asks (a server without range requests); false restores them */
+  ignoreRanges(ignore: boolean): void;
+  /**
+   * every call; `throttled`: the shop's bucket could not hold it; `injected`: a failNext() answer; for the file, the
+   * Range asked for and the bytes sent
+   */
+  requests: { kind: CallKind | "other"; shop: string | null; status: number; throttled: boolean; injected?: boolean; range?: string | null; bytes?: number }[];
   /** fulfillment events created with fulfillmentEventCreate (write-back), oldest first */
   createdEvents: { shop: string; input: AdminNode; id: string }[];
   /** calls that arrived while the shop's bucket could not hold them (answered THROTTLED; injected ones not counted) */
@@ -106,6 +113,7 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions = {
   const requests: FakeShopifyAdmin["requests"] = [];
   let base = "";
   let forwardTo: string | null = null;
+  let rangesIgnored = false;
 
   const ordersOf = (shop: string): { count: number; at: (i: number) => AdminNode } => {
     const orders = data.get(shop)?.orders ?? [];
@@ -250,12 +258,37 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions = {
         return;
       }
       if (!op || op.status !== "COMPLETED") return send(res, 404, "text/plain", "Not Found");
-      requests.push({ kind: "file", shop: op.shop, status: 200, throttled: false });
-      res.writeHead(200, { "Content-Type": "application/jsonl" });
       const { at } = ordersOf(op.shop);
+      const lineOf = (i: number) => Buffer.from(`${JSON.stringify(exported(at(i)))}\n`);
+      const asked = typeof req.headers.range === "string" ? req.headers.range : null;
+      const from = rangesIgnored || !asked ? null : Number(/^bytes=(\d+)-$/.exec(asked)?.[1] ?? NaN);
+      const request: FakeShopifyAdmin["requests"][number] = { kind: "file", shop: op.shop, status: 200, throttled: false, range: asked, bytes: 0 };
+      requests.push(request);
+      if (from !== null) {
+        // a range needs the file's size: a first pass over the lines, none of them kept
+        let size = 0;
+        for (const i of selected(op)) size += lineOf(i).length;
+        if (Number.isNaN(from) || from >= size) {
+          request.status = 416;
+          res.writeHead(416, { "Content-Range": `bytes */${size}` });
+          res.end();
+          return;
+        }
+        request.status = 206;
+        res.writeHead(206, { "Content-Type": "application/jsonl", "Content-Range": `bytes ${from}-${size - 1}/${size}`, "Content-Length": String(size - from) });
+      } else {
+        res.writeHead(200, { "Content-Type": "application/jsonl" });
+      }
       // written as the socket drains: a file of 100,000 orders is never held whole, here or in the client
+      let offset = 0;
       for (const i of selected(op)) {
-        if (!res.write(`${JSON.stringify(exported(at(i)))}\n`)) await new Promise<void>((resolve) => res.once("drain", resolve));
+        const line = lineOf(i);
+        const start = offset;
+        offset += line.length;
+        if (from !== null && offset <= from) continue;
+        const part = from !== null && start < from ? line.subarray(from - start) : line;
+        request.bytes! += part.length;
+        if (!res.write(part)) await new Promise<void>((resolve) => res.once("drain", resolve));
       }
       res.end();
       return;
@@ -331,6 +364,9 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions = {
     },
     failNextOperation(errorCode) {
       nextOperationFailure = errorCode;
+    },
+    ignoreRanges(ignore) {
+      rangesIgnored = ignore;
     },
     requests,
     createdEvents,

@@ -61,7 +61,8 @@ describe("history import (backfill)", () => {
     admin = await startFakeShopifyAdmin({ maximumAvailable: 60, restoreRate: 200, costs: { details: 20, bulk: 10, poll: 1 } });
     app = await startTestApp({
       clock,
-      env: { SHOPIFY_ADMIN_API_BASE: admin.url, BACKFILL_POLL_SECONDS: "1", RECONCILE_INTERVAL_MINUTES: "0", SMTP_URL: smtp.url, EMAIL_FROM: "Shop <hello@shop.test>", NOTIFY_TIMEOUT_MS: "2000" },
+      // a slice of 0 s: each import job applies one chunk of orders and hands the rest of the file to the next
+      env: { SHOPIFY_ADMIN_API_BASE: admin.url, BACKFILL_POLL_SECONDS: "1", BACKFILL_SLICE_SECONDS: "0", RECONCILE_INTERVAL_MINUTES: "0", SMTP_URL: smtp.url, EMAIL_FROM: "Shop <hello@shop.test>", NOTIFY_TIMEOUT_MS: "2000" },
     });
     await app.container.installLocally(SHOP_C);
     for (const shop of [SHOP_A, SHOP_B, SHOP_C]) {
@@ -215,6 +216,38 @@ describe("history import (backfill)", () => {
     expect(calls.filter((c) => c.status === 503)).toHaveLength(2);
     expect(calls.filter((c) => c.kind === "file" && c.status === 500)).toHaveLength(1);
     expect((await parcels(SHOP_C)).shipments.filter((s) => history.some((h) => h.tracking === s.trackingNumber))).toHaveLength(4);
+  });
+
+  it("downloads the file once however many jobs the import takes: each asks for the rest from the byte the last one stopped at", async () => {
+    // 60 orders: three jobs at least, one chunk of 25 orders each
+    const history = Array.from({ length: 15 }, (_, k) =>
+      stories().map((p, j) => ({ ...p, name: `#3${String(4 * k + j).padStart(3, "0")}`, tracking: `1ZRANGE${String(4 * k + j).padStart(10, "0")}` })),
+    ).flat();
+    admin.setOrders(SHOP_C, history.map(graphqlOrder));
+    const events = history.reduce((n, p) => n + p.events.length, 0);
+    const seen = admin.requests.length;
+    const done = await importHistory(SHOP_C);
+    expect(done).toMatchObject({ status: "done", error: null, linesRead: 60, ordersSeen: 60, ordersImported: 60, fulfillmentsImported: 60, eventsImported: events });
+    const files = admin.requests.slice(seen).filter((c) => c.kind === "file");
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    // the first job reads from the start; every later one from where the one before it stopped, always further on
+    expect(files[0]!.range).toBeNull();
+    const starts = files.slice(1).map((f) => Number(/^bytes=(\d+)-$/.exec(f.range ?? "")?.[1]));
+    expect(starts.every((b, i) => b > (starts[i - 1] ?? 0))).toBe(true);
+    expect(files.slice(1).every((f) => f.status === 206 || f.status === 416)).toBe(true);
+    expect(done.bytesRead).toBeGreaterThan(starts.at(-1)!);
+    const timeline = async () => (await parcels(SHOP_C)).events.filter((e) => e.deletedAt === null).length;
+    const before = await timeline();
+
+    // a server that sends the whole file whatever is asked: read past up to the byte, nothing missed, nothing twice
+    admin.ignoreRanges(true);
+    try {
+      const again = await importHistory(SHOP_C);
+      expect(again).toMatchObject({ status: "done", error: null, linesRead: 60, ordersSeen: 60, eventsSeen: events, bytesRead: done.bytesRead });
+      expect(await timeline()).toBe(before);
+    } finally {
+      admin.ignoreRanges(false);
+    }
   });
 
   it("shows a failed bulk operation in Shopify's words, and imports again when asked", async () => {

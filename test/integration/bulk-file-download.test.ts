@@ -13,7 +13,11 @@ describe("Admin API client: reading a bulk operation's file", () => {
   let server: http.Server;
   /** each request's response: what the test's server is told when the client lets go */
   const downloads: { res: ServerResponse; closed: boolean }[] = [];
-  let mode: "endless" | "stall" | "short" = "endless";
+  let mode: "endless" | "stall" | "short" | "bytes" = "endless";
+  /** the "bytes" file: CRLF and LF lines, a blank one, characters of several bytes, no newline at the end */
+  const FILE = Buffer.from('{"id":1,"t":"café"}\r\n\n{"id":2,"t":"日本"}\n{"id":3}');
+  let ranges: "answered" | "ignored" = "answered";
+  const asked: (string | null)[] = [];
   const uncaught: unknown[] = [];
   const onUncaught = (error: unknown) => uncaught.push(error);
 
@@ -22,6 +26,24 @@ describe("Admin API client: reading a bulk operation's file", () => {
       const download = { res, closed: false };
       downloads.push(download);
       res.on("close", () => (download.closed = true));
+      if (mode === "bytes") {
+        asked.push(req.headers.range ?? null);
+        const from = ranges === "answered" && req.headers.range ? Number(/^bytes=(\d+)-$/.exec(req.headers.range)?.[1]) : 0;
+        if (from >= FILE.length) {
+          res.writeHead(416, { "content-range": `bytes */${FILE.length}` });
+          return res.end();
+        }
+        res.writeHead(from ? 206 : 200, { "content-type": "application/jsonl" });
+        // five bytes a write, flushed apart: lines and characters arrive cut anywhere
+        const rest = FILE.subarray(from);
+        let at = 0;
+        const more = () => {
+          if (at >= rest.length) return res.end();
+          res.write(rest.subarray(at, (at += 5)));
+          setTimeout(more, 1);
+        };
+        return more();
+      }
       res.writeHead(200, { "content-type": "application/jsonl" });
       const line = (i: number) => `${JSON.stringify({ id: `gid://shopify/Order/${i}`, name: `#${i}` })}\n`;
       if (mode === "short") {
@@ -70,7 +92,7 @@ describe("Admin API client: reading a bulk operation's file", () => {
     mode = "stall";
     const lines: string[] = [];
     const reading = (async () => {
-      for await (const line of client().resultLines(`${url}/bulk.jsonl`)) lines.push(line);
+      for await (const line of client().resultLines(`${url}/bulk.jsonl`)) lines.push(line.text);
     })();
     await expect(reading).rejects.toThrow(/the import file stopped coming: nothing for 0\.3 s/);
     expect(lines).toHaveLength(3);
@@ -81,9 +103,37 @@ describe("Admin API client: reading a bulk operation's file", () => {
     mode = "short";
     const lines: string[] = [];
     for await (const line of client().resultLines(`${url}/bulk.jsonl`)) {
-      lines.push(line);
+      lines.push(line.text);
       if (lines.length <= 2) await sleep(500);
     }
     expect(lines).toHaveLength(20);
+  });
+
+  it("reads on from a byte: each line with the byte after it, the same whether the server answers the range or sends the whole file", async () => {
+    mode = "bytes";
+    const read = async (fromByte?: number) => {
+      const got: { text: string; end: number }[] = [];
+      for await (const line of client().resultLines(`${url}/bulk.jsonl`, fromByte)) got.push(line);
+      return got;
+    };
+    const first = '{"id":1,"t":"café"}';
+    const second = '{"id":2,"t":"日本"}';
+    // byte offsets, not characters: "é" is two bytes and "日本" six; CRLF and the blank line count too
+    const ends = [Buffer.byteLength(`${first}\r\n`), Buffer.byteLength(`${first}\r\n\n${second}\n`), FILE.length];
+    const whole = [
+      { text: first, end: ends[0] },
+      { text: second, end: ends[1] },
+      { text: '{"id":3}', end: ends[2] },
+    ];
+    for (const answer of ["answered", "ignored"] as const) {
+      ranges = answer;
+      asked.length = 0;
+      expect(await read()).toEqual(whole);
+      expect(await read(ends[0])).toEqual(whole.slice(1));
+      expect(await read(ends[1])).toEqual(whole.slice(2));
+      // past the end: a 416, or a whole file read past, and nothing either way
+      expect(await read(FILE.length)).toEqual([]);
+      expect(asked).toEqual([null, `bytes=${ends[0]}-`, `bytes=${ends[1]}-`, `bytes=${FILE.length}-`]);
+    }
   });
 });

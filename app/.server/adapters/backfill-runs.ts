@@ -16,6 +16,7 @@ function toRecord(row: Row): BackfillRunRecord {
     operationStatus: row.operationStatus,
     error: row.error,
     linesRead: row.linesRead,
+    bytesRead: Number(row.bytesRead),
     ordersSeen: row.ordersSeen,
     ordersImported: row.ordersImported,
     fulfillmentsSeen: row.fulfillmentsSeen,

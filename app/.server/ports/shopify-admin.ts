@@ -26,8 +26,11 @@ export interface ShopifyAdminApi {
   /** starts bulkOperationRunQuery for the orders created in the last `days` days, with their fulfillments */
   startOrdersExport(shop: string, accessToken: string, createdSince: number): Promise<AdminResult<{ id: string; status: string }>>;
   bulkOperation(shop: string, accessToken: string, id: string): Promise<AdminResult<BulkOperationState | null>>;
-  /** the finished operation's JSONL, one line at a time (never the whole file in memory) */
-  resultLines(url: string): AsyncIterable<string>;
+  /**
+   * the finished operation's JSONL, one line at a time (never the whole file in memory), from byte `fromByte` on;
+   * each line with the byte just past it, where a later read resumes
+   */
+  resultLines(url: string, fromByte?: number): AsyncIterable<{ text: string; end: number }>;
   /** fulfillments by gid with their events and line items (a connection inside a list cannot be asked in bulk) */
   fulfillmentDetails(shop: string, accessToken: string, ids: readonly string[]): Promise<AdminResult<AdminObject[]>>;
   /** one page of orders updated after `since` (oldest first), with fulfillments, their events and line items */
@@ -39,6 +42,8 @@ export type BackfillTrigger = "install" | "manual";
 
 export interface BackfillCounts {
   linesRead: number;
+  /** where in the file the next job goes on (0: a run begun before byte offsets were kept goes on by lines) */
+  bytesRead: number;
   ordersSeen: number;
   ordersImported: number;
   fulfillmentsSeen: number;

@@ -28,7 +28,8 @@ export type StartOutcome = { ok: true; run: BackfillRunRecord } | { ok: false; r
  * (docs/decisions/0015-history-import.md). While it runs, silence is not judged for the shop.
  *
  * One job per run, idempotent: it starts the operation, polls it (queued again after `pollMs`), then imports a
- * slice at a time, keeping its place (lines read) so a retried or resumed job skips what is done.
+ * slice at a time, keeping its place (the byte after the last line applied) so a retried or resumed job asks the
+ * file for the rest only: each byte is downloaded once, however many jobs a large shop's import takes.
  */
 export function createBackfill(deps: {
   store: BackfillStore;
@@ -120,18 +121,26 @@ export function createBackfill(deps: {
   async function importSlice(run: BackfillRunRecord, token: string, url: string): Promise<void> {
     const began = performance.now();
     const counts = countsOf(run);
-    let line = 0;
+    let line = run.linesRead;
+    let bytes = run.bytesRead;
+    // a run begun before byte offsets were kept goes on by lines: the file from its start, what was read skipped
+    let skip = run.bytesRead === 0 ? run.linesRead : 0;
     let chunk: AdminObject[] = [];
     const flush = async () => {
       if (!chunk.length) return;
       await importOrders(run, token, chunk, counts);
       chunk = [];
       counts.linesRead = line;
+      counts.bytesRead = bytes;
       await store.update(run.shop, run.id, { ...counts, updatedAt: clock.now() });
     };
-    for await (const text of admin.resultLines(url)) {
+    for await (const { text, end } of admin.resultLines(url, run.bytesRead)) {
+      if (skip > 0) {
+        skip -= 1;
+        continue;
+      }
       line += 1;
-      if (line <= run.linesRead) continue;
+      bytes = end;
       let object: unknown;
       try {
         object = JSON.parse(text);
@@ -145,13 +154,14 @@ export function createBackfill(deps: {
       if (chunk.length < CHUNK_ORDERS) continue;
       await flush();
       if (performance.now() - began >= sliceMs) {
-        // the rest is the next job's: this one's lease is not held for the whole file
+        // the rest is the next job's, from the byte this one stopped at: this one's lease is not held for the whole file
         await deps.enqueue(job(run.shop, run.id));
         return;
       }
     }
     await flush();
     counts.linesRead = line;
+    counts.bytesRead = bytes;
     await store.update(run.shop, run.id, { ...counts, updatedAt: clock.now() });
     await finish(run);
   }
@@ -219,8 +229,8 @@ export function createBackfill(deps: {
 }
 
 function countsOf(run: BackfillRunRecord) {
-  const { linesRead, ordersSeen, ordersImported, fulfillmentsSeen, fulfillmentsImported, eventsSeen, eventsImported } = run;
-  return { linesRead, ordersSeen, ordersImported, fulfillmentsSeen, fulfillmentsImported, eventsSeen, eventsImported };
+  const { linesRead, bytesRead, ordersSeen, ordersImported, fulfillmentsSeen, fulfillmentsImported, eventsSeen, eventsImported } = run;
+  return { linesRead, bytesRead, ordersSeen, ordersImported, fulfillmentsSeen, fulfillmentsImported, eventsSeen, eventsImported };
 }
 
 /** What Settings → Import shows and does: the last import, starting another, and reconciliation's figures. */

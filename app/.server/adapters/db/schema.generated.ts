@@ -36,7 +36,7 @@ export type BackfillRun = {
      */
     error: string | null;
     /**
-     * JSONL lines read so far: a resumed import skips them
+     * JSONL lines read so far (the progress bar's count)
      */
     linesRead: Generated<number>;
     ordersSeen: Generated<number>;
@@ -56,6 +56,10 @@ export type BackfillRun = {
     startedAt: number;
     finishedAt: number | null;
     updatedAt: number;
+    /**
+     * bytes of the file read so far: the next job asks for the rest from here (Range)
+     */
+    bytesRead: Generated<number>;
 };
 export type CarrierAccount = {
     id: string;

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "BackfillRun" ADD COLUMN     "bytesRead" BIGINT NOT NULL DEFAULT 0;
+
