@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
+import { getHeapStatistics } from "node:v8";
 import { pathToFileURL } from "node:url";
 import { Session } from "@shopify/shopify-api";
 import { createContainer } from "~/.server/container";
@@ -14,7 +16,8 @@ import { emit, ingestAll, tempDir } from "./support";
  * each) from the Admin API stand-in, in a process of its own so its peak RSS is the import's; beside it, in the same
  * process and run, the webhook path working the same kind of parcels (orders/create, fulfillments/create, two
  * fulfillment_events/create). Ratio: objects applied per second by the import ÷ deliveries per second by webhooks.
- * `npm run bench -- backfill` (BENCH_BACKFILL_LINES to change the size; 100,000 by default).
+ * `npm run bench -- backfill` (BENCH_BACKFILL_LINES to change the size; 100,000 by default; BENCH_BACKFILL_CONTAINER_MB
+ * to run the import a second time in a memory cgroup of that size).
  */
 export async function backfillBenchmark(options: { lines?: number } = {}) {
   const lines = options.lines ?? Number(process.env.BENCH_BACKFILL_LINES ?? 100_000);
@@ -32,15 +35,48 @@ export async function backfillBenchmark(options: { lines?: number } = {}) {
   });
   // BENCH_BACKFILL_HEAP_MB caps the child's heap: an import that held its file would then fail, one that streams does not
   const heap = process.env.BENCH_BACKFILL_HEAP_MB ? [`--max-old-space-size=${Number(process.env.BENCH_BACKFILL_HEAP_MB)}`] : [];
-  const child = spawn(process.execPath, [...heap, "--import", "tsx", path.resolve("bench/backfill.ts"), "--child", String(lines), admin.url, String(now)], { stdio: ["ignore", "pipe", "inherit"] });
+  const childArgs = ["--import", "tsx", path.resolve("bench/backfill.ts"), "--child", String(lines), admin.url, String(now)];
+  try {
+    const line = await runChild([...heap, ...childArgs]);
+    // BENCH_BACKFILL_CONTAINER_MB: the same import again in a memory cgroup of that size, as a container runs it (Node
+    // sizes its heap from the limit it finds there); where this machine lets no cgroup be made, the reason is reported
+    const containerMb = Number(process.env.BENCH_BACKFILL_CONTAINER_MB ?? 0);
+    if (containerMb > 0) {
+      line.container = await inMemoryCgroup(containerMb, (wrap) => runChild(childArgs, wrap))
+        .then((l) => ({ limitMb: containerMb, ...(l.app as object) }))
+        .catch((error: unknown) => ({ limitMb: containerMb, error: String(error instanceof Error ? error.message : error) }));
+    }
+    emit(line);
+    return line;
+  } finally {
+    await admin.close();
+  }
+}
+
+type BenchLine = Record<string, unknown> & { ratio: number; pass: boolean; bench: string };
+
+/** runs the import's process (through `wrap`, a command that puts it in a cgroup, when given) and reads its JSON line */
+async function runChild(args: string[], wrap?: string[]): Promise<BenchLine> {
+  const [command, ...rest] = wrap ? [...wrap, process.execPath, ...args] : [process.execPath, ...args];
+  const child = spawn(command!, rest, { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  await admin.close();
   if (code !== 0) throw new Error(`the backfill bench process exited with ${code}`);
-  const line = JSON.parse(out.trim().split("\n").pop()!) as Record<string, unknown> & { ratio: number; pass: boolean; bench: string };
-  emit(line);
-  return line;
+  return JSON.parse(out.trim().split("\n").pop()!) as BenchLine;
+}
+
+/** a memory cgroup (v2, else v1) limited to `mb`, for the time of `work`; `work` gets the command that enters it */
+async function inMemoryCgroup<T>(mb: number, work: (wrap: string[]) => Promise<T>): Promise<T> {
+  const v2 = fs.existsSync("/sys/fs/cgroup/cgroup.controllers");
+  const dir = v2 ? `/sys/fs/cgroup/shipwatch-bench-${process.pid}` : `/sys/fs/cgroup/memory/shipwatch-bench-${process.pid}`;
+  fs.mkdirSync(dir);
+  try {
+    fs.writeFileSync(path.join(dir, v2 ? "memory.max" : "memory.limit_in_bytes"), String(mb * 1_048_576));
+    return await work(["sh", "-c", `echo $$ > ${path.join(dir, "cgroup.procs")} && exec "$0" "$@"`]);
+  } finally {
+    fs.rmdirSync(dir);
+  }
 }
 
 const DAY = 86_400_000;
@@ -157,7 +193,7 @@ async function child(lines: number, adminUrl: string, now: number) {
   emit({
     bench: "backfill",
     lines,
-    app: { status: finished?.status, error: finished?.error ?? null, seconds: Number(importSeconds.toFixed(1)), objectsPerSecond: importRate, eventsPerSecond: Math.round((finished?.eventsImported ?? 0) / importSeconds), eventsImported: finished?.eventsImported ?? 0, peakRssMb: rssMb, rssBeforeImportMb: Math.round(startRss / 1_048_576), peakHeapUsedMb: Math.round(importPeakHeap / 1_048_576) },
+    app: { status: finished?.status, error: finished?.error ?? null, seconds: Number(importSeconds.toFixed(1)), objectsPerSecond: importRate, eventsPerSecond: Math.round((finished?.eventsImported ?? 0) / importSeconds), eventsImported: finished?.eventsImported ?? 0, peakRssMb: rssMb, rssBeforeImportMb: Math.round(startRss / 1_048_576), peakHeapUsedMb: Math.round(importPeakHeap / 1_048_576), heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1_048_576) },
     baseline: { deliveriesPerSecond: hookRate, deliveries: deliveries.length, note: "the webhook path: stored deliveries worked by the queue (orders/create, fulfillments/create, 2 × fulfillment_events/create per parcel)" },
     ratio: Number((importRate / hookRate).toFixed(3)),
     target: { peakRssMb: 300 },
