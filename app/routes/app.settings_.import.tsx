@@ -90,7 +90,8 @@ function LastImport({ run, now }: { run: Run | null; now: number }) {
           </Text>
         </InlineStack>
         <Text as="p">{status.words}</Text>
-        <ProgressBar progress={progress} tone={run.status === "failed" ? "critical" : run.status === "done" ? "success" : "highlight"} ariaLabelledBy="import-progress" />
+        {/* a finished run is drawn whole at once, not slid up from where the last look left it */}
+        <ProgressBar progress={progress} animated={ACTIVE.has(run.status)} tone={run.status === "failed" ? "critical" : run.status === "done" ? "success" : "highlight"} ariaLabelledBy="import-progress" />
         <Text as="p" tone="subdued" id="import-progress">
           {run.status === "importing" && run.objectCount
             ? `${run.linesRead.toLocaleString("en-US")} of ${run.objectCount.toLocaleString("en-US")} orders read (${progress}%)`

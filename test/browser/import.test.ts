@@ -83,6 +83,9 @@ describe("Settings → Import in Chromium", { timeout: 90_000 }, () => {
     const run = await app.db.selectFrom("BackfillRun").selectAll().where("shop", "=", PREVIEW_SHOP).orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(run).toMatchObject({ status: "done", days: 30, ordersImported: 60, fulfillmentsImported: 60, eventsImported: 60 });
     await expect(page.getByText("60", { exact: true }).count()).resolves.toBe(3);
+    // done is a full bar the moment it shows, not one still sliding up from the last progress read
+    const [bar, drawn] = await Promise.all([page.locator(".Polaris-ProgressBar").boundingBox(), page.locator(".Polaris-ProgressBar__Indicator").boundingBox()]);
+    expect(drawn!.width).toBeCloseTo(bar!.width, 0);
     await screenshot(page, "import-done");
   });
 
