@@ -261,14 +261,16 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions = {
       const { at } = ordersOf(op.shop);
       const lineOf = (i: number) => Buffer.from(`${JSON.stringify(exported(at(i)))}\n`);
       const asked = typeof req.headers.range === "string" ? req.headers.range : null;
-      const from = rangesIgnored || !asked ? null : Number(/^bytes=(\d+)-$/.exec(asked)?.[1] ?? NaN);
+      // a Range it cannot read is ignored and the whole file sent, as HTTP has it (RFC 9110 §14.2)
+      const range = rangesIgnored || !asked ? null : /^bytes=(\d+)-$/.exec(asked);
+      const from = range ? Number(range[1]) : null;
       const request: FakeShopifyAdmin["requests"][number] = { kind: "file", shop: op.shop, status: 200, throttled: false, range: asked, bytes: 0 };
       requests.push(request);
       if (from !== null) {
         // a range needs the file's size: a first pass over the lines, none of them kept
         let size = 0;
         for (const i of selected(op)) size += lineOf(i).length;
-        if (Number.isNaN(from) || from >= size) {
+        if (from >= size) {
           request.status = 416;
           res.writeHead(416, { "Content-Range": `bytes */${size}` });
           res.end();
