@@ -164,8 +164,9 @@ function FeedForm({ view, now, toast }: { view: View; now: number; toast: (messa
   useFetcherAnswer(other, (data) => {
     if (data.intent === "disconnect") {
       setConfirmDisconnect(false);
-      // the loader shows it disconnected by now: the form starts again from nothing saved
-      setDraft(draftOf(view));
+      // the form starts again from nothing saved, whether or not the loader's answer has landed yet: the draft is
+      // never taken from a view that may still show the connection (it would stay "unsaved" once the view changes)
+      setDraft(draftOf({ ...view, connection: null }));
       setErrors(undefined);
       toast(`${view.label} disconnected`);
     }

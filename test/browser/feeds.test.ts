@@ -125,7 +125,9 @@ describe("Settings → Tracking feeds in Chromium", { timeout: 90_000 }, () => {
     await page.getByText("The carriers I choose", { exact: true }).click();
     await page.getByText("UPS", { exact: true }).click();
     await saveBar().getByRole("button", { name: "Save", exact: true }).click();
-    // the key's "saved" toast may still be showing beside this one on a slow machine
+    // the save is done when its bar goes (the key's "saved" toast may still be showing on a slow machine, so a
+    // toast alone does not tell this save's answer has landed); only then is the page disconnected
+    await saveBar().waitFor({ state: "hidden" });
     await toast("EasyPost saved").last().waitFor();
     await eventually(async () => expect(JSON.parse((await connections())[0]!.carriers)).toEqual(["other", "ontrac", "lasership", "ups"]));
     await screenshot(page, "feeds-easypost-carriers");
