@@ -1,15 +1,12 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { getHeapStatistics } from "node:v8";
-import { pathToFileURL } from "node:url";
-import { Session } from "@shopify/shopify-api";
-import { createContainer } from "~/.server/container";
-import { createLogger } from "~/.server/logger";
-import { loadConfigForTools } from "../scripts/tool-config";
+import { bundleRuntime } from "../scripts/build-runtime";
 import { startFakeShopifyAdmin } from "../scripts/local-services/fake-shopify-admin";
+import { heapCeilingFlags } from "../server/heap-ceiling";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
-import { emit, ingestAll, tempDir } from "./support";
+import { BENCH_TOKEN as TOKEN } from "./backfill-child";
+import { emit } from "./support";
 
 /**
  * backfill: a history import of `lines` orders (one line each in the bulk file, one parcel with two carrier events
@@ -18,6 +15,11 @@ import { emit, ingestAll, tempDir } from "./support";
  * fulfillment_events/create). Ratio: objects applied per second by the import ÷ deliveries per second by webhooks.
  * `npm run bench -- backfill` (BENCH_BACKFILL_LINES to change the size; 100,000 by default; BENCH_BACKFILL_CONTAINER_MB
  * to run the import a second time in a memory cgroup of that size).
+ *
+ * The import's process runs as `npm run worker` runs in production: compiled to JavaScript by the build's own
+ * bundler (scripts/build-runtime.ts), started on Node alone with the heap ceiling the script gives it on this host
+ * (server/heap-ceiling.ts; BENCH_BACKFILL_HEAP_MB replaces it). BENCH_BACKFILL_TSX=1 runs it under tsx instead, as
+ * the tests do, whose loader thread adds its own heap.
  */
 export async function backfillBenchmark(options: { lines?: number } = {}) {
   const lines = options.lines ?? Number(process.env.BENCH_BACKFILL_LINES ?? 100_000);
@@ -35,14 +37,22 @@ export async function backfillBenchmark(options: { lines?: number } = {}) {
   });
   // BENCH_BACKFILL_HEAP_MB caps the child's heap: an import that held its file would then fail, one that streams does not
   const heap = process.env.BENCH_BACKFILL_HEAP_MB ? [`--max-old-space-size=${Number(process.env.BENCH_BACKFILL_HEAP_MB)}`] : [];
-  const childArgs = ["--import", "tsx", path.resolve("bench/backfill.ts"), "--child", String(lines), admin.url, String(now)];
+  const runtime = process.env.BENCH_BACKFILL_TSX === "1" ? "tsx" : "built";
+  const entry = runtime === "tsx" ? ["--import", "tsx", path.resolve("bench/backfill-child.ts")] : ["--enable-source-maps", await builtChild()];
+  const childArgs = [...entry, "--child", String(lines), admin.url, String(now)];
+  // the heap ceiling `npm run worker` starts Node with on this host (none under a limit, or with BENCH_BACKFILL_HEAP_MB)
+  const ceiling = heap.length ? [] : heapCeilingFlags();
   try {
-    const line = await runChild([...heap, ...childArgs]);
+    const line = await runChild([...heap, ...ceiling, ...childArgs]);
+    line.nodeFlags = [...heap, ...ceiling];
+    line.runtime = runtime === "tsx" ? "tsx (node --import tsx)" : "built (node --enable-source-maps build/bench/backfill-child.mjs, bundled as npm run build bundles the worker)";
     // BENCH_BACKFILL_CONTAINER_MB: the same import again in a memory cgroup of that size, as a container runs it (Node
     // sizes its heap from the limit it finds there); where this machine lets no cgroup be made, the reason is reported
     const containerMb = Number(process.env.BENCH_BACKFILL_CONTAINER_MB ?? 0);
     if (containerMb > 0) {
-      line.container = await inMemoryCgroup(containerMb, (wrap) => runChild(childArgs, wrap))
+      // as `npm run worker` starts in that container: its flags read the container's limit
+      const inside = heapCeilingFlags({ constrainedBytes: containerMb * 1_048_576 });
+      line.container = await inMemoryCgroup(containerMb, (wrap) => runChild([...inside, ...childArgs], wrap))
         .then((l) => ({ limitMb: containerMb, ...(l.app as object) }))
         .catch((error: unknown) => ({ limitMb: containerMb, error: String(error instanceof Error ? error.message : error) }));
     }
@@ -54,6 +64,13 @@ export async function backfillBenchmark(options: { lines?: number } = {}) {
 }
 
 type BenchLine = Record<string, unknown> & { ratio: number; pass: boolean; bench: string };
+
+/** the import's process compiled as the worker is (inside the project, so that Node finds its packages) */
+async function builtChild(): Promise<string> {
+  const outdir = path.resolve("build/bench");
+  await bundleRuntime({ "backfill-child": "bench/backfill-child.ts" }, outdir);
+  return path.join(outdir, "backfill-child.mjs");
+}
 
 /** runs the import's process (through `wrap`, a command that puts it in a cgroup, when given) and reads its JSON line */
 async function runChild(args: string[], wrap?: string[]): Promise<BenchLine> {
@@ -80,7 +97,6 @@ async function inMemoryCgroup<T>(mb: number, work: (wrap: string[]) => Promise<T
 }
 
 const DAY = 86_400_000;
-const TOKEN = "shpat_bench_backfill";
 const FIRST_ORDER = 1_000_000;
 
 function orderAt(i: number, now: number) {
@@ -124,84 +140,4 @@ function orderAt(i: number, now: number) {
       },
     ],
   };
-}
-
-/** the same kind of parcel as webhooks (REST shapes), ids apart from the import's */
-function webhooksAt(i: number, now: number) {
-  const n = 9_000_000 + i;
-  const shipped = new Date(now - (1 + (i % 50)) * DAY).toISOString();
-  const scan = (h: number) => new Date(Date.parse(shipped) + h * 3_600_000).toISOString();
-  const base = { triggeredAt: shipped };
-  const destination = { city: "Ottawa", province: "Ontario", province_code: "ON", zip: "K1P 5K9", country: "Canada", country_code: "CA" };
-  return [
-    { ...base, topic: "orders/create", webhookId: `o${n}`, eventId: `o${n}`, payload: { id: n, name: `#${n}`, email: `buyer${i}@example.com`, created_at: shipped, updated_at: shipped, currency: "USD", total_price: "84.00", shipping_address: destination, shipping_lines: [] } },
-    { ...base, topic: "fulfillments/create", webhookId: `f${n}`, eventId: `f${n}`, payload: { id: n, order_id: n, status: "success", created_at: shipped, updated_at: scan(30), name: `#${n}.1`, service: "manual", tracking_company: "UPS", shipment_status: "delivered", tracking_numbers: [`1ZHOOK${String(n).padStart(12, "0")}`], tracking_urls: [], destination, line_items: [] } },
-    ...[
-      ["in_transit", "Departed from Facility", scan(6)],
-      ["delivered", "Delivered", scan(30)],
-    ].map(([status, message, at], k) => ({ ...base, topic: "fulfillment_events/create", webhookId: `e${n}-${k}`, eventId: `e${n}-${k}`, payload: { id: 2 * n + k, fulfillment_id: n, order_id: n, status, message, happened_at: at, created_at: at } })),
-  ];
-}
-
-async function child(lines: number, adminUrl: string, now: number) {
-  const dir = tempDir("backfill");
-  const config = loadConfigForTools({ DATABASE_URL: `file:${path.join(dir, "app.sqlite")}`, SHOPIFY_ADMIN_API_BASE: adminUrl, BACKFILL_POLL_SECONDS: "0", RECONCILE_INTERVAL_MINUTES: "0", SWEEP_INTERVAL_SECONDS: "3600" });
-  const container = await createContainer(config, { migrate: true, logger: createLogger("silent") });
-  await container.installLocally(PREVIEW_SHOP);
-  await container.shopify.sessionStorage!.storeSession(new Session({ id: `offline_${PREVIEW_SHOP}`, shop: PREVIEW_SHOP, state: "bench", isOnline: false, scope: "read_orders", accessToken: TOKEN }));
-  // the app as it stands before the import (tsx, the container, the database open): the import's own cost is above it
-  const startRss = process.memoryUsage().rss;
-  let peakRss = startRss;
-  let peakHeap = 0;
-  const sampler = setInterval(() => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  }, 50);
-  container.queue.start(container.jobs, { recurring: container.recurring });
-
-  // the import
-  let started = performance.now();
-  const run = await container.services.backfill.start(PREVIEW_SHOP, { days: 60, trigger: "manual" });
-  if (!run.ok) throw new Error(`the import did not start: ${run.reason}`);
-  let finished = await container.services.backfill.latest(PREVIEW_SHOP);
-  while (finished && finished.status !== "done" && finished.status !== "failed") {
-    await new Promise((r) => setTimeout(r, 200));
-    finished = await container.services.backfill.latest(PREVIEW_SHOP);
-  }
-  await container.queue.idle(30 * 60_000);
-  const importSeconds = (performance.now() - started) / 1000;
-  const importPeakRss = peakRss;
-  const importPeakHeap = peakHeap;
-  const objects = (finished?.ordersImported ?? 0) + (finished?.fulfillmentsImported ?? 0) + (finished?.eventsImported ?? 0);
-
-  // the webhook path, same process, same run: a tenth as many parcels (each four deliveries)
-  const parcels = Math.max(200, Math.round(lines / 10));
-  const deliveries = Array.from({ length: parcels }, (_, i) => webhooksAt(i, now)).flat();
-  await container.queue.stop();
-  await ingestAll(container, PREVIEW_SHOP, deliveries);
-  started = performance.now();
-  container.queue.start(container.jobs);
-  await container.queue.idle(30 * 60_000);
-  const hookSeconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  await container.close();
-
-  const importRate = Math.round(objects / importSeconds);
-  const hookRate = Math.round(deliveries.length / hookSeconds);
-  const rssMb = Math.round(importPeakRss / 1_048_576);
-  emit({
-    bench: "backfill",
-    lines,
-    app: { status: finished?.status, error: finished?.error ?? null, seconds: Number(importSeconds.toFixed(1)), objectsPerSecond: importRate, eventsPerSecond: Math.round((finished?.eventsImported ?? 0) / importSeconds), eventsImported: finished?.eventsImported ?? 0, peakRssMb: rssMb, rssBeforeImportMb: Math.round(startRss / 1_048_576), peakHeapUsedMb: Math.round(importPeakHeap / 1_048_576), heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1_048_576) },
-    baseline: { deliveriesPerSecond: hookRate, deliveries: deliveries.length, note: "the webhook path: stored deliveries worked by the queue (orders/create, fulfillments/create, 2 × fulfillment_events/create per parcel)" },
-    ratio: Number((importRate / hookRate).toFixed(3)),
-    target: { peakRssMb: 300 },
-    pass: finished?.status === "done" && finished.ordersImported === lines && rssMb <= 300,
-  });
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === "--child") {
-  await child(Number(process.argv[3] ?? 100_000), process.argv[4]!, Number(process.argv[5]));
-  process.exit(0);
 }

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
 import type { ShipmentView } from "~/domain/shipment-view";
 import { milestoneOf, type ShipmentStatus } from "~/domain/status";
 import { zoneForDestination } from "~/domain/time-zones";
@@ -41,7 +41,8 @@ export interface PageInput {
   now: number;
 }
 
-const asset = (name: string) => fs.readFileSync(fileURLToPath(new URL(name, import.meta.url)), "utf8").trim();
+// from the working directory (the project's folder): this code also runs bundled, from build/runtime/
+const asset = (name: string) => fs.readFileSync(path.resolve("server/tracking-page", name), "utf8").trim();
 /** The page's own stylesheet and script, inlined: no second request through the proxy before the page works. */
 export const PAGE_CSS = asset("./page.css");
 export const PAGE_JS = asset("./page.js");

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
 import type { ShipmentStatus, StatusReason } from "~/domain/status";
 
 /**
@@ -51,7 +51,9 @@ export interface PageStrings {
   page: { another: string; refresh: string; items: string; destination: string; estimate: string };
 }
 
-const LOCALES_DIR = fileURLToPath(new URL("../../extensions/tracking-page/locales/", import.meta.url));
+// found from the working directory (the project's folder), like every file the server reads: the same code runs
+// from server/ under tsx and bundled from build/runtime/ (scripts/build-runtime.ts)
+const LOCALES_DIR = path.resolve("extensions/tracking-page/locales") + path.sep;
 
 function load(language: PageLanguage): PageStrings {
   const file = `${LOCALES_DIR}${language === "en" ? "en.default" : language}.json`;

@@ -15,8 +15,9 @@ import { freePort, spawnAppProcess, type AppProcess } from "../support/app-proce
 import { SHOP_A, TEST_API_KEY, TEST_SECRET } from "../support/test-app";
 
 /**
- * What a production image does, in a fresh folder: the project's files and the `build/` a builder stage made, then
- * `npm ci --omit=dev` (no dev package at all), `npm run setup` on release, `npm start`. A package the server, the
+ * What a production image does, in a fresh folder: the project's files and the `build/` a builder stage made (the
+ * Remix bundle, and the server and worker compiled to `build/runtime/`), then `npm ci --omit=dev` (no dev package at
+ * all), `npm run setup` on release, `npm start` and `npm run worker`. A package the server, the
  * built Remix bundle or the setup imports at run time but package.json lists only for development fails it here.
  *
  * Two shortcuts that change nothing of what is installed: npm reads the packages from its cache when it can
@@ -80,7 +81,7 @@ function localPrebuilds(): string {
 }
 
 describe("a production install (npm ci --omit=dev) in a fresh folder", () => {
-  it("installs, sets up the database, starts, takes a webhook and renders a Liquid template", { timeout: 420_000 }, async () => {
+  it("installs, sets up the database, starts, takes a webhook and renders a Liquid template; the worker starts and stops from the same build", { timeout: 420_000 }, async () => {
     if (!fs.existsSync(path.join(root, "build/server/index.js"))) throw new Error("The Remix build is missing: run `npm run build` first (npm test does).");
     fs.mkdirSync(app);
     copyProjectFiles();
@@ -170,11 +171,25 @@ describe("a production install (npm ci --omit=dev) in a fresh folder", () => {
     expect(rendered).toContain("Liquid says 5");
 
     // npm does not hand a SIGTERM on to the script it runs: a supervisor signals the process group (or runs
-    // `node --import tsx server/main.ts` itself, as the README's recipe does). The server drains and says so.
+    // `node --enable-source-maps build/runtime/main.mjs` itself, as the README's recipe does). The server drains and says so.
     server.signal("SIGTERM");
     await server.outputClosed;
     expect(server.logs.map((l) => l.msg)).toEqual(expect.arrayContaining([expect.stringMatching(/^shutting down/), "stopped"]));
     expect(server.logs.filter((l) => (l.level ?? 0) >= 50)).toEqual([]);
     expect(server.stderr()).not.toMatch(/Cannot find (module|package)|ERR_MODULE_NOT_FOUND/);
+
+    // `npm run worker`, the other process of a scaled deployment, from the same build: it starts on the database
+    // queue, then drains and stops on SIGTERM
+    const worker = spawnAppProcess("npm", ["run", "worker"], { cwd: app, env: { ...base, ...env, LOG_LEVEL: "info" }, group: true });
+    try {
+      await worker.waitForLog("worker started", 120_000);
+      worker.signal("SIGTERM");
+      await worker.outputClosed;
+      expect(worker.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(["worker started", "worker stopped"]));
+      expect(worker.logs.filter((l) => (l.level ?? 0) >= 50)).toEqual([]);
+      expect(worker.stderr()).not.toMatch(/Cannot find (module|package)|ERR_MODULE_NOT_FOUND/);
+    } finally {
+      worker.kill();
+    }
   });
 });
