@@ -50,6 +50,10 @@ export function readCarrierCode(
   status = refineWithMessage(status, code !== null, fromMessage.impliedStatus, reason);
   // a carrier exception that says nobody was there (or the business was closed) is a failed attempt at the door
   if (status === "exception" && (reason === "recipient_unavailable" || reason === "business_closed")) status = "attempted_delivery";
+  // and one that is only the weather, or the carrier running late, is a delay: the parcel is moving, only late. The
+  // same scan reads so through Shopify ("delayed"), EasyPost (weather_delay) and AfterShip (Exception_016/017); UPS's
+  // own API files it under its exception type. A customs hold stays an exception: it may need the shopper's papers.
+  if (status === "exception" && (reason === "weather" || reason === "carrier_delay")) status = "delayed";
   return { status, reason: STATUSES_WITHOUT_REASON.has(status) ? null : reason, code, mapped };
 }
 

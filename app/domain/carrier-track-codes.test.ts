@@ -28,7 +28,10 @@ const UPS: [type: string, code: string | null, message: string, expected: Expect
   ["D", "OT", "DELIVERED", { status: "delivered", reason: null, mapped: true }],
   ["X", "48", "The receiver was not available for delivery. We'll make a second attempt the next business day.", { status: "attempted_delivery", reason: "recipient_unavailable", mapped: true }],
   ["X", "BC", "The business was closed at the time of the delivery attempt.", { status: "attempted_delivery", reason: "business_closed", mapped: true }],
-  ["X", "WX", "Severe weather conditions have delayed delivery.", { status: "exception", reason: "weather", mapped: true }],
+  // a weather hold under UPS's exception type is a delay, as Shopify, EasyPost and AfterShip read the same scan
+  ["X", "WX", "Severe weather conditions have delayed delivery.", { status: "delayed", reason: "weather", mapped: true }],
+  // a customs hold under it stays an exception: it may need the shopper's papers
+  ["X", "CU", "The package is being held by customs: import documents are required.", { status: "exception", reason: "customs", mapped: true }],
   ["X", "AI", "The address is incorrect. UPS is attempting to update the address.", { status: "exception", reason: "address_issue", mapped: true }],
   ["I", "AR", "Delayed: your package is running late", { status: "delayed", reason: "carrier_delay", mapped: true }],
   ["RS", "RS", "Returning to sender: the receiver refused the delivery.", { status: "returning_to_sender", reason: "refused", mapped: true }],
