@@ -17,6 +17,8 @@ import { simulateStore } from "./demo/simulated-store";
 import { unshippedOrders } from "./demo/unshipped";
 import { dropSomeWebhooks, importHistory, reconcileAfterTheMonth, reconciliationLines } from "./demo/reconciliation";
 import { ensureBuilt, postWebhook, sendAll, sendDeliveries, Shutdown, startDemoStack, waitForProcessing } from "./demo/stack";
+import { carrierAccountLines, carrierAccountSummary, connectUpsAccount, DEMO_UPS_ACCOUNT, upsParcels, waitForFirstPolls } from "./demo/carrier-account";
+import { startFakeCarrierApis } from "./local-services/fake-carrier-apis";
 import { startFakeEasyPost, type FakeEasyPost } from "./local-services/fake-easypost";
 import { startFakeShopifyAdmin } from "./local-services/fake-shopify-admin";
 import { LOCAL_ACCESS_TOKEN } from "~/.server/container";
@@ -62,6 +64,8 @@ const env: Record<string, string> = {
   // dropped webhooks are repaired while it waits
   RECONCILE_INTERVAL_MINUTES: process.env.RECONCILE_INTERVAL_MINUTES ?? "0.1",
   BACKFILL_POLL_SECONDS: process.env.BACKFILL_POLL_SECONDS ?? "1",
+  // the UPS account connected after the month: its parcels are polled within seconds, not the minute of production
+  CARRIER_POLL_INTERVAL_SECONDS: process.env.CARRIER_POLL_INTERVAL_SECONDS ?? "2",
 };
 const graceMs = Number(env.SILENCE_GRACE_MINUTES) * 60_000;
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -75,6 +79,10 @@ async function main() {
   // EasyPost's stand-in: the carriers Shopify does not track reach Shipwatch through the shop's EasyPost feed
   const easypost = await startFakeEasyPost({ keys: [DEMO_EASYPOST_KEY] });
   shutdown.add("EasyPost stand-in", () => easypost.close());
+  // UPS's Track API's stand-in: the shop's own UPS account is polled through it once the month is in
+  const carrierApis = await startFakeCarrierApis();
+  shutdown.add("carrier APIs stand-in", () => carrierApis.close());
+  carrierApis.accounts.ups.set(DEMO_UPS_ACCOUNT.clientId, DEMO_UPS_ACCOUNT.clientSecret);
   // the Admin API's stand-in: the history import and reconciliation read Shopify's truth from it (it relays the
   // channels' tagsAdd and metafieldsSet to their stand-in)
   const admin = await startFakeShopifyAdmin();
@@ -84,7 +92,7 @@ async function main() {
   const monthStart = Date.now() - 30 * 86_400_000;
   const history = storeHistory({ seed, shipments: shipmentCount, shop: PREVIEW_SHOP, monthStart });
   admin.setOrders(PREVIEW_SHOP, history.orders);
-  const { base, channels, policy, server } = await startDemoStack({ port, dbPath, env: { ...env, EASYPOST_API_BASE: easypost.url }, shopifyAdminApiBase: admin.url, shutdown, say });
+  const { base, channels, policy, server } = await startDemoStack({ port, dbPath, env: { ...env, EASYPOST_API_BASE: easypost.url, UPS_API_BASE: carrierApis.url }, shopifyAdminApiBase: admin.url, shutdown, say });
   admin.forwardOthersTo(channels.providers.shopifyAdminApiBase);
   say(`• server up at ${base} (in-process worker)`);
   const feed = await connectEasyPost(base);
@@ -92,6 +100,8 @@ async function main() {
 
   const store = simulateStore({ seed, shipments: shipmentCount, shop: PREVIEW_SHOP, end: new Date(), firstOrderNumber: history.nextOrderNumber });
   const routing = routeThroughFeeds(store);
+  // what UPS holds for each of the month's UPS parcels (numbers as routed: OnTrac's are no longer UPS's)
+  for (const [tracking, scans] of upsParcels(store)) carrierApis.parcel("ups", tracking, scans);
   const shopifyDeliveries = routing.deliveries.flatMap((d) => (d.kind === "shopify" ? [d.delivery] : []));
   // the history import also gives reconciliation its starting point
   const historyDb = openDatabase({ dialect: "sqlite", path: dbPath });
@@ -143,6 +153,10 @@ async function main() {
   // Shopify's truth, read back by reconciliation: what the lost webhooks carried is repaired
   const reconciled = await reconcileAfterTheMonth({ admin, shop: PREVIEW_SHOP, deliveries: shopifyDeliveries, dropped, seed, db, history: history.orders });
   await waitForProcessing(db, unique);
+  // the merchant connects the shop's UPS account: each UPS parcel on its way is polled, and UPS's answer (the scans
+  // Shopify relayed, in UPS's codes) must leave every timeline and state as it was
+  await connectUpsAccount({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET });
+  await waitForFirstPolls(db, PREVIEW_SHOP, carrierApis);
   await waitForEvaluation(db);
 
   // did every shipment end where the store's history says it should?
@@ -179,6 +193,7 @@ async function main() {
   // the month and today: every fulfillment of the simulated store falls in it
   const card = await demoScorecard({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, zone, end: Date.now(), days: 31 });
   const feeds = await feedSummary(db, PREVIEW_SHOP, routing, new Map(store.intended.map((i) => [i.trackingNumber.toUpperCase(), i.scenario])));
+  const upsAccount = await carrierAccountSummary(db, PREVIEW_SHOP, carrierApis);
   const shopper = await shopperTruth({ base, shop: PREVIEW_SHOP, apiKey: LOCAL_SHOPIFY_ENV.SHOPIFY_API_KEY, secret: LOCAL_SHOPIFY_ENV.SHOPIFY_API_SECRET, db, channels });
   await database.close();
 
@@ -218,6 +233,7 @@ async function main() {
   say(`  attention      ${shopper.attention.expected} parcels have an open case the shopper would notice; they read as such on the page ${shopper.attention.page}, lookup ${shopper.attention.lookup}, extension data ${shopper.attention.extension}, Support API ${shopper.attention.supportApi}`);
   if (shopper.attention.waitingAtPickup) say(`                 (and ${shopper.attention.waitingAtPickup} late or silent parcels now wait at a pickup point: they read "Ready for pickup at …")`);
   for (const line of feedLines(routing, feeds, [...routing.feedOnly].filter((n) => easypost.trackers.has(n)).length)) say(`  ${line}`);
+  for (const line of carrierAccountLines(upsAccount)) say(`  ${line}`);
   for (const line of reconciliationLines(reconciled)) say(`  ${line}`);
   for (const line of estimateLines(replay)) say(`  ${line}`);
   for (const line of ticketLines(tickets)) say(`  ${line}`);
@@ -226,7 +242,8 @@ async function main() {
 
   const ok = wrong.length === 0 && failed.length === 0 && cases.missing.length === 0 && cases.falseStalled === 0 && messages.ok && shopper.ok && tickets.wrongMatches === 0 && notShippedOk;
   const reconciledOk = (reconciled.dropped === 0 || reconciled.first.repaired > 0) && reconciled.second.repaired === 0 && reconciled.errors.length === 0;
-  const feedsOk = reconciledOk && feeds.duplicates === 0 && feeds.falseSilence.length === 0 && feeds.stuckAtLabel === 0 && feeds.unknownTracking === 0;
+  const upsOk = upsAccount.status === "connected" && upsAccount.waiting === 0 && upsAccount.failing === 0 && upsAccount.ok === upsAccount.calls;
+  const feedsOk = reconciledOk && upsOk && feeds.duplicates === 0 && feeds.falseSilence.length === 0 && feeds.stuckAtLabel === 0 && feeds.unknownTracking === 0;
   if (args.once) {
     await shutdown.stopAll();
     process.exit(ok && feedsOk ? 0 : 1);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { openDatabase } from "~/.server/adapters/db/database";
 import type { AdminNode, FakeShopifyAdmin } from "../local-services/fake-shopify-admin";
 import { adminTruth } from "./admin-truth";
-import { sessionToken } from "./shopper-truth";
+import { postAdminForm } from "./shopper-truth";
 import type { SimulatedDelivery } from "./simulated-store";
 
 type Db = ReturnType<typeof openDatabase>["db"];
@@ -28,15 +28,7 @@ export function dropSomeWebhooks(deliveries: readonly SimulatedDelivery[], seed:
 /** The shop's history imported (the month before the demo's; the month is then sent as webhooks), as Settings → Import runs it. */
 export async function importHistory(options: { base: string; shop: string; apiKey: string; secret: string; db: Db }): Promise<{ orders: number; parcels: number; events: number; seconds: number }> {
   const started = Date.now();
-  const res = await fetch(`${options.base}/app/settings/import.data`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${sessionToken(options.shop, options.apiKey, options.secret, null)}`,
-      "content-type": "application/x-www-form-urlencoded",
-      "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36",
-    },
-    body: new URLSearchParams({ intent: "import", days: "60" }),
-  });
+  const res = await postAdminForm(options, "/app/settings/import", { intent: "import", days: "60" });
   await res.arrayBuffer();
   if (res.status !== 200) throw new Error(`Settings → Import answered ${res.status}`);
   const deadline = Date.now() + 5 * 60_000;

@@ -138,6 +138,20 @@ function decodeQuotedPrintable(text: string): string {
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
 /** A Shopify session token (HS256 with the app secret): the admin's for the Support API, a customer's for the extension. */
+/** Posts a form to one of the admin's own actions (`/app/….data`), as the embedded admin does from a browser with its session token. */
+export function postAdminForm(options: { base: string; shop: string; apiKey: string; secret: string }, path: string, form: Record<string, string>): Promise<Response> {
+  return fetch(`${options.base}${path}.data`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${sessionToken(options.shop, options.apiKey, options.secret, null)}`,
+      "content-type": "application/x-www-form-urlencoded",
+      // the admin's requests come from a browser; Shopify's library turns bots away
+      "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36",
+    },
+    body: new URLSearchParams(form),
+  });
+}
+
 export function sessionToken(shop: string, apiKey: string, secret: string, customerId: string | null): string {
   const now = Math.floor(Date.now() / 1000);
   const claims = {
