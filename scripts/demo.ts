@@ -92,7 +92,7 @@ async function main() {
   const monthStart = Date.now() - 30 * 86_400_000;
   const history = storeHistory({ seed, shipments: shipmentCount, shop: PREVIEW_SHOP, monthStart });
   admin.setOrders(PREVIEW_SHOP, history.orders);
-  const { base, channels, policy, server } = await startDemoStack({ port, dbPath, env: { ...env, EASYPOST_API_BASE: easypost.url, UPS_API_BASE: carrierApis.url }, shopifyAdminApiBase: admin.url, shutdown, say });
+  const { base, channels, policy, server, stopServer } = await startDemoStack({ port, dbPath, env: { ...env, EASYPOST_API_BASE: easypost.url, UPS_API_BASE: carrierApis.url }, shopifyAdminApiBase: admin.url, shutdown, say });
   admin.forwardOthersTo(channels.providers.shopifyAdminApiBase);
   say(`• server up at ${base} (in-process worker)`);
   const feed = await connectEasyPost(base);
@@ -245,6 +245,8 @@ async function main() {
   const upsOk = upsAccount.status === "connected" && upsAccount.waiting === 0 && upsAccount.failing === 0 && upsAccount.ok === upsAccount.calls;
   const feedsOk = reconciledOk && upsOk && feeds.duplicates === 0 && feeds.falseSilence.length === 0 && feeds.stuckAtLabel === 0 && feeds.unknownTracking === 0;
   if (args.once) {
+    // the server first, with its jobs in hand (a reconciliation run calls the Admin API stand-in), then the stand-ins
+    await stopServer();
     await shutdown.stopAll();
     process.exit(ok && feedsOk ? 0 : 1);
   }

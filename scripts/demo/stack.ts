@@ -25,6 +25,11 @@ export interface DemoStack {
   channels: Awaited<ReturnType<typeof startLocalChannels>>;
   policy: NotificationPolicy;
   server: ChildProcess;
+  /**
+   * stops the server and waits for it, however long it takes to finish its jobs in hand (it gives itself 30 s),
+   * before the stand-ins those jobs call go away; a signal's stop waits 5 s at most
+   */
+  stopServer: () => Promise<void>;
 }
 
 /**
@@ -164,7 +169,7 @@ export async function startDemoStack(options: {
   const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
   let stopping = false;
   const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
-  shutdown.add("server", async () => {
+  const stopServer = shutdown.add("server", async () => {
     stopping = true;
     if (server.exitCode === null && server.signalCode === null) server.kill("SIGTERM");
     await exited;
@@ -176,7 +181,7 @@ export async function startDemoStack(options: {
     void shutdown.stopAll().then(() => process.exit(1));
   });
   await waitForHealth(base, server, port);
-  return { base, env, channels, policy, server };
+  return { base, env, channels, policy, server, stopServer };
 }
 
 async function waitForHealth(base: string, server: ChildProcess, port: number) {
