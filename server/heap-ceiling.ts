@@ -17,11 +17,14 @@ import path from "node:path";
  */
 export const HEAP_CEILING_MB = 1536;
 
+/** an operator's own ceiling, as Node takes it (dashes or underscores) */
+const OPERATOR_CEILING = /--max[-_]old[-_]space[-_]size/;
+
 export function heapCeilingFlags(options: { constrainedBytes?: number; totalBytes?: number; nodeOptions?: string; execArgv?: readonly string[] } = {}): string[] {
   // eslint-disable-next-line no-restricted-properties -- Node's own setting, read before the app (and its config) starts
   const nodeOptions = options.nodeOptions ?? process.env.NODE_OPTIONS ?? "";
   const execArgv = options.execArgv ?? process.execArgv;
-  if (/--max[-_]old[-_]space[-_]size/.test(nodeOptions) || execArgv.some((a) => /^--max[-_]old[-_]space[-_]size/.test(a))) return [];
+  if (OPERATOR_CEILING.test(nodeOptions) || execArgv.some((a) => OPERATOR_CEILING.test(a))) return [];
   const total = options.totalBytes ?? os.totalmem();
   // cgroups report "no limit" as 0, nothing, or a number larger than the machine
   const constrained = options.constrainedBytes ?? (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.() ?? 0;

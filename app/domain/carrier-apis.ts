@@ -30,6 +30,19 @@ export interface CarrierScan {
 }
 
 /**
+ * What a carrier exception is, when its reason says: nobody there (or the business closed) is a failed attempt at
+ * the door; only the weather, or the carrier running late, is a delay (the parcel is moving, only late), as the same
+ * scan reads through Shopify ("delayed"), EasyPost (weather_delay) and AfterShip (Exception_016/017), where UPS's own
+ * API files it under its exception type. Any other reason stays an exception: a customs hold may need the shopper's papers.
+ */
+const EXCEPTION_BY_REASON: Partial<Record<StatusReason, ShipmentStatus>> = {
+  recipient_unavailable: "attempted_delivery",
+  business_closed: "attempted_delivery",
+  weather: "delayed",
+  carrier_delay: "delayed",
+};
+
+/**
  * Reads one raw code through a carrier's table and the carrier's message. A code the table does not have is
  * "unknown" and unmapped (it goes to that source's inbox), never a guess. `refine` lets a carrier whose codes are
  * coarse (DHL) make a status more precise from its own wording.
@@ -48,12 +61,7 @@ export function readCarrierCode(
   if (reading && options.refine && input.message) status = options.refine(status, input.message.toLowerCase());
   const reason = reading?.reason ?? fromMessage.reason;
   status = refineWithMessage(status, code !== null, fromMessage.impliedStatus, reason);
-  // a carrier exception that says nobody was there (or the business was closed) is a failed attempt at the door
-  if (status === "exception" && (reason === "recipient_unavailable" || reason === "business_closed")) status = "attempted_delivery";
-  // and one that is only the weather, or the carrier running late, is a delay: the parcel is moving, only late. The
-  // same scan reads so through Shopify ("delayed"), EasyPost (weather_delay) and AfterShip (Exception_016/017); UPS's
-  // own API files it under its exception type. A customs hold stays an exception: it may need the shopper's papers.
-  if (status === "exception" && (reason === "weather" || reason === "carrier_delay")) status = "delayed";
+  if (status === "exception" && reason !== null) status = EXCEPTION_BY_REASON[reason] ?? status;
   return { status, reason: STATUSES_WITHOUT_REASON.has(status) ? null : reason, code, mapped };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { normalizeShopifyStatus } from "~/domain/normalize";
 import { normalizeUps } from "~/domain/ups-track";
 import { asUpsScan, upsParcels } from "./carrier-account";
+import { deletedEventIds } from "./feed-only";
 import { simulateStore } from "./simulated-store";
 
 const SHOP = "carrier-account-test.myshopify.com";
@@ -26,7 +27,7 @@ describe("the demo's UPS account", () => {
     const ups = store.intended.filter((i) => i.carrierCode === "ups");
     expect(ups.length).toBeGreaterThan(50);
     expect([...parcels.keys()].sort()).toEqual(ups.map((i) => i.trackingNumber).sort());
-    const deleted = new Set(store.deliveries.filter((d) => d.topic === "fulfillment_events/delete").map((d) => String(d.payload.id)));
+    const deleted = deletedEventIds(store);
     for (const i of ups) {
       const events = new Map(
         store.deliveries

@@ -1,5 +1,6 @@
 import type { openDatabase } from "~/.server/adapters/db/database";
 import type { FakeCarrierApis, FakeScan } from "../local-services/fake-carrier-apis";
+import { deletedEventIds } from "./feed-only";
 import { postAdminForm } from "./shopper-truth";
 import type { SimulatedStore } from "./simulated-store";
 
@@ -51,7 +52,7 @@ export function asUpsScan(status: string, message: string | null): string {
  * (a retried delivery once, an event Shopify later deleted not at all), in UPS's codes.
  */
 export function upsParcels(store: SimulatedStore): Map<string, FakeScan[]> {
-  const deleted = new Set(store.deliveries.filter((d) => d.topic === "fulfillment_events/delete").map((d) => String(d.payload.id)));
+  const deleted = deletedEventIds(store);
   const seen = new Set<string>();
   const scansOf = new Map<string, FakeScan[]>();
   for (const d of store.deliveries) {

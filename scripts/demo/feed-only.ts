@@ -83,6 +83,11 @@ export function easyPostEventsFor(trackingOf: ReadonlyMap<string, string>) {
   };
 }
 
+/** The ids of the fulfillment events Shopify deleted in the month: scans another source never reports. */
+export function deletedEventIds(store: Pick<SimulatedStore, "deliveries">): Set<string> {
+  return new Set(store.deliveries.filter((d) => d.topic === "fulfillment_events/delete").map((d) => String(d.payload.id)));
+}
+
 const bucket = (text: string) => createHash("sha256").update(text).digest().readUInt32BE(0) % 1000;
 
 /**
@@ -113,7 +118,7 @@ export function routeThroughFeeds(store: SimulatedStore, options: { feedOnlyPerM
     }
   }
   // events Shopify later deletes never happened for a carrier Shopify does not track
-  const deleted = new Set(store.deliveries.filter((d) => d.topic === "fulfillment_events/delete").map((d) => String(d.payload.id)));
+  const deleted = deletedEventIds(store);
   const feedOnlyEvent = easyPostEventsFor(feedOnlyFulfillments);
   const mirroredEvent = easyPostEventsFor(mirroredFulfillments);
   const sentEvents = new Set<string>();
