@@ -3,6 +3,7 @@ import type { CarrierApi } from "~/domain/carrier-apis";
 import { takeToken, type TokenBucket } from "~/domain/carrier-polling";
 import type { CarrierAccountRecord, CarrierAccountRepository, CarrierAccountStatus, CarrierPollRecord, CarrierPollRepository, CarrierPollState } from "../ports";
 import type { Database } from "./db/database";
+import { compiledOnce } from "./db/prepared";
 import type { DB } from "./db/schema.generated";
 
 function toAccount(row: Selectable<DB["CarrierAccount"]>): CarrierAccountRecord {
@@ -31,6 +32,8 @@ export function createCarrierAccountRepository({ db }: Database): CarrierAccount
     return row ? toAccount(row) : null;
   };
   const update = (shop: string, carrier: CarrierApi) => db.updateTable("CarrierAccount").where("shop", "=", shop).where("carrier", "=", carrier);
+  // read for every fulfillment the shop sends (does it poll the parcel's carrier itself?)
+  const accountsOf = compiledOnce(db, (p: { shop: string }) => db.selectFrom("CarrierAccount").selectAll().where("shop", "=", p.shop).orderBy("carrier"));
   return {
     async save(shop, a, at) {
       const polling = a.polling ? 1 : 0;
@@ -46,7 +49,7 @@ export function createCarrierAccountRepository({ db }: Database): CarrierAccount
       return (await get(shop, a.carrier))!;
     },
     async forShop(shop) {
-      const rows = await db.selectFrom("CarrierAccount").selectAll().where("shop", "=", shop).orderBy("carrier").execute();
+      const { rows } = await accountsOf({ shop });
       return rows.map(toAccount);
     },
     get,

@@ -1,6 +1,7 @@
 import { maskStoredValue } from "~/domain/redaction";
 import type { DeliveryRepository, StoredDelivery } from "../ports";
 import type { Database } from "./db/database";
+import { compiledOnce, firstRow } from "./db/prepared";
 import { containsAnyOf } from "./db/text-search";
 
 const REDACTED_BODY = '{"redacted":true}';
@@ -10,24 +11,32 @@ const ERASED_NOTE = "body erased by customers/redact: it named a redacted custom
 
 export function createDeliveryRepository({ db, dialect }: Database): DeliveryRepository {
   const columns = ["id", "shop", "topic", "webhookId", "body", "status", "receivedAt", "triggeredAt"] as const;
-  return {
-    async get(id) {
-      return ((await db.selectFrom("WebhookDelivery").select(columns).where("id", "=", id).executeTakeFirst()) ??
-        null) as StoredDelivery | null;
-    },
-    async markProcessed(id, outcome, at) {
-      await db
+  // read once for every delivery the worker processes
+  const byId = compiledOnce(db, (p: { id: number }) => db.selectFrom("WebhookDelivery").select(columns).where("id", "=", p.id));
+  type Processed = { id: number; status: string; at: number; orderId: string | null; note: string | null };
+  const markedProcessed = (scrub: boolean) =>
+    compiledOnce(db, (p: Processed) =>
+      db
         .updateTable("WebhookDelivery")
         .set((eb) => ({
-          status: outcome.status,
-          processedAt: at,
-          orderId: outcome.orderId ?? null,
-          error: outcome.note ?? null,
+          status: p.status,
+          processedAt: p.at,
+          orderId: p.orderId,
+          error: p.note,
           attempts: eb("attempts", "+", 1),
-          ...(outcome.scrubBody ? { body: REDACTED_BODY } : {}),
+          ...(scrub ? { body: REDACTED_BODY } : {}),
         }))
-        .where("id", "=", id)
-        .execute();
+        .where("id", "=", p.id),
+    );
+  const processed = markedProcessed(false);
+  const processedScrubbed = markedProcessed(true);
+  return {
+    async get(id) {
+      return ((await firstRow(byId({ id }))) ?? null) as StoredDelivery | null;
+    },
+    async markProcessed(id, outcome, at) {
+      const values = { id, status: outcome.status, at, orderId: outcome.orderId ?? null, note: outcome.note ?? null };
+      await (outcome.scrubBody ? processedScrubbed : processed)(values);
     },
     async markFailed(id, error, options) {
       await db

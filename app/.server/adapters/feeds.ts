@@ -1,6 +1,7 @@
 import type { FeedConnectionRecord, FeedConnectionRepository, FeedProvider, FeedStatus } from "../ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
+import { compiledOnce, firstRow } from "./db/prepared";
 import type { DB } from "./db/schema.generated";
 
 type Row = Omit<DB["FeedConnection"], "carriers" | "status" | "eventCount" | "unknownTrackingCount"> & {
@@ -31,8 +32,12 @@ function toRecord(row: Row): FeedConnectionRecord {
 }
 
 export function createFeedConnectionRepository({ db }: Database): FeedConnectionRepository {
+  // read for every new fulfillment (does the shop's feed track its carrier?)
+  const connectionOf = compiledOnce(db, (p: { shop: string; provider: FeedProvider }) =>
+    db.selectFrom("FeedConnection").selectAll().where("shop", "=", p.shop).where("provider", "=", p.provider),
+  );
   const forShop = async (shop: string, provider: FeedProvider) => {
-    const row = await db.selectFrom("FeedConnection").selectAll().where("shop", "=", shop).where("provider", "=", provider).executeTakeFirst();
+    const row = await firstRow(connectionOf({ shop, provider }));
     return row ? toRecord(row) : null;
   };
   return {

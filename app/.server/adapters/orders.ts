@@ -5,9 +5,14 @@ import { phoneKey, regionOnly } from "~/domain/redaction";
 import type { OrderRepository, StoredOrder } from "../ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
+import { compiledOnce, firstRow } from "./db/prepared";
 import type { DB } from "./db/schema.generated";
 
 export function createOrderRepository({ db }: Database): OrderRepository {
+  // read for every shipment recomputed
+  const orderById = compiledOnce(db, (p: { shop: string; orderId: string }) =>
+    db.selectFrom("Order").selectAll().where("shop", "=", p.shop).where("orderId", "=", p.orderId),
+  );
   return {
     async saveIfNewer(shop, o) {
       const values = {
@@ -72,12 +77,7 @@ export function createOrderRepository({ db }: Database): OrderRepository {
       return row ? toOrder(row) : null;
     },
     async findById(shop, orderId) {
-      const row = await db
-        .selectFrom("Order")
-        .selectAll()
-        .where("shop", "=", shop)
-        .where("orderId", "=", orderId)
-        .executeTakeFirst();
+      const row = await firstRow(orderById({ shop, orderId }));
       return row ? toOrder(row) : null;
     },
     async findByIds(shop, orderIds) {

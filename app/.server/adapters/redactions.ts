@@ -4,6 +4,7 @@ import { maskStoredValue } from "~/domain/redaction";
 import type { RedactionStore } from "../ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
+import { compiledOnce, firstRow } from "./db/prepared";
 import { containsAnyOf } from "./db/text-search";
 
 const CHUNK = 500;
@@ -21,6 +22,8 @@ const notFreeText = (table: string, column: string) =>
 export function createRedactionStore(database: Database): RedactionStore {
   const { db, dialect } = database;
   let textColumns: Promise<{ table: string; columns: string[] }[]> | null = null;
+  // asked for every delivery the worker processes
+  const anyKeyOf = compiledOnce(db, (p: { shop: string }) => db.selectFrom("RedactedCustomerKey").select("id").where("shop", "=", p.shop).limit(1));
 
   /**
    * Every table with a `shop` column and its text columns, read from the database's own catalogue once per
@@ -60,7 +63,7 @@ export function createRedactionStore(database: Database): RedactionStore {
       }
     },
     async hasKeys(shop) {
-      return !!(await db.selectFrom("RedactedCustomerKey").select("id").where("shop", "=", shop).limit(1).executeTakeFirst());
+      return !!(await firstRow(anyKeyOf({ shop })));
     },
     async knownKeys(shop, keyHashes) {
       const known = new Set<string>();

@@ -1,23 +1,81 @@
-import type { Selectable } from "kysely";
+import type { Insertable, Selectable } from "kysely";
 import type { ShipmentStatus, StatusReason } from "~/domain/status";
 import type { EstimatedDelivery } from "~/domain/estimate";
-import type { EventRecord, FulfillmentRecord, ParcelItem, ShipmentLegRepository, ShipmentRecord, ShipmentRepository, ShopDays, ShownEstimate } from "../ports";
+import type { EventRecord, FulfillmentRecord, ParcelItem, ShipmentLegRepository, ShipmentRecord, ShipmentRepository, ShipmentWrite, ShopDays, ShownEstimate } from "../ports";
 import { appendLookups, METRIC, type RollUpIncrement } from "~/domain/scorecard";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
+import { compiledOnce, firstRow, rowsTouched } from "./db/prepared";
 import { addRollUps, markAsked } from "./scorecard";
 import type { DB } from "./db/schema.generated";
 
 /** `days`: the shop's day of an instant, to count lookups and first asks in the scorecard's roll-ups (none without it) */
 export function createShipmentRepository({ db }: Database, options: { days?: ShopDays } = {}): ShipmentRepository {
+  // the statements every recompute of a shipment runs (services/shipment-tracking.ts)
+  const q = {
+    fulfillment: compiledOnce(db, (p: { shop: string; fulfillmentId: string }) =>
+      db.selectFrom("Fulfillment").selectAll().where("shop", "=", p.shop).where("fulfillmentId", "=", p.fulfillmentId),
+    ),
+    events: compiledOnce(db, (p: { shop: string; fulfillmentId: string }) =>
+      db
+        .selectFrom("ShipmentEvent")
+        .selectAll()
+        .where("shop", "=", p.shop)
+        .where("fulfillmentId", "=", p.fulfillmentId)
+        .orderBy("happenedAt", "desc")
+        .orderBy("id", "desc"),
+    ),
+    shipmentsOfFulfillment: compiledOnce(db, (p: { shop: string; fulfillmentId: string }) =>
+      db.selectFrom("Shipment").selectAll().where("shop", "=", p.shop).where("fulfillmentId", "=", p.fulfillmentId),
+    ),
+    shipmentByKey: compiledOnce(db, (p: { shop: string; shipmentKey: string }) =>
+      db.selectFrom("Shipment").selectAll().where("shop", "=", p.shop).where("shipmentKey", "=", p.shipmentKey),
+    ),
+    saveFulfillment: compiledOnce(db, (p: Insertable<DB["Fulfillment"]> & { updatedAt: number }) =>
+      db
+        .insertInto("Fulfillment")
+        .values(p)
+        .onConflict((oc) =>
+          oc
+            .columns(["shop", "fulfillmentId"])
+            .doUpdateSet((eb) => ({
+              orderId: eb.ref("excluded.orderId"),
+              name: eb.ref("excluded.name"),
+              status: eb.ref("excluded.status"),
+              shipmentStatus: eb.ref("excluded.shipmentStatus"),
+              service: eb.ref("excluded.service"),
+              trackingCompany: eb.ref("excluded.trackingCompany"),
+              trackingNumbers: eb.ref("excluded.trackingNumbers"),
+              trackingUrls: eb.ref("excluded.trackingUrls"),
+              destination: eb.ref("excluded.destination"),
+              items: eb.ref("excluded.items"),
+              originCountry: eb.ref("excluded.originCountry"),
+              originProvince: eb.ref("excluded.originProvince"),
+              updatedAt: eb.ref("excluded.updatedAt"),
+            }))
+            // an older snapshot that arrives late never overwrites a newer one
+            .where("Fulfillment.updatedAt", "<=", p.updatedAt),
+        ),
+    ),
+    insertEvent: compiledOnce(db, (p: EventRecord & { shop: string }) =>
+      db.insertInto("ShipmentEvent").values(p).onConflict((oc) => oc.columns(["shop", "eventKey"]).doNothing()),
+    ),
+    setPreviousStatus: compiledOnce(db, (p: { shop: string; eventKey: string; previousStatus: string | null }) =>
+      db.updateTable("ShipmentEvent").set({ previousStatus: p.previousStatus }).where("shop", "=", p.shop).where("eventKey", "=", p.eventKey),
+    ),
+    // `updatedAt`: the time of the write, which is also a new shipment's creation
+    upsertShipment: compiledOnce(db, ({ shop, shipmentKey, ...write }: ShipmentWrite & { shop: string }) =>
+      db
+        .insertInto("Shipment")
+        // a shipment whose state changed is due for evaluation now (the sweep evaluates due shipments in batches)
+        .values({ ...write, shop, shipmentKey, createdAt: write.updatedAt, nextCheckAt: write.updatedAt })
+        .onConflict((oc) => oc.columns(["shop", "shipmentKey"]).doUpdateSet({ ...write, nextCheckAt: write.updatedAt }))
+        .returning("id"),
+    ),
+  };
   return {
     async getFulfillment(shop, fulfillmentId) {
-      const row = await db
-        .selectFrom("Fulfillment")
-        .selectAll()
-        .where("shop", "=", shop)
-        .where("fulfillmentId", "=", fulfillmentId)
-        .executeTakeFirst();
+      const row = await firstRow(q.fulfillment({ shop, fulfillmentId }));
       return row ? toFulfillment(row) : null;
     },
     async saveFulfillmentIfNewer(shop, f) {
@@ -39,40 +97,10 @@ export function createShipmentRepository({ db }: Database, options: { days?: Sho
         createdAt: f.createdAt,
         updatedAt: f.updatedAt,
       };
-      const result = await db
-        .insertInto("Fulfillment")
-        .values(values)
-        .onConflict((oc) =>
-          oc
-            .columns(["shop", "fulfillmentId"])
-            .doUpdateSet((eb) => ({
-              orderId: eb.ref("excluded.orderId"),
-              name: eb.ref("excluded.name"),
-              status: eb.ref("excluded.status"),
-              shipmentStatus: eb.ref("excluded.shipmentStatus"),
-              service: eb.ref("excluded.service"),
-              trackingCompany: eb.ref("excluded.trackingCompany"),
-              trackingNumbers: eb.ref("excluded.trackingNumbers"),
-              trackingUrls: eb.ref("excluded.trackingUrls"),
-              destination: eb.ref("excluded.destination"),
-              items: eb.ref("excluded.items"),
-              originCountry: eb.ref("excluded.originCountry"),
-              originProvince: eb.ref("excluded.originProvince"),
-              updatedAt: eb.ref("excluded.updatedAt"),
-            }))
-            // an older snapshot that arrives late never overwrites a newer one
-            .where("Fulfillment.updatedAt", "<=", f.updatedAt),
-        )
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+      return (await rowsTouched(q.saveFulfillment(values))) > 0;
     },
     async insertEvent(shop, e) {
-      const result = await db
-        .insertInto("ShipmentEvent")
-        .values({ shop, ...e })
-        .onConflict((oc) => oc.columns(["shop", "eventKey"]).doNothing())
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+      return (await rowsTouched(q.insertEvent({ shop, ...e }))) > 0;
     },
     async tombstoneEvent(shop, event) {
       // a deleted event has left the timeline, so it follows nothing
@@ -83,42 +111,18 @@ export function createShipmentRepository({ db }: Database, options: { days?: Sho
         .execute();
     },
     async listEvents(shop, fulfillmentId) {
-      const rows = await db
-        .selectFrom("ShipmentEvent")
-        .selectAll()
-        .where("shop", "=", shop)
-        .where("fulfillmentId", "=", fulfillmentId)
-        .orderBy("happenedAt", "desc")
-        .orderBy("id", "desc")
-        .execute();
+      const { rows } = await q.events({ shop, fulfillmentId });
       return rows.map(toEvent);
     },
     async setPreviousStatuses(shop, changes) {
-      for (const c of changes) {
-        await db
-          .updateTable("ShipmentEvent")
-          .set({ previousStatus: c.previousStatus })
-          .where("shop", "=", shop)
-          .where("eventKey", "=", c.eventKey)
-          .execute();
-      }
+      for (const c of changes) await q.setPreviousStatus({ shop, eventKey: c.eventKey, previousStatus: c.previousStatus });
     },
     async listShipmentsOfFulfillment(shop, fulfillmentId) {
-      const rows = await db
-        .selectFrom("Shipment")
-        .selectAll()
-        .where("shop", "=", shop)
-        .where("fulfillmentId", "=", fulfillmentId)
-        .execute();
+      const { rows } = await q.shipmentsOfFulfillment({ shop, fulfillmentId });
       return rows.map(toShipment);
     },
     async getShipmentByKey(shop, shipmentKey) {
-      const row = await db
-        .selectFrom("Shipment")
-        .selectAll()
-        .where("shop", "=", shop)
-        .where("shipmentKey", "=", shipmentKey)
-        .executeTakeFirst();
+      const row = await firstRow(q.shipmentByKey({ shop, shipmentKey }));
       return row ? toShipment(row) : null;
     },
     async getShipmentByTracking(shop, trackingNumber) {
@@ -135,13 +139,8 @@ export function createShipmentRepository({ db }: Database, options: { days?: Sho
       return handedOn ? toShipment(handedOn) : null;
     },
     async upsertShipment(shop, shipmentKey, write, at) {
-      const row = await db
-        .insertInto("Shipment")
-        // a shipment whose state changed is due for evaluation now (the sweep evaluates due shipments in batches)
-        .values({ ...write, shop, shipmentKey, createdAt: at, updatedAt: at, nextCheckAt: at })
-        .onConflict((oc) => oc.columns(["shop", "shipmentKey"]).doUpdateSet({ ...write, updatedAt: at, nextCheckAt: at }))
-        .returning("id")
-        .executeTakeFirstOrThrow();
+      const row = await firstRow(q.upsertShipment({ ...write, updatedAt: at, shop, shipmentKey }));
+      if (!row) throw new Error(`shipment ${shipmentKey} was not written`);
       return row.id;
     },
     async markDue(shop, ids, at) {

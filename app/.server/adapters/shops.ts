@@ -1,6 +1,7 @@
 import type { ShopRepository } from "../ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
+import { compiledOnce, firstRow } from "./db/prepared";
 import type { DB } from "./db/schema.generated";
 
 /** Every table that holds a shop's rows. A table missing here survives shop/redact: keep it complete. */
@@ -48,6 +49,10 @@ const SHOP_TABLES = [
 ] as const satisfies readonly (keyof DB)[];
 
 export function createShopRepository({ db }: Database): ShopRepository {
+  // asked for every delivery the worker processes
+  const installedOf = compiledOnce(db, (p: { shop: string }) => db.selectFrom("Shop").select("uninstalledAt").where("shop", "=", p.shop));
+  // read for every shipment recomputed
+  const carriersOf = compiledOnce(db, (p: { shop: string }) => db.selectFrom("Shop").select("carriers").where("shop", "=", p.shop));
   return {
     async ensureInstalled(shop, at) {
       await db
@@ -57,14 +62,14 @@ export function createShopRepository({ db }: Database): ShopRepository {
         .execute();
     },
     async isInstalled(shop) {
-      const row = await db.selectFrom("Shop").select("uninstalledAt").where("shop", "=", shop).executeTakeFirst();
+      const row = await firstRow(installedOf({ shop }));
       return !!row && row.uninstalledAt === null;
     },
     async markUninstalled(shop, at) {
       await db.updateTable("Shop").set({ uninstalledAt: at }).where("shop", "=", shop).execute();
     },
     async carriers(shop) {
-      const row = await db.selectFrom("Shop").select("carriers").where("shop", "=", shop).executeTakeFirst();
+      const row = await firstRow(carriersOf({ shop }));
       const parsed = readJson<unknown>(row?.carriers, []);
       return Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === "string") : [];
     },

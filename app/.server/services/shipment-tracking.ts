@@ -208,7 +208,8 @@ export function createShipmentTracking(deps: {
     for (const [index, number] of numbers.entries()) {
       const shipmentKey = shipmentKeyFor(number, fulfillmentId);
       keys.push(shipmentKey);
-      const owner = await shipments.getShipmentByKey(shop, shipmentKey);
+      // a key names one shipment in the shop: found among this fulfillment's, it is the one (a read saved per delivery)
+      const owner = existing.find((s) => s.shipmentKey === shipmentKey) ?? (await shipments.getShipmentByKey(shop, shipmentKey));
       // The same tracking number on a newer fulfillment (a re-created label) belongs to the live one.
       if (owner && owner.fulfillmentId !== fulfillmentId && state.cancelled && owner.cancelledAt === null) continue;
       const resolved = carrierFor(fulfillment.trackingCompany, number, shopCarriers);
