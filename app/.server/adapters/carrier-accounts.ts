@@ -4,6 +4,7 @@ import { takeToken, type TokenBucket } from "~/domain/carrier-polling";
 import type { CarrierAccountRecord, CarrierAccountRepository, CarrierAccountStatus, CarrierPollRecord, CarrierPollRepository, CarrierPollState } from "../ports";
 import type { Database } from "./db/database";
 import { compiledOnce } from "./db/prepared";
+import { memoForTurn } from "./db/turn-memo";
 import type { DB } from "./db/schema.generated";
 
 function toAccount(row: Selectable<DB["CarrierAccount"]>): CarrierAccountRecord {
@@ -34,33 +35,45 @@ export function createCarrierAccountRepository({ db }: Database): CarrierAccount
   const update = (shop: string, carrier: CarrierApi) => db.updateTable("CarrierAccount").where("shop", "=", shop).where("carrier", "=", carrier);
   // read for every fulfillment the shop sends (does it poll the parcel's carrier itself?)
   const accountsOf = compiledOnce(db, (p: { shop: string }) => db.selectFrom("CarrierAccount").selectAll().where("shop", "=", p.shop).orderBy("carrier"));
+  // and again by each delivery of the same turn of the event loop (db/turn-memo.ts); every write below forgets it
+  const accounts = memoForTurn(async (shop) => (await accountsOf({ shop })).rows.map(toAccount));
+  const written = async <T>(shop: string, write: Promise<T>): Promise<T> => {
+    try {
+      return await write;
+    } finally {
+      accounts.forget(shop);
+    }
+  };
   return {
     async save(shop, a, at) {
       const polling = a.polling ? 1 : 0;
-      await db
-        .insertInto("CarrierAccount")
-        .values({ id: a.id, shop, carrier: a.carrier, credentials: a.sealedCredentials, status: "connected", polling, createdAt: at, updatedAt: at })
-        // new credentials: connected again, the old refusal and any pause forgotten
-        // (and the call budget starts full, as for a new account: the new credentials may carry another quota)
-        .onConflict((oc) =>
-          oc.columns(["shop", "carrier"]).doUpdateSet({ credentials: a.sealedCredentials, status: "connected", lastError: null, pausedUntil: null, callBudget: null, callBudgetAt: null, polling, updatedAt: at }),
-        )
-        .execute();
+      await written(
+        shop,
+        db
+          .insertInto("CarrierAccount")
+          .values({ id: a.id, shop, carrier: a.carrier, credentials: a.sealedCredentials, status: "connected", polling, createdAt: at, updatedAt: at })
+          // new credentials: connected again, the old refusal and any pause forgotten
+          // (and the call budget starts full, as for a new account: the new credentials may carry another quota)
+          .onConflict((oc) =>
+            oc.columns(["shop", "carrier"]).doUpdateSet({ credentials: a.sealedCredentials, status: "connected", lastError: null, pausedUntil: null, callBudget: null, callBudgetAt: null, polling, updatedAt: at }),
+          )
+          .execute(),
+      );
       return (await get(shop, a.carrier))!;
     },
     async forShop(shop) {
-      const { rows } = await accountsOf({ shop });
-      return rows.map(toAccount);
+      // copies: the memo's answer is shared by every caller of the turn
+      return (await accounts.get(shop)).map((a) => ({ ...a }));
     },
     get,
     async setPolling(shop, carrier, polling, at) {
-      await update(shop, carrier).set({ polling: polling ? 1 : 0, updatedAt: at }).execute();
+      await written(shop, update(shop, carrier).set({ polling: polling ? 1 : 0, updatedAt: at }).execute());
     },
     async markFailing(shop, carrier, error, at) {
-      await update(shop, carrier).set({ status: "failing", lastError: error.slice(0, 500), updatedAt: at }).execute();
+      await written(shop, update(shop, carrier).set({ status: "failing", lastError: error.slice(0, 500), updatedAt: at }).execute());
     },
     async pause(shop, carrier, until, at) {
-      await update(shop, carrier).set({ pausedUntil: until, updatedAt: at }).execute();
+      await written(shop, update(shop, carrier).set({ pausedUntil: until, updatedAt: at }).execute());
     },
     async takeCall(shop, carrier, limit, now) {
       // read, take (the domain's bucket), write only if no other worker wrote in between; on a race, read again
@@ -69,29 +82,35 @@ export function createCarrierAccountRepository({ db }: Database): CarrierAccount
         if (!row) return { ok: false, retryAt: now + limit.intervalMs };
         const bucket: TokenBucket = row.callBudget === null || row.callBudgetAt === null ? { tokens: limit.capacity, at: now } : { tokens: row.callBudget, at: row.callBudgetAt };
         const taken = takeToken(bucket, limit, now);
-        const written = await update(shop, carrier)
-          .set({ callBudget: bucket.tokens, callBudgetAt: bucket.at })
-          .where("callBudget", row.callBudget === null ? "is" : "=", row.callBudget)
-          .where("callBudgetAt", row.callBudgetAt === null ? "is" : "=", row.callBudgetAt)
-          .executeTakeFirst();
-        if (Number(written.numUpdatedRows) === 1) return taken;
+        const taking = await written(
+          shop,
+          update(shop, carrier)
+            .set({ callBudget: bucket.tokens, callBudgetAt: bucket.at })
+            .where("callBudget", row.callBudget === null ? "is" : "=", row.callBudget)
+            .where("callBudgetAt", row.callBudgetAt === null ? "is" : "=", row.callBudgetAt)
+            .executeTakeFirst(),
+        );
+        if (Number(taking.numUpdatedRows) === 1) return taken;
       }
       // twenty workers in a row took it first: this one waits a call's interval
       return { ok: false, retryAt: now + limit.intervalMs };
     },
     async recordPoll(shop, carrier, result, at) {
-      await update(shop, carrier)
-        .set((eb) => ({
-          lastPollAt: at,
-          pollCount: eb("pollCount", "+", 1),
-          eventCount: eb("eventCount", "+", result.events),
-          ...(result.events > 0 ? { lastEventAt: at } : {}),
-          ...(result.ok ? {} : { failureCount: eb("failureCount", "+", 1), lastError: result.error?.slice(0, 500) ?? null }),
-        }))
-        .execute();
+      await written(
+        shop,
+        update(shop, carrier)
+          .set((eb) => ({
+            lastPollAt: at,
+            pollCount: eb("pollCount", "+", 1),
+            eventCount: eb("eventCount", "+", result.events),
+            ...(result.events > 0 ? { lastEventAt: at } : {}),
+            ...(result.ok ? {} : { failureCount: eb("failureCount", "+", 1), lastError: result.error?.slice(0, 500) ?? null }),
+          }))
+          .execute(),
+      );
     },
     async remove(shop, carrier) {
-      const result = await db.deleteFrom("CarrierAccount").where("shop", "=", shop).where("carrier", "=", carrier).executeTakeFirst();
+      const result = await written(shop, db.deleteFrom("CarrierAccount").where("shop", "=", shop).where("carrier", "=", carrier).executeTakeFirst());
       return Number(result.numDeletedRows) > 0;
     },
   };

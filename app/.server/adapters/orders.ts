@@ -9,9 +9,12 @@ import { compiledOnce, firstRow } from "./db/prepared";
 import type { DB } from "./db/schema.generated";
 
 export function createOrderRepository({ db }: Database): OrderRepository {
-  // read for every shipment recomputed
   const orderById = compiledOnce(db, (p: { shop: string; orderId: string }) =>
     db.selectFrom("Order").selectAll().where("shop", "=", p.shop).where("orderId", "=", p.orderId),
+  );
+  // read for every shipment recomputed: two columns, none of the order's JSON to parse
+  const headerById = compiledOnce(db, (p: { shop: string; orderId: string }) =>
+    db.selectFrom("Order").select(["name", "cancelledAt"]).where("shop", "=", p.shop).where("orderId", "=", p.orderId),
   );
   return {
     async saveIfNewer(shop, o) {
@@ -79,6 +82,10 @@ export function createOrderRepository({ db }: Database): OrderRepository {
     async findById(shop, orderId) {
       const row = await firstRow(orderById({ shop, orderId }));
       return row ? toOrder(row) : null;
+    },
+    async headerOf(shop, orderId) {
+      const row = await firstRow(headerById({ shop, orderId }));
+      return row ? { name: row.name, cancelledAt: row.cancelledAt } : null;
     },
     async findByIds(shop, orderIds) {
       if (!orderIds.length) return [];

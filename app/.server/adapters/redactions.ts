@@ -5,6 +5,7 @@ import type { RedactionStore } from "../ports";
 import type { Database } from "./db/database";
 import { readJson } from "./db/json-column";
 import { compiledOnce, firstRow } from "./db/prepared";
+import { memoForTurn } from "./db/turn-memo";
 import { containsAnyOf } from "./db/text-search";
 
 const CHUNK = 500;
@@ -24,6 +25,8 @@ export function createRedactionStore(database: Database): RedactionStore {
   let textColumns: Promise<{ table: string; columns: string[] }[]> | null = null;
   // asked for every delivery the worker processes
   const anyKeyOf = compiledOnce(db, (p: { shop: string }) => db.selectFrom("RedactedCustomerKey").select("id").where("shop", "=", p.shop).limit(1));
+  // and again by each delivery of the same turn of the event loop (db/turn-memo.ts)
+  const anyKey = memoForTurn(async (shop) => !!(await firstRow(anyKeyOf({ shop }))));
 
   /**
    * Every table with a `shop` column and its text columns, read from the database's own catalogue once per
@@ -57,13 +60,18 @@ export function createRedactionStore(database: Database): RedactionStore {
 
   return {
     async rememberKeys(shop, keyHashes, at) {
-      for (let i = 0; i < keyHashes.length; i += CHUNK) {
-        const values = keyHashes.slice(i, i + CHUNK).map((keyHash) => ({ shop, keyHash, createdAt: at }));
-        await db.insertInto("RedactedCustomerKey").values(values).onConflict((oc) => oc.columns(["shop", "keyHash"]).doNothing()).execute();
+      try {
+        for (let i = 0; i < keyHashes.length; i += CHUNK) {
+          const values = keyHashes.slice(i, i + CHUNK).map((keyHash) => ({ shop, keyHash, createdAt: at }));
+          await db.insertInto("RedactedCustomerKey").values(values).onConflict((oc) => oc.columns(["shop", "keyHash"]).doNothing()).execute();
+        }
+      } finally {
+        // the deliveries after it, in this turn too, ask the database again
+        anyKey.forget(shop);
       }
     },
     async hasKeys(shop) {
-      return !!(await firstRow(anyKeyOf({ shop })));
+      return anyKey.get(shop);
     },
     async knownKeys(shop, keyHashes) {
       const known = new Set<string>();

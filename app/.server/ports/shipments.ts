@@ -185,6 +185,8 @@ export interface OrderRepository {
   saveIfNewer(shop: string, order: OrderSnapshot): Promise<boolean>;
   findByName(shop: string, name: string): Promise<StoredOrder | null>;
   findById(shop: string, orderId: string): Promise<StoredOrder | null>;
+  /** the two fields a shipment takes from its order, read without the rest (every recompute asks) */
+  headerOf(shop: string, orderId: string): Promise<{ name: string; cancelledAt: number | null } | null>;
   findByIds(shop: string, orderIds: readonly string[]): Promise<StoredOrder[]>;
   findForCustomer(shop: string, customer: { id: string | null; email: string | null; phone?: string | null }, orderIds: string[]): Promise<StoredOrder[]>;
   /** clears the orders' personal fields and their fulfillments' addresses down to the region (customers/redact) */

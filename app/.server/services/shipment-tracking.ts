@@ -197,7 +197,7 @@ export function createShipmentTracking(deps: {
       .map((e) => ({ eventKey: e.eventKey, previousStatus: state.previousStatusByEvent.get(e.eventKey) ?? null }));
     await shipments.setPreviousStatuses(shop, previousChanges);
 
-    const order = await orders.findById(shop, fulfillment.orderId);
+    const order = await orders.headerOf(shop, fulfillment.orderId);
     const orderName = order?.name ?? orderNameFromFulfillmentName(fulfillment.name) ?? `#${fulfillment.orderId}`;
     const shopCarriers = (await shops.carriers(shop)) as CarrierCode[];
     const numbers: (string | null)[] = fulfillment.trackingNumbers.length ? fulfillment.trackingNumbers : [null];

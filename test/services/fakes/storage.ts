@@ -141,6 +141,10 @@ export function createFakeStorage() {
       const row = orderRows.find((o) => o.shop === shop && o.orderId === orderId);
       return row ? withoutShop(row) : null;
     },
+    async headerOf(shop, orderId) {
+      const row = orderRows.find((o) => o.shop === shop && o.orderId === orderId);
+      return row ? { name: row.name, cancelledAt: row.cancelledAt } : null;
+    },
     async findByIds(shop, orderIds) {
       return orderRows.filter((o) => o.shop === shop && orderIds.includes(o.orderId)).map(withoutShop);
     },
