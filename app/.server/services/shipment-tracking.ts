@@ -102,13 +102,14 @@ export function createShipmentTracking(deps: {
   async function applyEvent(shop: string, e: FulfillmentEventUpdate): Promise<number[]> {
     const now = clock.now();
     const { record, normalized } = toEventRecord(e, now, await overridesOf(shop));
-    const inserted = await shipments.insertEvent(shop, record);
+    // stored by the recompute, with the status it follows (one write, not an insert and then an update); recomputed
+    // even when the event was known: a run cut off before its end (a crash, a dropped connection) is retried, and
+    // only the recompute makes the event count; unchanged shipments are not written
+    const { changed, inserted } = await recomputeWith(shop, e.fulfillmentId, record);
     if (inserted && !normalized.mapped && normalized.code) {
       await shipments.countUnmapped(shop, "shopify_fulfillment_event", normalized.code, e.message, now);
     }
-    // recomputed even when the event was known: a run cut off between the insert and the recompute (a crash, a
-    // dropped connection) is retried, and only the recompute makes the event count; unchanged shipments are not written
-    return recompute(shop, e.fulfillmentId);
+    return changed;
   }
 
   /**
@@ -158,18 +159,29 @@ export function createShipmentTracking(deps: {
 
   /** Recomputes every shipment of a fulfillment from its snapshot and all of its events. */
   async function recompute(shop: string, fulfillmentId: string): Promise<number[]> {
+    return (await recomputeWith(shop, fulfillmentId, null)).changed;
+  }
+
+  /**
+   * The recompute, with a new event to store (`pending`, unless it is already stored): it is read into the
+   * timeline beside the stored ones, and written once with the status it follows. `inserted`: it was new.
+   */
+  async function recomputeWith(shop: string, fulfillmentId: string, pending: EventRecord | null): Promise<{ changed: number[]; inserted: boolean }> {
     const fulfillment = await shipments.getFulfillment(shop, fulfillmentId);
     // Events that arrive before their fulfillment wait; the fulfillment's arrival recomputes.
-    if (!fulfillment) return [];
+    if (!fulfillment) return { changed: [], inserted: pending ? await shipments.insertEvent(shop, pending) : false };
     const now = clock.now();
     const events = await shipments.listEvents(shop, fulfillmentId);
+    const adding = pending && !events.some((e) => e.eventKey === pending.eventKey) ? { ...pending } : null;
+    if (adding) events.push(adding);
     // Shopify's and a feed's copies of one scan count once: the later copy is retired as a tombstone, so a
     // redelivery of it stays retired too (docs/decisions/0011-one-scan-from-two-sources.md)
     const repeated = new Set(repeatedScans(events.map((e) => ({ ...e, deleted: e.deletedAt !== null }))));
     for (const e of events) {
       if (!repeated.has(e.eventKey)) continue;
       e.deletedAt = now;
-      await shipments.tombstoneEvent(shop, { ...e, deletedAt: now });
+      // the new event, a repeat itself, is stored below as the tombstone it is
+      if (e !== adding) await shipments.tombstoneEvent(shop, { ...e, deletedAt: now });
     }
     const snapshot: FulfillmentSnapshot = {
       status: fulfillment.status,
@@ -192,10 +204,13 @@ export function createShipmentTracking(deps: {
     );
 
     const previousChanges = events
-      .filter((e) => e.deletedAt === null && state.previousStatusByEvent.has(e.eventKey))
+      .filter((e) => e !== adding && e.deletedAt === null && state.previousStatusByEvent.has(e.eventKey))
       .filter((e) => (state.previousStatusByEvent.get(e.eventKey) ?? null) !== e.previousStatus)
       .map((e) => ({ eventKey: e.eventKey, previousStatus: state.previousStatusByEvent.get(e.eventKey) ?? null }));
     await shipments.setPreviousStatuses(shop, previousChanges);
+    // a deleted event has left the timeline, so it follows nothing
+    let inserted = false;
+    if (adding) inserted = await shipments.insertEvent(shop, { ...adding, previousStatus: adding.deletedAt === null ? (state.previousStatusByEvent.get(adding.eventKey) ?? null) : null });
 
     const order = await orders.headerOf(shop, fulfillment.orderId);
     const orderName = order?.name ?? orderNameFromFulfillmentName(fulfillment.name) ?? `#${fulfillment.orderId}`;
@@ -254,7 +269,7 @@ export function createShipmentTracking(deps: {
     const dropped = existing.filter((s) => !keys.includes(s.shipmentKey) && s.supersededAt === null);
     await shipments.markSuperseded(shop, dropped.map((s) => s.shipmentKey), now);
     // a superseded shipment is evaluated once more, so its open cases can close
-    return [...changed, ...dropped.map((s) => s.id)];
+    return { changed: [...changed, ...dropped.map((s) => s.id)], inserted };
   }
 
   // resolving a carrier runs every format of ts-tracking-number; the answer depends only on these inputs
