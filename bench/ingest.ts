@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { signWebhook } from "~/.server/shopify/signatures";
 import { LOCAL_SHOPIFY_ENV } from "../scripts/tool-config";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
-import { emit, ensureBuild, load, startProcess, stopProcess, tempDir } from "./support";
+import { emit, ensureBuild, load, productionArgs, startProcess, stopProcess, tempDir } from "./support";
 
 /**
  * ingest: the production server (`npm start`, production build) against the bare baseline, one after the
@@ -56,7 +56,7 @@ export async function ingestBenchmark() {
 
   const target = { ratio: 0.5, p99Ms: 25 };
   const runApp = async (port: number, extraEnv: Record<string, string>) => {
-    const app = await startProcess(["--import", "tsx", "server/main.ts"], {
+    const app = await startProcess(productionArgs("main"), {
       ...LOCAL_SHOPIFY_ENV,
       NODE_ENV: "production",
       PORT: String(port),

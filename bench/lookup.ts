@@ -10,7 +10,7 @@ import { signAppProxy, signWebhook } from "~/.server/shopify/signatures";
 import { LOCAL_SHOPIFY_ENV, loadConfigForTools } from "../scripts/tool-config";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
 import { fulfillmentPayload, orderPayload, upsJourney } from "../test/fixtures/shopify";
-import { emit, ensureBuild, load, percentile, startProcess, stopProcess, tempDir } from "./support";
+import { emit, ensureBuild, load, percentile, productionArgs, startProcess, stopProcess, tempDir } from "./support";
 
 /**
  * lookup: storefront lookups through the app proxy path of the production server (`npm start`, production
@@ -87,7 +87,7 @@ export async function lookupBenchmark() {
   };
 
   const appPort = 3411;
-  const app = await startProcess(["--import", "tsx", "server/main.ts"], {
+  const app = await startProcess(productionArgs("main"), {
     ...LOCAL_SHOPIFY_ENV,
     NODE_ENV: "production",
     PORT: String(appPort),

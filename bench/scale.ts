@@ -17,7 +17,7 @@ import { postWebhook } from "../scripts/demo/stack";
 import { simulateStore } from "../scripts/demo/simulated-store";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
 import { countWrong } from "./pipeline";
-import { emit, ensureBuild, percentile, tempDir } from "./support";
+import { emit, ensureBuild, percentile, productionArgs, tempDir } from "./support";
 
 /**
  * scale: the scale-out deployment on this machine, against the embedded default, the same stream each time.
@@ -157,8 +157,9 @@ interface Proc {
 }
 
 /** A Shipwatch process of this checkout; resolves once `ready` says so. Killed by the cleanup if still running. */
-async function startProc(name: string, script: string, env: Record<string, string>, ready: (proc: Proc, stdout: () => string) => Promise<boolean>, cleanup: Cleanup): Promise<Proc> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+/** `npm start` (`main`) or `npm run worker` (`worker`), as the scripts run them: compiled, with the same flags */
+async function startProc(name: string, script: "main" | "worker", env: Record<string, string>, ready: (proc: Proc, stdout: () => string) => Promise<boolean>, cleanup: Cleanup): Promise<Proc> {
+  const child = spawn(process.execPath, productionArgs(script), { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   // keep only the tail: a worker logs little, but a failing one may log much
@@ -187,8 +188,9 @@ async function stopProc(proc: Proc) {
 
 /** The production server loads build/: if someone is rebuilding it right now, wait (2 minutes at most) rather than fail. */
 async function buildInPlace() {
-  for (const deadline = Date.now() + 120_000; !fs.existsSync("build/server/index.js"); ) {
-    if (Date.now() > deadline) throw new Error("build/server/index.js is missing: npm run build");
+  const built = () => fs.existsSync("build/server/index.js") && fs.existsSync("build/runtime/main.mjs") && fs.existsSync("build/runtime/worker.mjs");
+  for (const deadline = Date.now() + 120_000; !built(); ) {
+    if (Date.now() > deadline) throw new Error("build/server/index.js or build/runtime/ is missing: npm run build");
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
@@ -439,10 +441,10 @@ async function streamPhase(dialect: "sqlite" | "postgres", workers: number, stor
       ...(pgDb ? { REDIS_URL } : {}),
     };
     await buildInPlace();
-    const web = await startProc("web", "server/main.ts", env, answers(port), local);
+    const web = await startProc("web", "main", env, answers(port), local);
     const procs = [web];
     for (let i = 0; i < workers; i++) {
-      procs.push(await startProc(`worker ${i + 1}`, "server/worker.ts", env, async (_p, out) => out().includes('"msg":"worker started"'), local));
+      procs.push(await startProc(`worker ${i + 1}`, "worker", env, async (_p, out) => out().includes('"msg":"worker started"'), local));
     }
 
     const database = openDatabase(pgDb ? { dialect: "postgres", url: databaseUrl } : { dialect: "sqlite", path: databaseUrl.slice("file:".length) });

@@ -7,15 +7,17 @@ import autocannon from "autocannon";
 import type { Container } from "~/.server/container";
 import { signWebhook } from "~/.server/shopify/signatures";
 import { LOCAL_SHOPIFY_ENV } from "../scripts/tool-config";
+import { heapCeilingFlags } from "../server/heap-ceiling";
 import type { SimulatedDelivery } from "../scripts/demo/simulated-store";
 
 export function tempDir(name: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `shipwatch-bench-${name}-`));
 }
 
+/** The production build `npm start` runs (the admin's Remix build and the compiled server), made if missing. */
 export function ensureBuild() {
-  if (fs.existsSync("build/server/index.js")) return;
-  const built = spawnSync("npx", ["remix", "vite:build"], { stdio: "ignore" });
+  if (fs.existsSync("build/server/index.js") && fs.existsSync("build/runtime/main.mjs")) return;
+  const built = spawnSync("npm", ["run", "build"], { stdio: "ignore" });
   if (built.status !== 0) throw new Error("npm run build failed");
 }
 
@@ -38,10 +40,18 @@ export async function startProcess(args: string[], env: Record<string, string>, 
   throw new Error(`${args.join(" ")} did not answer on port ${port}`);
 }
 
-/** The production server (`npm start`, built, NODE_ENV=production) on loopback over `databaseUrl`, with the local Shopify settings. */
+/** Node's arguments for `npm start` (`main`) or `npm run worker` (`worker`): the compiled build, the same flags. */
+export function productionArgs(script: "main" | "worker"): string[] {
+  return ["--enable-source-maps", ...heapCeilingFlags(), `build/runtime/${script}.mjs`];
+}
+
+/**
+ * The production server as `npm start` runs it (compiled, with the same Node flags, NODE_ENV=production) on
+ * loopback over `databaseUrl`, with the local Shopify settings. It runs the last build: `npm run build` after a change.
+ */
 export function startProductionServer(port: number, databaseUrl: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   ensureBuild();
-  return startProcess(["--import", "tsx", "server/main.ts"], {
+  return startProcess(productionArgs("main"), {
     ...LOCAL_SHOPIFY_ENV,
     NODE_ENV: "production",
     PORT: String(port),
