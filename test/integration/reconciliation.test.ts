@@ -2,7 +2,7 @@ import { Session } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "~/domain/clock";
 import { loadConfig } from "~/.server/config";
-import { RECONCILE_ALL_JOB } from "~/.server/services/reconciliation";
+import { RECONCILE_ALL_JOB, RECONCILE_LEASE_MS } from "~/.server/services/reconciliation";
 import { startFakeShopifyAdmin, type FakeShopifyAdmin } from "../../scripts/local-services/fake-shopify-admin";
 import { startSmtpCapture, type SmtpCapture } from "../../scripts/local-services/smtp-capture";
 import { graphqlOrder, webhooksOf, type ParcelStory } from "../fixtures/shopify-admin";
@@ -116,6 +116,28 @@ describe("reconciliation", () => {
     expect(await reconcile(SHOP_A)).toMatchObject({ repaired: 1 });
     expect((await shipment(SHOP_A, parcel.tracking)).status).toBe("delivered");
     expect(await watermark(SHOP_A)).toBe(Date.parse("2026-11-26T16:20:00Z"));
+  });
+
+  it("runs one reconciliation of a shop at a time: one asked meanwhile is skipped, and a run its crash left open holds the shop only for the lease", async () => {
+    const ordersCalls = () => admin.requests.filter((r) => r.kind === "orders" && r.shop === SHOP_A).length;
+    const before = ordersCalls();
+    const runs = await Promise.all([reconcile(SHOP_A), reconcile(SHOP_A)]);
+    expect(runs.filter((r) => "skipped" in r)).toEqual([{ skipped: "another run of this shop is in progress" }]);
+    expect(runs.filter((r) => "ordersSeen" in r)).toHaveLength(1);
+    // one run's calls: the Admin API's rate limit is not spent twice on the same orders
+    expect(ordersCalls()).toBe(before + 1);
+    const rows = () => app.db.selectFrom("ReconciliationRun").select(["startedAt", "finishedAt"]).where("shop", "=", SHOP_A).execute();
+    expect((await rows()).every((r) => r.finishedAt !== null)).toBe(true);
+
+    // a worker SIGKILLed in the middle of a run leaves it unfinished
+    await app.db.insertInto("ReconciliationRun").values({ shop: SHOP_A, startedAt: clock.now() - 60_000 }).execute();
+    expect(await reconcile(SHOP_A)).toEqual({ skipped: "another run of this shop is in progress" });
+    // the other shop is not held by it
+    const other = await app.db.selectFrom("ReconciliationRun").select("id").where("shop", "=", SHOP_B).execute();
+    expect(await reconcile(SHOP_B)).not.toEqual({ skipped: "another run of this shop is in progress" });
+    expect((await app.db.selectFrom("ReconciliationRun").select("id").where("shop", "=", SHOP_B).execute()).length).toBeGreaterThanOrEqual(other.length);
+    clock.advance(RECONCILE_LEASE_MS);
+    expect(await reconcile(SHOP_A)).toMatchObject({ ordersSeen: expect.any(Number) });
   });
 
   it("reads a full page of busy orders whole: an answer of several hundred kilobytes, as a shop's real orders make", async () => {

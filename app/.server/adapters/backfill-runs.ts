@@ -1,7 +1,7 @@
 import type { BackfillRunRecord, BackfillStatus, BackfillStore, BackfillTrigger, ReconciliationStore } from "../ports";
 import type { Database } from "./db/database";
 import type { DB } from "./db/schema.generated";
-import type { Selectable } from "kysely";
+import { sql, type Selectable } from "kysely";
 
 type Row = Selectable<DB["BackfillRun"]>;
 
@@ -86,7 +86,7 @@ export function createBackfillStore({ db }: Database): BackfillStore {
   };
 }
 
-export function createReconciliationStore({ db }: Database): ReconciliationStore {
+export function createReconciliationStore({ db, dialect }: Database): ReconciliationStore {
   return {
     async shopsWithHistory() {
       const rows = await db
@@ -104,9 +104,24 @@ export function createReconciliationStore({ db }: Database): ReconciliationStore
       const row = await db.selectFrom("ReconciliationState").select("watermark").where("shop", "=", shop).executeTakeFirst();
       return row?.watermark == null ? null : Number(row.watermark);
     },
-    async start(shop, at) {
-      const row = await db.insertInto("ReconciliationRun").values({ shop, startedAt: at }).returning("id").executeTakeFirstOrThrow();
-      return row.id;
+    async start(shop, at, leaseMs) {
+      // one statement: on SQLite it takes the write lock before it reads (a read, then a write, in one transaction
+      // would fail at once as "database is locked" when another process wrote in between)
+      const begin = (executor: typeof db) =>
+        sql<{ id: number }>`
+          INSERT INTO "ReconciliationRun" ("shop", "startedAt")
+          SELECT ${shop}, ${at}
+          WHERE NOT EXISTS (SELECT 1 FROM "ReconciliationRun" WHERE "shop" = ${shop} AND "finishedAt" IS NULL AND "startedAt" > ${at - leaseMs})
+          RETURNING "id"`.execute(executor);
+      const { rows } =
+        dialect === "postgres"
+          ? // each statement sees what was committed before it began: two workers starting the shop's run take turns here
+            await db.transaction().execute(async (trx) => {
+              await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`reconcile:${shop}`}, 0))`.execute(trx);
+              return begin(trx);
+            })
+          : await begin(db);
+      return rows[0]?.id ?? null;
     },
     async finish(shop, runId, result) {
       await db

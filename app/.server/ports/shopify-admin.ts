@@ -95,7 +95,11 @@ export interface ReconciliationStore {
   /** the installed shops whose history was imported: reconciliation goes on from where the import stopped */
   shopsWithHistory(): Promise<string[]>;
   watermark(shop: string): Promise<number | null>;
-  start(shop: string, at: number): Promise<number>;
+  /**
+   * A run of the shop begins, unless another one is in progress (started within `leaseMs` and not finished: a run
+   * whose worker died holds the shop only that long): its id, or null. Two workers asking at once get one run.
+   */
+  start(shop: string, at: number, leaseMs: number): Promise<number | null>;
   finish(shop: string, runId: number, result: { at: number; ordersSeen: number; repaired: number; watermark: number | null; error: string | null }): Promise<void>;
   summary(shop: string, since: number): Promise<ReconciliationSummary>;
 }

@@ -10,6 +10,12 @@ export const RECONCILE_SHOP_JOB = "reconcile-shop";
  * run's newest (a write in flight, clocks a little apart) is not skipped.
  */
 export const RECONCILE_OVERLAP_MS = 5 * 60_000;
+/**
+ * How long a run holds its shop: a second run asked meanwhile (the next hour's, another worker's, a slow Admin API)
+ * is skipped rather than spending the shop's Admin API rate limit on the same orders; a run whose worker died lets
+ * go after this. Far longer than a run takes (MAX_PAGES pages).
+ */
+export const RECONCILE_LEASE_MS = 15 * 60_000;
 /** pages of 25 orders per run at most: a shop with more changes catches up on the next runs, oldest first */
 const MAX_PAGES = 40;
 
@@ -48,7 +54,8 @@ export function createReconciliation(deps: {
     if (await deps.importing(shop)) return { skipped: "importing its history" };
     const from = (await store.watermark(shop)) ?? (await deps.importedUntil(shop));
     if (from === null) return { skipped: "its history is not imported yet" };
-    const runId = await store.start(shop, clock.now());
+    const runId = await store.start(shop, clock.now(), RECONCILE_LEASE_MS);
+    if (runId === null) return { skipped: "another run of this shop is in progress" };
     let watermark = from;
     let ordersSeen = 0;
     const repaired = new Set<number>();
