@@ -1,20 +1,17 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "~/.server/adapters/db/database";
 import { compiledOnce, firstRow, rowsTouched } from "~/.server/adapters/db/prepared";
+import { freshPostgresDatabase } from "../support/postgres";
 
 /**
  * Queries built and compiled once (adapters/db/prepared.ts), run on both databases the app supports: each call
  * answers as the same query built afresh would, and a call whose shape does not fit the compiled one fails
  * before anything runs.
  */
-const ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
-
 interface Row {
   shop: string;
   key: string;
@@ -35,15 +32,9 @@ describe.each(["sqlite", "postgres"] as const)("compiledOnce on %s", (dialect) =
       database = openDatabase({ dialect: "sqlite", path: path.join(dir, "app.sqlite") });
       cleanUp = async () => fs.rmSync(dir, { recursive: true, force: true });
     } else {
-      const name = `shipwatch_compiled_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-      const admin = new pg.Client({ connectionString: ADMIN_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      database = openDatabase({ dialect: "postgres", url: `postgresql://postgres@127.0.0.1:5432/${name}` });
-      cleanUp = async () => {
-        await admin.query(`DROP DATABASE ${name}`);
-        await admin.end();
-      };
+      const fresh = await freshPostgresDatabase("shipwatch_compiled");
+      database = openDatabase({ dialect: "postgres", url: fresh.url });
+      cleanUp = fresh.drop;
     }
     db = database.db as unknown as Kysely<TestDb>;
     await sql`CREATE TABLE "Thing" (shop TEXT NOT NULL, key TEXT NOT NULL, note TEXT, "updatedAt" BIGINT NOT NULL, PRIMARY KEY (shop, key))`.execute(db);

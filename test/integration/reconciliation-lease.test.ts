@@ -1,18 +1,16 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReconciliationStore } from "~/.server/adapters/backfill-runs";
 import { openDatabase, type Database } from "~/.server/adapters/db/database";
 import { migrate } from "~/.server/adapters/db/migrate";
+import { freshPostgresDatabase } from "../support/postgres";
 
 /**
  * One reconciliation run per shop at a time (ReconciliationStore.start), on both databases, asked by several
  * workers at once: on PostgreSQL each asks on a connection of its own, as two `npm run worker` processes would.
  */
-const ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 const LEASE = 15 * 60_000;
 
 describe.each(["sqlite", "postgres"] as const)("reconciliation runs on %s", (dialect) => {
@@ -26,15 +24,9 @@ describe.each(["sqlite", "postgres"] as const)("reconciliation runs on %s", (dia
       open = () => openDatabase({ dialect: "sqlite", path: path.join(dir, "app.sqlite") });
       cleanUp = async () => fs.rmSync(dir, { recursive: true, force: true });
     } else {
-      const name = `shipwatch_lease_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-      const admin = new pg.Client({ connectionString: ADMIN_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      open = () => openDatabase({ dialect: "postgres", url: `postgresql://postgres@127.0.0.1:5432/${name}` });
-      cleanUp = async () => {
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await admin.end();
-      };
+      const fresh = await freshPostgresDatabase("shipwatch_lease");
+      open = () => openDatabase({ dialect: "postgres", url: fresh.url });
+      cleanUp = fresh.drop;
     }
     const first = open();
     databases.push(first);
