@@ -17,7 +17,7 @@ import { postWebhook } from "../scripts/demo/stack";
 import { simulateStore } from "../scripts/demo/simulated-store";
 import { PREVIEW_SHOP } from "../server/endpoints/local-preview";
 import { countWrong } from "./pipeline";
-import { emit, ensureBuild, percentile, productionArgs, tempDir } from "./support";
+import { emit, ensureBuild, isBuilt, percentile, productionArgs, tempDir } from "./support";
 
 /**
  * scale: the scale-out deployment on this machine, against the embedded default, the same stream each time.
@@ -188,8 +188,7 @@ async function stopProc(proc: Proc) {
 
 /** The production server loads build/: if someone is rebuilding it right now, wait (2 minutes at most) rather than fail. */
 async function buildInPlace() {
-  const built = () => fs.existsSync("build/server/index.js") && fs.existsSync("build/runtime/main.mjs") && fs.existsSync("build/runtime/worker.mjs");
-  for (const deadline = Date.now() + 120_000; !built(); ) {
+  for (const deadline = Date.now() + 120_000; !isBuilt(); ) {
     if (Date.now() > deadline) throw new Error("build/server/index.js or build/runtime/ is missing: npm run build");
     await new Promise((r) => setTimeout(r, 1000));
   }

@@ -14,9 +14,14 @@ export function tempDir(name: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `shipwatch-bench-${name}-`));
 }
 
-/** The production build `npm start` runs (the admin's Remix build and the compiled server), made if missing. */
+/** Whether the production build `npm start` and `npm run worker` run is there (the admin's Remix build and the compiled processes). */
+export function isBuilt(): boolean {
+  return ["build/server/index.js", "build/runtime/main.mjs", "build/runtime/worker.mjs"].every((f) => fs.existsSync(f));
+}
+
+/** The production build, made if missing. */
 export function ensureBuild() {
-  if (fs.existsSync("build/server/index.js") && fs.existsSync("build/runtime/main.mjs")) return;
+  if (isBuilt()) return;
   const built = spawnSync("npm", ["run", "build"], { stdio: "ignore" });
   if (built.status !== 0) throw new Error("npm run build failed");
 }

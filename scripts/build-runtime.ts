@@ -9,9 +9,10 @@ import { build } from "esbuild";
  * Run through tsx instead, a process carries tsx's loader: its hooks run on a thread of their own with their own V8
  * heap, and the in-process worker's thread registers them again, and each file is compiled at start. Idle, on this
  * machine: the web process with its job thread 355–378 MB of RSS under tsx, 238 MB from here; a worker 164–172 MB
- * under tsx, 130 MB from here (docs/decisions/0021-compiled-runtime.md). Packages stay outside the bundle (`node_modules` is the production install's); the app's own
- * TypeScript, `~/` paths included, is bundled. Files the server reads at run time are found from the working
- * directory, as before, so the same code runs from `server/` under tsx (tests, `npm run dev`) and from here.
+ * under tsx, 130 MB from here (docs/decisions/0021-compiled-runtime.md). Packages stay outside the bundle
+ * (`node_modules` is the production install's); the app's own TypeScript, `~/` paths included, is bundled. Files
+ * the server reads at run time are found from the working directory, as before, so the same code runs from
+ * `server/` under tsx (tests, `npm run dev`) and from here.
  */
 export const RUNTIME_DIR = "build/runtime";
 

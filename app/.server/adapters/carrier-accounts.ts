@@ -37,13 +37,7 @@ export function createCarrierAccountRepository({ db }: Database): CarrierAccount
   const accountsOf = compiledOnce(db, (p: { shop: string }) => db.selectFrom("CarrierAccount").selectAll().where("shop", "=", p.shop).orderBy("carrier"));
   // and again by each delivery of the same turn of the event loop (db/turn-memo.ts); every write below forgets it
   const accounts = memoForTurn(async (shop) => (await accountsOf({ shop })).rows.map(toAccount));
-  const written = async <T>(shop: string, write: Promise<T>): Promise<T> => {
-    try {
-      return await write;
-    } finally {
-      accounts.forget(shop);
-    }
-  };
+  const written = accounts.forgetAfter;
   return {
     async save(shop, a, at) {
       const polling = a.polling ? 1 : 0;

@@ -60,15 +60,16 @@ export function createRedactionStore(database: Database): RedactionStore {
 
   return {
     async rememberKeys(shop, keyHashes, at) {
-      try {
-        for (let i = 0; i < keyHashes.length; i += CHUNK) {
-          const values = keyHashes.slice(i, i + CHUNK).map((keyHash) => ({ shop, keyHash, createdAt: at }));
-          await db.insertInto("RedactedCustomerKey").values(values).onConflict((oc) => oc.columns(["shop", "keyHash"]).doNothing()).execute();
-        }
-      } finally {
-        // the deliveries after it, in this turn too, ask the database again
-        anyKey.forget(shop);
-      }
+      // the deliveries after it, in this turn too, ask the database again
+      await anyKey.forgetAfter(
+        shop,
+        (async () => {
+          for (let i = 0; i < keyHashes.length; i += CHUNK) {
+            const values = keyHashes.slice(i, i + CHUNK).map((keyHash) => ({ shop, keyHash, createdAt: at }));
+            await db.insertInto("RedactedCustomerKey").values(values).onConflict((oc) => oc.columns(["shop", "keyHash"]).doNothing()).execute();
+          }
+        })(),
+      );
     },
     async hasKeys(shop) {
       return anyKey.get(shop);

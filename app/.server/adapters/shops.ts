@@ -50,46 +50,43 @@ const SHOP_TABLES = [
 ] as const satisfies readonly (keyof DB)[];
 
 export function createShopRepository({ db }: Database): ShopRepository {
-  // asked for every delivery the worker processes
-  const installedOf = compiledOnce(db, (p: { shop: string }) => db.selectFrom("Shop").select("uninstalledAt").where("shop", "=", p.shop));
-  // read for every shipment recomputed
-  const carriersOf = compiledOnce(db, (p: { shop: string }) => db.selectFrom("Shop").select("carriers").where("shop", "=", p.shop));
-  // both asked again and again by the deliveries of one turn of the event loop (db/turn-memo.ts)
-  const installed = memoForTurn(async (shop) => {
-    const row = await firstRow(installedOf({ shop }));
-    return !!row && row.uninstalledAt === null;
-  });
-  const carriers = memoForTurn(async (shop) => {
-    const row = await firstRow(carriersOf({ shop }));
+  // whether the shop is installed (every delivery asks) and its carriers (every shipment recomputed), read once per
+  // turn of the event loop (db/turn-memo.ts); every write to the row below forgets it
+  const rowOf = compiledOnce(db, (p: { shop: string }) => db.selectFrom("Shop").select(["uninstalledAt", "carriers"]).where("shop", "=", p.shop));
+  const shopRow = memoForTurn(async (shop) => {
+    const row = await firstRow(rowOf({ shop }));
     const parsed = readJson<unknown>(row?.carriers, []);
-    return Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === "string") : [];
+    return {
+      installed: !!row && row.uninstalledAt === null,
+      carriers: Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === "string") : [],
+    };
   });
-  const forget = (shop: string) => {
-    installed.forget(shop);
-    carriers.forget(shop);
-  };
   return {
     async ensureInstalled(shop, at) {
-      await db
-        .insertInto("Shop")
-        .values({ shop, installedAt: at })
-        .onConflict((oc) => oc.column("shop").doUpdateSet({ uninstalledAt: null }).where("Shop.uninstalledAt", "is not", null))
-        .execute();
-      forget(shop);
+      await shopRow.forgetAfter(
+        shop,
+        db
+          .insertInto("Shop")
+          .values({ shop, installedAt: at })
+          .onConflict((oc) => oc.column("shop").doUpdateSet({ uninstalledAt: null }).where("Shop.uninstalledAt", "is not", null))
+          .execute(),
+      );
     },
-    isInstalled: (shop) => installed.get(shop),
+    isInstalled: async (shop) => (await shopRow.get(shop)).installed,
     async markUninstalled(shop, at) {
-      await db.updateTable("Shop").set({ uninstalledAt: at }).where("shop", "=", shop).execute();
-      forget(shop);
+      await shopRow.forgetAfter(shop, db.updateTable("Shop").set({ uninstalledAt: at }).where("shop", "=", shop).execute());
     },
-    carriers: (shop) => carriers.get(shop),
+    carriers: async (shop) => (await shopRow.get(shop)).carriers,
     async purge(shop) {
       const removed: Record<string, number> = {};
-      for (const table of SHOP_TABLES) {
-        const result = await db.deleteFrom(table).where("shop", "=", shop).executeTakeFirst();
-        removed[table] = Number(result.numDeletedRows);
+      try {
+        for (const table of SHOP_TABLES) {
+          const result = await db.deleteFrom(table).where("shop", "=", shop).executeTakeFirst();
+          removed[table] = Number(result.numDeletedRows);
+        }
+      } finally {
+        shopRow.forget(shop);
       }
-      forget(shop);
       return removed;
     },
     async deleteSessions(shop) {

@@ -36,5 +36,13 @@ export function memoForTurn<V>(load: (shop: string) => Promise<V>) {
     forget(shop: string) {
       answers.delete(shop);
     },
+    /** `write` changes the setting: once it is done, or has failed part-way, the next read asks the database */
+    async forgetAfter<T>(shop: string, write: Promise<T>): Promise<T> {
+      try {
+        return await write;
+      } finally {
+        answers.delete(shop);
+      }
+    },
   };
 }
